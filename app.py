@@ -1,0 +1,59 @@
+"""create_app(): the one place where the parts are wired together."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from bot.cli import sweep_command, worker
+from bot.delivery import Delivery
+from bot.line_api import LineClient
+from bot.processor import ChatProcessor
+from bot.queue import JobQueue, connect_redis
+from bot.webhook import make_signature_validator, webhook
+from settings import Settings
+from storage.cli import db_cli
+from storage.db import Database
+
+
+@dataclass
+class Hotline:
+    """The service's parts, one set per process, kept in app.extensions["hotline"]."""
+
+    settings: Settings
+    db: Database
+    queue: JobQueue
+    line: LineClient
+    delivery: Delivery
+    processor: ChatProcessor
+    signature: object
+
+
+def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> Hotline:
+    from bot.menu_responder import MenuResponder
+
+    db = Database(settings.database_url)
+    queue = JobQueue(redis or connect_redis(settings.redis_url, settings.instance_dir), settings.queue_name)
+    line = line or LineClient(settings.access_token, settings.line_api_base, settings.line_api_data_base)
+    delivery = Delivery(db, line, queue, max_attempts=settings.send_retries)
+    processor = ChatProcessor(db, queue, delivery, responder or MenuResponder(),
+                              reply_token_ttl=settings.reply_token_ttl_seconds)
+    return Hotline(settings, db, queue, line, delivery, processor,
+                   make_signature_validator(settings.channel_secret))
+
+
+def create_app(settings: Settings | None = None, **parts) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["hotline"] = build_hotline(settings, **parts)
+    app.register_blueprint(webhook)
+    app.cli.add_command(db_cli)
+    app.cli.add_command(worker)
+    app.cli.add_command(sweep_command)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,50 @@
+"""`flask worker` and `flask sweep`: the queue side of the service."""
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import current_app
+from rq import SimpleWorker
+
+from .sweeper import SweeperThread, sweep
+
+
+def _hotline():
+    return current_app.extensions["hotline"]
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--with-scheduler/--without-scheduler", default=True,
+              help="Also run RQ's scheduler (delayed retries).")
+@click.option("--sweep/--no-sweep", default=True, help="Re-queue stale work every few seconds.")
+def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
+    """Run an RQ worker with the app's context.
+
+    A SimpleWorker runs jobs in its own process instead of forking per job: forking
+    costs ~500 ms a job, which is the whole latency budget of a reply.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    hotline = _hotline()
+    sweeper = None
+    if sweep and not burst:
+        sweeper = SweeperThread(hotline.db, hotline.queue, hotline.settings.sweep_after_seconds,
+                                hotline.settings.sweep_interval_seconds)
+        sweeper.start()
+    try:
+        SimpleWorker([hotline.queue.queue], connection=hotline.queue.redis).work(
+            burst=burst, with_scheduler=with_scheduler, logging_level="WARNING")
+    finally:
+        if sweeper:
+            sweeper.stop()
+
+
+@click.command("sweep")
+@click.option("--older-than", default=None, type=float, help="Seconds pending before it counts as lost.")
+def sweep_command(older_than: float | None) -> None:
+    """Re-queue pending events and outbox rows once (e.g. from cron)."""
+    hotline = _hotline()
+    chats, rows = sweep(hotline.db, hotline.queue,
+                        hotline.settings.sweep_after_seconds if older_than is None else older_than)
+    click.echo(f"re-queued {chats} chats, {rows} outbox rows")

@@ -1,0 +1,16 @@
+"""RQ jobs: plain functions, run by a worker that has the app's context pushed."""
+from __future__ import annotations
+
+from flask import current_app
+
+
+def _hotline():
+    return current_app.extensions["hotline"]
+
+
+def process_chat(chat_key: str) -> int:
+    return _hotline().processor.process_chat(chat_key)
+
+
+def deliver(outbox_id: int) -> str:
+    return _hotline().delivery.deliver(outbox_id)

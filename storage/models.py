@@ -1,0 +1,86 @@
+"""Tables: the durable inbox of LINE events, conversations, and the outbox of replies.
+
+The inbox is what makes "nothing lost, nothing twice" hold: an event is committed here
+before the webhook answers 200, is unique by LINE's webhookEventId, and is marked done in
+the same transaction that records what the bot decided to answer (the outbox rows).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class InboxEvent(Base):
+    """One webhook event as LINE sent it, waiting for or done with processing."""
+
+    __tablename__ = "inbox_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    webhook_event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    chat_key: Mapped[str] = mapped_column(String(80))
+    event_type: Mapped[str] = mapped_column(String(40))
+    line_timestamp: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[dict] = mapped_column(JSON)
+    redelivered: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("ix_inbox_chat_pending", "chat_key", "status", "line_timestamp", "id"),
+        Index("ix_inbox_status_received", "status", "received_at"),
+    )
+
+
+class Conversation(Base):
+    """Where one chat (a user, or a group) stands: language and flow state."""
+
+    __tablename__ = "conversations"
+
+    chat_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    zawgyi: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutboxMessage(Base):
+    """Messages the bot decided to send, kept until LINE accepted them.
+
+    A reply uses the event's reply token (free, single use); when that is refused or
+    too old, the row falls back to a push only if push_allowed. Pushes carry retry_key
+    as X-Line-Retry-Key so a retried push is never delivered twice.
+    """
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_key: Mapped[str] = mapped_column(String(80))
+    inbox_event_id: Mapped[int | None] = mapped_column(ForeignKey("inbox_events.id"), nullable=True)
+    reply_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reply_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    push_to: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    push_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    messages: Mapped[list] = mapped_column(JSON)
+    retry_key: Mapped[str] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_outbox_status_created", "status", "created_at"),)

@@ -1,0 +1,33 @@
+"""The outbox: what the bot decided to send, kept until LINE took it."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from .models import OutboxMessage, utcnow
+
+
+def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str | None,
+        push_allowed: bool, reply_token: str | None = None, reply_deadline: datetime | None = None,
+        inbox_event_id: int | None = None) -> OutboxMessage:
+    row = OutboxMessage(
+        chat_key=chat_key, messages=messages, push_to=push_to, push_allowed=push_allowed,
+        reply_token=reply_token, reply_deadline=reply_deadline, inbox_event_id=inbox_event_id,
+        retry_key=str(uuid.uuid4()), status="pending", attempts=0, created_at=utcnow(),
+    )
+    session.add(row)
+    return row
+
+
+def due(session: Session, older_than: timedelta, now: datetime | None = None) -> list[int]:
+    """Pending rows nobody is working on: created a while ago and not waiting on a back-off."""
+    now = now or utcnow()
+    return list(session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.created_at <= now - older_than)
+        .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+        .order_by(OutboxMessage.id)
+    ))
