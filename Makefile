@@ -1,0 +1,37 @@
+# Quick start: `make run` (the service + LINE emulator chat page), `make test` (every test).
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test install install-dev browser catalogs clean
+
+run: install
+	$(PY) scripts/run_local.py
+
+test: install-dev browser
+	$(PY) -m pytest
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# Browser tests drive Debian's chromium through Playwright; never a downloaded browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) ; } || \
+		echo "chromium not installed: browser tests will be skipped"
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,88 @@
+"""Processing one chat's events: LINE's order, once, and never lost to a bug."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app import create_app
+from bot.processor import Response
+from storage import inbox
+from storage.models import InboxEvent
+from tests.conftest import post_events, user_id
+from tests.support.events import text_event
+from tests.support.fake_line import FakeLine
+
+
+class EchoResponder:
+    def __init__(self, fail_on: str | None = None):
+        self.seen = []
+        self.fail_on = fail_on
+
+    def respond(self, event, conversation):
+        text = event["message"]["text"]
+        self.seen.append(text)
+        if text == self.fail_on:
+            raise RuntimeError("a bug in a flow")
+        conversation.state = {"count": conversation.state.get("count", 0) + 1}
+        return Response(messages=[{"type": "text", "text": f"echo {text}"}])
+
+    def apology(self, conversation):
+        return Response(messages=[{"type": "text", "text": "sorry"}])
+
+
+def _app(settings, responder):
+    line = FakeLine()
+    return create_app(settings, responder=responder, line=line), line
+
+
+def test_events_are_handled_in_line_timestamp_order_not_arrival_order(settings):
+    responder = EchoResponder()
+    app, line = _app(settings, responder)
+    user = user_id()
+    client = app.test_client()
+    post_events(client, [text_event(user, "second", timestamp=2000)])
+    post_events(client, [text_event(user, "first", timestamp=1000), text_event(user, "third", timestamp=3000)])
+    assert app.extensions["hotline"].processor.process_chat(user) == 3
+    assert responder.seen == ["first", "second", "third"]
+    assert [sent[2][0]["text"] for sent in line.sent] == ["echo first", "echo second", "echo third"]
+
+
+def test_a_chat_held_by_another_worker_is_left_to_it(settings):
+    responder = EchoResponder()
+    app, line = _app(settings, responder)
+    hotline = app.extensions["hotline"]
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "hi")])
+    lock = hotline.queue.chat_lock(user)
+    assert lock.acquire(blocking=False)
+    try:
+        assert hotline.processor.process_chat(user) == 0
+        assert responder.seen == []
+    finally:
+        lock.release()
+    assert hotline.processor.process_chat(user) == 1
+    assert hotline.processor.process_chat(user) == 0  # nothing twice
+
+
+def test_a_failing_event_is_kept_answered_with_an_apology_and_does_not_block_the_chat(settings):
+    responder = EchoResponder(fail_on="boom")
+    app, line = _app(settings, responder)
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "boom", timestamp=1), text_event(user, "after", timestamp=2)])
+    app.extensions["hotline"].processor.process_chat(user)
+    texts = [sent[2][0]["text"] for sent in line.sent]
+    assert texts == ["sorry", "echo after"]
+    with app.extensions["hotline"].db.sessions() as session:
+        failed = session.scalars(select(InboxEvent).where(InboxEvent.status == "failed")).one()
+        assert failed.payload["message"]["text"] == "boom"  # kept, not lost
+        assert failed.attempts == 3 and "a bug in a flow" in failed.error
+
+
+def test_marking_done_is_conditional_so_effects_commit_once(settings):
+    app, _ = _app(settings, EchoResponder())
+    db = app.extensions["hotline"].db
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "x")])
+    with db.transaction() as session:
+        event = inbox.next_pending(session, user)
+        assert inbox.mark_done(session, event.id) is True
+        assert inbox.mark_done(session, event.id) is False
