@@ -1,0 +1,239 @@
+"""The flow engine: (state, input) -> (new state, outputs).
+
+It knows steps, choices and answers, never LINE, Flask or the database. The state is a
+plain dict the caller stores: where the person is ("at"), their answers ("data"), where
+to come back to after an interruption ("resume"), and when they last wrote ("seen").
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .loader import FlowSet, Step
+from .model import Ask, Call, Choice, Dial, Effect, Input, Output, Say
+
+Translate = Callable[[str], str]
+
+
+
+def N_(message_id: str) -> str:
+    """Marks a message id for extraction into the catalogs; translated later, by the bot."""
+    return message_id
+
+
+UI = {
+    "not_understood": N_("ui.not_understood"),
+    "sticker": N_("ui.sticker"),
+    "unexpected_image": N_("ui.unexpected_image"),
+    "unexpected_location": N_("ui.unexpected_location"),
+    "too_long": N_("ui.too_long"),
+    "welcome_back": N_("ui.welcome_back"),
+    "welcome_back_resume": N_("ui.welcome_back_resume"),
+    "source": N_("ui.source"),
+    "nav.back": N_("ui.nav.back"),
+    "nav.menu": N_("ui.nav.menu"),
+    "nav.source": N_("ui.nav.source"),
+    "nav.resume": N_("ui.nav.resume"),
+}
+MAX_TEXT = 2000
+MAX_CHAINED_STEPS = 10
+
+
+def choice_data(step_key: str, index: int) -> str:
+    return f"c|{step_key}|{index}"
+
+
+def nav_data(kind: str, step_key: str) -> str:
+    return f"n|{kind}|{step_key}"
+
+
+class Engine:
+    def __init__(self, flows: FlowSet):
+        self.flows = flows
+        self._triggers = [(trigger, _word_pattern(trigger["words"], bool(trigger.get("exact"))))
+                          for trigger in flows.triggers]
+
+    # -- public -----------------------------------------------------------------------
+    def goto(self, state: dict, key: str, now: float) -> tuple[dict, list[Output]]:
+        """Start a step (used for first contact, e.g. the language question)."""
+        state = _copy(state, now)
+        return state, self._enter(state, key)
+
+    def handle(self, state: dict, given: Input, now: float, translate: Translate) -> tuple[dict, list[Output]]:
+        """One turn of the conversation."""
+        previous_seen = state.get("seen")
+        state = _copy(state, now)
+        at = state.get("at") if state.get("at") and self.flows.has_step(state["at"]) else None
+        if given.kind == "start" or at is None:
+            return state, self._enter(state, self.flows.entry)
+        step = self.flows.step(at)
+        if given.kind == "text":
+            trigger = self._trigger_for(given.text)
+            if trigger:
+                return state, self._interrupt(state, step, trigger)
+            if self._idle(step, previous_seen, now) and not (step.input and step.input["type"] == "text"):
+                return state, self._welcome_back(state, step)
+        if given.kind == "choice":
+            return state, self._choose(state, step, given.data)
+        if step.input and self._answers(step.input, given):
+            return state, self._save_answer(state, step, given)
+        if given.kind == "text":
+            matched = self._match_text(step, given.text, translate)
+            if matched is not None:
+                return state, matched(state)
+            message = UI["too_long"] if len(given.text) > MAX_TEXT else UI["not_understood"]
+            return state, [Say(message)] + self._ask(step)
+        fallback = {"sticker": UI["sticker"], "image": UI["unexpected_image"],
+                    "location": UI["unexpected_location"]}.get(given.kind, UI["not_understood"])
+        return state, [Say(fallback)] + self._ask(step)
+
+    def ui_message_ids(self) -> set[str]:
+        return set(UI.values())
+
+    # -- moving between steps ---------------------------------------------------------------
+    def _enter(self, state: dict, key: str) -> list[Output]:
+        outputs: list[Output] = []
+        for _ in range(MAX_CHAINED_STEPS):
+            step = self.flows.step(key)
+            state["at"] = key
+            if step.effect:
+                outputs.append(Effect(step.effect["name"], dict(step.effect.get("args") or {})))
+            outputs.extend(Say(item["id"], _params(item["params"], state), item["every_language"])
+                           for item in step.say)
+            if step.dial:
+                calls = tuple(Call(self.flows.hotlines[str(h)]["label"], str(self.flows.hotlines[str(h)]["number"]))
+                              for h in step.dial["calls"])
+                outputs.append(Dial(step.dial["title"], calls))
+            if step.next and not step.choices and not step.input:
+                key = step.next
+                continue
+            outputs.extend(self._ask(step, state))
+            return outputs
+        raise RuntimeError(f"steps chained more than {MAX_CHAINED_STEPS} times from {key!r}")
+
+    def _ask(self, step: Step, state: dict | None = None) -> list[Output]:
+        choices = [Choice(c.get("label") or c["text"], choice_data(step.key, i), literal="label" not in c,
+                          quiet=bool(c.get("quiet", step.quiet)))
+                   for i, c in enumerate(step.choices)]
+        choices += [Choice(UI[f"nav.{kind}"], nav_data(kind, step.key)) for kind in step.nav
+                    if kind != "resume" or (state or {}).get("resume")]
+        return [Ask(tuple(choices))] if choices else []
+
+    def _choose(self, state: dict, step: Step, data: str) -> list[Output]:
+        kind, _, rest = data.partition("|")
+        if kind == "c":
+            key, _, index = rest.rpartition("|")
+            if self.flows.has_step(key) and index.isdigit() and int(index) < len(self.flows.step(key).choices):
+                return self._apply_choice(state, self.flows.step(key).choices[int(index)], self.flows.step(key))
+        if kind == "n":
+            nav, _, key = rest.partition("|")
+            if self.flows.has_step(key):
+                return self._nav(state, nav, self.flows.step(key))
+        return [Say(UI["not_understood"])] + self._ask(step)
+
+    def _apply_choice(self, state: dict, choice: dict, step: Step) -> list[Output]:
+        outputs: list[Output] = []
+        if choice.get("effect"):
+            outputs.append(Effect(choice["effect"], dict(choice.get("args") or {})))
+        if choice.get("id"):
+            state["data"][step.key.replace(".", "_")] = choice["id"]
+        if choice.get("go"):
+            return outputs + self._enter(state, choice["go"])
+        return outputs + self._ask(step)
+
+    def _nav(self, state: dict, nav: str, step: Step) -> list[Output]:
+        if nav == "back" and step.back:
+            return self._enter(state, step.back)
+        if nav == "source" and step.source:
+            return [Say(UI["source"], {"ref": step.source["ref"], "checked": str(step.source["checked"])})] + \
+                self._ask(step)
+        if nav == "resume" and state.get("resume") and self.flows.has_step(state["resume"]):
+            target, state["resume"] = state["resume"], None
+            return self._enter(state, target)
+        return self._enter(state, self.flows.entry)
+
+    # -- free text ------------------------------------------------------------------------
+    def _match_text(self, step: Step, text: str, translate: Translate):
+        wanted = _fold(text)
+        options = list(enumerate(step.choices))
+        if wanted.isdigit() and 1 <= int(wanted) <= len(options):
+            index = int(wanted) - 1
+            return lambda state: self._apply_choice(state, step.choices[index], step)
+        for index, choice in options:
+            label = choice.get("text") or translate(choice["label"])
+            if wanted and (wanted == _fold(label) or wanted == _fold(choice.get("id", ""))):
+                return lambda state, c=choice: self._apply_choice(state, c, step)
+        for kind in step.nav:
+            if wanted and wanted == _fold(translate(UI[f"nav.{kind}"])):
+                return lambda state, k=kind: self._nav(state, k, step)
+        return None
+
+    def _trigger_for(self, text: str) -> dict | None:
+        for trigger, pattern in self._triggers:
+            if pattern.search(text):
+                return trigger
+        return None
+
+    def _interrupt(self, state: dict, step: Step, trigger: dict) -> list[Output]:
+        if trigger.get("interrupt") and step.key != trigger["go"]:
+            state["resume"] = step.key if step.key != self.flows.entry else None
+        return self._enter(state, trigger["go"])
+
+    # -- answers ----------------------------------------------------------------------------
+    @staticmethod
+    def _answers(spec: dict, given: Input) -> bool:
+        return {"text": given.kind == "text", "number": given.kind == "text",
+                "location": given.kind == "location", "image": given.kind == "image"}[spec["type"]]
+
+    def _save_answer(self, state: dict, step: Step, given: Input) -> list[Output]:
+        spec = step.input
+        if spec["type"] == "location":
+            value = {"latitude": given.latitude, "longitude": given.longitude, "address": given.address}
+        elif spec["type"] == "image":
+            value = list(state["data"].get(spec["save"]) or []) + [given.media_id]
+        elif spec["type"] == "number":
+            digits = re.sub(r"\D", "", given.text)
+            if not digits:
+                return [Say(spec.get("invalid", UI["not_understood"]))] + self._ask(step)
+            value = int(digits)
+        else:
+            value = given.text[: int(spec.get("max_length", 5000))]
+        state["data"][spec["save"]] = value
+        return self._enter(state, spec["next"])
+
+    # -- idle ---------------------------------------------------------------------------------
+    def _idle(self, step: Step, seen: float | None, now: float) -> bool:
+        flow = self.flows.flow_of(step.key)
+        return seen is not None and now - seen > flow.timeout_minutes * 60
+
+    def _welcome_back(self, state: dict, step: Step) -> list[Output]:
+        if self.flows.flow_of(step.key).resumable:
+            state["resume"] = step.key
+            return [Say(UI["welcome_back_resume"]),
+                    Ask((Choice(UI["nav.resume"], nav_data("resume", step.key)),
+                         Choice(UI["nav.menu"], nav_data("menu", step.key))))]
+        return [Say(UI["welcome_back"])] + self._enter(state, self.flows.entry)
+
+
+def _copy(state: dict, now: float) -> dict:
+    return {"at": state.get("at"), "data": dict(state.get("data") or {}), "resume": state.get("resume"),
+            "seen": now}
+
+
+def _params(names: dict, state: dict) -> dict:
+    return {placeholder: state["data"].get(field, "") for placeholder, field in names.items()}
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _word_pattern(words: list[str], exact: bool) -> re.Pattern:
+    """Latin words match whole words; words in scripts written without spaces match anywhere.
+    An exact trigger matches only a message that is just the word."""
+    parts = []
+    for word in words:
+        escaped = re.escape(word.casefold())
+        parts.append(rf"\b{escaped}\b" if word.isascii() else escaped)
+    pattern = "|".join(parts)
+    return re.compile(rf"^\s*(?:{pattern})\s*$" if exact else pattern, re.IGNORECASE)

@@ -1,0 +1,199 @@
+"""Load flow files (YAML) into a FlowSet and check them before anything runs.
+
+A flow file names its steps; a step says messages, offers choices, may wait for an
+answer, and says where to go next. Every reference is checked here: a `go` to a step
+that does not exist, a choice without a label, an unknown field - all are errors that
+stop the app at start (and fail the tests), not surprises in a conversation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+DATA = Path(__file__).resolve().parent / "data"
+
+STEP_FIELDS = {"say", "choices", "dial", "next", "effect", "input", "nav", "back", "source", "quiet"}
+CHOICE_FIELDS = {"label", "text", "go", "effect", "args", "quiet", "id"}
+INPUT_TYPES = {"text", "location", "image", "number"}
+NAV_CHOICES = {"back", "menu", "source", "resume"}
+MAX_SAY = 3
+
+
+class FlowError(ValueError):
+    """A flow file is wrong; the message says where and why."""
+
+
+@dataclass
+class Step:
+    key: str                      # "flow.step"
+    say: list[dict] = field(default_factory=list)
+    choices: list[dict] = field(default_factory=list)
+    dial: dict | None = None
+    next: str | None = None
+    effect: dict | None = None
+    input: dict | None = None
+    nav: list[str] = field(default_factory=list)
+    back: str | None = None
+    source: dict | None = None
+    quiet: bool = False
+
+
+@dataclass
+class Flow:
+    name: str
+    domain: str
+    timeout_minutes: float
+    resumable: bool
+    steps: dict[str, Step]
+
+
+@dataclass
+class FlowSet:
+    flows: dict[str, Flow]
+    triggers: list[dict]
+    hotlines: dict[str, dict]
+    entry: str = "main.menu"
+    language_step: str = "language.choose"
+
+    def step(self, key: str) -> Step:
+        flow, _, name = key.partition(".")
+        try:
+            return self.flows[flow].steps[name]
+        except KeyError:
+            raise FlowError(f"unknown step {key!r}") from None
+
+    def has_step(self, key: str) -> bool:
+        flow, _, name = key.partition(".")
+        return flow in self.flows and name in self.flows[flow].steps
+
+    def flow_of(self, key: str) -> Flow:
+        return self.flows[key.partition(".")[0]]
+
+    def message_ids(self) -> dict[str, set[str]]:
+        """Every message id each gettext domain must translate."""
+        ids: dict[str, set[str]] = {}
+        for flow in self.flows.values():
+            bucket = ids.setdefault(flow.domain, set())
+            for step in flow.steps.values():
+                bucket.update(item["id"] for item in step.say)
+                bucket.update(c["label"] for c in step.choices if "label" in c)
+                if step.dial:
+                    bucket.add(step.dial["title"])
+        ids.setdefault("bot", set()).update(h["label"] for h in self.hotlines.values())
+        return ids
+
+
+def _say_items(value, where: str) -> list[dict]:
+    items = []
+    for item in value or []:
+        if isinstance(item, str):
+            items.append({"id": item, "params": {}, "every_language": False})
+        elif isinstance(item, dict) and "id" in item:
+            items.append({"id": item["id"], "params": dict(item.get("params") or {}),
+                          "every_language": bool(item.get("every_language"))})
+        else:
+            raise FlowError(f"{where}: say items are message ids or {{id, params}}")
+    return items
+
+
+def _qualify(target: str | None, flow: str) -> str | None:
+    if target is None or "." in target:
+        return target
+    return f"{flow}.{target}"
+
+
+def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
+    if not isinstance(raw, dict):
+        raise FlowError(f"{where}: a step is a mapping")
+    unknown = set(raw) - STEP_FIELDS
+    if unknown:
+        raise FlowError(f"{where}: unknown field(s) {sorted(unknown)}")
+    choices = []
+    for index, choice in enumerate(raw.get("choices") or []):
+        if not isinstance(choice, dict) or not ({"label", "text"} & set(choice)):
+            raise FlowError(f"{where}: choice {index + 1} needs a label (message id) or text")
+        if set(choice) - CHOICE_FIELDS:
+            raise FlowError(f"{where}: choice {index + 1} has unknown field(s) {sorted(set(choice) - CHOICE_FIELDS)}")
+        if "go" not in choice and "effect" not in choice:
+            raise FlowError(f"{where}: choice {index + 1} goes nowhere (no go, no effect)")
+        choices.append({**choice, "go": _qualify(choice.get("go"), flow)})
+    nav = list(raw.get("nav") or [])
+    if set(nav) - NAV_CHOICES:
+        raise FlowError(f"{where}: unknown nav {sorted(set(nav) - NAV_CHOICES)}")
+    input_spec = raw.get("input")
+    if input_spec is not None:
+        if input_spec.get("type") not in INPUT_TYPES or "save" not in input_spec or "next" not in input_spec:
+            raise FlowError(f"{where}: input needs type ({sorted(INPUT_TYPES)}), save and next")
+        input_spec = {**input_spec, "next": _qualify(input_spec["next"], flow)}
+    if len(raw.get("say") or []) > MAX_SAY:
+        raise FlowError(f"{where}: at most {MAX_SAY} messages a step (one phone screen)")
+    if "source" in raw and not {"ref", "checked"} <= set(raw["source"] or {}):
+        raise FlowError(f"{where}: source needs ref and checked")
+    return Step(
+        key=f"{flow}.{name}", say=_say_items(raw.get("say"), where), choices=choices, dial=raw.get("dial"),
+        next=_qualify(raw.get("next"), flow), effect=raw.get("effect"), input=input_spec, nav=nav,
+        back=_qualify(raw.get("back"), flow), source=raw.get("source"), quiet=bool(raw.get("quiet")),
+    )
+
+
+def _parse_flow(raw: dict, path: Path) -> Flow:
+    for key in ("flow", "domain", "steps"):
+        if key not in raw:
+            raise FlowError(f"{path.name}: missing {key!r}")
+    name = raw["flow"]
+    steps = {step: _parse_step(name, step, body, f"{path.name}: step {step!r}")
+             for step, body in (raw["steps"] or {}).items()}
+    return Flow(name, raw["domain"], float(raw.get("timeout_minutes", 60)), bool(raw.get("resumable")), steps)
+
+
+def _check_references(flows: FlowSet) -> None:
+    for flow in flows.flows.values():
+        for step in flow.steps.values():
+            targets = [step.next, step.back] + [c.get("go") for c in step.choices]
+            if step.input:
+                targets.append(step.input["next"])
+            for target in targets:
+                if target and not flows.has_step(target):
+                    raise FlowError(f"step {step.key!r} goes to unknown step {target!r}")
+            if step.dial:
+                for hotline in step.dial.get("calls", []):
+                    if str(hotline) not in flows.hotlines:
+                        raise FlowError(f"step {step.key!r} dials unknown hotline {hotline!r}")
+            if "back" in step.nav and not step.back:
+                raise FlowError(f"step {step.key!r} offers back but names no back step")
+            if "source" in step.nav and not step.source:
+                raise FlowError(f"step {step.key!r} offers source but has none")
+            if not (step.say or step.choices or step.dial or step.next or step.input):
+                raise FlowError(f"step {step.key!r} says nothing and goes nowhere")
+    for trigger in flows.triggers:
+        if not flows.has_step(trigger["go"]):
+            raise FlowError(f"trigger {trigger.get('name')!r} goes to unknown step {trigger['go']!r}")
+    for key in (flows.entry, flows.language_step):
+        if not flows.has_step(key):
+            raise FlowError(f"missing required step {key!r}")
+
+
+def load_flows(directory: Path = DATA, files: Iterable[Path] | None = None) -> FlowSet:
+    """Read every flow file, triggers.yaml and hotlines.yaml; raise FlowError if anything is off."""
+    paths = sorted(files or directory.glob("*.yaml"))
+    flows: dict[str, Flow] = {}
+    triggers: list[dict] = []
+    hotlines: dict[str, dict] = {}
+    for path in paths:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if path.name == "triggers.yaml":
+            triggers = list(raw.get("triggers") or [])
+            continue
+        if path.name == "hotlines.yaml":
+            hotlines = {str(key): value for key, value in (raw.get("hotlines") or {}).items()}
+            continue
+        flow = _parse_flow(raw, path)
+        if flow.name in flows:
+            raise FlowError(f"{path.name}: flow {flow.name!r} defined twice")
+        flows[flow.name] = flow
+    flow_set = FlowSet(flows, triggers, hotlines)
+    _check_references(flow_set)
+    return flow_set

@@ -1,0 +1,74 @@
+"""What goes into and comes out of the flow engine: plain data, no channel.
+
+The bot turns a LINE event into an Input and the Outputs into LINE messages; the engine
+only sees these, so a flow can be tested, or served on another channel, without LINE.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Input:
+    """What the person did. kind: start, text, choice, location, sticker, image, file."""
+
+    kind: str
+    text: str = ""
+    data: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+    media_id: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button. label is a message id, or literal text when literal=True (language names)."""
+
+    label: str
+    data: str
+    literal: bool = False
+    quiet: bool = False  # True: the tap is not echoed into the chat (nothing on screen to endanger)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A tappable hotline: label message id and the number to dial."""
+
+    label: str
+    number: str
+
+
+@dataclass(frozen=True)
+class Say:
+    """One message to show: a message id and its placeholders' values."""
+
+    message: str
+    params: dict = field(default_factory=dict)
+    every_language: bool = False  # shown in all languages at once (before we know which one)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Buttons offered after the messages: quick replies the person taps instead of typing."""
+
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Dial:
+    """Hotline buttons (tel: links), shown as a card."""
+
+    title: str
+    calls: tuple[Call, ...]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Something for the bot to do beyond talking (set the language, file a report...)."""
+
+    name: str
+    args: dict = field(default_factory=dict)
+
+
+Output = Say | Ask | Dial | Effect
