@@ -1,0 +1,104 @@
+"""Answer a person through the flow engine: language, Zawgyi, effects, rendering.
+
+This is where the channel meets the flows: a LINE event becomes an Input, the engine's
+outputs become LINE messages in the person's language. The flows never see LINE.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+
+from flows import language as lang
+from flows.engine import Engine
+from flows.model import Effect, Say
+
+from .events import is_group, to_input, user_of
+from .processor import Response
+
+log = logging.getLogger(__name__)
+
+FALLBACK_LANGUAGE = "en"
+
+
+class FlowResponder:
+    def __init__(self, engine: Engine, catalogs, renderer, line, clock=time.time):
+        self.engine = engine
+        self.catalogs = catalogs
+        self.renderer = renderer
+        self.line = line
+        self.clock = clock
+
+    def respond(self, event: dict, conversation) -> Response:
+        given = to_input(event)
+        if given is None or is_group(event):
+            return Response()  # group chats belong to officers' alerts, not to these flows
+        notes = []
+        detection = None
+        if given.kind == "text":
+            text, detection = lang.normalise_input(given.text)
+            given = replace(given, text=text)
+            if detection.zawgyi and not conversation.zawgyi:
+                conversation.zawgyi = True
+                notes.append("ui.zawgyi_hint")
+        self._settle_language(conversation, detection, user_of(event))
+        state = conversation.state or {}
+        now = self.clock()
+        if conversation.language is None:
+            state, outputs = self.engine.goto(state, self.engine.flows.language_step, now)
+        else:
+            language = conversation.language
+            state, outputs = self.engine.handle(state, given, now,
+                                                lambda message_id: self.catalogs.text(language, message_id))
+        messages = self._render(conversation, state, notes, outputs)
+        conversation.state = state
+        return Response(messages=messages)
+
+    def apology(self, conversation) -> Response:
+        return Response(messages=self.renderer.finish(self.renderer.render(
+            [_say("ui.apology")], conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)))
+
+    def _settle_language(self, conversation, detection, user_id: str | None) -> None:
+        """Text that tells wins; else the LINE profile's language; else we will ask."""
+        if detection is not None and detection.language and detection.confident:
+            if detection.language != "my":
+                conversation.zawgyi = False
+            conversation.language = detection.language
+            return
+        if conversation.language is None and user_id:
+            profile = self.line.profile(user_id) or {}
+            conversation.language = lang.choose_language(detection, profile.get("language"), None)
+
+    def _render(self, conversation, state: dict, notes: list[str], outputs) -> list[dict]:
+        """Render in order, applying effects as they come: a language chosen mid-way
+        applies to everything after it."""
+        messages: list[dict] = []
+        pending = [_say(note) for note in notes]
+        for output in outputs:
+            if isinstance(output, Effect):
+                messages += self._flush(conversation, pending)
+                pending = []
+                self._apply(conversation, state, output)
+            else:
+                pending.append(output)
+        messages += self._flush(conversation, pending)
+        return self.renderer.finish(messages)
+
+    def _flush(self, conversation, outputs) -> list[dict]:
+        if not outputs:
+            return []
+        return self.renderer.render(outputs, conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)
+
+    @staticmethod
+    def _apply(conversation, state: dict, effect: Effect) -> None:
+        if effect.name == "set_language":
+            conversation.language = effect.args["language"]
+            conversation.zawgyi = bool(effect.args.get("zawgyi", False))
+        elif effect.name == "mark_urgent":
+            state.setdefault("data", {})["urgent"] = True
+        else:
+            log.warning("unknown effect %s", effect.name)
+
+
+def _say(message_id: str) -> Say:
+    return Say(message_id)

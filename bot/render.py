@@ -1,0 +1,106 @@
+"""Turn the flow engine's abstract outputs into LINE message objects.
+
+Everything LINE would refuse is fixed here, once: at most 5 messages, 13 quick replies,
+20 characters a button label, 1..5000 characters a text. Texts are translated from the
+catalogs, and converted to Zawgyi for a person who reads Zawgyi.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from flows.model import Ask, Dial, Say
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGES = 5
+MAX_QUICK_REPLIES = 13
+MAX_LABEL = 20
+MAX_TEXT = 5000
+MAX_TEMPLATE_ACTIONS = 4
+MAX_BUTTONS_TEXT = 160
+MAX_ALT_TEXT = 400
+
+
+def fit(text: str, limit: int) -> str:
+    """Cut text to LINE's limit (a label, a text) without leaving it empty."""
+    text = text.strip() or "…"
+    if len(text) <= limit:
+        return text
+    log.warning("text of %s characters cut to %s: %r", len(text), limit, text[:40])
+    return text[: limit - 1] + "…"
+
+
+class Renderer:
+    """Renders for one reader: their language, and whether they read Zawgyi."""
+
+    def __init__(self, text: Callable[[str, str], str], every_language: Callable[[str], str],
+                 to_zawgyi: Callable[[str], str]):
+        self._text = text
+        self._every_language = every_language
+        self._to_zawgyi = to_zawgyi
+
+    def render(self, outputs, language: str, zawgyi: bool = False) -> list[dict]:
+        def tr(message_id: str, **params) -> str:
+            value = self._text(language, message_id, **params)
+            return self._to_zawgyi(value) if zawgyi and language == "my" else value
+
+        messages: list[dict] = []
+        for output in outputs:
+            if isinstance(output, Say):
+                body = self._every_language(output.message) if output.every_language else tr(output.message,
+                                                                                              **output.params)
+                messages.append({"type": "text", "text": fit(body, MAX_TEXT)})
+            elif isinstance(output, Dial):
+                messages.extend(self._dial(output, tr))
+            elif isinstance(output, Ask) and output.choices:
+                if not messages:
+                    messages.append({"type": "text", "text": fit(tr("ui.choose"), MAX_TEXT)})
+                messages[-1]["quickReply"] = {"items": [self._quick_reply(c, tr, zawgyi)
+                                                        for c in output.choices[:MAX_QUICK_REPLIES]]}
+        return messages
+
+    @staticmethod
+    def finish(messages: list[dict]) -> list[dict]:
+        """The last step before sending: LINE's five-message limit."""
+        return _at_most_five(messages)
+
+    def _dial(self, output: Dial, tr) -> list[dict]:
+        cards = []
+        calls = list(output.calls)
+        for start in range(0, len(calls), MAX_TEMPLATE_ACTIONS):
+            actions = [{"type": "uri", "label": fit(tr(call.label), MAX_LABEL), "uri": f"tel:{call.number}"}
+                       for call in calls[start:start + MAX_TEMPLATE_ACTIONS]]
+            title = tr(output.title)
+            cards.append({
+                "type": "template",
+                "altText": fit(f"{title}: " + ", ".join(call.number for call in calls), MAX_ALT_TEXT),
+                "template": {"type": "buttons", "text": fit(title, MAX_BUTTONS_TEXT), "actions": actions},
+            })
+        return cards
+
+    def _quick_reply(self, choice, tr, zawgyi: bool) -> dict:
+        label = choice.label if choice.literal else tr(choice.label)
+        label = fit(label, MAX_LABEL)
+        action = {"type": "postback", "label": label, "data": choice.data}
+        if not choice.quiet:
+            action["displayText"] = label
+        return {"type": "action", "action": action}
+
+
+def _at_most_five(messages: list[dict]) -> list[dict]:
+    """Join neighbouring plain texts until LINE's five-message limit is met."""
+    while len(messages) > MAX_MESSAGES:
+        for index in range(len(messages) - 1):
+            first, second = messages[index], messages[index + 1]
+            if first["type"] == "text" == second["type"] and "quickReply" not in first:
+                joined = fit(first["text"] + "\n\n" + second["text"], MAX_TEXT)
+                messages[index:index + 2] = [{**second, "text": joined}]
+                break
+        else:
+            log.warning("dropping %s messages over LINE's limit", len(messages) - MAX_MESSAGES)
+            quick = messages[-1].get("quickReply")
+            messages = messages[:MAX_MESSAGES]
+            if quick:
+                messages[-1] = {**messages[-1], "quickReply": quick}
+    return messages
