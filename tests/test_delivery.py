@@ -12,6 +12,8 @@ from storage.db import Database
 from storage.models import OutboxMessage, utcnow
 from tests.support.fake_line import FakeLine
 
+pytestmark = pytest.mark.integration
+
 MESSAGES = [{"type": "text", "text": "hello"}]
 
 

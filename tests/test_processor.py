@@ -1,6 +1,8 @@
 """Processing one chat's events: LINE's order, once, and never lost to a bug."""
 from __future__ import annotations
 
+import pytest
+
 from sqlalchemy import select
 
 from app import create_app
@@ -10,6 +12,8 @@ from storage.models import InboxEvent
 from tests.conftest import post_events, user_id
 from tests.support.events import text_event
 from tests.support.fake_line import FakeLine
+
+pytestmark = pytest.mark.integration
 
 
 class EchoResponder:

@@ -1,6 +1,8 @@
 """POST /callback: signature, body checks, durable storage before 200."""
 from __future__ import annotations
 
+import pytest
+
 import json
 import logging
 
@@ -10,6 +12,8 @@ from app import create_app
 from storage.models import InboxEvent
 from tests.conftest import post_events, sign, user_id
 from tests.support.events import beacon_event, text_event
+
+pytestmark = pytest.mark.integration
 
 
 def _count(app) -> int:
