@@ -59,15 +59,16 @@ class FlowResponder:
             [_say("ui.apology")], conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)))
 
     def _settle_language(self, conversation, detection, user_id: str | None) -> None:
-        """Text that tells wins; else the LINE profile's language; else we will ask."""
-        if detection is not None and detection.language and detection.confident:
-            if detection.language != "my":
+        """The policy is flows.language.choose_language; the LINE profile is asked only
+        when the text does not tell and we have no language yet."""
+        profile_language = None
+        if conversation.language is None and not (detection and detection.confident) and user_id:
+            profile_language = (self.line.profile(user_id) or {}).get("language")
+        chosen = lang.choose_language(detection, profile_language, conversation.language)
+        if chosen != conversation.language:
+            conversation.language = chosen
+            if chosen != "my":
                 conversation.zawgyi = False
-            conversation.language = detection.language
-            return
-        if conversation.language is None and user_id:
-            profile = self.line.profile(user_id) or {}
-            conversation.language = lang.choose_language(detection, profile.get("language"), None)
 
     def _render(self, conversation, state: dict, notes: list[str], outputs) -> list[dict]:
         """Render in order, applying effects as they come: a language chosen mid-way
