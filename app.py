@@ -10,6 +10,7 @@ from bot.delivery import Delivery
 from bot.line_api import LineClient
 from bot.processor import ChatProcessor
 from bot.queue import JobQueue, connect_redis
+from bot.richmenu import richmenu_cli
 from bot.webhook import make_signature_validator, webhook
 from settings import Settings
 from storage.cli import db_cli
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     app.cli.add_command(db_cli)
     app.cli.add_command(worker)
     app.cli.add_command(sweep_command)
+    app.cli.add_command(richmenu_cli)
 
     @app.get("/healthz")
     def healthz():
