@@ -29,6 +29,7 @@ def main() -> int:
     emulator_port = os.environ.get("EMULATOR_PORT", "5001")
     emulator_url = f"http://127.0.0.1:{emulator_port}"
     env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # the venv's gunicorn, flask
     env.setdefault("LINE_CHANNEL_SECRET", DEV_CHANNEL_SECRET)
     env.setdefault("LINE_CHANNEL_ACCESS_TOKEN", DEV_ACCESS_TOKEN)
     env.setdefault("LINE_API_BASE", emulator_url)
