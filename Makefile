@@ -33,5 +33,11 @@ browser:
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) ; } || \
 		echo "chromium not installed: browser tests will be skipped"
 
+# Gettext catalogs: extract message ids (flows + N_() marks) to locales/*.pot, merge them
+# into every language's .po (new ids start empty), compile the .mo files (build output).
+catalogs: install
+	$(PY) -m locales update
+	$(PY) -m locales compile
+
 clean:
 	rm -rf $(VENV) instance

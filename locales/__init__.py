@@ -1,0 +1,67 @@
+"""The gettext catalogs: locales/<lang>/LC_MESSAGES/<domain>.po, and the tools that keep them.
+
+    python -m locales extract    # locales/<domain>.pot for every domain (flows + Python marks)
+    python -m locales update     # extract, then merge each .pot into every language's .po
+    python -m locales compile    # .po -> .mo (build output, not committed)
+    python -m locales check      # print what is missing or wrong; exit 1 if anything is
+    python -m locales files bot  # the input files of a domain, for `pybabel extract`
+
+Domains: `bot` (flow files whose `domain:` is bot, hotlines.yaml, and N_()/_() marks in
+flows/ and bot/), and one per other `domain:` a flow file names (documents, rights, ...).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+LOCALES = Path(__file__).resolve().parent
+ROOT = LOCALES.parent
+FLOW_DATA = ROOT / "flows" / "data"
+PYTHON_SOURCES = ("flows", "bot")
+BOT_DOMAIN = "bot"
+LANGUAGES = ("my", "km", "lo", "th", "en")
+
+if str(ROOT) not in sys.path:  # Babel imports flows.extract by name (babel.cfg)
+    sys.path.insert(0, str(ROOT))
+
+
+def flow_file_domain(path: Path) -> str | None:
+    """The gettext domain a YAML file's message ids belong to (None: it has none)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        return None
+    if "hotlines" in raw:
+        return BOT_DOMAIN
+    if "flow" in raw and "steps" in raw:
+        return str(raw.get("domain") or BOT_DOMAIN)
+    return None  # triggers.yaml
+
+
+def domain_files() -> dict[str, list[Path]]:
+    """{domain: input files}, bot first. Paths are absolute."""
+    files: dict[str, list[Path]] = {BOT_DOMAIN: []}
+    for path in sorted(FLOW_DATA.glob("*.yaml")):
+        domain = flow_file_domain(path)
+        if domain:
+            files.setdefault(domain, []).append(path)
+    for folder in PYTHON_SOURCES:
+        files[BOT_DOMAIN].extend(p for p in sorted((ROOT / folder).rglob("*.py"))
+                                 if "__pycache__" not in p.parts)
+    return files
+
+
+def domains() -> list[str]:
+    """Every gettext domain: from the flow files and any catalog already on disk."""
+    found = list(domain_files())
+    on_disk = {p.stem for p in LOCALES.glob("*/LC_MESSAGES/*.po")} | {p.stem for p in LOCALES.glob("*.pot")}
+    return found + sorted(on_disk - set(found))
+
+
+def po_path(lang: str, domain: str) -> Path:
+    return LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def pot_path(domain: str) -> Path:
+    return LOCALES / f"{domain}.pot"

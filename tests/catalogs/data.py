@@ -1,0 +1,19 @@
+"""Shared data for the catalog tests: what the flows require, computed once per run."""
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import card_title_ids, label_message_ids, required_message_ids
+from flows.loader import load_flows
+
+FLOWS = load_flows()
+REQUIRED = required_message_ids(FLOWS)          # {domain: ids}
+LABELS = label_message_ids(FLOWS)
+CARD_TITLES = card_title_ids(FLOWS)
+DOMAINS = sorted(REQUIRED, key=lambda d: (d != "bot", d))
+
+
+def entries(languages) -> list:
+    """One pytest param per (domain, language, message id), named domain:lang:id."""
+    return [pytest.param(domain, lang, message_id, id=f"{domain}:{lang}:{message_id}")
+            for domain in DOMAINS for lang in languages for message_id in sorted(REQUIRED[domain])]
