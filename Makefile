@@ -3,12 +3,12 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev browser catalogs clean
+.PHONY: run test install install-dev browser catalogs compile-catalogs clean
 
-run: install
+run: install compile-catalogs
 	$(PY) scripts/run_local.py
 
-test: install-dev browser
+test: install-dev browser compile-catalogs
 	$(PY) -m pytest
 
 install: $(VENV)/.installed
@@ -37,6 +37,10 @@ browser:
 # into every language's .po (new ids start empty), compile the .mo files (build output).
 catalogs: install
 	$(PY) -m locales update
+	$(PY) -m locales compile
+
+# What run and test need: the .mo files, from the committed .po files (changes nothing tracked).
+compile-catalogs: install
 	$(PY) -m locales compile
 
 clean:

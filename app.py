@@ -5,13 +5,19 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from bot import i18n
 from bot.cli import sweep_command, worker
+from bot.conversation import FlowResponder
 from bot.delivery import Delivery
 from bot.line_api import LineClient
 from bot.processor import ChatProcessor
 from bot.queue import JobQueue, connect_redis
+from bot.render import Renderer
 from bot.richmenu import richmenu_cli
 from bot.webhook import make_signature_validator, webhook
+from flows import language
+from flows.engine import Engine
+from flows.loader import FlowError, load_flows
 from settings import Settings
 from storage.cli import db_cli
 from storage.db import Database
@@ -30,14 +36,24 @@ class Hotline:
     signature: object
 
 
-def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> Hotline:
-    from bot.menu_responder import MenuResponder
+def build_responder(line) -> FlowResponder:
+    """The conversation: flows (checked at start: a broken flow or a missing English text
+    stops the app here, not in a conversation), catalogs and rendering."""
+    flows = load_flows()
+    catalogs = i18n.catalogs()
+    missing = sorted(message_id for ids in i18n.required_message_ids(flows).values() for message_id in ids
+                     if not catalogs.has("en", message_id))
+    if missing:
+        raise FlowError(f"message ids without an English text: {missing}")
+    return FlowResponder(Engine(flows), catalogs, Renderer(catalogs, language.to_zawgyi), line)
 
+
+def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> Hotline:
     db = Database(settings.database_url)
     queue = JobQueue(redis or connect_redis(settings.redis_url, settings.instance_dir), settings.queue_name)
     line = line or LineClient(settings.access_token, settings.line_api_base, settings.line_api_data_base)
     delivery = Delivery(db, line, queue, max_attempts=settings.send_retries)
-    processor = ChatProcessor(db, queue, delivery, responder or MenuResponder(),
+    processor = ChatProcessor(db, queue, delivery, responder or build_responder(line),
                               reply_token_ttl=settings.reply_token_ttl_seconds)
     return Hotline(settings, db, queue, line, delivery, processor,
                    make_signature_validator(settings.channel_secret))

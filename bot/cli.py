@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import click
 from flask import current_app
+from redis.exceptions import RedisError
 from rq import SimpleWorker
 
 from .sweeper import SweeperThread, sweep
@@ -33,11 +35,30 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
                                 hotline.settings.sweep_interval_seconds)
         sweeper.start()
     try:
-        SimpleWorker([hotline.queue.queue], connection=hotline.queue.redis).work(
-            burst=burst, with_scheduler=with_scheduler, logging_level="WARNING")
+        run_worker(hotline.queue, burst=burst, with_scheduler=with_scheduler)
     finally:
         if sweeper:
             sweeper.stop()
+
+
+def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: float = 2.0) -> None:
+    """Run RQ's worker, and start it again when it quits on an error.
+
+    RQ's work loop quits on an unexpected exception, e.g. Redis going away in the middle
+    of finishing a job. The event is safe in the database; what matters is that this
+    process goes back to work when Redis is back, instead of leaving the queue unserved.
+    """
+    log = logging.getLogger("bot.worker")
+    while True:
+        rq_worker = SimpleWorker([queue.queue], connection=queue.redis)
+        try:
+            rq_worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="WARNING")
+        except RedisError as exc:
+            log.warning("worker lost Redis (%s); starting again in %.0f s", exc, pause)
+        if burst or rq_worker._stop_requested:
+            return
+        log.warning("worker loop ended unexpectedly; starting again in %.0f s", pause)
+        time.sleep(pause)
 
 
 @click.command("sweep")

@@ -58,6 +58,8 @@ BOT_MESSAGE_IDS = {
     # TRANSLATORS: to someone writing Burmese in Zawgyi: Zawgyi or Unicode can be chosen
     # in the Language menu.
     "zawgyi_hint": N_("ui.zawgyi_hint"),
+    # TRANSLATORS: shown above buttons when there is no other message to attach them to.
+    "choose": N_("ui.choose"),
 }
 
 # Baht, the word people use in each language (Babel's currency names are formal: "ထိုင်း ဘတ်").

@@ -7,6 +7,7 @@ catalogs, and converted to Zawgyi for a person who reads Zawgyi.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Callable
 
 from flows.model import Ask, Dial, Say
@@ -20,6 +21,7 @@ MAX_TEXT = 5000
 MAX_TEMPLATE_ACTIONS = 4
 MAX_BUTTONS_TEXT = 160
 MAX_ALT_TEXT = 400
+LANGUAGE_ORDER = ("my", "km", "lo", "th", "en")
 
 
 def fit(text: str, limit: int) -> str:
@@ -34,15 +36,28 @@ def fit(text: str, limit: int) -> str:
 class Renderer:
     """Renders for one reader: their language, and whether they read Zawgyi."""
 
-    def __init__(self, text: Callable[[str, str], str], every_language: Callable[[str], str],
-                 to_zawgyi: Callable[[str], str]):
-        self._text = text
-        self._every_language = every_language
+    def __init__(self, catalogs, to_zawgyi: Callable[[str], str]):
+        self.catalogs = catalogs
         self._to_zawgyi = to_zawgyi
+
+    def _every_language(self, message_id: str) -> str:
+        """One line per language, Burmese twice (Unicode and Zawgyi): this is shown exactly
+        when we do not yet know what the person reads."""
+        lines = []
+        for language in LANGUAGE_ORDER:
+            line = self.catalogs.text(language, message_id)
+            lines.append(line)
+            if language == "my":
+                lines.append(self._to_zawgyi(line))
+        return "\n".join(dict.fromkeys(lines))
+
+    def _param(self, language: str, value):
+        return self.catalogs.date(language, value) if isinstance(value, date) else value
 
     def render(self, outputs, language: str, zawgyi: bool = False) -> list[dict]:
         def tr(message_id: str, **params) -> str:
-            value = self._text(language, message_id, **params)
+            params = {name: self._param(language, value) for name, value in params.items()}
+            value = self.catalogs.text(language, message_id, **params)
             return self._to_zawgyi(value) if zawgyi and language == "my" else value
 
         messages: list[dict] = []
@@ -56,7 +71,7 @@ class Renderer:
             elif isinstance(output, Ask) and output.choices:
                 if not messages:
                     messages.append({"type": "text", "text": fit(tr("ui.choose"), MAX_TEXT)})
-                messages[-1]["quickReply"] = {"items": [self._quick_reply(c, tr, zawgyi)
+                messages[-1]["quickReply"] = {"items": [self._quick_reply(c, tr)
                                                         for c in output.choices[:MAX_QUICK_REPLIES]]}
         return messages
 
@@ -74,12 +89,12 @@ class Renderer:
             title = tr(output.title)
             cards.append({
                 "type": "template",
-                "altText": fit(f"{title}: " + ", ".join(call.number for call in calls), MAX_ALT_TEXT),
+                "altText": fit(tr("ui.hotlines_alt"), MAX_ALT_TEXT),  # shows in notifications: discreet
                 "template": {"type": "buttons", "text": fit(title, MAX_BUTTONS_TEXT), "actions": actions},
             })
         return cards
 
-    def _quick_reply(self, choice, tr, zawgyi: bool) -> dict:
+    def _quick_reply(self, choice, tr) -> dict:
         label = choice.label if choice.literal else tr(choice.label)
         label = fit(label, MAX_LABEL)
         action = {"type": "postback", "label": label, "data": choice.data}

@@ -7,6 +7,7 @@ to come back to after an interruption ("resume"), and when they last wrote ("see
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Callable
 
 from .loader import FlowSet, Step
@@ -145,8 +146,9 @@ class Engine:
         if nav == "back" and step.back:
             return self._enter(state, step.back)
         if nav == "source" and step.source:
-            return [Say(UI["source"], {"ref": step.source["ref"], "checked": str(step.source["checked"])})] + \
-                self._ask(step)
+            checked = step.source["checked"]
+            checked = checked if isinstance(checked, date) else date.fromisoformat(str(checked))
+            return [Say(UI["source"], {"ref": step.source["ref"], "checked": checked})] + self._ask(step, state)
         if nav == "resume" and state.get("resume") and self.flows.has_step(state["resume"]):
             target, state["resume"] = state["resume"], None
             return self._enter(state, target)
