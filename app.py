@@ -19,7 +19,8 @@ from flows import language
 from flows.engine import Engine
 from flows.loader import FlowError, load_flows
 from settings import Settings
-from storage.cli import db_cli
+from storage import crypto
+from storage.cli import db_cli, keys_cli
 from storage.db import Database
 
 
@@ -49,6 +50,7 @@ def build_responder(line) -> FlowResponder:
 
 
 def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> Hotline:
+    crypto.configure(crypto.keys_from_env(settings.instance_dir))
     db = Database(settings.database_url)
     queue = JobQueue(redis or connect_redis(settings.redis_url, settings.instance_dir), settings.queue_name)
     line = line or LineClient(settings.access_token, settings.line_api_base, settings.line_api_data_base)
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     app.extensions["hotline"] = build_hotline(settings, **parts)
     app.register_blueprint(webhook)
     app.cli.add_command(db_cli)
+    app.cli.add_command(keys_cli)
     app.cli.add_command(worker)
     app.cli.add_command(sweep_command)
     app.cli.add_command(richmenu_cli)

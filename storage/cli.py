@@ -39,3 +39,24 @@ def current() -> None:
 def revision(message: str) -> None:
     """Write a new migration from the difference between models and database."""
     migrate.revision(_url(), message)
+
+
+keys_cli = AppGroup("keys", help="Encryption keys for what people tell us.")
+
+
+@keys_cli.command("generate")
+def generate_key() -> None:
+    """Print a new key: put it FIRST in HOTLINE_ENCRYPTION_KEYS, keep the old ones after it."""
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode())
+
+
+@keys_cli.command("rotate")
+def rotate_keys() -> None:
+    """Re-encrypt every stored value with the newest key; then old keys can be removed."""
+    from . import crypto
+    from .rotate import rotate_all
+
+    count = rotate_all(current_app.extensions["hotline"].db, crypto.keyring())
+    click.echo(f"re-encrypted {count} values with the newest key")

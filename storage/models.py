@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .crypto import EncryptedJSON
 
 
 def utcnow() -> datetime:
@@ -30,7 +32,7 @@ class InboxEvent(Base):
     chat_key: Mapped[str] = mapped_column(String(80))
     event_type: Mapped[str] = mapped_column(String(40))
     line_timestamp: Mapped[int] = mapped_column(BigInteger)
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(EncryptedJSON)  # the person's own words: encrypted
     redelivered: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -53,7 +55,7 @@ class Conversation(Base):
     user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     zawgyi: Mapped[bool] = mapped_column(Boolean, default=False)
-    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)  # their answers: encrypted
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -74,7 +76,7 @@ class OutboxMessage(Base):
     reply_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     push_to: Mapped[str | None] = mapped_column(String(64), nullable=True)
     push_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
-    messages: Mapped[list] = mapped_column(JSON)
+    messages: Mapped[list] = mapped_column(EncryptedJSON)
     retry_key: Mapped[str] = mapped_column(String(36))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,7 +21,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.String(length=64), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('zawgyi', sa.Boolean(), nullable=False),
-    sa.Column('state', sa.JSON(), nullable=False),
+    sa.Column('state', sa.Text(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('chat_key')
     )
@@ -31,7 +31,7 @@ def upgrade() -> None:
     sa.Column('chat_key', sa.String(length=80), nullable=False),
     sa.Column('event_type', sa.String(length=40), nullable=False),
     sa.Column('line_timestamp', sa.BigInteger(), nullable=False),
-    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('redelivered', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -53,7 +53,7 @@ def upgrade() -> None:
     sa.Column('reply_deadline', sa.DateTime(timezone=True), nullable=True),
     sa.Column('push_to', sa.String(length=64), nullable=True),
     sa.Column('push_allowed', sa.Boolean(), nullable=False),
-    sa.Column('messages', sa.JSON(), nullable=False),
+    sa.Column('messages', sa.Text(), nullable=False),
     sa.Column('retry_key', sa.String(length=36), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
