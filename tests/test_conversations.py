@@ -1,0 +1,123 @@
+"""Whole conversations in each language, through the emulator, the webhook and a worker.
+
+A worker's answers must be in the person's own script, every step of the way; help words
+must interrupt from deep inside a flow; a Zawgyi writer must get Zawgyi back."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from flows.language import to_unicode, to_zawgyi, zawgyi_probability
+from locales.quality import EXPECTED_SCRIPT, script_of
+from settings import Settings
+from tests.conftest import SECRET, TOKEN
+from tests.support.databases import fresh_database
+from tests.support.stack import Stack, texts
+
+pytestmark = pytest.mark.integration
+
+# What a person might type first (greetings, as common phrases in each language) and a help word.
+GREETING = {"my": "မင်္ဂလာပါ ခင်ဗျာ", "km": "សួស្តី បង", "lo": "ສະບາຍດີ ເຈົ້າ", "th": "สวัสดีครับ",
+            "en": "Hello, good morning to you"}
+HELP = {"my": "ကယ်ပါ", "km": "ជួយខ្ញុំផង", "lo": "ຊ່ວຍແດ່", "th": "ช่วยด้วย", "en": "help"}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, redis_url):
+    tmp_path = tmp_path_factory.mktemp("conversations")
+    with fresh_database(tmp_path) as database_url:
+        settings = Settings(channel_secret=SECRET, access_token=TOKEN, database_url=database_url,
+                            redis_url=redis_url, queue_name=f"test-{uuid.uuid4().hex[:8]}", instance_dir=tmp_path)
+        running = Stack(settings, tmp_path, workers=1)
+        yield running
+        running.close()
+
+
+class Person:
+    """Someone chatting through the emulator: sends, waits for the answer, taps buttons."""
+
+    def __init__(self, stack: Stack, language: str):
+        self.stack = stack
+        self.id = stack.user(language)
+        self.seen = 0
+
+    def _answer(self) -> dict:
+        deliveries = self.stack.wait_delivered(self.id, self.seen + 1)
+        self.seen = len(deliveries)
+        return deliveries[-1]
+
+    def say(self, text: str) -> dict:
+        self.stack.say(self.id, text)
+        return self._answer()
+
+    def tap(self, answer: dict, index: int = 0, label: str | None = None) -> dict:
+        items = quick_replies(answer)
+        action = next(i for i in items if i["label"] == label) if label else items[index]
+        self.stack.send(self.id, type="postback", data=action["data"])
+        return self._answer()
+
+
+def quick_replies(answer: dict) -> list[dict]:
+    return [item["action"] for m in answer["messages"] for item in (m.get("quickReply") or {}).get("items", [])]
+
+
+def tel_links(answer: dict) -> list[str]:
+    return [a["uri"] for m in answer["messages"] if m["type"] == "template"
+            for a in m["template"]["actions"] if a["type"] == "uri"]
+
+
+def assert_script(answer: dict, language: str) -> None:
+    shown = texts(answer) + [a["label"] for a in quick_replies(answer) if not a["data"].startswith("c|language")]
+    for text in shown:
+        assert script_of(text) in (EXPECTED_SCRIPT[language], None), f"{language}: {text!r}"
+    assert script_of(" ".join(texts(answer))) == EXPECTED_SCRIPT[language]
+
+
+@pytest.mark.parametrize("language", ["my", "km", "lo", "th", "en"])
+def test_a_whole_conversation_in_each_language(stack, language):
+    person = Person(stack, language)
+    menu = person.say(GREETING[language])
+    assert_script(menu, language)
+    assert len(quick_replies(menu)) == 7
+    documents = person.tap(menu, 0)
+    assert_script(documents, language)
+    topic = person.tap(documents, 0)
+    assert_script(topic, language)
+    assert 2 <= len(topic["messages"]) <= 5 and tel_links(topic)
+    source_label = quick_replies(topic)[-2]["label"]
+    source = person.tap(topic, label=source_label)
+    assert "DOMAIN.md" in texts(source)[0]
+    rights = person.tap(person.tap(source, label=quick_replies(source)[-1]["label"]), 1)
+    assert_script(rights, language)
+    deep = person.tap(rights, 0)
+    assert_script(deep, language)
+    emergency = person.say(HELP[language])
+    assert_script(emergency, language)
+    assert tel_links(emergency)[:3] == ["tel:191", "tel:1669", "tel:1300"]
+    back = person.tap(emergency, index=1)  # "continue where you were"
+    assert texts(back) == texts(deep)
+
+
+def test_unexpected_input_gets_a_short_answer_in_the_persons_language(stack):
+    person = Person(stack, "km")
+    person.say(GREETING["km"])
+    for event in ({"type": "sticker", "packageId": "446", "stickerId": "1988"}, {"type": "text", "text": "x" * 4000},
+                  {"type": "location", "latitude": 20.43, "longitude": 99.87, "address": "Mae Sai"}):
+        stack.send(person.id, **event)
+        answer = person._answer()
+        assert_script(answer, "km")
+        assert quick_replies(answer)
+
+
+def test_a_zawgyi_writer_is_answered_in_zawgyi_until_they_switch(stack):
+    person = Person(stack, "my")
+    zawgyi_greeting = to_zawgyi("မင်္ဂလာပါ ကျွန်တော် အလုပ်သမား ဖြစ်ပါတယ်")
+    assert zawgyi_probability(zawgyi_greeting) > 0.95
+    menu = person.say(zawgyi_greeting)
+    body = " ".join(texts(menu))
+    assert zawgyi_probability(body) > 0.95
+    assert script_of(to_unicode(body)) == "Myanmar"
+    language_menu = person.tap(menu, 5)
+    unicode_menu = person.tap(language_menu, label="မြန်မာ")
+    assert zawgyi_probability(" ".join(texts(unicode_menu))) < 0.05
