@@ -80,6 +80,9 @@ class FlowResponder:
                 messages += self._flush(conversation, pending)
                 pending = []
                 self._apply(conversation, state, output)
+            elif isinstance(output, Say) and output.fields:  # an effect may have set them
+                data = state.get("data") or {}
+                pending.append(replace(output, params={k: data.get(f, "") for k, f in output.fields.items()}))
             else:
                 pending.append(output)
         messages += self._flush(conversation, pending)

@@ -10,7 +10,7 @@ import logging
 from datetime import date
 from typing import Callable
 
-from flows.model import Ask, Dial, Say
+from flows.model import Ask, Dial, Say, Summary
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,9 @@ class Renderer:
                 messages.append({"type": "text", "text": fit(body, MAX_TEXT)})
             elif isinstance(output, Dial):
                 messages.extend(self._dial(output, tr))
+            elif isinstance(output, Summary):
+                lines = [f"• {tr(a.title)}: {self._answer(a, tr)}" for a in output.answers]
+                messages.append({"type": "text", "text": fit("\n".join(lines) or "-", MAX_TEXT)})
             elif isinstance(output, Ask) and output.choices:
                 if not messages:
                     messages.append({"type": "text", "text": fit(tr("ui.choose"), MAX_TEXT)})
@@ -94,9 +97,23 @@ class Renderer:
             })
         return cards
 
+    @staticmethod
+    def _answer(answer, tr) -> str:
+        if answer.kind == "label":
+            return tr(answer.value)
+        if answer.kind == "location":
+            place = answer.value or {}
+            return place.get("address") or f"📍 {place.get('latitude')}, {place.get('longitude')}"
+        if answer.kind == "count":
+            return str(answer.value)
+        text = " ".join(str(answer.value).split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
     def _quick_reply(self, choice, tr) -> dict:
         label = choice.label if choice.literal else tr(choice.label)
         label = fit(label, MAX_LABEL)
+        if choice.kind == "location":
+            return {"type": "action", "action": {"type": "location", "label": label}}
         action = {"type": "postback", "label": label, "data": choice.data}
         if not choice.quiet:
             action["displayText"] = label

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Callable
 
 from .loader import FlowSet, Step
-from .model import Ask, Call, Choice, Dial, Effect, Input, Output, Say
+from .model import Answer, Ask, Call, Choice, Dial, Effect, Input, Output, Say, Summary
 
 Translate = Callable[[str], str]
 
@@ -35,7 +35,13 @@ UI = {
     "nav.menu": N_("ui.nav.menu"),
     "nav.source": N_("ui.nav.source"),
     "nav.resume": N_("ui.nav.resume"),
+    "nav.skip": N_("ui.nav.skip"),
+    "nav.cancel": N_("ui.nav.cancel"),
+    "nav.location": N_("ui.nav.location"),
+    "photo_received": N_("ui.photo_received"),
+    "cancelled": N_("ui.cancelled"),
 }
+MAX_HISTORY = 30
 MAX_TEXT = 2000
 MAX_CHAINED_STEPS = 10
 
@@ -71,6 +77,9 @@ class Engine:
         if given.kind == "text":
             trigger = self._trigger_for(given.text)
             if trigger:
+                if step.input and step.input["type"] == "text":
+                    self._save_answer(state, step, given)  # keep their words; continue after help
+                    step = self.flows.step(step.input["next"])
                 return state, self._interrupt(state, step, trigger)
             if self._idle(step, previous_seen, now) and not (step.input and step.input["type"] == "text"):
                 return state, self._welcome_back(state, step)
@@ -92,15 +101,19 @@ class Engine:
         return set(UI.values())
 
     # -- moving between steps ---------------------------------------------------------------
-    def _enter(self, state: dict, key: str) -> list[Output]:
+    def _enter(self, state: dict, key: str, remember: bool = True) -> list[Output]:
         outputs: list[Output] = []
+        if remember and state.get("at") and state["at"] != key:
+            state["history"] = (list(state.get("history") or []) + [state["at"]])[-MAX_HISTORY:]
         for _ in range(MAX_CHAINED_STEPS):
             step = self.flows.step(key)
             state["at"] = key
             if step.effect:
                 outputs.append(Effect(step.effect["name"], dict(step.effect.get("args") or {})))
-            outputs.extend(Say(item["id"], _params(item["params"], state), item["every_language"])
-                           for item in step.say)
+            outputs.extend(Say(item["id"], _params(item["params"], state), item["every_language"],
+                               dict(item["params"])) for item in step.say)
+            if step.summary:
+                outputs.append(self._summary(state, step))
             if step.dial:
                 calls = tuple(Call(self.flows.hotlines[str(h)]["label"], str(self.flows.hotlines[str(h)]["number"]))
                               for h in step.dial["calls"])
@@ -113,11 +126,14 @@ class Engine:
         raise RuntimeError(f"steps chained more than {MAX_CHAINED_STEPS} times from {key!r}")
 
     def _ask(self, step: Step, state: dict | None = None) -> list[Output]:
-        choices = [Choice(c.get("label") or c["text"], choice_data(step.key, i), literal="label" not in c,
-                          quiet=bool(c.get("quiet", step.quiet)))
-                   for i, c in enumerate(step.choices)]
-        choices += [Choice(UI[f"nav.{kind}"], nav_data(kind, step.key)) for kind in step.nav
-                    if kind != "resume" or (state or {}).get("resume")]
+        choices = []
+        if (step.input and step.input["type"] == "location") or "location" in step.nav:
+            choices.append(Choice(UI["nav.location"], "", quiet=True, kind="location"))
+        choices += [Choice(c.get("label") or c["text"], choice_data(step.key, i), literal="label" not in c,
+                           quiet=bool(c.get("quiet", step.quiet)))
+                    for i, c in enumerate(step.choices)]
+        choices += [Choice(UI[f"nav.{kind}"], nav_data(kind, step.key), quiet=step.quiet) for kind in step.nav
+                    if kind != "location" and (kind != "resume" or (state or {}).get("resume"))]
         return [Ask(tuple(choices))] if choices else []
 
     def _choose(self, state: dict, step: Step, data: str) -> list[Output]:
@@ -134,17 +150,29 @@ class Engine:
 
     def _apply_choice(self, state: dict, choice: dict, step: Step) -> list[Output]:
         outputs: list[Output] = []
+        if step.save and "value" in choice:
+            state["data"][step.save] = choice["value"]
+            state["data"].setdefault("_labels", {})[step.save] = choice.get("label") or choice.get("text")
         if choice.get("effect"):
             outputs.append(Effect(choice["effect"], dict(choice.get("args") or {})))
-        if choice.get("id"):
-            state["data"][step.key.replace(".", "_")] = choice["id"]
         if choice.get("go"):
             return outputs + self._enter(state, choice["go"])
         return outputs + self._ask(step)
 
     def _nav(self, state: dict, nav: str, step: Step) -> list[Output]:
-        if nav == "back" and step.back:
-            return self._enter(state, step.back)
+        if nav == "back":
+            history = list(state.get("history") or [])
+            target = step.back or (history.pop() if history else self.flows.entry)
+            state["history"] = history
+            return self._enter(state, target, remember=False)
+        if nav == "skip":
+            target = step.skip or (step.input or {}).get("next") or step.next
+            if target:
+                return self._enter(state, target)
+        if nav == "cancel":
+            flow = self.flows.flow_of(step.key)
+            state["data"], state["history"], state["resume"] = {}, [], None
+            return [Say(UI["cancelled"])] + self._enter(state, flow.cancel or self.flows.entry, remember=False)
         if nav == "source" and step.source:
             checked = step.source["checked"]
             checked = checked if isinstance(checked, date) else date.fromisoformat(str(checked))
@@ -192,7 +220,10 @@ class Engine:
         if spec["type"] == "location":
             value = {"latitude": given.latitude, "longitude": given.longitude, "address": given.address}
         elif spec["type"] == "image":
-            value = list(state["data"].get(spec["save"]) or []) + [given.media_id]
+            state["data"][spec["save"]] = list(state["data"].get(spec["save"]) or [])[:19] + [given.media_id]
+            if spec.get("stay", True):  # more photos may follow; "done" moves on
+                return [Say(spec.get("received", UI["photo_received"]))] + self._ask(step, state)
+            return self._enter(state, spec["next"])
         elif spec["type"] == "number":
             digits = re.sub(r"\D", "", given.text)
             if not digits:
@@ -202,6 +233,24 @@ class Engine:
             value = given.text[: int(spec.get("max_length", 5000))]
         state["data"][spec["save"]] = value
         return self._enter(state, spec["next"])
+
+    def _summary(self, state: dict, at: Step) -> Summary:
+        """Every answer given in this flow, in the order the flow asks them."""
+        data, labels = state["data"], state["data"].get("_labels") or {}
+        answers = []
+        for step in self.flows.flow_of(at.key).steps.values():
+            name = step.save or (step.input or {}).get("save")
+            if not name or name not in data or not step.title:
+                continue
+            if name in labels:
+                answers.append(Answer(step.title, labels[name], "label"))
+            elif step.input and step.input["type"] == "location":
+                answers.append(Answer(step.title, data[name], "location"))
+            elif step.input and step.input["type"] == "image":
+                answers.append(Answer(step.title, len(data[name]), "count"))
+            else:
+                answers.append(Answer(step.title, data[name], "text"))
+        return Summary(tuple(answers))
 
     # -- idle ---------------------------------------------------------------------------------
     def _idle(self, step: Step, seen: float | None, now: float) -> bool:
@@ -218,8 +267,11 @@ class Engine:
 
 
 def _copy(state: dict, now: float) -> dict:
-    return {"at": state.get("at"), "data": dict(state.get("data") or {}), "resume": state.get("resume"),
-            "seen": now}
+    data = dict(state.get("data") or {})
+    if "_labels" in data:
+        data["_labels"] = dict(data["_labels"])
+    return {"at": state.get("at"), "data": data, "resume": state.get("resume"),
+            "history": list(state.get("history") or []), "seen": now}
 
 
 def _params(names: dict, state: dict) -> dict:

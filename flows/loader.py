@@ -15,10 +15,12 @@ import yaml
 
 DATA = Path(__file__).resolve().parent / "data"
 
-STEP_FIELDS = {"say", "choices", "dial", "next", "effect", "input", "nav", "back", "source", "quiet"}
-CHOICE_FIELDS = {"label", "text", "go", "effect", "args", "quiet", "id"}
+STEP_FIELDS = {"say", "choices", "dial", "next", "effect", "input", "nav", "back", "source", "quiet",
+               "save", "title", "skip", "summary"}
+CHOICE_FIELDS = {"label", "text", "go", "effect", "args", "quiet", "id", "value"}
+INPUT_FIELDS = {"type", "save", "next", "max_length", "invalid", "received", "stay"}
 INPUT_TYPES = {"text", "location", "image", "number"}
-NAV_CHOICES = {"back", "menu", "source", "resume"}
+NAV_CHOICES = {"back", "menu", "source", "resume", "skip", "cancel", "location"}
 MAX_SAY = 3
 
 
@@ -39,6 +41,10 @@ class Step:
     back: str | None = None
     source: dict | None = None
     quiet: bool = False
+    save: str | None = None       # the field a choice's value is saved in
+    title: str | None = None      # short name of the question, for the summary
+    skip: str | None = None       # where "skip" goes (default: the input's next, or next)
+    summary: bool = False         # show the answers given so far in this flow
 
 
 @dataclass
@@ -48,6 +54,7 @@ class Flow:
     timeout_minutes: float
     resumable: bool
     steps: dict[str, Step]
+    cancel: str | None = None     # where "cancel" goes after clearing the flow's answers
 
 
 @dataclass
@@ -82,6 +89,10 @@ class FlowSet:
                 bucket.update(c["label"] for c in step.choices if "label" in c)
                 if step.dial:
                     bucket.add(step.dial["title"])
+                if step.title:
+                    bucket.add(step.title)
+                if step.input:
+                    bucket.update(step.input[k] for k in ("invalid", "received") if step.input.get(k))
         ids.setdefault("bot", set()).update(h["label"] for h in self.hotlines.values())
         return ids
 
@@ -127,7 +138,13 @@ def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
     if input_spec is not None:
         if input_spec.get("type") not in INPUT_TYPES or "save" not in input_spec or "next" not in input_spec:
             raise FlowError(f"{where}: input needs type ({sorted(INPUT_TYPES)}), save and next")
+        if set(input_spec) - INPUT_FIELDS:
+            raise FlowError(f"{where}: input has unknown field(s) {sorted(set(input_spec) - INPUT_FIELDS)}")
         input_spec = {**input_spec, "next": _qualify(input_spec["next"], flow)}
+    if any("value" in c for c in choices) and not raw.get("save"):
+        raise FlowError(f"{where}: choices have values but the step names no `save` field")
+    if "skip" in nav and not (raw.get("skip") or input_spec or raw.get("next")):
+        raise FlowError(f"{where}: offers skip but names nowhere to skip to")
     if len(raw.get("say") or []) > MAX_SAY:
         raise FlowError(f"{where}: at most {MAX_SAY} messages a step (one phone screen)")
     if "source" in raw and not {"ref", "checked"} <= set(raw["source"] or {}):
@@ -136,6 +153,8 @@ def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
         key=f"{flow}.{name}", say=_say_items(raw.get("say"), where), choices=choices, dial=raw.get("dial"),
         next=_qualify(raw.get("next"), flow), effect=raw.get("effect"), input=input_spec, nav=nav,
         back=_qualify(raw.get("back"), flow), source=raw.get("source"), quiet=bool(raw.get("quiet")),
+        save=raw.get("save"), title=raw.get("title"), skip=_qualify(raw.get("skip"), flow),
+        summary=bool(raw.get("summary")),
     )
 
 
@@ -144,15 +163,22 @@ def _parse_flow(raw: dict, path: Path) -> Flow:
         if key not in raw:
             raise FlowError(f"{path.name}: missing {key!r}")
     name = raw["flow"]
-    steps = {step: _parse_step(name, step, body, f"{path.name}: step {step!r}")
-             for step, body in (raw["steps"] or {}).items()}
-    return Flow(name, raw["domain"], float(raw.get("timeout_minutes", 60)), bool(raw.get("resumable")), steps)
+    unknown = set(raw) - {"flow", "domain", "steps", "timeout_minutes", "resumable", "cancel", "quiet"}
+    if unknown:
+        raise FlowError(f"{path.name}: unknown flow field(s) {sorted(unknown)}")
+    steps = {}
+    for step, body in (raw["steps"] or {}).items():
+        if raw.get("quiet") and isinstance(body, dict):
+            body = {"quiet": True, **body}  # a flow about reporting echoes no taps into the chat
+        steps[step] = _parse_step(name, step, body, f"{path.name}: step {step!r}")
+    return Flow(name, raw["domain"], float(raw.get("timeout_minutes", 60)), bool(raw.get("resumable")), steps,
+                cancel=_qualify(raw.get("cancel"), name))
 
 
 def _check_references(flows: FlowSet) -> None:
     for flow in flows.flows.values():
         for step in flow.steps.values():
-            targets = [step.next, step.back] + [c.get("go") for c in step.choices]
+            targets = [step.next, step.back, step.skip] + [c.get("go") for c in step.choices]
             if step.input:
                 targets.append(step.input["next"])
             for target in targets:
@@ -162,12 +188,13 @@ def _check_references(flows: FlowSet) -> None:
                 for hotline in step.dial.get("calls", []):
                     if str(hotline) not in flows.hotlines:
                         raise FlowError(f"step {step.key!r} dials unknown hotline {hotline!r}")
-            if "back" in step.nav and not step.back:
-                raise FlowError(f"step {step.key!r} offers back but names no back step")
             if "source" in step.nav and not step.source:
                 raise FlowError(f"step {step.key!r} offers source but has none")
             if not (step.say or step.choices or step.dial or step.next or step.input):
                 raise FlowError(f"step {step.key!r} says nothing and goes nowhere")
+    for flow in flows.flows.values():
+        if flow.cancel and not flows.has_step(flow.cancel):
+            raise FlowError(f"flow {flow.name!r} cancels to unknown step {flow.cancel!r}")
     for trigger in flows.triggers:
         if not flows.has_step(trigger["go"]):
             raise FlowError(f"trigger {trigger.get('name')!r} goes to unknown step {trigger['go']!r}")

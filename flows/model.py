@@ -29,6 +29,7 @@ class Choice:
     data: str
     literal: bool = False
     quiet: bool = False  # True: the tap is not echoed into the chat (nothing on screen to endanger)
+    kind: str = "choice"  # "choice", or "location": opens the phone's share-a-place screen
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Say:
     message: str
     params: dict = field(default_factory=dict)
     every_language: bool = False  # shown in all languages at once (before we know which one)
+    fields: dict = field(default_factory=dict)  # placeholder -> answer field, re-read after effects
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,23 @@ class Dial:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One line of a summary: the question's short title and what was answered.
+    kind: "label" (value is a message id), "text" (the person's words), "location", "count"."""
+
+    title: str
+    value: object
+    kind: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The answers so far, for the person to check before sending."""
+
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
 class Effect:
     """Something for the bot to do beyond talking (set the language, file a report...)."""
 
@@ -71,4 +90,4 @@ class Effect:
     args: dict = field(default_factory=dict)
 
 
-Output = Say | Ask | Dial | Effect
+Output = Say | Ask | Dial | Summary | Effect

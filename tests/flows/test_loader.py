@@ -101,8 +101,17 @@ def test_a_valid_flow_set_loads_and_lists_its_message_ids(tmp_path):
         steps:
           menu:
             say: [m.prompt]
-            nav: [back]
-    """, "names no back step"),
+            nav: [skip]
+    """, "nowhere to skip to"),
+    ("""
+        flow: main
+        domain: bot
+        steps:
+          menu:
+            say: [m.prompt]
+            choices:
+              - {label: m.yes, value: "yes", go: menu}
+    """, "names no `save` field"),
     ("""
         flow: main
         steps:

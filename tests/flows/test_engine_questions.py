@@ -1,0 +1,187 @@
+"""Question flows: saved answers, back, skip, cancel, photos, places and the summary."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from flows.engine import UI, Engine
+from flows.loader import load_flows
+from flows.model import Answer, Ask, Effect, Input, Say, Summary
+
+FLOWS = {
+    "main.yaml": """
+        flow: main
+        domain: bot
+        steps:
+          menu:
+            say: [m.prompt]
+            choices:
+              - {label: m.ask, go: ask.first}
+    """,
+    "language.yaml": """
+        flow: language
+        domain: bot
+        steps:
+          choose:
+            say: [l.choose]
+            choices:
+              - {text: English, effect: set_language, args: {language: en}, go: main.menu}
+    """,
+    "ask.yaml": """
+        flow: ask
+        domain: intake
+        quiet: true
+        resumable: true
+        cancel: cancelled
+        steps:
+          first:
+            say: [q.danger]
+            title: t.danger
+            save: in_danger
+            choices:
+              - {label: a.yes, value: "yes", go: where}
+              - {label: a.no, value: "no", go: where}
+            nav: [cancel]
+          where:
+            say: [q.where]
+            title: t.where
+            input: {type: location, save: location, next: words}
+            nav: [back, skip, cancel]
+          words:
+            say: [q.words]
+            title: t.words
+            input: {type: text, save: description, next: photos, max_length: 10}
+            nav: [back, skip, cancel]
+          photos:
+            say: [q.photos]
+            title: t.photos
+            input: {type: image, save: photos, next: confirm}
+            choices:
+              - {label: a.done, go: confirm}
+            nav: [back, skip, cancel]
+          confirm:
+            say: [q.confirm]
+            summary: true
+            choices:
+              - {label: a.send, effect: submit_report, args: {kind: self}, go: sent}
+            nav: [back, cancel]
+          sent:
+            say: [{id: s.sent, params: {ref: case_ref}}]
+            nav: [menu]
+          cancelled:
+            say: [s.cancelled]
+            nav: [menu]
+    """,
+    "triggers.yaml": """
+        triggers:
+          - {name: emergency, interrupt: true, go: main.menu, words: [help]}
+    """,
+}
+
+
+@pytest.fixture
+def engine(tmp_path):
+    for name, text in FLOWS.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    return Engine(load_flows(tmp_path))
+
+
+def ask(outputs):
+    return next(o for o in reversed(outputs) if isinstance(o, Ask)).choices
+
+
+def tap(engine, state, outputs, label, now=1):
+    choice = next(c for c in ask(outputs) if c.label == label)
+    return engine.handle(state, Input("choice", data=choice.data), now, lambda m: m)
+
+
+def start(engine):
+    state, outputs = engine.handle({}, Input("start"), 0, lambda m: m)
+    return tap(engine, state, outputs, "m.ask")
+
+
+def test_a_choice_saves_its_value_and_label(engine):
+    state, outputs = start(engine)
+    state, outputs = tap(engine, state, outputs, "a.yes")
+    assert state["data"]["in_danger"] == "yes"
+    assert state["data"]["_labels"]["in_danger"] == "a.yes"
+    assert state["at"] == "ask.where"
+
+
+def test_question_taps_are_not_echoed_in_a_quiet_flow(engine):
+    _, outputs = start(engine)
+    assert all(c.quiet for c in ask(outputs))
+
+
+def test_a_place_question_offers_the_share_location_button_and_saves_the_place(engine):
+    state, outputs = tap(engine, *start(engine), "a.no")
+    assert ask(outputs)[0].kind == "location" and ask(outputs)[0].label == UI["nav.location"]
+    state, outputs = engine.handle(state, Input("location", latitude=20.43, longitude=99.87, address="Mae Sai"), 2,
+                                   lambda m: m)
+    assert state["data"]["location"] == {"latitude": 20.43, "longitude": 99.87, "address": "Mae Sai"}
+    assert state["at"] == "ask.words"
+
+
+def test_back_returns_to_the_previous_question_and_skip_moves_on(engine):
+    state, outputs = tap(engine, *start(engine), "a.no")
+    state, outputs = tap(engine, state, outputs, UI["nav.skip"])
+    assert state["at"] == "ask.words" and "location" not in state["data"]
+    state, outputs = tap(engine, state, outputs, UI["nav.back"])
+    assert state["at"] == "ask.where"
+    state, outputs = tap(engine, state, outputs, UI["nav.back"])
+    assert state["at"] == "ask.first"
+
+
+def test_free_text_is_kept_to_its_limit(engine):
+    state, outputs = tap(engine, *start(engine), "a.no")
+    state, outputs = tap(engine, state, outputs, UI["nav.skip"])
+    state, outputs = engine.handle(state, Input("text", text="my own words here"), 3, lambda m: m)
+    assert state["data"]["description"] == "my own wor"  # max_length 10
+    assert state["at"] == "ask.photos"
+
+
+def test_help_inside_a_text_answer_keeps_the_words_and_resumes_after(engine):
+    state, outputs = tap(engine, *start(engine), "a.no")
+    state, outputs = tap(engine, state, outputs, UI["nav.skip"])
+    state, outputs = engine.handle(state, Input("text", text="help us"), 3, lambda m: m)
+    assert state["data"]["description"] == "help us"
+    assert state["at"] == "main.menu" and state["resume"] == "ask.photos"
+
+
+def test_several_photos_then_done_then_a_summary_of_everything(engine):
+    state, outputs = tap(engine, *start(engine), "a.yes")
+    state, outputs = engine.handle(state, Input("location", latitude=1.0, longitude=2.0, address=""), 2, lambda m: m)
+    state, outputs = engine.handle(state, Input("text", text="words"), 3, lambda m: m)
+    for n in range(2):
+        state, outputs = engine.handle(state, Input("image", media_id=f"m{n}"), 4, lambda m: m)
+        assert [o.message for o in outputs if isinstance(o, Say)] == [UI["photo_received"]]
+        assert state["at"] == "ask.photos"
+    state, outputs = tap(engine, state, outputs, "a.done")
+    summary = next(o for o in outputs if isinstance(o, Summary))
+    assert summary.answers == (
+        Answer("t.danger", "a.yes", "label"),
+        Answer("t.where", {"latitude": 1.0, "longitude": 2.0, "address": ""}, "location"),
+        Answer("t.words", "words", "text"),
+        Answer("t.photos", 2, "count"),
+    )
+    state, outputs = tap(engine, state, outputs, "a.send")
+    assert Effect("submit_report", {"kind": "self"}) in outputs
+    sent = next(o for o in outputs if isinstance(o, Say))
+    assert sent.message == "s.sent" and sent.fields == {"ref": "case_ref"}
+
+
+def test_cancel_clears_the_answers(engine):
+    state, outputs = tap(engine, *start(engine), "a.yes")
+    state, outputs = tap(engine, state, outputs, UI["nav.cancel"])
+    assert state["data"] == {} and state["at"] == "ask.cancelled"
+    assert [o.message for o in outputs if isinstance(o, Say)][:2] == [UI["cancelled"], "s.cancelled"]
+
+
+def test_an_idle_report_offers_to_resume(engine):
+    state, outputs = tap(engine, *start(engine), "a.yes")
+    state, outputs = engine.handle(state, Input("text", text="hello"), 10 * 3600, lambda m: m)
+    assert [o.message for o in outputs if isinstance(o, Say)] == [UI["welcome_back_resume"]]
+    resume = next(c for c in ask(outputs) if c.label == UI["nav.resume"])
+    state, _ = engine.handle(state, Input("choice", data=resume.data), 10 * 3600 + 1, lambda m: m)
+    assert state["at"] == "ask.where" and state["data"]["in_danger"] == "yes"
