@@ -9,7 +9,7 @@ from flask import current_app
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 
-from .sweeper import SweeperThread, sweep
+from .sweeper import DispatcherThread, SweeperThread, sweep
 
 
 def _hotline():
@@ -29,14 +29,20 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     hotline = _hotline()
+    dispatcher = DispatcherThread(hotline.queue)
+    if burst:
+        dispatcher.drain()
+    else:
+        dispatcher.start()
     sweeper = None
     if sweep and not burst:
         sweeper = SweeperThread(hotline.db, hotline.queue, hotline.settings.sweep_after_seconds,
-                                hotline.settings.sweep_interval_seconds)
+                                hotline.settings.sweep_interval_seconds, hotline.escalations)
         sweeper.start()
     try:
         run_worker(hotline.queue, burst=burst, with_scheduler=with_scheduler)
     finally:
+        dispatcher.stop()
         if sweeper:
             sweeper.stop()
 

@@ -18,7 +18,9 @@ from rq import Queue
 log = logging.getLogger(__name__)
 
 PROCESS_CHAT = "bot.jobs.process_chat"
+SIGNALS = "hotline:chats-with-new-events"
 DELIVER = "bot.jobs.deliver"
+ESCALATION_CHECK = "bot.jobs.escalation_check"
 
 
 def connect_redis(url: str | None, instance_dir: Path) -> Redis:
@@ -41,6 +43,25 @@ class JobQueue:
     def __init__(self, redis: Redis, name: str):
         self.redis = redis
         self.queue = Queue(name, connection=redis)
+        self.signals_key = f"{SIGNALS}:{name}"
+
+    def signal(self, chat_keys: list[str]) -> bool:
+        """Tell the workers which chats got new events: one Redis command on the webhook's
+        hot path (an RQ enqueue costs six times as much CPU); a worker's dispatcher turns
+        each signal into a process_chat job. False when Redis is down."""
+        if not chat_keys:
+            return True
+        try:
+            self.redis.lpush(self.signals_key, *chat_keys)
+            return True
+        except RedisError as exc:
+            log.warning("queue unavailable, %s chat(s) left for the sweeper: %s", len(chat_keys), exc)
+            return False
+
+    def next_signal(self, timeout: float = 1.0) -> str | None:
+        """The next chat that got new events, or None after the timeout."""
+        popped = self.redis.brpop([self.signals_key], timeout=timeout)
+        return popped[1].decode() if popped else None
 
     def process_chat(self, chat_key: str) -> bool:
         """Ask a worker to process one chat's pending events; False when Redis is down."""
@@ -62,6 +83,15 @@ class JobQueue:
             return True
         except RedisError as exc:
             log.warning("queue unavailable, outbox %s left for the sweeper: %s", outbox_id, exc)
+            return False
+
+    def escalation_check(self, case_id: int, when) -> bool:
+        """Check the case for escalation at its deadline (the sweeper also checks)."""
+        try:
+            self.queue.enqueue_at(when, ESCALATION_CHECK, case_id, result_ttl=0, failure_ttl=86400)
+            return True
+        except RedisError as exc:
+            log.warning("queue unavailable, escalation of case %s left for the sweeper: %s", case_id, exc)
             return False
 
     def chat_lock(self, chat_key: str, timeout: float = 60):

@@ -27,12 +27,43 @@ def sweep(db, queue, older_than_seconds: float) -> tuple[int, int]:
     return queued_chats, queued_rows
 
 
-class SweeperThread(threading.Thread):
-    """Runs sweep() every few seconds beside a worker; survives Redis and database outages."""
+class DispatcherThread(threading.Thread):
+    """Turns the webhook's signals into process_chat jobs, beside a worker: the webhook
+    pays for one Redis command, the worker for building the RQ job."""
 
-    def __init__(self, db, queue, older_than_seconds: float, interval_seconds: float):
+    def __init__(self, queue):
+        super().__init__(name="dispatcher", daemon=True)
+        self.queue = queue
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                chat_key = self.queue.next_signal(timeout=1.0)
+                if chat_key:
+                    self.queue.process_chat(chat_key)
+            except Exception as exc:  # Redis down: the sweeper covers what is missed
+                log.warning("dispatcher: %s", exc)
+                self.stopped.wait(1.0)
+
+    def drain(self) -> int:
+        """Turn every waiting signal into a job now (a burst worker has no thread)."""
+        count = 0
+        while chat_key := self.queue.next_signal(timeout=0.01):
+            count += self.queue.process_chat(chat_key)
+        return count
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+class SweeperThread(threading.Thread):
+    """Runs sweep() and due escalations every few seconds beside a worker; survives Redis
+    and database outages."""
+
+    def __init__(self, db, queue, older_than_seconds: float, interval_seconds: float, escalations=None):
         super().__init__(name="sweeper", daemon=True)
-        self.db, self.queue = db, queue
+        self.db, self.queue, self.escalations = db, queue, escalations
         self.older_than, self.interval = older_than_seconds, interval_seconds
         self.stopped = threading.Event()
 
@@ -40,6 +71,8 @@ class SweeperThread(threading.Thread):
         while not self.stopped.wait(self.interval):
             try:
                 sweep(self.db, self.queue, self.older_than)
+                if self.escalations is not None:
+                    self.escalations.run_due()
             except Exception as exc:  # keep sweeping after an outage
                 log.warning("sweep failed: %s", exc)
 

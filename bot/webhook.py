@@ -1,7 +1,7 @@
 """POST /callback: LINE's webhook.
 
-Checks the signature, commits every event to the inbox, asks a worker to process the
-chats that got new events, and answers 200. Nothing else happens here: the webhook must
+Checks the signature, commits every event to the inbox, signals the workers which chats
+got new events (one Redis command), and answers 200. Nothing else happens here: the webhook must
 stay fast, and must never lose an event that LINE believes it delivered.
 """
 from __future__ import annotations
@@ -51,10 +51,9 @@ def callback():
             log.info("webhook: %s event not handled", event.get("type") if isinstance(event, dict) else event)
     if not wanted:
         return "OK"
-    with hotline.db.transaction() as session:
-        chats = inbox.store_events(session, wanted)
-    for chat_key in chats:
-        hotline.queue.process_chat(chat_key)
+    with hotline.db.engine.begin() as connection:
+        chats = inbox.store_events(connection, wanted)
+    hotline.queue.signal(chats)
     return "OK"
 
 

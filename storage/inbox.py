@@ -11,6 +11,7 @@ from typing import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .models import InboxEvent, utcnow
@@ -24,12 +25,23 @@ def chat_key_of(event: dict) -> str:
     return source.get("groupId") or source.get("roomId") or source.get("userId") or SYSTEM_CHAT
 
 
-def _insert_for(session: Session):
-    return (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(InboxEvent)
+_INSERTS: dict[str, object] = {}
 
 
-def store_events(session: Session, events: Iterable[dict]) -> list[str]:
-    """Store new events; return the chat keys that got at least one new event."""
+def _insert_for(dialect: str):
+    """One compiled-once statement per dialect: the webhook's hot path must not compile SQL."""
+    if dialect not in _INSERTS:
+        table = InboxEvent.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        _INSERTS[dialect] = (insert(table).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+                             .returning(table.c.chat_key))
+    return _INSERTS[dialect]
+
+
+def store_events(connection: Connection, events: Iterable[dict]) -> list[str]:
+    """Store new events; return the chat keys that got at least one new event.
+
+    Takes a Core connection in a transaction: this runs on the webhook's hot path."""
     rows = []
     now = utcnow()
     for event in events:
@@ -49,10 +61,8 @@ def store_events(session: Session, events: Iterable[dict]) -> list[str]:
         ))
     if not rows:
         return []
-    statement = (_insert_for(session).values(rows)
-                 .on_conflict_do_nothing(index_elements=["webhook_event_id"])
-                 .returning(InboxEvent.chat_key))
-    return list(dict.fromkeys(session.scalars(statement)))
+    inserted = connection.execute(_insert_for(connection.dialect.name), rows).scalars()
+    return list(dict.fromkeys(inserted))
 
 
 def next_pending(session: Session, chat_key: str) -> InboxEvent | None:
