@@ -35,6 +35,7 @@ class Hotline:
     delivery: Delivery
     processor: ChatProcessor
     signature: object
+    escalations: object = None
 
 
 def build_responder(line) -> FlowResponder:
