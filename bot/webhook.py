@@ -51,7 +51,7 @@ def callback():
             log.info("webhook: %s event not handled", event.get("type") if isinstance(event, dict) else event)
     if not wanted:
         return "OK"
-    with hotline.db.engine.begin() as connection:
+    with hotline.db.write() as connection:
         chats = inbox.store_events(connection, wanted)
     hotline.queue.signal(chats)
     return "OK"

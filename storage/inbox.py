@@ -6,14 +6,15 @@ two workers that somehow both reached it cannot both commit its effects.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Iterable
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from .crypto import keyring
 from .models import InboxEvent, utcnow
 
 SYSTEM_CHAT = "_system"
@@ -25,44 +26,41 @@ def chat_key_of(event: dict) -> str:
     return source.get("groupId") or source.get("roomId") or source.get("userId") or SYSTEM_CHAT
 
 
-_INSERTS: dict[str, object] = {}
+_COLUMNS = ("webhook_event_id", "chat_key", "event_type", "line_timestamp", "payload", "redelivered",
+            "status", "attempts", "received_at")
 
 
-def _insert_for(dialect: str):
-    """One compiled-once statement per dialect: the webhook's hot path must not compile SQL."""
-    if dialect not in _INSERTS:
-        table = InboxEvent.__table__
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        _INSERTS[dialect] = (insert(table).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-                             .returning(table.c.chat_key))
-    return _INSERTS[dialect]
+def _insert_sql(dialect: str) -> str:
+    """SQLite and PostgreSQL both know ON CONFLICT ... RETURNING; only the markers differ."""
+    marks = ", ".join(("?" if dialect == "sqlite" else "%s") for _ in _COLUMNS)
+    return (f"INSERT INTO inbox_events ({', '.join(_COLUMNS)}) VALUES ({marks}) "
+            "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING chat_key")
 
 
 def store_events(connection: Connection, events: Iterable[dict]) -> list[str]:
     """Store new events; return the chat keys that got at least one new event.
 
-    Takes a Core connection in a transaction: this runs on the webhook's hot path."""
-    rows = []
+    The webhook's hot path: plain SQL through the driver (compiling or even looking up a
+    SQLAlchemy statement costs more than the insert), with the same column encodings the
+    models use (EncryptedJSON for the payload, SQLAlchemy's datetime text on SQLite)."""
+    dialect = connection.dialect.name
+    sql = _insert_sql(dialect)
     now = utcnow()
+    received = now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else now
+    encrypt = keyring().encrypt
+    chats = []
     for event in events:
         event_id = event.get("webhookEventId")
         if not event_id:
             continue
-        rows.append(dict(
-            webhook_event_id=event_id,
-            chat_key=chat_key_of(event),
-            event_type=str(event.get("type", "unknown"))[:40],
-            line_timestamp=int(event.get("timestamp") or 0),
-            payload=event,
-            redelivered=bool((event.get("deliveryContext") or {}).get("isRedelivery")),
-            status="pending",
-            attempts=0,
-            received_at=now,
-        ))
-    if not rows:
-        return []
-    inserted = connection.execute(_insert_for(connection.dialect.name), rows).scalars()
-    return list(dict.fromkeys(inserted))
+        params = (
+            str(event_id)[:64], chat_key_of(event), str(event.get("type", "unknown"))[:40],
+            int(event.get("timestamp") or 0),
+            encrypt(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")),
+            bool((event.get("deliveryContext") or {}).get("isRedelivery")), "pending", 0, received,
+        )
+        chats.extend(row[0] for row in connection.exec_driver_sql(sql, params))
+    return list(dict.fromkeys(chats))
 
 
 def next_pending(session: Session, chat_key: str) -> InboxEvent | None:
