@@ -1,0 +1,147 @@
+"""`flask committees ...`: load the committee directory, link LINE accounts and groups, see who is on duty.
+
+A plain click group (no Flask import, so storage/ stays free of the web framework): the
+Flask CLI passes its ScriptInfo as the root context's obj, and `load_app()` gives the app
+whose Hotline holds the database. Register it in create_app with
+`app.cli.add_command(committees_cli)`.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import click
+
+from . import directory
+from .directory import (
+    LINK_CODE_TTL,
+    DirectoryError,
+    bangkok_time,
+    describe_roster,
+    officers_of,
+)
+from .models import utcnow
+
+
+def _db():
+    obj = click.get_current_context().find_root().obj
+    if obj is None or not hasattr(obj, "load_app"):
+        raise click.ClickException("run this through `flask committees ...` (no app to load)")
+    return obj.load_app().extensions["hotline"].db
+
+
+def _bangkok(value: datetime | None) -> str:
+    return bangkok_time(value).strftime("%Y-%m-%d %H:%M (Bangkok time)") if value else "-"
+
+
+def _ttl_text(ttl: timedelta) -> str:
+    hours = ttl.total_seconds() / 3600
+    return f"{hours:g} h"
+
+
+@click.group("committees", help="The committee directory: who gets reports, who is on duty.")
+def committees_cli() -> None:
+    pass
+
+
+@committees_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+def load(path: str, dry_run: bool) -> None:
+    """Load the directory from PATH (YAML): upsert by id; what the file lacks becomes inactive."""
+    db = _db()
+    try:
+        data = directory.read_directory_file(path)
+        with db.sessions() as session:
+            summary = directory.load_directory(session, data)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+    except DirectoryError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(("dry run, nothing written: " if dry_run else "loaded: ") + str(summary))
+    for label, items in (("created", summary.created), ("changed", summary.changed),
+                         ("deactivated", summary.deactivated)):
+        for item in items:
+            click.echo(f"  {label}: {item}")
+
+
+@committees_cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Also show inactive committees and officers.")
+def list_committees(show_all: bool) -> None:
+    """Every committee with its parent, LINE group and officers."""
+    with _db().sessions() as session:
+        committees = directory.all_committees(session, active_only=not show_all)
+        if not committees:
+            click.echo("no committees: load a directory with `flask committees load FILE`")
+        for committee in committees:
+            area = committee.district_code or committee.province_code or "-"
+            click.echo(f"{committee.id}  [{committee.level} {area}]{'' if committee.active else '  INACTIVE'}  "
+                       f"{committee.name_en} / {committee.name_th}")
+            click.echo(f"    escalates to: {committee.parent_id or '-'}    "
+                       f"LINE group: {'linked' if committee.line_group_id else 'not linked'}")
+            for officer in officers_of(session, committee.id, active_only=not show_all):
+                click.echo(f"    - {officer.id}  {officer.name}"
+                           f"{' (' + officer.role + ')' if officer.role else ''}  "
+                           f"LINE: {'linked' if officer.line_user_id else 'not linked'}  "
+                           f"roster: {describe_roster(officer.roster)}"
+                           f"{'' if officer.active else '  INACTIVE'}")
+
+
+@committees_cli.command("link-code")
+@click.argument("officer_id")
+def link_code(officer_id: str) -> None:
+    """Print a one-time code with which OFFICER_ID links their LINE account (valid 24 h)."""
+    now = utcnow()
+    with _db().transaction() as session:
+        try:
+            code = directory.issue_link_code(session, officer_id, now)
+        except LookupError as error:
+            raise click.ClickException(str(error)) from None
+        officer = session.get(directory.Officer, officer_id)
+        name = officer.name
+    click.echo(f"One-time code for {officer_id} ({name}): {code}")
+    click.echo(f"Ask them to send `link {code}` to the bot in LINE. Valid {_ttl_text(LINK_CODE_TTL)}, "
+               f"until {_bangkok(now + LINK_CODE_TTL)}; it works once. Only its hash is kept: "
+               "if lost, print a new one (the old one stops working).")
+
+
+@committees_cli.command("group-code")
+@click.argument("committee_id")
+def group_code(committee_id: str) -> None:
+    """Print a one-time code with which a LINE group becomes COMMITTEE_ID's group (valid 24 h)."""
+    now = utcnow()
+    with _db().transaction() as session:
+        try:
+            code = directory.issue_group_code(session, committee_id, now)
+        except LookupError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"One-time code for the LINE group of {committee_id}: {code}")
+    click.echo(f"Invite the bot to the group, then send `group {code}` in the group. "
+               f"Valid {_ttl_text(LINK_CODE_TTL)}, until {_bangkok(now + LINK_CODE_TTL)}; it works once.")
+
+
+@committees_cli.command("roster")
+@click.option("--at", "at", default=None, metavar="'YYYY-MM-DD HH:MM'",
+              help="Bangkok time to check instead of now.")
+def roster(at: str | None) -> None:
+    """Who is on duty now (or --at a Bangkok time), per committee."""
+    if at:
+        try:
+            now = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=directory.BANGKOK)
+        except ValueError:
+            raise click.BadParameter("use 'YYYY-MM-DD HH:MM' (Bangkok time)", param_hint="--at") from None
+    else:
+        now = utcnow()
+    click.echo(f"on duty at {bangkok_time(now).strftime('%a %Y-%m-%d %H:%M')} (Bangkok time)")
+    with _db().sessions() as session:
+        for committee in directory.active_committees(session):
+            on_duty = directory.on_duty_officers(session, committee.id, now)
+            group = "group linked" if committee.line_group_id else "no group"
+            if not on_duty:
+                click.echo(f"{committee.id}: NOBODY ON DUTY ({group}; alerts escalate)")
+                continue
+            click.echo(f"{committee.id} ({group}):")
+            for officer in on_duty:
+                click.echo(f"    {officer.id}  {officer.name}  "
+                           f"{'LINE linked' if officer.line_user_id else 'LINE NOT LINKED: cannot be alerted'}")
