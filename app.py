@@ -6,13 +6,18 @@ from dataclasses import dataclass
 from flask import Flask
 
 from bot import i18n
+from bot.alerts import AlertComposer
+from bot.casework import Casework
 from bot.cli import sweep_command, worker
 from bot.conversation import FlowResponder
 from bot.delivery import Delivery
+from bot.escalation import Escalations
 from bot.line_api import LineClient
+from bot.officers import OfficerDesk
 from bot.processor import ChatProcessor
 from bot.queue import JobQueue, connect_redis
 from bot.render import Renderer
+from bot.responders import Dispatcher
 from bot.richmenu import richmenu_cli
 from bot.webhook import make_signature_validator, webhook
 from flows import language
@@ -22,6 +27,7 @@ from settings import Settings
 from storage import crypto
 from storage.cli import db_cli, keys_cli
 from storage.db import Database
+from storage.directory_cli import committees_cli
 
 
 @dataclass
@@ -35,19 +41,29 @@ class Hotline:
     delivery: Delivery
     processor: ChatProcessor
     signature: object
-    escalations: object = None
+    escalations: Escalations
 
 
-def build_responder(line) -> FlowResponder:
-    """The conversation: flows (checked at start: a broken flow or a missing English text
-    stops the app here, not in a conversation), catalogs and rendering."""
+def build_responder(settings: Settings, line, queue: JobQueue) -> tuple[Dispatcher, Casework]:
+    """Officers' desk, then the conversation flows. Flows are checked at start: a broken
+    flow or a message without an English text stops the app here, not in a conversation."""
     flows = load_flows()
     catalogs = i18n.catalogs()
     missing = sorted(message_id for ids in i18n.required_message_ids(flows).values() for message_id in ids
-                     if not catalogs.has("en", message_id))
+                     if not catalogs.has("en", message_id) and not catalogs.has("th", message_id))
     if missing:
-        raise FlowError(f"message ids without an English text: {missing}")
-    return FlowResponder(Engine(flows), catalogs, Renderer(catalogs, language.to_zawgyi), line)
+        raise FlowError(f"message ids without a text: {missing}")
+    engine = Engine(flows)
+    renderer = Renderer(catalogs, language.to_zawgyi)
+
+    def summarise(case) -> list[str]:  # the reporter's answers, in Thai, for the officers
+        flow = case.answers.get("_flow")
+        return renderer.summary_lines(engine.summarise(flow, case.answers), "th") if flow in flows.flows else []
+
+    alerts = AlertComposer(catalogs, summarise)
+    casework = Casework(alerts, windows=settings.urgency_windows)
+    conversations = FlowResponder(engine, catalogs, renderer, line, casework, schedule=queue.escalation_check)
+    return Dispatcher(OfficerDesk(casework, alerts, schedule=queue.escalation_check), conversations), casework
 
 
 def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> Hotline:
@@ -56,10 +72,11 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
     queue = JobQueue(redis or connect_redis(settings.redis_url, settings.instance_dir), settings.queue_name)
     line = line or LineClient(settings.access_token, settings.line_api_base, settings.line_api_data_base)
     delivery = Delivery(db, line, queue, max_attempts=settings.send_retries)
-    processor = ChatProcessor(db, queue, delivery, responder or build_responder(line),
+    dispatcher, casework = build_responder(settings, line, queue)
+    processor = ChatProcessor(db, queue, delivery, responder or dispatcher,
                               reply_token_ttl=settings.reply_token_ttl_seconds)
     return Hotline(settings, db, queue, line, delivery, processor,
-                   make_signature_validator(settings.channel_secret))
+                   make_signature_validator(settings.channel_secret), Escalations(db, casework, delivery, queue))
 
 
 def create_app(settings: Settings | None = None, **parts) -> Flask:
@@ -68,11 +85,8 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["hotline"] = build_hotline(settings, **parts)
     app.register_blueprint(webhook)
-    app.cli.add_command(db_cli)
-    app.cli.add_command(keys_cli)
-    app.cli.add_command(worker)
-    app.cli.add_command(sweep_command)
-    app.cli.add_command(richmenu_cli)
+    for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli):
+        app.cli.add_command(command)
 
     @app.get("/healthz")
     def healthz():

@@ -22,14 +22,16 @@ FALLBACK_LANGUAGE = "en"
 
 
 class FlowResponder:
-    def __init__(self, engine: Engine, catalogs, renderer, line, clock=time.time):
+    def __init__(self, engine: Engine, catalogs, renderer, line, casework=None, schedule=None, clock=time.time):
         self.engine = engine
         self.catalogs = catalogs
         self.renderer = renderer
         self.line = line
+        self.casework = casework      # turns a confirmed report into a case (bot.casework)
+        self.schedule = schedule      # schedule(case_id, when): the escalation check
         self.clock = clock
 
-    def respond(self, event: dict, conversation) -> Response:
+    def respond(self, event: dict, conversation, session=None) -> Response:
         given = to_input(event)
         if given is None or is_group(event):
             return Response()  # group chats belong to officers' alerts, not to these flows
@@ -50,9 +52,17 @@ class FlowResponder:
             language = conversation.language
             state, outputs = self.engine.handle(state, given, now,
                                                 lambda message_id: self.catalogs.text(language, message_id))
-        messages = self._render(conversation, state, notes, outputs)
+        response = Response()
+        response.messages = self._render(conversation, state, notes, outputs, session, response)
         conversation.state = state
-        return Response(messages=messages)
+        response.push_allowed = not self._in_report(state)
+        return response
+
+    def _in_report(self, state: dict) -> bool:
+        """Inside a report, a late answer is never pushed: a push shows on a phone someone
+        else may be holding (the reply token only answers a message the person just sent)."""
+        at = state.get("at") or ""
+        return self.engine.flows.has_step(at) and self.engine.flows.flow_of(at).resumable
 
     def apology(self, conversation) -> Response:
         return Response(messages=self.renderer.finish(self.renderer.render(
@@ -70,7 +80,7 @@ class FlowResponder:
             if chosen != "my":
                 conversation.zawgyi = False
 
-    def _render(self, conversation, state: dict, notes: list[str], outputs) -> list[dict]:
+    def _render(self, conversation, state: dict, notes: list[str], outputs, session, response) -> list[dict]:
         """Render in order, applying effects as they come: a language chosen mid-way
         applies to everything after it."""
         messages: list[dict] = []
@@ -79,7 +89,7 @@ class FlowResponder:
             if isinstance(output, Effect):
                 messages += self._flush(conversation, pending)
                 pending = []
-                self._apply(conversation, state, output)
+                self._apply(conversation, state, output, session, response)
             elif isinstance(output, Say) and output.fields:  # an effect may have set them
                 data = state.get("data") or {}
                 pending.append(replace(output, params={k: data.get(f, "") for k, f in output.fields.items()}))
@@ -93,13 +103,25 @@ class FlowResponder:
             return []
         return self.renderer.render(outputs, conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)
 
-    @staticmethod
-    def _apply(conversation, state: dict, effect: Effect) -> None:
+    def _apply(self, conversation, state: dict, effect: Effect, session, response: Response) -> None:
+        data = state.setdefault("data", {})
         if effect.name == "set_language":
             conversation.language = effect.args["language"]
             conversation.zawgyi = bool(effect.args.get("zawgyi", False))
         elif effect.name == "mark_urgent":
-            state.setdefault("data", {})["urgent"] = True
+            data["urgent"] = True
+        elif effect.name == "submit_report":
+            flow = self.engine.flows.flow_of(state["at"]).name
+            case, rows = self.casework.submit(
+                session, chat_key=conversation.chat_key, user_id=conversation.user_id,
+                language=conversation.language, kind=effect.args.get("kind", "self"),
+                answers={**data, "_flow": flow})
+            state["data"] = {"case_ref": case.reference}  # the answers live in the case now
+            response.also += rows
+            if self.schedule and case.escalate_at:
+                response.after_commit.append(lambda: self.schedule(case.id, case.escalate_at))
+        elif effect.name == "cancel_report":
+            response.also += self.casework.cancel_by_reporter(session, conversation.chat_key, data.get("case_ref", ""))
         else:
             log.warning("unknown effect %s", effect.name)
 

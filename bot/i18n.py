@@ -31,6 +31,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from locales import DOMAIN_LANGUAGES
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +40,7 @@ LOCALES_DIR = ROOT / "locales"
 LANGUAGES = ("my", "km", "lo", "th", "en")   # also the order of every_language()
 FALLBACK = "en"
 BOT_DOMAIN = "bot"
+OFFICER_DOMAIN = "officer"   # Thai and English only (locales.DOMAIN_LANGUAGES)
 MAX_LABEL = 20     # LINE: quick-reply / button label
 MAX_CARD_TITLE = 40
 
@@ -93,8 +96,15 @@ class Catalogs:
         """(Re)read every catalog from disk."""
         translations = {lang: self._load_language(lang) for lang in self.languages}
         tables = {lang: _table(t) for lang, t in translations.items()}
+        # Ids of domains kept in fewer languages (officer: th, en) fall back to those, in order.
+        restricted: dict[str, tuple[str, ...]] = {}
+        for domain, langs in DOMAIN_LANGUAGES.items():
+            for lang in langs:
+                loaded = self._load_domain(lang, domain) if lang in self.languages else None
+                for message_id in (_table(loaded) if loaded is not None else ()):
+                    restricted.setdefault(message_id, langs)
         with self._lock:
-            self._translations, self._tables = translations, tables
+            self._translations, self._tables, self._restricted = translations, tables, restricted
 
     def domains(self, lang: str) -> list[str]:
         """The gettext domains present for a language (bot first, then alphabetical)."""
@@ -140,6 +150,10 @@ class Catalogs:
         """The translation with fallback (English, then the id), placeholders untouched."""
         lang = self._lang(lang)
         found = self._tables[lang].get(message_id)
+        if found is None and lang not in self._restricted.get(message_id, (lang,)):
+            # not expected in this language (an officer text asked for in Burmese): no warning
+            found = next((self._tables[other][message_id] for other in self._restricted[message_id]
+                          if message_id in self._tables.get(other, {})), None)
         if found is None:
             self._warn_missing(lang, message_id)
             found = self._tables.get(FALLBACK, {}).get(message_id)
@@ -276,7 +290,9 @@ def catalogs() -> Catalogs:
 # -- what must be translated (used by `python -m locales check` and tests/catalogs) ---------
 def required_message_ids(flows=None) -> dict[str, set[str]]:
     """{domain: message ids} every catalog of that domain must translate: the flows' ids
-    (all domains, hotline labels, input.invalid), flows.engine.UI and BOT_MESSAGE_IDS."""
+    (all domains, hotline labels, input.invalid), flows.engine.UI and BOT_MESSAGE_IDS, and
+    the officers' texts (bot.officer_text, domain "officer": Thai and English only)."""
+    from bot.officer_text import OFFICER_MESSAGE_IDS
     from flows.engine import UI
     from flows.loader import load_flows
 
@@ -287,6 +303,7 @@ def required_message_ids(flows=None) -> dict[str, set[str]]:
             if step.input and step.input.get("invalid"):
                 ids.setdefault(flow.domain, set()).add(step.input["invalid"])
     ids.setdefault(BOT_DOMAIN, set()).update(UI.values(), BOT_MESSAGE_IDS.values())
+    ids.setdefault(OFFICER_DOMAIN, set()).update(OFFICER_MESSAGE_IDS.values())
     return ids
 
 

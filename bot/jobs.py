@@ -14,3 +14,8 @@ def process_chat(chat_key: str) -> int:
 
 def deliver(outbox_id: int) -> str:
     return _hotline().delivery.deliver(outbox_id)
+
+
+def escalation_check(case_id: int) -> int:
+    """At a case's deadline: escalate it (and any other overdue case) if still unacknowledged."""
+    return _hotline().escalations.run_due()

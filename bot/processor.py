@@ -24,10 +24,16 @@ MAX_EVENT_ATTEMPTS = 3
 
 @dataclass
 class Response:
-    """What the bot answers to one event: LINE message objects, and whether a push is fine."""
+    """What the bot answers to one event: LINE message objects, and whether a push is fine.
+
+    also: outbox rows the answer set off (e.g. alerts to officers), written in the same
+    transaction and sent after the answer; after_commit: calls to make once it is committed
+    (e.g. scheduling an escalation check)."""
 
     messages: list[dict] = field(default_factory=list)
     push_allowed: bool = True
+    also: list = field(default_factory=list)
+    after_commit: list = field(default_factory=list)
 
 
 class ChatProcessor:
@@ -76,12 +82,17 @@ class ChatProcessor:
         payload = event.payload
         user_id = (payload.get("source") or {}).get("userId")
         conversation = conversations.load(session, event.chat_key, user_id)
-        response = self.responder.respond(payload, conversation)
-        rows = self._queue_messages(session, event, response)
+        response = self.responder.respond(payload, conversation, session)
+        rows = self._queue_messages(session, event, response) + list(response.also)
         if not inbox.mark_done(session, event.id):
             session.rollback()
             return []
         session.commit()
+        for call in response.after_commit:
+            try:
+                call()
+            except Exception:  # the sweeper does it later
+                log.exception("after-commit step failed for event %s", event.webhook_event_id)
         return [row.id for row in rows]
 
     def _queue_messages(self, session, event: InboxEvent, response: Response):

@@ -97,6 +97,12 @@ class Renderer:
             })
         return cards
 
+    def summary_lines(self, summary: Summary, language: str) -> list[str]:
+        """A summary as plain lines in one language (for officers' alerts)."""
+        def tr(message_id: str) -> str:
+            return self.catalogs.text(language, message_id)
+        return [f"{tr(a.title)}: {self._answer(a, tr)}" for a in summary.answers]
+
     @staticmethod
     def _answer(answer, tr) -> str:
         if answer.kind == "label":

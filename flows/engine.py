@@ -97,6 +97,11 @@ class Engine:
                     "location": UI["unexpected_location"]}.get(given.kind, UI["not_understood"])
         return state, [Say(fallback)] + self._ask(step)
 
+    def summarise(self, flow: str, data: dict) -> Summary:
+        """The answers saved in `data`, as the flow's confirm step would show them."""
+        steps = self.flows.flows[flow].steps
+        return self._summary({"data": data}, next(iter(steps.values())))
+
     def ui_message_ids(self) -> set[str]:
         return set(UI.values())
 

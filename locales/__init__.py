@@ -7,7 +7,13 @@
     python -m locales files bot  # the input files of a domain, for `pybabel extract`
 
 Domains: `bot` (flow files whose `domain:` is bot, hotlines.yaml, and N_()/_() marks in
-flows/ and bot/), and one per other `domain:` a flow file names (documents, rights, ...).
+flows/ and bot/), one per other `domain:` a flow file names (documents, rights, ...), and
+`officer` (the N_() marks of bot/officer_text.py: what duty officers read).
+
+Languages: every domain is translated into LANGUAGES (the public's five), except those
+listed in DOMAIN_LANGUAGES: officers are Thai officials, so `officer` is Thai and English
+only. `languages_for(domain)` is the one answer, used by extract/update/compile/check,
+the catalog tests and bot.i18n.Catalogs.
 """
 from __future__ import annotations
 
@@ -22,6 +28,11 @@ FLOW_DATA = ROOT / "flows" / "data"
 PYTHON_SOURCES = ("flows", "bot")
 BOT_DOMAIN = "bot"
 LANGUAGES = ("my", "km", "lo", "th", "en")
+OFFICER_DOMAIN = "officer"
+# Domains not meant for the public: their languages, the first one the fallback.
+DOMAIN_LANGUAGES: dict[str, tuple[str, ...]] = {OFFICER_DOMAIN: ("th", "en")}
+# Python files whose marks belong to a domain other than bot (paths relative to ROOT).
+PYTHON_DOMAINS: dict[str, str] = {"bot/officer_text.py": OFFICER_DOMAIN}
 
 if str(ROOT) not in sys.path:  # Babel imports flows.extract by name (babel.cfg)
     sys.path.insert(0, str(ROOT))
@@ -39,6 +50,16 @@ def flow_file_domain(path: Path) -> str | None:
     return None  # triggers.yaml
 
 
+def languages_for(domain: str) -> tuple[str, ...]:
+    """The languages a domain is translated into: LANGUAGES unless DOMAIN_LANGUAGES says."""
+    return DOMAIN_LANGUAGES.get(domain, LANGUAGES)
+
+
+def python_file_domain(path: Path) -> str:
+    """The domain of a Python file's N_()/_() marks: bot, unless PYTHON_DOMAINS names it."""
+    return PYTHON_DOMAINS.get(path.resolve().relative_to(ROOT).as_posix(), BOT_DOMAIN)
+
+
 def domain_files() -> dict[str, list[Path]]:
     """{domain: input files}, bot first. Paths are absolute."""
     files: dict[str, list[Path]] = {BOT_DOMAIN: []}
@@ -47,8 +68,9 @@ def domain_files() -> dict[str, list[Path]]:
         if domain:
             files.setdefault(domain, []).append(path)
     for folder in PYTHON_SOURCES:
-        files[BOT_DOMAIN].extend(p for p in sorted((ROOT / folder).rglob("*.py"))
-                                 if "__pycache__" not in p.parts)
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                files.setdefault(python_file_domain(path), []).append(path)
     return files
 
 

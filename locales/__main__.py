@@ -3,14 +3,15 @@
 extract  locales/<domain>.pot for every domain, with Babel, through babel.cfg (the same
          mapping `pybabel extract -F babel.cfg` uses). Written only when the messages change.
 update   extract, then merge every .pot into locales/<lang>/LC_MESSAGES/<domain>.po for
-         my, km, lo, th, en (creating missing ones). No fuzzy matching: a new id starts
-         empty (and fails the checks) instead of borrowing a neighbour's words. Entries
-         whose id is gone are kept as obsolete (#~) for the translator, and flagged by check.
+         the domain's languages (creating missing ones): my, km, lo, th, en, except the
+         DOMAIN_LANGUAGES of locales/__init__.py (officer: th, en). No fuzzy matching: a new
+         id starts empty (and fails the checks) instead of borrowing a neighbour's words.
+         Entries whose id is gone are kept as obsolete (#~) for the translator, and flagged.
          Each entry of the other languages gets its English as a note ("#. en: ...");
          extracted (#.) notes are rewritten on every update, translator notes (# ...) kept.
 compile  .po -> .mo next to it (only when the .po is newer); fuzzy/empty entries left out.
-check    every required id translated in every language, right script, no Zawgyi, same
-         placeholders as English, labels <= 20 characters, no fuzzy/obsolete entries;
+check    every required id translated in every language of its domain, right script, no
+         Zawgyi, same placeholders as English, labels <= 20 characters, no fuzzy/obsolete entries;
          prints each problem, exits 1 if there is any error.
 files D  the input files of domain D, one per line (for `pybabel extract ... $(...)`).
 
@@ -31,7 +32,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from . import LANGUAGES, LOCALES, ROOT, domain_files, domains, po_path, pot_path
+from . import LOCALES, ROOT, domain_files, domains, languages_for, po_path, pot_path
 
 PROJECT = "migrant-worker hotline bot"
 COMMENT_TAGS = ("TRANSLATORS:",)
@@ -150,7 +151,7 @@ def cmd_update(selected: list[str]) -> int:
     for domain in selected:
         if not pot_path(domain).exists():
             continue
-        for lang in sorted(LANGUAGES, key=lambda lang: lang != "en"):  # English first: the others quote it
+        for lang in sorted(languages_for(domain), key=lambda lang: lang != "en"):  # English first: quoted
             existed = po_path(lang, domain).exists()
             if update(domain, lang):
                 print(f"{_relative(po_path(lang, domain))}: {'updated' if existed else 'created'}")
@@ -173,7 +174,7 @@ def compile_catalog(domain: str, lang: str, force: bool = False) -> bool:
 
 def cmd_compile(selected: list[str], force: bool = False) -> int:
     for domain in selected:
-        for lang in LANGUAGES:
+        for lang in languages_for(domain):
             if compile_catalog(domain, lang, force):
                 print(f"{_relative(po_path(lang, domain).with_suffix('.mo'))}: compiled")
     return 0
@@ -190,7 +191,8 @@ def cmd_check(selected: list[str]) -> int:
     for problem in problems:
         print(problem)
     for domain in sorted(required, key=lambda d: (d != "bot", d)):
-        bad = {lang: sum(1 for p in errors if p.domain == domain and p.lang == lang) for lang in LANGUAGES}
+        bad = {lang: sum(1 for p in errors if p.domain == domain and p.lang == lang)
+               for lang in languages_for(domain)}
         print(f"{domain}: {len(required[domain])} ids; errors per language: "
               + ", ".join(f"{lang} {n}" for lang, n in bad.items()))
     print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")

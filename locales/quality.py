@@ -15,7 +15,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from . import LANGUAGES, ROOT, po_path
+from . import ROOT, languages_for, po_path
 
 EXPECTED_SCRIPT = {"my": "Myanmar", "km": "Khmer", "lo": "Lao", "th": "Thai", "en": "Latin"}
 _BLOCKS = (  # (first, last, script): the Unicode blocks of our five scripts
@@ -203,10 +203,14 @@ def catalog_problems(domain: str, lang: str) -> list[Problem]:
 
 
 def all_problems(required: dict[str, set[str]], labels: set[str], card_titles: set[str],
-                 languages: tuple[str, ...] = LANGUAGES) -> list[Problem]:
+                 languages: tuple[str, ...] | None = None) -> list[Problem]:
+    """Every problem of the required ids, in each domain's languages (languages_for), or only
+    in `languages` among them when given."""
     found: list[Problem] = []
     for domain in sorted(required, key=lambda d: (d != "bot", d)):
-        for lang in languages:
+        for lang in languages_for(domain):
+            if languages is not None and lang not in languages:
+                continue
             if load_po(lang, domain) is None:
                 found.append(Problem(domain, lang, "", "no_catalog", str(po_path(lang, domain))))
                 continue

@@ -21,7 +21,7 @@ class EchoResponder:
         self.seen = []
         self.fail_on = fail_on
 
-    def respond(self, event, conversation):
+    def respond(self, event, conversation, session):
         text = event["message"]["text"]
         self.seen.append(text)
         if text == self.fail_on:

@@ -3,6 +3,8 @@ from alembic import context
 
 from storage.db import make_engine
 from storage.models import Base
+import storage.cases  # noqa: F401,E402  (registers the tables on Base.metadata)
+import storage.directory  # noqa: F401,E402
 
 config = context.config
 

@@ -5,6 +5,7 @@ import pytest
 
 from bot.i18n import card_title_ids, label_message_ids, required_message_ids
 from flows.loader import load_flows
+from locales import languages_for
 
 FLOWS = load_flows()
 REQUIRED = required_message_ids(FLOWS)          # {domain: ids}
@@ -14,6 +15,14 @@ DOMAINS = sorted(REQUIRED, key=lambda d: (d != "bot", d))
 
 
 def entries(languages) -> list:
-    """One pytest param per (domain, language, message id), named domain:lang:id."""
+    """One pytest param per (domain, language, message id), named domain:lang:id, for the
+    languages the domain is kept in (locales.languages_for: officer is th and en only)."""
     return [pytest.param(domain, lang, message_id, id=f"{domain}:{lang}:{message_id}")
-            for domain in DOMAINS for lang in languages for message_id in sorted(REQUIRED[domain])]
+            for domain in DOMAINS for lang in languages if lang in languages_for(domain)
+            for message_id in sorted(REQUIRED[domain])]
+
+
+def catalogs(languages) -> list:
+    """One pytest param per (domain, language) the domain is kept in, named domain:lang."""
+    return [pytest.param(domain, lang, id=f"{domain}:{lang}")
+            for domain in DOMAINS for lang in languages if lang in languages_for(domain)]

@@ -161,3 +161,17 @@ def test_lookup_takes_microseconds():
         t.text("th", "ui.source", ref="x", checked="y")
     per_call = (time.perf_counter() - start) / (2 * rounds)
     assert per_call < 20e-6, f"{per_call * 1e6:.1f} µs a lookup"
+
+
+def test_officer_texts_are_thai_and_english_only(caplog):
+    """The officer domain has no my/km/lo catalog: asked for anyway, it falls back to Thai
+    without a warning (a missing public text would warn)."""
+    t = Catalogs()
+    assert t.text("th", "officer.urgency.urgent") == "ด่วนมาก"
+    assert t.text("en", "officer.urgency.urgent") == "Urgent"
+    with caplog.at_level(logging.WARNING):
+        assert t.text("my", "officer.urgency.urgent") == "ด่วนมาก"
+    assert "officer.urgency.urgent" not in caplog.text
+    assert not any(t.has(lang, "officer.urgency.urgent") for lang in ("my", "km", "lo"))
+    assert set(required_message_ids()["officer"]) and all(
+        t.has(lang, message_id) for lang in ("th", "en") for message_id in required_message_ids()["officer"])

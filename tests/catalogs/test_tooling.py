@@ -176,3 +176,29 @@ def test_check_fails_on_a_bad_catalog(sandbox, monkeypatch, capsys):
 
 def test_check_passes_on_the_bot_catalogs(capsys):
     assert tool.cmd_check(["bot"]) == 0, capsys.readouterr().out
+
+
+def test_officer_domain_is_thai_and_english_only():
+    """Officers' texts (bot/officer_text.py) are their own domain, kept in th and en only."""
+    from bot.officer_text import OFFICER_MESSAGE_IDS
+    from locales import LANGUAGES, languages_for
+
+    assert languages_for("officer") == ("th", "en")
+    assert languages_for("bot") == LANGUAGES
+    assert [p.relative_to(ROOT).as_posix() for p in domain_files()["officer"]] == ["bot/officer_text.py"]
+    assert all(p.name != "officer_text.py" for p in domain_files()["bot"])
+    assert REQUIRED["officer"] == set(OFFICER_MESSAGE_IDS.values())
+    assert not REQUIRED["officer"] & REQUIRED["bot"]
+    for lang in ("my", "km", "lo"):
+        assert not (ROOT / "locales" / lang / "LC_MESSAGES" / "officer.po").exists()
+
+
+def test_update_writes_only_the_domains_languages(sandbox, monkeypatch):
+    monkeypatch.setattr(tool, "_relative", str)
+    assert tool.cmd_update(["officer"]) == 0
+    assert sorted(p.parent.parent.name for p in sandbox.glob("*/LC_MESSAGES/officer.po")) == ["en", "th"]
+    assert (sandbox / "officer.pot").exists()
+
+
+def test_check_passes_on_the_officer_catalogs(capsys):
+    assert tool.cmd_check(["officer"]) == 0, capsys.readouterr().out

@@ -1,0 +1,272 @@
+"""What duty officers read: the message ids of the `officer` gettext domain.
+
+Officers are Thai officials, so this domain is translated into Thai and English only
+(locales.DOMAIN_LANGUAGES), unlike the public domains (my, km, lo, th, en). The words live in
+locales/{th,en}/LC_MESSAGES/officer.po; `python -m locales update --domain officer` extracts
+the N_() marks below into locales/officer.pot (this file feeds the officer domain, not bot).
+
+One id per indicator of flows.screening.VOCABULARY ("officer.indicator.<framework>.<name>")
+and per rule of flows.screening.URGENCY_RULES ("officer.rule.<id>"); tests/test_alerts.py
+checks both lists are complete. bot.alerts.AlertComposer is the only user.
+"""
+from __future__ import annotations
+
+from bot.i18n import N_
+
+PREFIX = "officer."
+
+# {key: message id}; the id is always PREFIX + key.
+OFFICER_MESSAGE_IDS: dict[str, str] = {
+    # ---- The alert card (a LINE flex bubble pushed to duty officers and committee groups) --------------------
+    # TRANSLATORS: alt text of the alert card: shows in phone notifications. Keep it this short: no details.
+    "alert.alt_new": N_("officer.alert.alt_new"),
+    # TRANSLATORS: alt text of the alert card of an escalated case: shows in phone notifications.
+    "alert.alt_escalated": N_("officer.alert.alt_escalated"),
+    # TRANSLATORS: first line of the card's coloured header, e.g. "Urgent · case ABC-234".
+    "alert.title": N_("officer.alert.title"),
+    "alert.subtitle_new": N_("officer.alert.subtitle_new"),
+    "alert.subtitle_escalated": N_("officer.alert.subtitle_escalated"),
+    # TRANSLATORS: row names of the card and of the details: short.
+    "row.urgency": N_("officer.row.urgency"),
+    "row.place": N_("officer.row.place"),
+    "row.sector": N_("officer.row.sector"),
+    "row.indicators": N_("officer.row.indicators"),
+    "row.why": N_("officer.row.why"),
+    "row.summary": N_("officer.row.summary"),
+    # TRANSLATORS: {language} is the language's name in its own script, e.g. မြန်မာ.
+    "row.words": N_("officer.row.words"),
+    "row.kind": N_("officer.row.kind"),
+    "row.time": N_("officer.row.time"),
+    "row.status": N_("officer.row.status"),
+    "row.contact": N_("officer.row.contact"),
+    "row.location": N_("officer.row.location"),
+    "row.photos": N_("officer.row.photos"),
+    # TRANSLATORS: button: the officer takes the case. At most 20 characters.
+    "button.ack.label": N_("officer.button.ack.label"),
+    # TRANSLATORS: button: send the case up to the next committee. At most 20 characters.
+    "button.esc.label": N_("officer.button.esc.label"),
+    # TRANSLATORS: button: show everything about the case. At most 20 characters.
+    "button.info.label": N_("officer.button.info.label"),
+    # TRANSLATORS: a value nobody gave (district, sector...).
+    "unknown": N_("officer.unknown"),
+    # TRANSLATORS: {date}: e.g. 24 พฤศจิกายน 2569 (Buddhist Era); {time}: 14:05, Bangkok time.
+    "time.at": N_("officer.time.at"),
+    "words.cut": N_("officer.words.cut"),
+    # ---- Urgency and the rule that decided it (flows/screening.py URGENCY_LEVELS, URGENCY_RULES) -------------
+    "urgency.urgent": N_("officer.urgency.urgent"),
+    "urgency.high": N_("officer.urgency.high"),
+    "urgency.standard": N_("officer.urgency.standard"),
+    # TRANSLATORS: the triage rule that decided the urgency (flows/screening.py).
+    "rule.danger_now": N_("officer.rule.danger_now"),
+    "rule.medical_emergency": N_("officer.rule.medical_emergency"),
+    "rule.child_exploitation": N_("officer.rule.child_exploitation"),
+    "rule.emergency_path_danger_signs": N_("officer.rule.emergency_path_danger_signs"),
+    "rule.danger_unsure_with_signs": N_("officer.rule.danger_unsure_with_signs"),
+    "rule.palermo_complete": N_("officer.rule.palermo_complete"),
+    "rule.ilo_core": N_("officer.rule.ilo_core"),
+    "rule.thai_law_coercion": N_("officer.rule.thai_law_coercion"),
+    "rule.labour_rights_only": N_("officer.rule.labour_rights_only"),
+    "rule.other_indicators_only": N_("officer.rule.other_indicators_only"),
+    "rule.no_indicator": N_("officer.rule.no_indicator"),
+    # ---- Area (district and province names come from geothai, in Thai) ---------------------------------------
+    # TRANSLATORS: {district}, {province}: names, e.g. อ.แม่สาย จ.เชียงราย.
+    "place.district": N_("officer.place.district"),
+    # TRANSLATORS: a Bangkok district: its name already says เขต, e.g. เขตบางรัก กรุงเทพมหานคร.
+    "place.bangkok": N_("officer.place.bangkok"),
+    "place.province": N_("officer.place.province"),
+    # ---- Indicator frameworks and names (flows/screening.py VOCABULARY) --------------------------------------
+    # TRANSLATORS: a framework's short name, shown before its indicators: "name: a, b".
+    "framework.palermo.act": N_("officer.framework.palermo.act"),
+    "framework.palermo.means": N_("officer.framework.palermo.means"),
+    "framework.palermo.purpose": N_("officer.framework.palermo.purpose"),
+    "framework.ilo": N_("officer.framework.ilo"),
+    "framework.thai_law": N_("officer.framework.thai_law"),
+    "framework.forced_criminality": N_("officer.framework.forced_criminality"),
+    "indicators.none": N_("officer.indicators.none"),
+    # TRANSLATORS: an indicator's name, in the framework's own legal terms; listed comma-separated.
+    "indicator.palermo.act.recruitment": N_("officer.indicator.palermo.act.recruitment"),
+    "indicator.palermo.act.transportation": N_("officer.indicator.palermo.act.transportation"),
+    "indicator.palermo.act.transfer": N_("officer.indicator.palermo.act.transfer"),
+    "indicator.palermo.act.harbouring": N_("officer.indicator.palermo.act.harbouring"),
+    "indicator.palermo.act.receipt": N_("officer.indicator.palermo.act.receipt"),
+    "indicator.palermo.means.threat_of_force": N_("officer.indicator.palermo.means.threat_of_force"),
+    "indicator.palermo.means.use_of_force": N_("officer.indicator.palermo.means.use_of_force"),
+    "indicator.palermo.means.other_coercion": N_("officer.indicator.palermo.means.other_coercion"),
+    "indicator.palermo.means.abduction": N_("officer.indicator.palermo.means.abduction"),
+    "indicator.palermo.means.fraud": N_("officer.indicator.palermo.means.fraud"),
+    "indicator.palermo.means.deception": N_("officer.indicator.palermo.means.deception"),
+    "indicator.palermo.means.abuse_of_power": N_("officer.indicator.palermo.means.abuse_of_power"),
+    "indicator.palermo.means.abuse_of_position_of_vulnerability":
+        N_("officer.indicator.palermo.means.abuse_of_position_of_vulnerability"),
+    "indicator.palermo.means.payments_or_benefits_to_person_in_control":
+        N_("officer.indicator.palermo.means.payments_or_benefits_to_person_in_control"),
+    "indicator.palermo.purpose.exploitation_of_prostitution":
+        N_("officer.indicator.palermo.purpose.exploitation_of_prostitution"),
+    "indicator.palermo.purpose.other_sexual_exploitation":
+        N_("officer.indicator.palermo.purpose.other_sexual_exploitation"),
+    "indicator.palermo.purpose.forced_labour_or_services":
+        N_("officer.indicator.palermo.purpose.forced_labour_or_services"),
+    "indicator.palermo.purpose.slavery_or_similar_practices":
+        N_("officer.indicator.palermo.purpose.slavery_or_similar_practices"),
+    "indicator.palermo.purpose.servitude": N_("officer.indicator.palermo.purpose.servitude"),
+    "indicator.palermo.purpose.removal_of_organs": N_("officer.indicator.palermo.purpose.removal_of_organs"),
+    "indicator.ilo.abuse_of_vulnerability": N_("officer.indicator.ilo.abuse_of_vulnerability"),
+    "indicator.ilo.deception": N_("officer.indicator.ilo.deception"),
+    "indicator.ilo.restriction_of_movement": N_("officer.indicator.ilo.restriction_of_movement"),
+    "indicator.ilo.isolation": N_("officer.indicator.ilo.isolation"),
+    "indicator.ilo.physical_and_sexual_violence": N_("officer.indicator.ilo.physical_and_sexual_violence"),
+    "indicator.ilo.intimidation_and_threats": N_("officer.indicator.ilo.intimidation_and_threats"),
+    "indicator.ilo.retention_of_identity_documents": N_("officer.indicator.ilo.retention_of_identity_documents"),
+    "indicator.ilo.withholding_of_wages": N_("officer.indicator.ilo.withholding_of_wages"),
+    "indicator.ilo.debt_bondage": N_("officer.indicator.ilo.debt_bondage"),
+    "indicator.ilo.abusive_working_and_living_conditions":
+        N_("officer.indicator.ilo.abusive_working_and_living_conditions"),
+    "indicator.ilo.excessive_overtime": N_("officer.indicator.ilo.excessive_overtime"),
+    "indicator.thai_law.threat_or_use_of_force": N_("officer.indicator.thai_law.threat_or_use_of_force"),
+    "indicator.thai_law.abduction": N_("officer.indicator.thai_law.abduction"),
+    "indicator.thai_law.fraud": N_("officer.indicator.thai_law.fraud"),
+    "indicator.thai_law.deception": N_("officer.indicator.thai_law.deception"),
+    "indicator.thai_law.abuse_of_power": N_("officer.indicator.thai_law.abuse_of_power"),
+    "indicator.thai_law.giving_money_or_benefits_to_person_in_control":
+        N_("officer.indicator.thai_law.giving_money_or_benefits_to_person_in_control"),
+    "indicator.thai_law.fear_of_injury_to_life_body_liberty_reputation_property":
+        N_("officer.indicator.thai_law.fear_of_injury_to_life_body_liberty_reputation_property"),
+    "indicator.thai_law.intimidation": N_("officer.indicator.thai_law.intimidation"),
+    "indicator.thai_law.use_of_force": N_("officer.indicator.thai_law.use_of_force"),
+    "indicator.thai_law.state_of_being_unable_to_resist":
+        N_("officer.indicator.thai_law.state_of_being_unable_to_resist"),
+    "indicator.thai_law.seizure_of_identity_documents":
+        N_("officer.indicator.thai_law.seizure_of_identity_documents"),
+    "indicator.thai_law.debt_bondage": N_("officer.indicator.thai_law.debt_bondage"),
+    "indicator.forced_criminality.online_job_offer_recruitment":
+        N_("officer.indicator.forced_criminality.online_job_offer_recruitment"),
+    "indicator.forced_criminality.transported": N_("officer.indicator.forced_criminality.transported"),
+    "indicator.forced_criminality.scam_call_centre": N_("officer.indicator.forced_criminality.scam_call_centre"),
+    "indicator.forced_criminality.document_retention": N_("officer.indicator.forced_criminality.document_retention"),
+    "indicator.forced_criminality.threats_and_violence":
+        N_("officer.indicator.forced_criminality.threats_and_violence"),
+    "indicator.forced_criminality.movement_restricted":
+        N_("officer.indicator.forced_criminality.movement_restricted"),
+    "indicator.forced_criminality.travel_debt": N_("officer.indicator.forced_criminality.travel_debt"),
+    "indicator.forced_criminality.arbitrary_fines": N_("officer.indicator.forced_criminality.arbitrary_fines"),
+    "indicator.forced_criminality.resale_to_other_operations":
+        N_("officer.indicator.forced_criminality.resale_to_other_operations"),
+    "indicator.forced_criminality.forced_drug_use": N_("officer.indicator.forced_criminality.forced_drug_use"),
+    "indicator.forced_criminality.sexual_exploitation":
+        N_("officer.indicator.forced_criminality.sexual_exploitation"),
+    # ---- Why the case came to this committee (flows/routing.py reasons and methods) --------------------------
+    "reason.district_committee": N_("officer.reason.district_committee"),
+    "reason.uncovered_district": N_("officer.reason.uncovered_district"),
+    "reason.province_only": N_("officer.reason.province_only"),
+    "reason.no_province": N_("officer.reason.no_province"),
+    # TRANSLATORS: {level}: 1, 2...; {why}: one of the escalation reasons below.
+    "reason.escalated": N_("officer.reason.escalated"),
+    "escalated.no_acknowledgement": N_("officer.escalated.no_acknowledgement"),
+    "escalated.officer_request": N_("officer.escalated.officer_request"),
+    "method.nearest_point": N_("officer.method.nearest_point"),
+    "method.picked": N_("officer.method.picked"),
+    "method.address_name": N_("officer.method.address_name"),
+    "method.none": N_("officer.method.none"),
+    # ---- Who reported ----------------------------------------------------------------------------------------
+    "kind.self": N_("officer.kind.self"),
+    "kind.tip": N_("officer.kind.tip"),
+    "kind.people": N_("officer.kind.people"),
+    "kind.nationality": N_("officer.kind.nationality"),
+    # ---- Answers to officers' taps and commands --------------------------------------------------------------
+    # TRANSLATORS: to the other officers: who took the case, and when.
+    "acknowledged": N_("officer.acknowledged"),
+    "ack_confirmed": N_("officer.ack_confirmed"),
+    "already_acknowledged": N_("officer.already_acknowledged"),
+    "escalated": N_("officer.escalated"),
+    "cancelled": N_("officer.cancelled"),
+    "note_saved": N_("officer.note_saved"),
+    # TRANSLATORS: to a wrong reference AND to anyone who is not an officer: must not tell which.
+    "not_found": N_("officer.not_found"),
+    "linked": N_("officer.linked"),
+    "link_failed": N_("officer.link_failed"),
+    "group_linked": N_("officer.group_linked"),
+    # TRANSLATORS: the commands are typed as written here (Thai or English words, the case reference, the
+    # code).
+    "help": N_("officer.help"),
+    # ---- Case details (contact details are only here, never in the alert) ------------------------------------
+    "details.title": N_("officer.details.title"),
+    "details.confidential": N_("officer.details.confidential"),
+    "status.open": N_("officer.status.open"),
+    "status.acknowledged": N_("officer.status.acknowledged"),
+    "status.cancelled": N_("officer.status.cancelled"),
+    "status.closed": N_("officer.status.closed"),
+    "status.acknowledged_short": N_("officer.status.acknowledged_short"),
+    "contact.allowed": N_("officer.contact.allowed"),
+    "contact.not_allowed": N_("officer.contact.not_allowed"),
+    "contact.how": N_("officer.contact.how"),
+    "contact.when": N_("officer.contact.when"),
+    "contact.phone": N_("officer.contact.phone"),
+    "contact.no_phone": N_("officer.contact.no_phone"),
+    # TRANSLATORS: title of the map pin (at most 100 characters).
+    "location.title": N_("officer.location.title"),
+    "location.coordinates": N_("officer.location.coordinates"),
+    "location.address": N_("officer.location.address"),
+    "location.none": N_("officer.location.none"),
+    "photos.count": N_("officer.photos.count"),
+    "photos.none": N_("officer.photos.none"),
+    "trail.title": N_("officer.trail.title"),
+    "trail.earlier": N_("officer.trail.earlier"),
+    "event.created": N_("officer.event.created"),
+    "event.alerted": N_("officer.event.alerted"),
+    "event.acknowledged": N_("officer.event.acknowledged"),
+    "event.escalated": N_("officer.event.escalated"),
+    "event.escalation_exhausted": N_("officer.event.escalation_exhausted"),
+    "event.note": N_("officer.event.note"),
+    "event.cancelled": N_("officer.event.cancelled"),
+    "event.details_viewed": N_("officer.event.details_viewed"),
+    "actor.system": N_("officer.actor.system"),
+    "actor.reporter": N_("officer.actor.reporter"),
+    # ---- The list of open cases ------------------------------------------------------------------------------
+    "case_list.title": N_("officer.case_list.title"),
+    "case_list.empty": N_("officer.case_list.empty"),
+    "case_list.hint": N_("officer.case_list.hint"),
+    # TRANSLATORS: how long ago the case came in.
+    "age.minutes": N_("officer.age.minutes"),
+    "age.hours": N_("officer.age.hours"),
+    "age.days": N_("officer.age.days"),
+    # ---- Answers the reporter chose (flows/data/report.yaml, tip.yaml values), in officers' words ------------
+    # TRANSLATORS: the work sector the reporter chose.
+    "value.sector.fishing": N_("officer.value.sector.fishing"),
+    "value.sector.construction": N_("officer.value.sector.construction"),
+    "value.sector.agriculture": N_("officer.value.sector.agriculture"),
+    "value.sector.domestic": N_("officer.value.sector.domestic"),
+    "value.sector.factory": N_("officer.value.sector.factory"),
+    "value.sector.scam_centre": N_("officer.value.sector.scam_centre"),
+    "value.sector.sex_work": N_("officer.value.sector.sex_work"),
+    "value.sector.other": N_("officer.value.sector.other"),
+    # TRANSLATORS: nationality of the people in a tip.
+    "value.nationality.myanmar": N_("officer.value.nationality.myanmar"),
+    "value.nationality.cambodia": N_("officer.value.nationality.cambodia"),
+    "value.nationality.laos": N_("officer.value.nationality.laos"),
+    "value.nationality.thai": N_("officer.value.nationality.thai"),
+    "value.nationality.other": N_("officer.value.nationality.other"),
+    "value.nationality.unsure": N_("officer.value.nationality.unsure"),
+    # TRANSLATORS: how the reporter wants to be contacted.
+    "value.contact_how.line": N_("officer.value.contact_how.line"),
+    "value.contact_how.phone": N_("officer.value.contact_how.phone"),
+    # TRANSLATORS: when it is safe to contact the reporter.
+    "value.contact_when.anytime": N_("officer.value.contact_when.anytime"),
+    "value.contact_when.morning": N_("officer.value.contact_when.morning"),
+    "value.contact_when.evening": N_("officer.value.contact_when.evening"),
+    "value.contact_when.only_i_write_first": N_("officer.value.contact_when.only_i_write_first"),
+}
+
+
+def officer_id(key: str) -> str:
+    """The message id of a key ("alert.title" -> "officer.alert.title"); KeyError if unknown."""
+    return OFFICER_MESSAGE_IDS[key]
+
+
+def indicator_id(framework: str, name: str) -> str | None:
+    """The id of an indicator's name ("ilo", "debt_bondage"), None if it has none."""
+    return OFFICER_MESSAGE_IDS.get(f"indicator.{framework}.{name}")
+
+
+def rule_id(rule: str) -> str | None:
+    """The id of an urgency rule's words ("danger_now"), None if it has none."""
+    return OFFICER_MESSAGE_IDS.get(f"rule.{rule}")

@@ -1,0 +1,174 @@
+"""Cases: routing to the right committee, alerts queued with the case, escalation on time,
+acknowledgement, cancellation by the reporter, and officers' rights."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import select
+
+from bot import i18n
+from bot.alerts import AlertComposer
+from bot.casework import Casework
+from storage import crypto, directory
+from storage.cases import Case, CaseEvent, trail
+from storage.db import Database
+from storage.directory import Officer
+from storage.models import OutboxMessage
+
+pytestmark = pytest.mark.integration
+
+TUESDAY_10_BANGKOK = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def world(database_url):
+    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
+    db = Database(database_url)
+    with db.transaction() as session:
+        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
+        for officer in session.scalars(select(Officer)):
+            officer.line_user_id = "U" + officer.id.replace("-", "").lower().ljust(32, "0")[:32]
+    clock = Clock(TUESDAY_10_BANGKOK)
+    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), clock=clock)
+    yield db, casework, clock
+    db.dispose()
+
+
+def line_id(officer_id: str) -> str:
+    return "U" + officer_id.replace("-", "").lower().ljust(32, "0")[:32]
+
+
+def submit(db, casework, **answers):
+    with db.transaction() as session:
+        case, rows = casework.submit(session, chat_key="Ureporter", user_id="Ureporter", language="my",
+                                     kind=answers.pop("kind", "self"), answers=answers)
+        return case.id, sorted(row.push_to for row in rows)
+
+
+def load(db, case_id) -> Case:
+    with db.sessions() as session:
+        return session.get(Case, case_id)
+
+
+@pytest.mark.parametrize("answers, committee, reason", [
+    ({"province": "57", "district": "5709"}, "CRI-5709", "district_committee"),
+    ({"province": "57", "district": "5705"}, "CRI-57", "uncovered_district"),
+    ({"province": "57", "district": "unknown"}, "CRI-57", "province_only"),
+    ({"province": "unknown"}, "TH-NATIONAL", "no_province"),
+    ({"location": {"latitude": 20.4335, "longitude": 99.8762, "address": ""}}, "CRI-5709", "district_committee"),
+])
+def test_each_routing_path_reaches_its_committee_and_says_why(world, answers, committee, reason):
+    db, casework, _ = world
+    case_id, recipients = submit(db, casework, in_danger="no", **answers)
+    case = load(db, case_id)
+    assert case.committee_id == committee and case.routing["reason"] == reason
+    with db.sessions() as session:
+        on_duty = [line_id(o.id) for o in directory.on_duty_officers(session, committee, TUESDAY_10_BANGKOK)]
+    assert recipients == sorted(on_duty) and recipients
+
+
+def test_alerts_are_written_with_the_case_and_say_the_reason(world):
+    db, casework, _ = world
+    case_id, _ = submit(db, casework, province="57", district="5709", in_danger="yes")
+    with db.sessions() as session:
+        rows = session.scalars(select(OutboxMessage)).all()
+        assert rows and all(row.status == "pending" and row.push_allowed for row in rows)
+        flex = rows[0].messages[0]
+        assert flex["type"] == "flex" and load(db, case_id).reference in flex["altText"]
+        kinds = [event.kind for event in trail(session, case_id)]
+    assert kinds == ["created", "alerted"]
+
+
+def test_urgency_sets_the_escalation_window(world):
+    db, casework, clock = world
+    urgent, _ = submit(db, casework, province="57", district="5709", in_danger="yes")
+    standard, _ = submit(db, casework, province="57", district="5709", wages_withheld="yes")
+    assert load(db, urgent).urgency == "urgent"
+    assert load(db, urgent).escalate_at.replace(tzinfo=timezone.utc) == clock.now + timedelta(minutes=15)
+    assert load(db, standard).urgency == "standard"
+    assert load(db, standard).escalate_at.replace(tzinfo=timezone.utc) == clock.now + timedelta(hours=24)
+
+
+def test_unacknowledged_urgent_case_escalates_district_province_national(world):
+    db, casework, clock = world
+    case_id, _ = submit(db, casework, province="57", district="5709", in_danger="yes")
+    clock.now += timedelta(minutes=14)
+    with db.transaction() as session:
+        assert casework.escalate_due(session) == ([], [])
+    clock.now += timedelta(minutes=2)
+    with db.transaction() as session:
+        rows, cases = casework.escalate_due(session)
+        assert [c.id for c in cases] == [case_id]
+        assert sorted(r.push_to for r in rows) == sorted([line_id("CRI-57-1"), line_id("CRI-57-2")])
+    assert load(db, case_id).committee_id == "CRI-57" and load(db, case_id).escalation_level == 1
+    clock.now += timedelta(minutes=16)
+    with db.transaction() as session:
+        casework.escalate_due(session)
+    assert load(db, case_id).committee_id == "TH-NATIONAL"
+    clock.now += timedelta(minutes=16)
+    with db.transaction() as session:
+        casework.escalate_due(session)
+        kinds = [e.kind for e in trail(session, case_id)]
+    assert kinds.count("escalated") == 2 and kinds[-1] == "escalation_exhausted"
+
+
+def test_acknowledgement_stops_escalation_and_tells_the_others(world):
+    db, casework, clock = world
+    case_id, _ = submit(db, casework, province="57", in_danger="yes")  # provincial: two officers on duty
+    with db.transaction() as session:
+        case = session.get(Case, case_id)
+        officer = session.get(Officer, "CRI-57-1")
+        rows = casework.acknowledge(session, case, officer)
+        assert [r.push_to for r in rows] == [line_id("CRI-57-2")]
+        assert casework.acknowledge(session, case, session.get(Officer, "CRI-57-2")) == []
+    case = load(db, case_id)
+    assert case.status == "acknowledged" and case.acknowledged_by == "CRI-57-1"
+    clock.now += timedelta(hours=2)
+    with db.transaction() as session:
+        assert casework.escalate_due(session) == ([], [])
+
+
+def test_two_sweepers_escalate_a_case_once(world):
+    db, casework, clock = world
+    case_id, _ = submit(db, casework, province="57", district="5709", in_danger="yes")
+    clock.now += timedelta(minutes=16)
+    first, second = db.sessions(), db.sessions()
+    with first, second:
+        first_rows, _ = casework.escalate_due(first)
+        first.commit()
+        second_rows, _ = casework.escalate_due(second)
+        second.commit()
+    assert first_rows and second_rows == []
+    assert load(db, case_id).escalation_level == 1
+
+
+def test_the_reporter_can_cancel_what_they_just_filed(world):
+    db, casework, _ = world
+    case_id, _ = submit(db, casework, province="57", district="5709", in_danger="no")
+    reference = load(db, case_id).reference
+    with db.transaction() as session:
+        assert casework.cancel_by_reporter(session, "Usomeone-else", reference) == []
+        rows = casework.cancel_by_reporter(session, "Ureporter", reference)
+        assert rows
+    assert load(db, case_id).status == "cancelled"
+    with db.sessions() as session:
+        assert "cancelled" in [e.kind for e in session.scalars(select(CaseEvent))]
+
+
+def test_the_reporters_words_are_encrypted_in_the_case(world):
+    db, casework, _ = world
+    case_id, _ = submit(db, casework, province="57", description="they took my passport", contact_phone="0812345678")
+    with db.engine.connect() as connection:
+        raw = connection.exec_driver_sql("SELECT answers FROM cases").scalar()
+    assert "passport" not in raw and "0812345678" not in raw
+    assert load(db, case_id).answers["description"] == "they took my passport"
