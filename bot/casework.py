@@ -135,7 +135,8 @@ class Casework:
 
 
 def _place(answers: dict) -> routing.Place:
-    location = answers.get("location") or {}
+    location = answers.get("location")
+    location = location if isinstance(location, dict) else {}  # "unknown" when they did not know
     return routing.Place(
         latitude=location.get("latitude"), longitude=location.get("longitude"),
         address=location.get("address") or "",

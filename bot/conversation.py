@@ -111,6 +111,9 @@ class FlowResponder:
         elif effect.name == "mark_urgent":
             data["urgent"] = True
         elif effect.name == "submit_report":
+            if not any(not key.startswith("_") and key not in ("case_ref", "urgent") for key in data):
+                log.info("submit ignored: no answers (an old Send button tapped again)")
+                return
             flow = self.engine.flows.flow_of(state["at"]).name
             case, rows = self.casework.submit(
                 session, chat_key=conversation.chat_key, user_id=conversation.user_id,

@@ -113,6 +113,8 @@ class Engine:
         for _ in range(MAX_CHAINED_STEPS):
             step = self.flows.step(key)
             state["at"] = key
+            if step.reset:  # a new report never carries the last one's answers
+                state["data"] = {k: v for k, v in state["data"].items() if k == "urgent"}
             if step.effect:
                 outputs.append(Effect(step.effect["name"], dict(step.effect.get("args") or {})))
             outputs.extend(Say(item["id"], _params(item["params"], state), item["every_language"],
@@ -169,6 +171,8 @@ class Engine:
             history = list(state.get("history") or [])
             target = step.back or (history.pop() if history else self.flows.entry)
             state["history"] = history
+            for left in (step, self.flows.step(target)):  # both are answered again, maybe otherwise
+                self._forget(state, left)
             return self._enter(state, target, remember=False)
         if nav == "skip":
             target = step.skip or (step.input or {}).get("next") or step.next
@@ -237,7 +241,16 @@ class Engine:
         else:
             value = given.text[: int(spec.get("max_length", 5000))]
         state["data"][spec["save"]] = value
+        state["data"].get("_labels", {}).pop(spec["save"], None)  # an earlier button answer is void
         return self._enter(state, spec["next"])
+
+    @staticmethod
+    def _forget(state: dict, step: Step) -> None:
+        """Drop what a step saved (going back past it)."""
+        for name in (step.save, (step.input or {}).get("save")):
+            if name:
+                state["data"].pop(name, None)
+                state["data"].get("_labels", {}).pop(name, None)
 
     def _summary(self, state: dict, at: Step) -> Summary:
         """Every answer given in this flow, in the order the flow asks them."""

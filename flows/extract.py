@@ -90,6 +90,12 @@ def _step(key: str, step) -> Iterator[tuple[int, None, str, list[str]]]:
     invalid = _get(_get(step, "input"), "invalid")
     if _scalar(invalid):
         yield _line(invalid), None, invalid.value, [f"{key}: said when the answer is not valid"]
+    received = _get(_get(step, "input"), "received")
+    if _scalar(received):
+        yield _line(received), None, received.value, [f"{key}: said when a photo arrives"]
+    title = _get(step, "title")
+    if _scalar(title):
+        yield _line(title), None, title.value, [f"{key}: name of the question in the summary, at most 40 characters"]
 
 
 def _hotlines(hotlines) -> Iterator[tuple[int, None, str, list[str]]]:

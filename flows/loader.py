@@ -16,7 +16,7 @@ import yaml
 DATA = Path(__file__).resolve().parent / "data"
 
 STEP_FIELDS = {"say", "choices", "dial", "next", "effect", "input", "nav", "back", "source", "quiet",
-               "save", "title", "skip", "summary"}
+               "save", "title", "skip", "summary", "reset"}
 CHOICE_FIELDS = {"label", "text", "go", "effect", "args", "quiet", "id", "value"}
 INPUT_FIELDS = {"type", "save", "next", "max_length", "invalid", "received", "stay"}
 INPUT_TYPES = {"text", "location", "image", "number"}
@@ -45,6 +45,7 @@ class Step:
     title: str | None = None      # short name of the question, for the summary
     skip: str | None = None       # where "skip" goes (default: the input's next, or next)
     summary: bool = False         # show the answers given so far in this flow
+    reset: bool = False           # entering it starts afresh: earlier answers are dropped
 
 
 @dataclass
@@ -154,7 +155,7 @@ def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
         next=_qualify(raw.get("next"), flow), effect=raw.get("effect"), input=input_spec, nav=nav,
         back=_qualify(raw.get("back"), flow), source=raw.get("source"), quiet=bool(raw.get("quiet")),
         save=raw.get("save"), title=raw.get("title"), skip=_qualify(raw.get("skip"), flow),
-        summary=bool(raw.get("summary")),
+        summary=bool(raw.get("summary")), reset=bool(raw.get("reset")),
     )
 
 

@@ -185,3 +185,23 @@ def test_an_idle_report_offers_to_resume(engine):
     resume = next(c for c in ask(outputs) if c.label == UI["nav.resume"])
     state, _ = engine.handle(state, Input("choice", data=resume.data), 10 * 3600 + 1, lambda m: m)
     assert state["at"] == "ask.where" and state["data"]["in_danger"] == "yes"
+
+
+def test_going_back_forgets_the_answers_given_again(engine):
+    state, outputs = tap(engine, *start(engine), "a.yes")
+    assert state["data"]["in_danger"] == "yes"
+    state, outputs = tap(engine, state, outputs, UI["nav.back"])
+    assert "in_danger" not in state["data"] and "in_danger" not in state["data"]["_labels"]
+    state, outputs = tap(engine, state, outputs, "a.no")
+    assert state["data"]["in_danger"] == "no"
+
+
+def test_a_reset_step_starts_a_new_report_without_the_last_ones_answers(tmp_path):
+    flows = dict(FLOWS)
+    flows["ask.yaml"] = FLOWS["ask.yaml"].replace("          first:\n", "          first:\n            reset: true\n")
+    for name, text in flows.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    engine = Engine(load_flows(tmp_path))
+    state = {"at": "main.menu", "data": {"in_danger": "yes", "description": "old words", "urgent": True}}
+    state, _ = engine.handle(state, Input("choice", data="c|main.menu|0"), 1, lambda m: m)
+    assert state["at"] == "ask.first" and state["data"] == {"urgent": True}

@@ -42,6 +42,7 @@ class Stack:
             "DATABASE_URL": s.database_url, "REDIS_URL": s.redis_url or "", "HOTLINE_QUEUE": s.queue_name,
             "HOTLINE_INSTANCE_DIR": str(self.tmp_path), "SWEEP_AFTER_SECONDS": "1",
             "SWEEP_INTERVAL_SECONDS": "0.5",
+            **{f"ESCALATE_{level.upper()}_SECONDS": str(seconds) for level, seconds in s.urgency_windows.items()},
         }
 
     def add_worker(self) -> subprocess.Popen:
