@@ -9,6 +9,8 @@ ENCRYPTED = {  # table: (primary key, encrypted columns)
     "inbox_events": ("id", ("payload",)),
     "conversations": ("chat_key", ("state",)),
     "outbox_messages": ("id", ("messages",)),
+    "cases": ("id", ("answers",)),
+    "case_events": ("id", ("detail",)),
 }
 
 

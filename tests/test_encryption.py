@@ -65,3 +65,17 @@ def test_a_local_key_is_made_once_when_none_is_configured(tmp_path, monkeypatch)
     second = crypto.keys_from_env(tmp_path)
     assert first.keys == second.keys
     assert oct((tmp_path / "encryption.key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_rotation_covers_every_encrypted_column():
+    from storage.cases import Case, CaseEvent
+    from storage.crypto import EncryptedJSON
+    from storage.models import Base
+    from storage.rotate import ENCRYPTED
+
+    import storage.directory  # noqa: F401  (all tables registered)
+    encrypted = {(table.name, column.name) for table in Base.metadata.tables.values()
+                 for column in table.columns if isinstance(column.type, EncryptedJSON)}
+    covered = {(table, column) for table, (_, columns) in ENCRYPTED.items() for column in columns}
+    assert encrypted == covered and ("cases", "answers") in covered
+    assert Case and CaseEvent
