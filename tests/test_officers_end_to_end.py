@@ -1,0 +1,108 @@
+"""Officers in LINE: linking an account with a one-time code, listing and reading cases,
+adding a note; an alert delivery that survives a worker killed in the middle of it."""
+from __future__ import annotations
+
+import signal
+import time
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from flows.loader import load_flows
+from storage import directory
+from storage.cases import Case, trail
+from storage.directory import Officer
+from tests.support.reporter import Reporter
+from tests.support.servers import wait_for
+from tests.support.stack import Stack, texts
+
+pytestmark = pytest.mark.integration
+
+FLOWS = load_flows()
+
+
+@pytest.fixture
+def stack(settings, tmp_path):
+    running = Stack(settings, tmp_path, workers=1)
+    with running.app.extensions["hotline"].db.transaction() as session:
+        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
+        for officer in session.scalars(select(Officer)):
+            officer.roster = "always"
+    yield running
+    running.close()
+
+
+def said(stack, user) -> str:
+    return "\n".join(t for d in stack.delivered(user) for t in texts(d))
+
+
+def report(stack, user, answers) -> Case:
+    person = Reporter(stack, user, FLOWS)
+    stack.say(user, "hello")
+    person.answer()
+    person.tap("c|main.menu|2")
+    person.fill(answers)
+    person.tap("c|" + person.at() + "|0")
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        return session.scalars(select(Case).where(Case.chat_key == user)).one()
+
+
+def link(stack, officer_id: str) -> str:
+    user = stack.user("th", name=officer_id)
+    with stack.app.extensions["hotline"].db.transaction() as session:
+        code = directory.issue_link_code(session, officer_id, datetime.now(timezone.utc))
+    stack.say(user, f"link {code}")
+    wait_for(lambda: stack.delivered(user), message="link answer")
+    return user
+
+
+def test_an_officer_links_by_code_then_lists_reads_and_notes_cases(stack):
+    wrong = stack.user("th")
+    stack.say(wrong, "link 12345678")
+    wait_for(lambda: stack.delivered(wrong), message="answer to a wrong code")
+    officer = link(stack, "CRI-5709-1")
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        assert session.get(Officer, "CRI-5709-1").line_user_id == officer
+        assert session.get(Officer, "CRI-5709-2").line_user_id is None
+    case = report(stack, stack.user("lo"), {"in_danger": "no", "province": "57", "district": "5709",
+                                              "description": "ບໍ່ໄດ້ຮັບເງິນເດືອນ", "contact_ok": "no"})
+    wait_for(lambda: any(m["type"] == "flex" for d in stack.delivered(officer) for m in d["messages"]),
+             message="alert to the linked officer")
+    before = len(stack.delivered(officer))
+    stack.say(officer, "cases")
+    wait_for(lambda: any(case.reference in t for d in stack.delivered(officer)[before:] for t in texts(d)),
+             message="case list")
+    stack.say(officer, f"case {case.reference.lower()}")
+    wait_for(lambda: "ບໍ່ໄດ້ຮັບເງິນເດືອນ" in said(stack, officer), message="details with the reporter's words")
+    stack.say(officer, f"note {case.reference} called the employer")
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        wait_for(lambda: "note" in [e.kind for e in trail(session, case.id)], message="note in the audit trail")
+        note = [e for e in trail(session, case.id) if e.kind == "note"][0]
+        assert note.detail["text"] == "called the employer" and note.actor == "CRI-5709-1"
+        assert "details_viewed" in [e.kind for e in trail(session, case.id)]
+    assert "ບໍ່ໄດ້ຮັບເງິນເດືອນ" not in said(stack, wrong)
+
+
+def test_a_worker_killed_while_pushing_an_alert_loses_nothing_and_sends_it_once(stack):
+    officer = link(stack, "CRI-5709-1")
+    stack.api("POST", "/faults", json={"delay_ms": 4000, "count": 1, "paths": ["/v2/bot/message/push"]})
+    reporter = stack.user("th")
+    person = Reporter(stack, reporter, FLOWS)
+    stack.say(reporter, "hello")
+    person.answer()
+    person.tap("c|main.menu|2")
+    person.fill({"in_danger": "no", "province": "57", "district": "5709", "contact_ok": "no"})
+    stack.send(reporter, type="postback", data="c|" + person.at() + "|0")
+    wait_for(lambda: any(r["path"] == "/v2/bot/message/push" for r in stack.api("GET", "/calls")) or
+             stack.api("GET", "/faults")["faults"] == [], timeout=10, message="the alert push under way")
+    time.sleep(0.5)
+    stack.workers[0].send_signal(signal.SIGKILL)  # in the middle of the slow push
+    stack.workers[0].wait()
+    stack.add_worker()  # its sweeper finds the pending outbox row
+    wait_for(lambda: [r for r in stack.received(officer) if r["status"] == 200 and r["path"].endswith("push")],
+             timeout=40, message="alert delivered after the kill")
+    time.sleep(3)
+    pushes = [r for r in stack.received(officer) if r["path"].endswith("push")]
+    assert [r["status"] for r in pushes].count(200) == 1  # once: the retry key made any repeat a 409
+    assert {r["retry_key"] for r in pushes} and len({r["retry_key"] for r in pushes}) == 1
