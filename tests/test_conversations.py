@@ -121,3 +121,46 @@ def test_a_zawgyi_writer_is_answered_in_zawgyi_until_they_switch(stack):
     language_menu = person.tap(menu, 5)
     unicode_menu = person.tap(language_menu, label="မြန်မာ")
     assert zawgyi_probability(" ".join(texts(unicode_menu))) < 0.05
+
+
+@pytest.fixture(scope="module")
+def district_officer(stack):
+    from sqlalchemy import select
+
+    from storage import directory
+    from storage.directory import Officer
+
+    user = stack.user("th", name="Duty officer")
+    with stack.app.extensions["hotline"].db.transaction() as session:
+        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
+        for officer in session.scalars(select(Officer)):
+            officer.roster = "always"
+        session.get(Officer, "CRI-5703-1").line_user_id = user
+    return user
+
+
+@pytest.mark.parametrize("language", ["my", "km", "lo", "th", "en"])
+def test_a_report_in_each_language_is_answered_in_it_and_reaches_the_officer(stack, district_officer, language):
+    from sqlalchemy import select
+
+    from flows.loader import load_flows
+    from storage.cases import Case
+    from tests.support.reporter import Reporter
+
+    person = Person(stack, language)
+    menu = person.say(GREETING[language])
+    reporter = Reporter(stack, person.id, load_flows())
+    first_question = reporter.tap(quick_replies(menu)[2]["data"])
+    assert_script(first_question, language)
+    confirm = reporter.fill({"in_danger": "no", "province": "57", "district": "5703", "contact_ok": "no"})
+    assert_script(confirm, language)
+    sent = reporter.tap("c|" + reporter.at() + "|0")
+    assert_script(sent, language)
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        case = session.scalars(select(Case).where(Case.chat_key == person.id)).one()
+    assert case.language == language and case.committee_id == "CRI-5703"
+    assert case.reference in " ".join(texts(sent))
+    from tests.support.servers import wait_for
+
+    wait_for(lambda: any(case.reference in m.get("altText", "") for d in stack.delivered(district_officer)
+                         for m in d["messages"]), message="the officer's alert")
