@@ -55,3 +55,46 @@ def test_switching_language_on_the_page_and_opening_a_rights_topic(stack, page):
     assert "ค่าจ้างขั้นต่ำ" in shown and "1546" in shown
     assert page.locator("a[href='tel:1546']").count() >= 1
     page.screenshot(path=str(stack.tmp_path / "rights-th.png"), full_page=True)
+
+
+def test_a_report_filed_on_the_page_reaches_the_officers_chat(stack, page):
+    from sqlalchemy import select
+
+    from flows.loader import load_flows
+    from storage import directory
+    from storage.directory import Officer
+    from tests.support.reporter import Reporter
+
+    officer = stack.user("th", name="Duty officer Mae Sai")
+    with stack.app.extensions["hotline"].db.transaction() as session:
+        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
+        for each in session.scalars(select(Officer)):
+            each.roster = "always"
+        session.get(Officer, "CRI-5709-1").line_user_id = officer
+    worker = stack.user("en", name="Aung")
+    page.goto(f"{stack.emulator_url}/?user={worker}")
+    page.select_option("#user-select", worker)
+    page.fill("#message-input", "Hello, good morning to you")
+    page.click("#send-button")
+    bot_messages = page.locator("[data-testid=bot-message]")
+
+    def click(data: str) -> None:
+        count = bot_messages.count()
+        page.locator(f"[data-testid=quick-reply][data-postback='{data}']").click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-testid=bot-message]').length > n", arg=count, timeout=15000)
+
+    page.locator("[data-testid=quick-reply][data-postback='c|main.menu|2']").wait_for(timeout=15000)
+    click("c|main.menu|2")
+    reporter = Reporter(stack, worker, load_flows())
+    answers = {"in_danger": "no", "province": "57", "district": "5709", "documents_kept": "yes",
+               "contact_ok": "no"}
+    while (action := reporter.next_action(answers)) is not None:
+        click(action[1])
+    click("c|" + reporter.at() + "|0")  # Send
+    assert "Your number is" in bot_messages.last.inner_text() or "number" in " ".join(bot_messages.all_inner_texts())
+    page.select_option("#user-select", officer)
+    alert = page.locator("[data-testid=bot-message]", has_text="แม่สาย")
+    alert.first.wait_for(timeout=20000)
+    assert page.locator("[data-testid=action-button]", has_text="รับเรื่อง").count() >= 1
+    page.screenshot(path=str(stack.tmp_path / "officer-alert.png"), full_page=True)

@@ -135,7 +135,8 @@ function actionButton(action, testid = 'action-button', cls = 'action') {
       target: external ? '_blank' : null, rel: external ? 'noopener' : null, text: label });
   }
   return el('button', { type: 'button', class: cls, 'data-testid': testid, text: label,
-    'data-action-type': action?.type, onclick: () => performAction(action) });
+    'data-action-type': action?.type, 'data-postback': action?.data ?? null,
+    onclick: () => performAction(action) });
 }
 
 function openPicker(action) {
