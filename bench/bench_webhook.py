@@ -603,7 +603,7 @@ def main(argv=None) -> int:
                 print("  wrk not available: using the Python load generator for both apps")
         quiet_note = check_quiet_machine()
         stack = Stack(procs, args.database_url, args.redis_url)
-        print(f"  starting Redis, database, migrations ...", flush=True)
+        print("  starting Redis, database, migrations ...", flush=True)
         stack.start_redis()
         stack.make_database()
         stack.migrate()
@@ -613,7 +613,7 @@ def main(argv=None) -> int:
                                                    extra_args=shlex.split(args.ours_gunicorn_args or ""))
         if args.only != "ours":
             servers["bare"] = stack.start_gunicorn("bare", "bench.bare_webhook:app", args.workers)
-        print(f"  up: " + ", ".join(f"{n} {s.url}" for n, s in servers.items())
+        print("  up: " + ", ".join(f"{n} {s.url}" for n, s in servers.items())
               + f"; redis {stack.redis_url}; db {stack.database_url}", flush=True)
 
         users = loadgen.line_user_ids(args.users)

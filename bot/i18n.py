@@ -45,9 +45,7 @@ MAX_LABEL = 20     # LINE: quick-reply / button label
 MAX_CARD_TITLE = 40
 
 
-def N_(message_id: str) -> str:
-    """Marks a message id for extraction into the catalogs (see babel.cfg)."""
-    return message_id
+from flows.engine import N_  # noqa: E402  (one marker for the whole project)
 
 
 # Message ids the bot layer itself says (beyond flows.engine.UI). The one list: extraction

@@ -32,7 +32,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from . import LOCALES, ROOT, domain_files, domains, languages_for, po_path, pot_path
+from . import ROOT, domain_files, domains, languages_for, po_path, pot_path
 
 PROJECT = "migrant-worker hotline bot"
 COMMENT_TAGS = ("TRANSLATORS:",)

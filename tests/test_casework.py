@@ -16,6 +16,7 @@ from storage.cases import Case, CaseEvent, trail
 from storage.db import Database
 from storage.directory import Officer
 from storage.models import OutboxMessage
+from tests.support.committees import EXAMPLE
 
 pytestmark = pytest.mark.integration
 
@@ -35,9 +36,9 @@ def world(database_url):
     crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
     db = Database(database_url)
     with db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
+        directory.load_directory(session, directory.read_directory_file(EXAMPLE))
         for officer in session.scalars(select(Officer)):
-            officer.line_user_id = "U" + officer.id.replace("-", "").lower().ljust(32, "0")[:32]
+            officer.line_user_id = line_id(officer.id)
     clock = Clock(TUESDAY_10_BANGKOK)
     casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), clock=clock)
     yield db, casework, clock

@@ -125,17 +125,10 @@ def test_a_zawgyi_writer_is_answered_in_zawgyi_until_they_switch(stack):
 
 @pytest.fixture(scope="module")
 def district_officer(stack):
-    from sqlalchemy import select
-
-    from storage import directory
-    from storage.directory import Officer
+    from tests.support.committees import load_example
 
     user = stack.user("th", name="Duty officer")
-    with stack.app.extensions["hotline"].db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
-        for officer in session.scalars(select(Officer)):
-            officer.roster = "always"
-        session.get(Officer, "CRI-5703-1").line_user_id = user
+    load_example(stack.app.extensions["hotline"].db, {"CRI-5703-1": user})
     return user
 
 

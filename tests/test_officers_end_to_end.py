@@ -13,6 +13,7 @@ from flows.loader import load_flows
 from storage import directory
 from storage.cases import Case, trail
 from storage.directory import Officer
+from tests.support.committees import load_example
 from tests.support.reporter import Reporter
 from tests.support.servers import wait_for
 from tests.support.stack import Stack, texts
@@ -25,10 +26,7 @@ FLOWS = load_flows()
 @pytest.fixture
 def stack(settings, tmp_path):
     running = Stack(settings, tmp_path, workers=1)
-    with running.app.extensions["hotline"].db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
-        for officer in session.scalars(select(Officer)):
-            officer.roster = "always"
+    load_example(running.app.extensions["hotline"].db)
     yield running
     running.close()
 

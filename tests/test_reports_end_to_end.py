@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from flows.loader import load_flows
-from storage import directory
 from storage.cases import Case, trail
-from storage.directory import Officer
+from tests.support.committees import load_example
 from tests.support.reporter import Reporter
 from tests.support.servers import OwnRedis, wait_for
 from tests.support.stack import Stack, texts
@@ -23,14 +22,10 @@ FLOWS = load_flows()
 
 
 def setup_directory(stack) -> dict[str, str]:
-    """The example directory; every officer on duty and linked to an emulator user."""
-    users = {}
-    with stack.app.extensions["hotline"].db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
-        for officer in session.scalars(select(Officer)):
-            officer.roster = "always"
-            if officer.id.startswith(("CRI-5709", "CRI-57-")):
-                officer.line_user_id = users[officer.id] = stack.user("th", name=officer.name)
+    """The example directory; Mae Sai's and the province's officers linked to emulator users."""
+    users = {officer: stack.user("th", name=officer)
+             for officer in ("CRI-5709-1", "CRI-5709-2", "CRI-57-1", "CRI-57-2")}
+    load_example(stack.app.extensions["hotline"].db, users)
     return users
 
 

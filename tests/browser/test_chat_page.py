@@ -58,19 +58,12 @@ def test_switching_language_on_the_page_and_opening_a_rights_topic(stack, page):
 
 
 def test_a_report_filed_on_the_page_reaches_the_officers_chat(stack, page):
-    from sqlalchemy import select
-
     from flows.loader import load_flows
-    from storage import directory
-    from storage.directory import Officer
+    from tests.support.committees import load_example
     from tests.support.reporter import Reporter
 
     officer = stack.user("th", name="Duty officer Mae Sai")
-    with stack.app.extensions["hotline"].db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file("config/committees.example.yaml"))
-        for each in session.scalars(select(Officer)):
-            each.roster = "always"
-        session.get(Officer, "CRI-5709-1").line_user_id = officer
+    load_example(stack.app.extensions["hotline"].db, {"CRI-5709-1": officer})
     worker = stack.user("en", name="Aung")
     page.goto(f"{stack.emulator_url}/?user={worker}")
     page.select_option("#user-select", worker)
