@@ -104,3 +104,31 @@ def test_a_worker_killed_while_pushing_an_alert_loses_nothing_and_sends_it_once(
     pushes = [r for r in stack.received(officer) if r["path"].endswith("push")]
     assert [r["status"] for r in pushes].count(200) == 1  # once: the retry key made any repeat a 409
     assert {r["retry_key"] for r in pushes} and len({r["retry_key"] for r in pushes}) == 1
+
+
+def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
+    officer = link(stack, "CRI-5709-1")
+    group = stack.api("POST", "/groups", json={"groupName": "ATIP Mae Sai"})["groupId"]
+    stack.send(officer, type="join", groupId=group)
+    with stack.app.extensions["hotline"].db.transaction() as session:
+        code = directory.issue_group_code(session, "CRI-5709", datetime.now(timezone.utc))
+    stack.send(officer, type="text", text=f"group {code}", groupId=group)
+    wait_for(lambda: stack.delivered(group), message="group linked answer")
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        assert directory.get_committee(session, "CRI-5709").line_group_id == group
+    case = report(stack, stack.user("my"), {"in_danger": "no", "province": "57", "district": "5709",
+                                              "contact_ok": "no"})
+    wait_for(lambda: any(m["type"] == "flex" for d in stack.delivered(group) for m in d["messages"]),
+             message="alert in the group")
+    stranger = stack.user("th", name="Someone in the group")
+    stack.send(stranger, type="postback", data=f"case|ack|{case.id}", groupId=group)
+    time.sleep(1.5)
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        assert session.get(Case, case.id).status == "open"  # a non-officer's tap changes nothing
+    stack.send(officer, type="postback", data=f"case|ack|{case.id}", groupId=group)
+
+    def acknowledged_by():
+        with stack.app.extensions["hotline"].db.sessions() as session:
+            return session.get(Case, case.id).acknowledged_by
+
+    assert wait_for(acknowledged_by, message="acknowledged from the group") == "CRI-5709-1"
