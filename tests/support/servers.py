@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -95,7 +96,25 @@ def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
     full_env = {**os.environ, **env}
     log = open(log_path, "ab")
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
-                            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # its own group: RQ's scheduler is a child process
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM the process and its children (RQ's scheduler), SIGKILL what is left after timeout."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 def wait_for(predicate, timeout: float = 10, interval: float = 0.05, message: str = "condition"):

@@ -3,7 +3,6 @@ real `flask worker` processes, a real Redis and database."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +12,7 @@ import requests
 from app import create_app
 from bot.emulator import create_emulator_app
 from settings import Settings
-from tests.support.servers import ServerThread, free_port, start_worker, wait_for
+from tests.support.servers import ServerThread, free_port, start_worker, stop_process_group, wait_for
 
 
 class Stack:
@@ -81,13 +80,7 @@ class Stack:
 
     def close(self) -> None:
         for worker in self.workers:
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-        for worker in self.workers:
-            try:
-                worker.wait(10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            stop_process_group(worker)
         self.web.stop()
         self.emulator.stop()
         self.app.extensions["hotline"].db.dispose()
