@@ -64,7 +64,12 @@ def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: f
         if burst or rq_worker._stop_requested:
             return
         log.warning("worker loop ended unexpectedly; starting again in %.0f s", pause)
-        time.sleep(pause)
+        try:
+            time.sleep(pause)
+        except Exception:  # RQ's signal handler may raise StopRequested here
+            return
+        if rq_worker._stop_requested:  # a SIGTERM during the pause
+            return
 
 
 @click.command("sweep")
