@@ -4,7 +4,7 @@
 Target: p99 <= 2 s from the "Send" tap (webhook POST) to the first alert push of that
 case at LINE, with ONE worker, for 200 reports.
 
-    . .venv/bin/activate && python bench/bench_alerts.py                 # ~1.5-2 minutes
+    . .venv/bin/activate && python bench/bench_alerts.py                 # ~1-1.5 minutes
     python bench/bench_alerts.py --rate 20
     python bench/bench_alerts.py --burst                                 # all 200 at once
     python bench/bench_alerts.py --database-url postgresql://postgres@127.0.0.1:5432/test
@@ -64,7 +64,7 @@ sys.path.insert(0, str(HERE))
 
 import loadgen  # noqa: E402
 from bench_reply_latency import Sink, signed_requests, stage_times, start_emulator  # noqa: E402
-from bench_webhook import ROOT, Stack, check_quiet_machine  # noqa: E402
+from bench_webhook import ROOT, Stack, check_quiet_machine, finish_profiler, start_profiler  # noqa: E402
 from loadgen import Processes, percentile  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
@@ -356,10 +356,14 @@ def parse_args(argv=None):
     p.add_argument("--wait", type=float, default=40.0, help="seconds to wait for the last alerts (default 40)")
     p.add_argument("--setup-workers", type=int, default=1,
                    help="extra workers during the (untimed) setup, stopped before the clock starts (default 1)")
+    p.add_argument("--setup-timeout", type=float, default=150.0, help="give up the setup after this (default 150 s)")
     p.add_argument("--wave", type=int, default=20, help="reporters filled in per setup wave (default 20)")
     p.add_argument("--database-url", help="PostgreSQL server URL (temp database, dropped after) or sqlite:/// URL")
     p.add_argument("--redis-url", help="use this Redis (with a queue of our own) instead of starting one")
     p.add_argument("--web-workers", type=int, default=2)
+    p.add_argument("--profile", type=Path, metavar="DIR",
+                   help="py-spy the worker (wall clock) from the first Send tap for the sending time + 15 s; "
+                        "summarise: python bench/bench_webhook.py --summarise-profile DIR --focus process_chat")
     p.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (logs, SQLite file)")
     return p.parse_args(argv)
 
@@ -373,6 +377,9 @@ def main(argv=None) -> int:
     ok = False
     rate = 2000.0 if args.burst else args.rate
     n = args.reports
+    if not 1 <= n <= 1000 or rate <= 0 or n / rate > 120:
+        print("  --reports must be 1..1000 and the sending take at most 120 s (--reports / --rate)")
+        return 2
     try:
         quiet_note = check_quiet_machine()
         stack = Stack(procs, args.database_url, args.redis_url)
@@ -417,14 +424,15 @@ def main(argv=None) -> int:
         total_events = sum(len(p) for p in plans)
         print(f"  setup: {n} reporters, {total_events} events ({total_events / n:.1f} each) in waves of "
               f"{args.wave} ...", flush=True)
+        deadline = time.monotonic() + args.setup_timeout
         for start in range(0, n, args.wave):
             batch = [spec for p in plans[start:start + args.wave] for spec in p]
             api(emulator, "POST", "/send", json={"batch": batch})
-            deadline = time.monotonic() + 120
-            while db.pending() != (0, 0):
+            while db.pending() != (0, 0):     # every event decided and every answer sent
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"setup wave at {start} not done after 120 s: pending {db.pending()}; "
-                                       f"worker log:\n{main_log.read_text()[-3000:]}")
+                    raise RuntimeError(f"setup not done after {args.setup_timeout:.0f} s (wave at reporter {start}): "
+                                       f"pending inbox/outbox {db.pending()}; worker log:\n"
+                                       f"{main_log.read_text()[-3000:]}")
                 if main_worker.poll() is not None:
                     raise RuntimeError(f"worker exited:\n{main_log.read_text()[-3000:]}")
                 time.sleep(0.2)
@@ -462,8 +470,13 @@ def main(argv=None) -> int:
         cpu_worker0 = loadgen.proc_cpu_seconds([main_worker.pid])
         ours = [main_worker.pid, *loadgen.children_of(main_worker.pid), emulator_proc.pid, *web.pids(),
                 *([stack.redis_proc.pid] if stack.redis_proc else [])]
-        ours0, m0, wall0 = loadgen.proc_cpu_seconds(ours) + sum(os.times()[:2]), loadgen._machine_jiffies(), \
-            time.perf_counter()
+        def ours_cpu() -> float:   # everything this benchmark runs (PostgreSQL too), to tell others' CPU apart
+            return loadgen.proc_cpu_seconds(ours) + sum(os.times()[:2]) + stack.database_cpu()
+
+        db_cpu0 = stack.database_cpu()
+        ours0, m0, wall0 = ours_cpu(), loadgen._machine_jiffies(), time.perf_counter()
+        profiler = (start_profiler(None, args.profile, duration + 15, pids=[main_worker.pid], name="worker",
+                                   wall=True) if args.profile else None)
         run = loadgen.python_open("127.0.0.1", web.port, measured, rate, duration)
 
         # ---- wait for the alerts and replies
@@ -480,9 +493,12 @@ def main(argv=None) -> int:
         time.sleep(0.5)      # the last case's second officer
         received.poll()
         cpu_worker = loadgen.proc_cpu_seconds([main_worker.pid]) - cpu_worker0
+        cpu_db = stack.database_cpu() - db_cpu0
+        if profiler:
+            finish_profiler(profiler, args.profile)
         m1 = loadgen._machine_jiffies()
         other_cores = max(0.0, (m1[0] - m0[0]) / os.sysconf("SC_CLK_TCK")
-                          - (loadgen.proc_cpu_seconds(ours) + sum(os.times()[:2]) - ours0)
+                          - (ours_cpu() - ours0)
                           ) / (time.perf_counter() - wall0)
         cases = db.cases()
         stages = stage_times(stack, [r.event_id for r in measured])
@@ -572,6 +588,8 @@ def main(argv=None) -> int:
               f"{ms(reply_to_alert, 99)}")
         print(f"  worker CPU per report: {1e3 * cpu_worker / max(1, n):.1f} ms "
               f"(all of it, {cpu_worker:.1f} s, between the first tap and the last alert)")
+        if stack._pg_name:
+            print(f"  PostgreSQL CPU per report: {1e3 * cpu_db / max(1, n):.1f} ms (all postgres processes)")
         if service:
             print(f"  worker service time while backlogged: {service * 1e3:.0f} ms/report (median gap between "
                   f"decisions) => ~{1 / service:.1f} reports/s with one worker")

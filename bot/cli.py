@@ -61,14 +61,14 @@ def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: f
             rq_worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="WARNING")
         except RedisError as exc:
             log.warning("worker lost Redis (%s); starting again in %.0f s", exc, pause)
-        if burst or rq_worker._stop_requested:
+        if burst or _stopping(rq_worker):
             return
         log.warning("worker loop ended unexpectedly; starting again in %.0f s", pause)
         try:
             time.sleep(pause)
         except Exception:  # RQ's signal handler may raise StopRequested here
             return
-        if rq_worker._stop_requested:  # a SIGTERM during the pause
+        if _stopping(rq_worker):  # a SIGTERM during the pause
             return
 
 
@@ -80,3 +80,9 @@ def sweep_command(older_than: float | None) -> None:
     chats, rows = sweep(hotline.db, hotline.queue,
                         hotline.settings.sweep_after_seconds if older_than is None else older_than)
     click.echo(f"re-queued {chats} chats, {rows} outbox rows")
+
+
+def _stopping(rq_worker) -> bool:
+    """Whether a SIGTERM/SIGINT asked this worker to stop. RQ 3.0 sets _stop_requested only
+    when a job is running; an idle worker's work() just returns, with the date set."""
+    return bool(rq_worker._stop_requested or rq_worker._shutdown_requested_date)

@@ -111,3 +111,16 @@ def test_outbox_rows_record_the_delivery(stack):
         return [(r.status, r.attempts) for r in found]
 
     assert wait_for(lambda: rows() == [("sent", 1)], message="outbox row marked sent")
+
+
+def test_an_idle_worker_stops_on_sigterm(stack):
+    import os
+    import signal
+
+    from rq import Worker
+
+    worker = stack.workers[0]
+    queue = stack.app.extensions["hotline"].queue.queue
+    wait_for(lambda: Worker.all(queue=queue), message="the worker registered and idle")
+    os.kill(worker.pid, signal.SIGTERM)
+    assert worker.wait(10) == 0
