@@ -121,6 +121,7 @@ def test_an_idle_worker_stops_on_sigterm(stack):
 
     worker = stack.workers[0]
     queue = stack.app.extensions["hotline"].queue.queue
-    wait_for(lambda: Worker.all(queue=queue), message="the worker registered and idle")
+    wait_for(lambda: Worker.all(queue=queue), message="the worker registered")
+    time.sleep(1)  # RQ installs its signal handlers just after registering
     os.kill(worker.pid, signal.SIGTERM)
     assert worker.wait(10) == 0
