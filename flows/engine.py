@@ -71,6 +71,8 @@ class Engine:
         previous_seen = state.get("seen")
         state = _copy(state, now)
         at = state.get("at") if state.get("at") and self.flows.has_step(state["at"]) else None
+        if at is None and given.kind == "text" and (trigger := self._trigger_for(given.text)):
+            return state, self._enter(state, trigger["go"])  # "help" as a first message gets help
         if given.kind == "start" or at is None:
             return state, self._enter(state, self.flows.entry)
         step = self.flows.step(at)

@@ -157,3 +157,56 @@ def test_a_report_in_each_language_is_answered_in_it_and_reaches_the_officer(sta
 
     wait_for(lambda: any(case.reference in m.get("altText", "") for d in stack.delivered(district_officer)
                          for m in d["messages"]), message="the officer's alert")
+
+
+BASE = {"free_to_leave": "yes", "recruited": "other", "contact_ok": "no", "province": "57", "district": "5703"}
+
+
+def _report_through_emulator(stack, answers: dict, via_emergency: bool = False):
+    from sqlalchemy import select
+
+    from flows.loader import load_flows
+    from storage.cases import Case
+    from tests.support.reporter import Reporter
+
+    person = Person(stack, "th")
+    first = person.say(HELP["th"] if via_emergency else GREETING["th"])
+    reporter = Reporter(stack, person.id, load_flows())
+    reporter.tap(quick_replies(first)[0 if via_emergency else 2]["data"])  # "Report now" / "Report a problem"
+    reporter.fill(answers)
+    reporter.tap("c|" + reporter.at() + "|0")
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        return session.scalars(select(Case).where(Case.chat_key == person.id)).one()
+
+
+@pytest.mark.parametrize("answers, via_emergency, rule, urgency", [
+    ({"in_danger": "yes"}, False, "danger_now", "urgent"),
+    ({"medical_emergency": "yes"}, False, "medical_emergency", "urgent"),
+    ({"under_18": "yes", "free_to_leave": "no"}, False, "child_exploitation", "urgent"),
+    ({"threats_violence": "yes"}, True, "emergency_path_danger_signs", "urgent"),
+    ({"in_danger": "unsure", "threats_violence": "yes"}, False, "danger_unsure_with_signs", "urgent"),
+    ({"recruited": "broker", "deceived": "yes", "free_to_leave": "no"}, False, "palermo_complete", "high"),
+    ({"documents_kept": "yes"}, False, "ilo_core", "high"),
+    ({"debt": "yes"}, False, "thai_law_coercion", "high"),
+    ({"wages_withheld": "yes"}, False, "labour_rights_only", "standard"),
+    ({"deceived": "yes"}, False, "other_indicators_only", "standard"),
+    ({}, False, "no_indicator", "standard"),
+])
+def test_each_urgency_rule_through_the_emulator(stack, district_officer, answers, via_emergency, rule, urgency):
+    case = _report_through_emulator(stack, {**BASE, **answers}, via_emergency)
+    assert (case.urgency_rule, case.urgency) == (rule, urgency)
+
+
+@pytest.mark.parametrize("place, committee, reason", [
+    ({"district": "5703"}, "CRI-5703", "district_committee"),
+    ({"district": "5701"}, "CRI-57", "uncovered_district"),
+    ({"district": "unknown"}, "CRI-57", "province_only"),
+    ({"province": "unknown"}, "TH-NATIONAL", "no_province"),
+    ({"location": (20.2617, 100.4053)}, "CRI-5703", "district_committee"),
+])
+def test_each_routing_path_through_the_emulator(stack, district_officer, place, committee, reason):
+    answers = {k: v for k, v in BASE.items() if k not in ("province", "district")} | place
+    if "district" in place:
+        answers["province"] = "57"
+    case = _report_through_emulator(stack, answers)
+    assert (case.committee_id, case.routing["reason"]) == (committee, reason)

@@ -141,3 +141,9 @@ def test_language_choice_sets_language_and_returns_to_menu(engine):
     state, outputs = engine.handle(state, Input("choice", data=khmer.data), 1, identity)
     assert outputs[0] == Effect("set_language", {"language": "km"})
     assert state["at"] == "main.menu"
+
+
+def test_help_as_the_very_first_message_goes_straight_to_help(engine):
+    state, outputs = engine.handle({}, Input("text", text="ช่วยด้วย"), 0, identity)
+    assert state["at"] == "emergency.now"
+    assert [c.number for o in outputs if isinstance(o, Dial) for c in o.calls][:3] == ["191", "1669", "1300"]
