@@ -51,8 +51,9 @@ def callback():
             log.info("webhook: %s event not handled", event.get("type") if isinstance(event, dict) else event)
     if not wanted:
         return "OK"
+    rows = inbox.prepare_events(wanted, hotline.db.engine.dialect.name)  # outside the write lock
     with hotline.db.write() as connection:
-        chats = inbox.store_events(connection, wanted)
+        chats = inbox.store_events(connection, rows)
     hotline.queue.signal(chats)
     return "OK"
 

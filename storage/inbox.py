@@ -37,28 +37,34 @@ def _insert_sql(dialect: str) -> str:
             "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING chat_key")
 
 
-def store_events(connection: Connection, events: Iterable[dict]) -> list[str]:
-    """Store new events; return the chat keys that got at least one new event.
-
-    The webhook's hot path: plain SQL through the driver (compiling or even looking up a
-    SQLAlchemy statement costs more than the insert), with the same column encodings the
-    models use (EncryptedJSON for the payload, SQLAlchemy's datetime text on SQLite)."""
-    dialect = connection.dialect.name
-    sql = _insert_sql(dialect)
+def prepare_events(events: Iterable[dict], dialect: str) -> list[tuple]:
+    """Rows for store_events, built (serialised, encrypted) before any lock is taken."""
     now = utcnow()
     received = now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else now
     encrypt = keyring().encrypt
-    chats = []
+    rows = []
     for event in events:
         event_id = event.get("webhookEventId")
         if not event_id:
             continue
-        params = (
+        rows.append((
             str(event_id)[:64], chat_key_of(event), str(event.get("type", "unknown"))[:40],
             int(event.get("timestamp") or 0),
             encrypt(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")),
             bool((event.get("deliveryContext") or {}).get("isRedelivery")), "pending", 0, received,
-        )
+        ))
+    return rows
+
+
+def store_events(connection: Connection, rows: list[tuple]) -> list[str]:
+    """Store prepared events; return the chat keys that got at least one new event.
+
+    The webhook's hot path: plain SQL through the driver (compiling or even looking up a
+    SQLAlchemy statement costs more than the insert), with the same column encodings the
+    models use (EncryptedJSON for the payload, SQLAlchemy's datetime text on SQLite)."""
+    sql = _insert_sql(connection.dialect.name)
+    chats = []
+    for params in rows:
         chats.extend(row[0] for row in connection.exec_driver_sql(sql, params))
     return list(dict.fromkeys(chats))
 
