@@ -38,7 +38,8 @@ class FlowResponder:
         notes = []
         detection = None
         if given.kind == "text":
-            text, detection = lang.normalise_input(given.text)
+            # langdetect (~2 ms) only while we do not know the language yet
+            text, detection = lang.normalise_input(given.text, statistics=conversation.language is None)
             given = replace(given, text=text)
             if detection.zawgyi and not conversation.zawgyi:
                 conversation.zawgyi = True

@@ -117,7 +117,24 @@ def english_probability(text: str) -> float:
     return next((g.prob for g in guesses if g.lang == "en"), 0.0)
 
 
-def _detect_latin(text: str) -> Detection:
+# English function words (closed-class: articles, pronouns, auxiliaries, prepositions).
+# Ordinary English chat is full of them and romanised Burmese, Thai, Khmer or Lao has
+# none, so they settle most English messages without langdetect's ~2 ms.
+ENGLISH_FUNCTION_WORDS = frozenset("""
+    a an the i you he she we they it me him her us them my your his its our their
+    am is are was were be been being do does did have has had can could will would should
+    shall may might must to of in on at for with from by about into over under and or but
+    not no if so than then this that these those there here what how where when why who
+    which whom whose please
+""".split())
+
+
+def _english_by_function_words(words: list[str]) -> bool:
+    hits = sum(word.lower() in ENGLISH_FUNCTION_WORDS for word in words)
+    return hits >= 2 and hits * 4 >= len(words)
+
+
+def _detect_latin(text: str, statistics: bool = True) -> Detection:
     words = _LATIN_WORD.findall(text)
     if not words:
         return UNKNOWN
@@ -126,6 +143,10 @@ def _detect_latin(text: str) -> Detection:
         # A romanised greeting is a hint about the person, not proof.
         return Detection(greeting, False, False)
     if len(words) < MIN_LATIN_WORDS and sum(map(len, words)) < MIN_LATIN_LETTERS:
+        return UNKNOWN
+    if _english_by_function_words(words):
+        return Detection("en", False, True)
+    if not statistics:
         return UNKNOWN
     # langdetect needs no more than a few hundred characters to decide, and a
     # bounded key keeps the cache's memory bounded.
@@ -138,7 +159,7 @@ def _detect_latin(text: str) -> Detection:
 # --- the detector -----------------------------------------------------------------
 
 
-def detect_language(text: str) -> Detection:
+def detect_language(text: str, statistics: bool = True) -> Detection:
     """Detect the language of one chat message.
 
     - Any Myanmar/Khmer/Lao/Thai characters: the most frequent of those scripts
@@ -151,11 +172,15 @@ def detect_language(text: str) -> Detection:
     - Only Latin letters: a known romanised greeting gives a (non-confident) hint;
       otherwise langdetect, for ≥ 3 words or ≥ 15 letters, accepting only English.
     - Anything else (empty, emoji, digits, "hi", "ok", other scripts): None.
+
+    statistics=False skips langdetect (English function words still count): for
+    messages in a conversation whose language is known, where ~2 ms a message for
+    telling English from other Latin-script text is not worth it.
     """
     if not text:
         return UNKNOWN
     if _NATIVE.search(text) is None:
-        return _detect_latin(text)
+        return _detect_latin(text, statistics)
     counts = script_counts(text)
     native = {lang: counts[lang] for lang in ("my", "km", "lo", "th")}
     lang = max(native, key=native.__getitem__)  # ties: dict order my, km, lo, th
@@ -169,10 +194,10 @@ def detect_language(text: str) -> Detection:
     return Detection(lang, zawgyi, confident)
 
 
-def normalise_input(text: str) -> tuple[str, Detection]:
+def normalise_input(text: str, statistics: bool = True) -> tuple[str, Detection]:
     """Detect, then convert Zawgyi to Unicode, so all later steps see (and the
     database stores) one encoding. Returns (unicode_text, detection)."""
-    detection = detect_language(text)
+    detection = detect_language(text, statistics)
     if detection.zawgyi:
         return to_unicode(text), detection
     return text, detection

@@ -98,10 +98,17 @@ def test_native_script_never_calls_langdetect(monkeypatch):
 
 def test_langdetect_is_deterministic_and_cached():
     detect_mod.english_probability.cache_clear()
-    first = detect_language(s.EN_UDHR_LONG)
-    second = detect_language(s.EN_UDHR_LONG)
-    assert first == second
+    first = detect_mod.english_probability(s.EN_UDHR_LONG)
+    second = detect_mod.english_probability(s.EN_UDHR_LONG)
+    assert first == second > 0.9
     assert detect_mod.english_probability.cache_info().hits >= 1
+
+
+def test_without_statistics_latin_text_needs_english_function_words(monkeypatch):
+    monkeypatch.setattr(detect_mod, "english_probability", lambda text: 1.0)
+    assert detect_language("Universal Declaration Human Rights", statistics=False).language is None
+    assert detect_language("Universal Declaration Human Rights").language == "en"
+    assert detect_language("I want to know about the visa", statistics=False).language == "en"
 
 
 @pytest.mark.parametrize(
@@ -132,3 +139,22 @@ def test_detection_is_frozen():
     d = detect_language(s.MY_UDHR)
     with pytest.raises(dataclasses.FrozenInstanceError):
         d.language = "th"  # type: ignore[misc]
+
+
+def test_ordinary_english_is_recognised_without_langdetect(monkeypatch):
+    from flows.language import detect
+
+    def no_langdetect(text):
+        raise AssertionError("langdetect called")
+
+    monkeypatch.setattr(detect, "english_probability", no_langdetect)
+    for text in ("My boss took my passport and I want to go home",
+                 "Where can I get a work permit?", "they do not pay us for the overtime"):
+        assert detect.detect_language(text) == detect.Detection("en", False, True)
+
+
+def test_romanised_words_without_english_function_words_are_not_taken_for_english(monkeypatch):
+    from flows.language import detect
+
+    monkeypatch.setattr(detect, "english_probability", lambda text: 0.0)
+    assert detect.detect_language("nay kaung lar khin byar").language is None
