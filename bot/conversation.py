@@ -47,8 +47,11 @@ class FlowResponder:
         self._settle_language(conversation, detection, user_of(event))
         state = conversation.state or {}
         now = self.clock()
-        if conversation.language is None:
+        if conversation.language is None and not (given.kind == "text" and self.engine.interrupts(given.text)):
             state, outputs = self.engine.goto(state, self.engine.flows.language_step, now)
+        elif conversation.language is None:  # "help" before we know the language: help first
+            state, outputs = self.engine.handle(state, given, now,
+                                                lambda message_id: self.catalogs.text(FALLBACK_LANGUAGE, message_id))
         else:
             language = conversation.language
             state, outputs = self.engine.handle(state, given, now,

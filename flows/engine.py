@@ -104,6 +104,10 @@ class Engine:
         steps = self.flows.flows[flow].steps
         return self._summary({"data": data}, next(iter(steps.values())))
 
+    def interrupts(self, text: str) -> bool:
+        """Whether the text is a help/danger word (or another trigger) in any language."""
+        return self._trigger_for(text) is not None
+
     def ui_message_ids(self) -> set[str]:
         return set(UI.values())
 

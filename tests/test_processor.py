@@ -90,3 +90,16 @@ def test_marking_done_is_conditional_so_effects_commit_once(settings):
         event = inbox.next_pending(session, user)
         assert inbox.mark_done(session, event.id) is True
         assert inbox.mark_done(session, event.id) is False
+
+
+def test_help_before_the_language_is_known_shows_the_emergency_numbers(settings):
+    from app import create_app as make_app
+
+    line = FakeLine()  # no profile: the language cannot be known from LINE
+    app = make_app(settings, line=line)
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "help")])
+    app.extensions["hotline"].processor.process_chat(user)
+    sent = line.sent[0][2]
+    tel = [a["uri"] for m in sent if m["type"] == "template" for a in m["template"]["actions"]]
+    assert tel[:3] == ["tel:191", "tel:1669", "tel:1300"]
