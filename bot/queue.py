@@ -63,36 +63,32 @@ class JobQueue:
         popped = self.redis.brpop([self.signals_key], timeout=timeout)
         return popped[1].decode() if popped else None
 
-    def process_chat(self, chat_key: str) -> bool:
-        """Ask a worker to process one chat's pending events; False when Redis is down."""
+    def _enqueue(self, what: str, put) -> bool:
+        """Run one enqueue; when Redis is down, log it and leave the work to the sweeper."""
         try:
-            self.queue.enqueue(PROCESS_CHAT, chat_key, result_ttl=0, failure_ttl=86400)
+            put()
             return True
         except RedisError as exc:
-            log.warning("queue unavailable, chat %s left for the sweeper: %s", chat_key, exc)
+            log.warning("queue unavailable, %s left for the sweeper: %s", what, exc)
             return False
+
+    def process_chat(self, chat_key: str) -> bool:
+        """Ask a worker to process one chat's pending events; False when Redis is down."""
+        return self._enqueue(f"chat {chat_key}", lambda: self.queue.enqueue(
+            PROCESS_CHAT, chat_key, result_ttl=0, failure_ttl=86400))
 
     def deliver(self, outbox_id: int, delay_seconds: float = 0) -> bool:
         """Ask a worker to send one outbox row, now or after a back-off delay."""
-        try:
-            if delay_seconds > 0:
-                self.queue.enqueue_in(timedelta(seconds=delay_seconds), DELIVER, outbox_id,
-                                      result_ttl=0, failure_ttl=86400)
-            else:
-                self.queue.enqueue(DELIVER, outbox_id, result_ttl=0, failure_ttl=86400)
-            return True
-        except RedisError as exc:
-            log.warning("queue unavailable, outbox %s left for the sweeper: %s", outbox_id, exc)
-            return False
+        if delay_seconds > 0:
+            return self._enqueue(f"outbox {outbox_id}", lambda: self.queue.enqueue_in(
+                timedelta(seconds=delay_seconds), DELIVER, outbox_id, result_ttl=0, failure_ttl=86400))
+        return self._enqueue(f"outbox {outbox_id}", lambda: self.queue.enqueue(
+            DELIVER, outbox_id, result_ttl=0, failure_ttl=86400))
 
     def escalation_check(self, case_id: int, when) -> bool:
         """Check the case for escalation at its deadline (the sweeper also checks)."""
-        try:
-            self.queue.enqueue_at(when, ESCALATION_CHECK, case_id, result_ttl=0, failure_ttl=86400)
-            return True
-        except RedisError as exc:
-            log.warning("queue unavailable, escalation of case %s left for the sweeper: %s", case_id, exc)
-            return False
+        return self._enqueue(f"escalation of case {case_id}", lambda: self.queue.enqueue_at(
+            when, ESCALATION_CHECK, case_id, result_ttl=0, failure_ttl=86400))
 
     def chat_lock(self, chat_key: str, timeout: float = 60):
         """A Redis lock that keeps one chat's events to one worker at a time."""

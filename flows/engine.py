@@ -108,9 +108,6 @@ class Engine:
         """Whether the text is a help/danger word (or another trigger) in any language."""
         return self._trigger_for(text) is not None
 
-    def ui_message_ids(self) -> set[str]:
-        return set(UI.values())
-
     # -- moving between steps ---------------------------------------------------------------
     def _enter(self, state: dict, key: str, remember: bool = True) -> list[Output]:
         outputs: list[Output] = []

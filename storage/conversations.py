@@ -14,8 +14,3 @@ def load(session: Session, chat_key: str, user_id: str | None) -> Conversation:
         session.add(conversation)
     return conversation
 
-
-def touch(conversation: Conversation, state: dict) -> None:
-    """Store a new state; a fresh dict so the JSON column sees the change."""
-    conversation.state = dict(state)
-    conversation.updated_at = utcnow()
