@@ -15,6 +15,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
+from .signals import Signals
+
 log = logging.getLogger(__name__)
 
 PROCESS_CHAT = "bot.jobs.process_chat"
@@ -44,19 +46,13 @@ class JobQueue:
         self.redis = redis
         self.queue = Queue(name, connection=redis)
         self.signals_key = f"{SIGNALS}:{name}"
+        self.signals = Signals(redis, self.signals_key)
 
     def signal(self, chat_keys: list[str]) -> bool:
-        """Tell the workers which chats got new events: one Redis command on the webhook's
-        hot path (an RQ enqueue costs six times as much CPU); a worker's dispatcher turns
+        """Tell the workers which chats got new events (the webhook's hot path: one LPUSH,
+        sent without waiting for a reply, see bot/signals.py); a worker's dispatcher turns
         each signal into a process_chat job. False when Redis is down."""
-        if not chat_keys:
-            return True
-        try:
-            self.redis.lpush(self.signals_key, *chat_keys)
-            return True
-        except RedisError as exc:
-            log.warning("queue unavailable, %s chat(s) left for the sweeper: %s", len(chat_keys), exc)
-            return False
+        return self.signals.send(chat_keys)
 
     def next_signal(self, timeout: float = 1.0) -> str | None:
         """The next chat that got new events, or None after the timeout."""

@@ -52,8 +52,7 @@ def callback():
     if not wanted:
         return "OK"
     rows = inbox.prepare_events(wanted, hotline.db.engine.dialect.name)  # outside the write lock
-    with hotline.db.write() as connection:
-        chats = inbox.store_events(connection, rows)
+    chats = hotline.db.inbox_writer.store(rows)   # committed: now LINE may have its 200
     hotline.queue.signal(chats)
     return "OK"
 

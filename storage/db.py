@@ -5,14 +5,15 @@ and a busy timeout so the web process and several workers can share one file.
 """
 from __future__ import annotations
 
-import fcntl
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from .inbox_writer import InboxWriter
 
 
 def make_engine(url: str) -> Engine:
@@ -39,6 +40,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.close()
 
 
@@ -49,24 +51,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._lock_path = _sqlite_lock_path(url)
-
-    @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A short Core write transaction (the webhook's). On SQLite, writers from several
-        processes queue on a file lock, woken by the kernel the moment it is free, instead
-        of SQLite's busy handler sleeping 20-50 ms between retries."""
-        if self._lock_path is None:
-            with self.engine.begin() as connection:
-                yield connection
-            return
-        with open(self._lock_path, "a") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            try:
-                with self.engine.begin() as connection:
-                    yield connection
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        self.inbox_writer = InboxWriter(self.engine, _sqlite_lock_path(url))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -75,4 +60,5 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        self.inbox_writer.close()
         self.engine.dispose()

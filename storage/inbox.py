@@ -10,14 +10,17 @@ import json
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import literal, select, update
 from sqlalchemy.orm import Session
 
 from .crypto import keyring
 from .models import InboxEvent, utcnow
 
 SYSTEM_CHAT = "_system"
+
+# Written into the SQL rather than bound: SQLite uses the partial index over pending events
+# (migration 0004) only when a query's WHERE names the same literal.
+PENDING = literal("pending", literal_execute=True)
 
 
 def chat_key_of(event: dict) -> str:
@@ -30,15 +33,18 @@ _COLUMNS = ("webhook_event_id", "chat_key", "event_type", "line_timestamp", "pay
             "status", "attempts", "received_at")
 
 
-def _insert_sql(dialect: str) -> str:
-    """SQLite and PostgreSQL both know ON CONFLICT ... RETURNING; only the markers differ."""
+def insert_sql(dialect: str) -> str:
+    """SQLite and PostgreSQL both know ON CONFLICT; only the markers differ. The row count
+    (1 new, 0 already stored) says which events were new."""
     marks = ", ".join(("?" if dialect == "sqlite" else "%s") for _ in _COLUMNS)
     return (f"INSERT INTO inbox_events ({', '.join(_COLUMNS)}) VALUES ({marks}) "
-            "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING chat_key")
+            "ON CONFLICT (webhook_event_id) DO NOTHING")
 
 
 def prepare_events(events: Iterable[dict], dialect: str) -> list[tuple]:
-    """Rows for store_events, built (serialised, encrypted) before any lock is taken."""
+    """Rows for InboxWriter.store (storage/inbox_writer.py), serialised and encrypted before
+    any lock is taken, with the same column encodings the models use (EncryptedJSON for the
+    payload, SQLAlchemy's datetime text on SQLite)."""
     now = utcnow()
     received = now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else now
     encrypt = keyring().encrypt
@@ -56,24 +62,11 @@ def prepare_events(events: Iterable[dict], dialect: str) -> list[tuple]:
     return rows
 
 
-def store_events(connection: Connection, rows: list[tuple]) -> list[str]:
-    """Store prepared events; return the chat keys that got at least one new event.
-
-    The webhook's hot path: plain SQL through the driver (compiling or even looking up a
-    SQLAlchemy statement costs more than the insert), with the same column encodings the
-    models use (EncryptedJSON for the payload, SQLAlchemy's datetime text on SQLite)."""
-    sql = _insert_sql(connection.dialect.name)
-    chats = []
-    for params in rows:
-        chats.extend(row[0] for row in connection.exec_driver_sql(sql, params))
-    return list(dict.fromkeys(chats))
-
-
 def next_pending(session: Session, chat_key: str) -> InboxEvent | None:
     """The chat's oldest pending event, by LINE's timestamp."""
     return session.scalars(
         select(InboxEvent)
-        .where(InboxEvent.chat_key == chat_key, InboxEvent.status == "pending")
+        .where(InboxEvent.chat_key == chat_key, InboxEvent.status == PENDING)
         .order_by(InboxEvent.line_timestamp, InboxEvent.id)
         .limit(1)
     ).first()
@@ -106,6 +99,6 @@ def stale_chats(session: Session, older_than: timedelta, now: datetime | None = 
     cutoff = (now or utcnow()) - older_than
     return list(session.scalars(
         select(InboxEvent.chat_key)
-        .where(InboxEvent.status == "pending", InboxEvent.received_at <= cutoff)
+        .where(InboxEvent.status == PENDING, InboxEvent.received_at <= cutoff)
         .distinct()
     ))

@@ -5,6 +5,7 @@ import pytest
 
 import json
 import logging
+import time
 
 from sqlalchemy import func, select
 
@@ -21,10 +22,20 @@ def _count(app) -> int:
         return session.scalar(select(func.count()).select_from(InboxEvent))
 
 
-def _queued(app) -> int:
-    """Chats signalled to the workers (each becomes a process_chat job there)."""
+def _queued(app, settle: float = 0.3) -> int:
+    """Chats signalled to the workers (each becomes a process_chat job there).
+
+    Signals are sent without waiting for Redis's reply, so the count is read once it has
+    held still for `settle` seconds."""
     queue = app.extensions["hotline"].queue
-    return queue.redis.llen(queue.signals_key)
+    count, since = -1, time.monotonic()
+    while True:
+        now_count = queue.redis.llen(queue.signals_key)
+        if now_count != count:
+            count, since = now_count, time.monotonic()
+        elif time.monotonic() - since >= settle:
+            return count
+        time.sleep(0.02)
 
 
 def test_missing_or_wrong_signature_is_refused_and_nothing_is_stored(settings):

@@ -1,0 +1,88 @@
+"""The webhook's inbox write: one transaction per request on a kept driver connection."""
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import func, select, text
+
+from storage import crypto, inbox
+from storage.db import Database
+from storage.models import InboxEvent
+from tests.conftest import user_id
+from tests.support.events import text_event
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def db(database_url):
+    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+def _rows(db, *events):
+    return inbox.prepare_events(list(events), db.engine.dialect.name)
+
+
+def _stored(db) -> int:
+    with db.sessions() as session:
+        return session.scalar(select(func.count()).select_from(InboxEvent))
+
+
+def test_new_events_are_committed_and_their_chats_returned_once(db):
+    alice, bob = user_id(), user_id()
+    chats = db.inbox_writer.store(_rows(db, text_event(alice, "one"), text_event(alice, "two"),
+                                        text_event(bob, "three")))
+    assert chats == [alice, bob]
+    assert _stored(db) == 3
+    with db.sessions() as session:       # readable through the models: same encodings
+        event = session.scalars(select(InboxEvent).where(InboxEvent.chat_key == bob)).one()
+        assert event.payload["message"]["text"] == "three" and event.status == "pending"
+        assert inbox.next_pending(session, alice).payload["message"]["text"] == "one"
+
+
+def test_an_event_stored_before_is_not_new_again(db):
+    event = text_event(user_id(), "hello")
+    assert db.inbox_writer.store(_rows(db, event)) == [event["source"]["userId"]]
+    redelivered = {**event, "deliveryContext": {"isRedelivery": True}}
+    assert db.inbox_writer.store(_rows(db, redelivered)) == []
+    assert _stored(db) == 1
+
+
+def test_a_connection_that_broke_is_replaced_and_the_write_retried(db, caplog):
+    first = text_event(user_id(), "first")
+    db.inbox_writer.store(_rows(db, first))
+    db.inbox_writer._local.connection.dbapi.close()      # as if the server had dropped it
+    second = text_event(user_id(), "second")
+    assert db.inbox_writer.store(_rows(db, second)) == [second["source"]["userId"]]
+    assert "retrying on a new connection" in caplog.text
+    assert _stored(db) == 2
+
+
+def test_a_write_that_fails_twice_raises_and_stores_nothing(db):
+    bad = _rows(db, text_event(user_id(), "x"))
+    bad = [(*row[:4], None, *row[5:]) for row in bad]      # payload is NOT NULL
+    with pytest.raises(Exception):
+        db.inbox_writer.store(bad)
+    assert _stored(db) == 0
+    good = text_event(user_id(), "after the failure")
+    assert db.inbox_writer.store(_rows(db, good)) == [good["source"]["userId"]]
+
+
+def test_workers_find_pending_events_through_the_partial_index(db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("query plans checked on SQLite")
+    chat = user_id()
+    db.inbox_writer.store(_rows(db, text_event(chat, "one")))
+    with db.sessions() as session:
+        query = (select(InboxEvent.id).where(InboxEvent.chat_key == chat, InboxEvent.status == inbox.PENDING)
+                 .order_by(InboxEvent.line_timestamp, InboxEvent.id).limit(1))
+        compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+        assert any("ix_inbox_pending" in str(row) for row in plan), plan
+        event_id = session.scalar(query)
+        assert inbox.mark_done(session, event_id)
+        session.commit()
+        assert inbox.next_pending(session, chat) is None
