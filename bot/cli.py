@@ -29,7 +29,7 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     hotline = _hotline()
-    dispatcher = DispatcherThread(hotline.queue)
+    dispatcher = DispatcherThread(hotline.db, hotline.queue)
     if burst:
         dispatcher.drain()
     else:
@@ -43,6 +43,7 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
         run_worker(hotline.queue, burst=burst, with_scheduler=with_scheduler)
     finally:
         dispatcher.stop()
+        dispatcher.join(timeout=5)      # gives its lock back, so another worker leads at once
         if sweeper:
             sweeper.stop()
 

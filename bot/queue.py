@@ -15,12 +15,10 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
-from .signals import Signals
-
 log = logging.getLogger(__name__)
 
 PROCESS_CHAT = "bot.jobs.process_chat"
-SIGNALS = "hotline:chats-with-new-events"
+DISPATCHER = "hotline:dispatcher"
 DELIVER = "bot.jobs.deliver"
 ESCALATION_CHECK = "bot.jobs.escalation_check"
 
@@ -45,19 +43,10 @@ class JobQueue:
     def __init__(self, redis: Redis, name: str):
         self.redis = redis
         self.queue = Queue(name, connection=redis)
-        self.signals_key = f"{SIGNALS}:{name}"
-        self.signals = Signals(redis, self.signals_key)
 
-    def signal(self, chat_keys: list[str]) -> bool:
-        """Tell the workers which chats got new events (the webhook's hot path: one LPUSH,
-        sent without waiting for a reply, see bot/signals.py); a worker's dispatcher turns
-        each signal into a process_chat job. False when Redis is down."""
-        return self.signals.send(chat_keys)
-
-    def next_signal(self, timeout: float = 1.0) -> str | None:
-        """The next chat that got new events, or None after the timeout."""
-        popped = self.redis.brpop([self.signals_key], timeout=timeout)
-        return popped[1].decode() if popped else None
+    def dispatcher_lock(self, timeout: float):
+        """Held by the one worker whose dispatcher turns new inbox events into jobs."""
+        return self.redis.lock(f"{DISPATCHER}:{self.queue.name}", timeout=timeout)
 
     def _enqueue(self, what: str, put) -> bool:
         """Run one enqueue; when Redis is down, log it and leave the work to the sweeper."""

@@ -1,8 +1,9 @@
 """POST /callback: LINE's webhook.
 
-Checks the signature, commits every event to the inbox, signals the workers which chats
-got new events (one Redis command), and answers 200. Nothing else happens here: the webhook must
-stay fast, and must never lose an event that LINE believes it delivered.
+Checks the signature, commits every event to the inbox, and answers 200. Nothing else
+happens here, not even a word to the workers (their dispatcher watches the inbox,
+storage/inbox_watch.py): the webhook must stay fast, talks to the database only, and must
+never lose an event that LINE believes it delivered.
 """
 from __future__ import annotations
 
@@ -52,8 +53,7 @@ def callback():
     if not wanted:
         return "OK"
     rows = inbox.prepare_events(wanted, hotline.db.engine.dialect.name)  # outside the write lock
-    chats = hotline.db.inbox_writer.store(rows)   # committed: now LINE may have its 200
-    hotline.queue.signal(chats)
+    hotline.db.inbox_writer.store(rows)   # committed: LINE may have its 200; the dispatcher sees them
     return "OK"
 
 

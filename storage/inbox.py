@@ -33,12 +33,21 @@ _COLUMNS = ("webhook_event_id", "chat_key", "event_type", "line_timestamp", "pay
             "status", "attempts", "received_at")
 
 
+NOTIFY_CHANNEL = "hotline_inbox"   # PostgreSQL: where new events are announced (storage/inbox_watch.py)
+
+
 def insert_sql(dialect: str) -> str:
-    """SQLite and PostgreSQL both know ON CONFLICT; only the markers differ. The row count
-    (1 new, 0 already stored) says which events were new."""
-    marks = ", ".join(("?" if dialect == "sqlite" else "%s") for _ in _COLUMNS)
-    return (f"INSERT INTO inbox_events ({', '.join(_COLUMNS)}) VALUES ({marks}) "
-            "ON CONFLICT (webhook_event_id) DO NOTHING")
+    """The webhook's insert: ON CONFLICT makes a redelivery a no-op, and the row count (1 new,
+    0 already stored) says which events were new. On PostgreSQL the same statement also
+    notifies the dispatcher of the new event's chat (delivered at commit)."""
+    columns = ", ".join(_COLUMNS)
+    if dialect == "sqlite":
+        marks = ", ".join("?" for _ in _COLUMNS)
+        return f"INSERT INTO inbox_events ({columns}) VALUES ({marks}) ON CONFLICT (webhook_event_id) DO NOTHING"
+    marks = ", ".join("%s" for _ in _COLUMNS)
+    return (f"WITH new AS (INSERT INTO inbox_events ({columns}) VALUES ({marks}) "
+            "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING chat_key) "
+            f"SELECT pg_notify('{NOTIFY_CHANNEL}', chat_key) FROM new")
 
 
 def prepare_events(events: Iterable[dict], dialect: str) -> list[tuple]:

@@ -1,0 +1,115 @@
+"""How a worker learns, within milliseconds, that the webhook committed new events.
+
+The webhook talks to the database only: once its insert is committed it answers LINE, and
+telling the workers costs it nothing more. (A Redis LPUSH there cost about a tenth of the
+webhook's throughput: redis-server woke on the same core and ran before the web worker
+could go on; bench/bench_webhook.py.) Instead the dispatcher, beside a worker, watches:
+
+- SQLite: `PRAGMA data_version` changes whenever another connection commits; it is read every
+  `poll_seconds` (a few microseconds, no lock), and only then are the rows after the last
+  one seen read. SQLite has one writer at a time, so ids are committed in order.
+- PostgreSQL: the webhook's insert notifies channel `hotline_inbox` with the chat key in the
+  same statement (storage.inbox.insert_sql); NOTIFY is delivered at commit, to listeners only.
+
+Either way, `catch_up()` gives every chat with pending events (what to do on taking over from
+a dispatcher that died, or once in a burst worker); the sweeper remains the safety net.
+"""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy.engine import Engine
+
+from .inbox import NOTIFY_CHANNEL
+
+_PENDING_CHATS = "SELECT DISTINCT chat_key FROM inbox_events WHERE status = 'pending'"
+
+
+class _Connection:
+    """A driver connection of the watcher's own, detached from the engine's pool."""
+
+    def __init__(self, engine: Engine, **settings):
+        self.proxy = engine.raw_connection()
+        self.proxy.detach()
+        self.dbapi = self.proxy.dbapi_connection
+        for name, value in settings.items():
+            setattr(self.dbapi, name, value)
+
+    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        try:
+            self.proxy.close()
+        except Exception:  # noqa: BLE001 - closing a connection that may already be broken
+            pass
+
+
+class SqliteInboxWatch:
+    def __init__(self, engine: Engine, poll_seconds: float = 0.002):
+        self.connection = _Connection(engine, isolation_level=None)   # autocommit: no read snapshot kept
+        self.poll_seconds = poll_seconds
+        self.version = None
+        self.last_id = 0
+
+    def catch_up(self) -> list[str]:
+        self.last_id = self.connection.rows("SELECT COALESCE(MAX(id), 0) FROM inbox_events")[0][0]
+        self.version = self._data_version()
+        return [row[0] for row in self.connection.rows(_PENDING_CHATS)]
+
+    def wait(self, timeout: float) -> list[str]:
+        """Chats that got pending events since the last call; [] after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            version = self._data_version()
+            if version != self.version:
+                self.version = version
+                rows = self.connection.rows(
+                    "SELECT id, chat_key, status FROM inbox_events WHERE id > ? ORDER BY id", (self.last_id,))
+                if rows:
+                    self.last_id = rows[-1][0]
+                    chats = list(dict.fromkeys(chat for _, chat, status in rows if status == "pending"))
+                    if chats:
+                        return chats
+            if time.monotonic() >= deadline:
+                return []
+            time.sleep(self.poll_seconds)
+
+    def _data_version(self) -> int:
+        return self.connection.rows("PRAGMA data_version")[0][0]
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class PostgresInboxWatch:
+    def __init__(self, engine: Engine):
+        self.connection = _Connection(engine, autocommit=True)
+        self.connection.dbapi.execute(f"LISTEN {NOTIFY_CHANNEL}")
+
+    def catch_up(self) -> list[str]:
+        self.wait(0)          # what was notified before now is covered by the query below
+        return [row[0] for row in self.connection.rows(_PENDING_CHATS)]
+
+    def wait(self, timeout: float) -> list[str]:
+        chats = [n.payload for n in self.connection.dbapi.notifies(timeout=timeout, stop_after=1)]
+        if chats:             # and whatever else has arrived with it
+            chats += [n.payload for n in self.connection.dbapi.notifies(timeout=0)]
+        return list(dict.fromkeys(chats))
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def inbox_watch(engine: Engine, poll_seconds: float = 0.002):
+    """The watcher for this database."""
+    if engine.dialect.name == "sqlite":
+        return SqliteInboxWatch(engine, poll_seconds)
+    if engine.dialect.name == "postgresql":
+        return PostgresInboxWatch(engine)
+    raise ValueError(f"no inbox watch for {engine.dialect.name}")

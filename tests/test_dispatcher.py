@@ -1,0 +1,112 @@
+"""The dispatcher: events the webhook committed become process_chat jobs, by one worker at a time."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from app import create_app
+from bot.sweeper import DispatcherThread
+from tests.conftest import post_events, user_id
+from tests.support.events import text_event
+from tests.support.servers import wait_for
+
+pytestmark = pytest.mark.integration
+
+
+class RecordingQueue:
+    """The real queue's dispatcher lock, with process_chat recorded instead of enqueued."""
+
+    def __init__(self, queue):
+        self.real = queue
+        self.chats: list[str] = []
+        self._lock = threading.Lock()
+
+    def dispatcher_lock(self, timeout: float):
+        return self.real.dispatcher_lock(timeout)
+
+    def process_chat(self, chat_key: str) -> bool:
+        with self._lock:
+            self.chats.append(chat_key)
+        return True
+
+
+@pytest.fixture
+def app(settings):
+    return create_app(settings)
+
+
+def _dispatcher(app, **kwargs) -> tuple[DispatcherThread, RecordingQueue]:
+    hotline = app.extensions["hotline"]
+    queue = RecordingQueue(hotline.queue)
+    return DispatcherThread(hotline.db, queue, **kwargs), queue
+
+
+def _stop(*dispatchers: DispatcherThread) -> None:
+    for dispatcher in dispatchers:
+        dispatcher.stop()
+    for dispatcher in dispatchers:
+        dispatcher.join(5)
+
+
+def test_new_events_become_one_job_per_chat_and_a_redelivery_none(app):
+    dispatcher, queue = _dispatcher(app)
+    dispatcher.start()
+    try:
+        wait_for(dispatcher.leading.is_set, message="dispatcher leading")
+        alice, bob = user_id(), user_id()
+        first = text_event(alice, "one")
+        client = app.test_client()
+        assert post_events(client, [first, text_event(alice, "two"), text_event(bob, "three")]).status_code == 200
+        wait_for(lambda: sorted(queue.chats) == sorted([alice, bob]), timeout=3, message="both chats dispatched")
+        assert post_events(client, [{**first, "deliveryContext": {"isRedelivery": True}}]).status_code == 200
+        carol = user_id()
+        assert post_events(client, [text_event(carol, "later")]).status_code == 200
+        wait_for(lambda: carol in queue.chats, timeout=3, message="a later chat dispatched")
+        assert queue.chats.count(alice) == 1       # the redelivery stored nothing, so it woke nobody
+    finally:
+        _stop(dispatcher)
+
+
+def test_only_one_dispatcher_leads_and_another_takes_over_with_what_is_pending(app):
+    first, first_queue = _dispatcher(app)
+    second, second_queue = _dispatcher(app)
+    first.start()
+    wait_for(first.leading.is_set, message="first dispatcher leading")
+    second.start()
+    try:
+        chat = user_id()
+        assert post_events(app.test_client(), [text_event(chat, "hello")]).status_code == 200
+        wait_for(lambda: first_queue.chats == [chat], timeout=3, message="dispatched by the leader")
+        assert not second.leading.is_set() and second_queue.chats == []
+        _stop(first)                                # gives the lock back
+        late = user_id()
+        assert post_events(app.test_client(), [text_event(late, "while nobody leads")]).status_code == 200
+        wait_for(second.leading.is_set, timeout=5, message="second dispatcher took over")
+        # taking over enqueues every chat with pending events (nothing was processed here)
+        wait_for(lambda: {chat, late} <= set(second_queue.chats), timeout=3, message="caught up")
+    finally:
+        _stop(first, second)
+
+
+def test_a_burst_worker_drains_every_chat_with_pending_events(app):
+    chats = [user_id() for _ in range(3)]
+    assert post_events(app.test_client(), [text_event(chat, "x") for chat in chats]).status_code == 200
+    dispatcher, queue = _dispatcher(app)
+    assert dispatcher.drain() == 3
+    assert sorted(queue.chats) == sorted(chats)
+
+
+def test_a_lock_held_elsewhere_keeps_a_dispatcher_waiting(app):
+    hotline = app.extensions["hotline"]
+    elsewhere = hotline.queue.dispatcher_lock(5)
+    assert elsewhere.acquire(blocking=False)
+    dispatcher, queue = _dispatcher(app)
+    dispatcher.start()
+    try:
+        assert post_events(app.test_client(), [text_event(user_id(), "hi")]).status_code == 200
+        assert not dispatcher.leading.wait(1.5) and queue.chats == []
+        elsewhere.release()
+        wait_for(lambda: len(queue.chats) == 1, timeout=5, message="dispatched once the lock was free")
+    finally:
+        _stop(dispatcher)
