@@ -6,6 +6,7 @@ import time
 
 import click
 from flask import current_app
+from redis import ConnectionPool, Redis
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 
@@ -56,8 +57,9 @@ def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: f
     process goes back to work when Redis is back, instead of leaving the queue unserved.
     """
     log = logging.getLogger("bot.worker")
+    connection = rq_connection(queue.redis)
     while True:
-        rq_worker = SimpleWorker([queue.queue], connection=queue.redis)
+        rq_worker = SimpleWorker([queue.queue], connection=connection)
         try:
             rq_worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="WARNING")
         except RedisError as exc:
@@ -71,6 +73,19 @@ def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: f
             return
         if _stopping(rq_worker):  # a SIGTERM during the pause
             return
+
+
+def rq_connection(redis: Redis) -> Redis:
+    """A client of RQ's own on the same server, without our 10 s socket timeout.
+
+    An idle RQ worker blocks on Redis for minutes waiting for a job, and sets its socket
+    timeout above that wait, but only in the pool's settings: connections our other threads
+    (dispatcher, sweeper) had already opened keep 10 s. A dequeue on one of them timed out
+    every 10 s, and RQ took that for a lost Redis and slept 1, 2, 4 ... up to 60 s between
+    attempts, so a message after a quiet spell could wait a minute for its answer."""
+    pool = redis.connection_pool
+    settings = {key: value for key, value in pool.connection_kwargs.items() if key != "socket_timeout"}
+    return Redis(connection_pool=ConnectionPool(connection_class=pool.connection_class, **settings))
 
 
 @click.command("sweep")

@@ -39,7 +39,7 @@ def main() -> int:
     redis = None
     if not env.get("REDIS_URL"):
         redis = embedded_redis(INSTANCE)  # held open for as long as we run
-        env["REDIS_URL"] = f"unix://{redis.socket_file}"
+        env["REDIS_URL"] = f"unix://{redis.embedded_server.socket_file}"
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True)
     commands = {**procfile(), "emulator": f"{sys.executable} -m bot.emulator"}
     children = {name: subprocess.Popen(["bash", "-c", f"exec {command.strip()}"], cwd=ROOT, env=env,
