@@ -21,17 +21,16 @@ import time
 from sqlalchemy.engine import Engine
 
 from .inbox import NOTIFY_CHANNEL
+from .own_connection import OwnConnection
 
 _PENDING_CHATS = "SELECT DISTINCT chat_key FROM inbox_events WHERE status = 'pending'"
 
 
-class _Connection:
-    """A driver connection of the watcher's own, detached from the engine's pool."""
+class _Connection(OwnConnection):
+    """The watcher's own connection, with driver settings (autocommit) of its own."""
 
     def __init__(self, engine: Engine, **settings):
-        self.proxy = engine.raw_connection()
-        self.proxy.detach()
-        self.dbapi = self.proxy.dbapi_connection
+        super().__init__(engine)
         for name, value in settings.items():
             setattr(self.dbapi, name, value)
 
@@ -42,12 +41,6 @@ class _Connection:
             return cursor.fetchall()
         finally:
             cursor.close()
-
-    def close(self) -> None:
-        try:
-            self.proxy.close()
-        except Exception:  # noqa: BLE001 - closing a connection that may already be broken
-            pass
 
 
 class SqliteInboxWatch:

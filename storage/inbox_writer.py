@@ -22,18 +22,17 @@ import weakref
 from sqlalchemy.engine import Engine
 
 from .inbox import insert_sql
+from .own_connection import OwnConnection
 
 log = logging.getLogger(__name__)
 
 
-class _ThreadConnection:
+class _ThreadConnection(OwnConnection):
     """One thread's connection (and, on SQLite, its handle on the lock file)."""
 
     def __init__(self, engine: Engine, lock_path: str | None):
+        super().__init__(engine)
         self.pid = os.getpid()
-        self.proxy = engine.raw_connection()
-        self.proxy.detach()             # ours for good: not counted against, nor reset by, the pool
-        self.dbapi = self.proxy.dbapi_connection
         self.lock_file = open(lock_path, "a") if lock_path else None  # noqa: SIM115 (kept open)
 
     def write(self, sql: str, rows: list[tuple]) -> list[str]:
@@ -60,12 +59,9 @@ class _ThreadConnection:
                 fcntl.flock(self.lock_file, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        for closing in (self.proxy.close, getattr(self.lock_file, "close", None)):
-            try:
-                if closing:
-                    closing()
-            except Exception:  # noqa: BLE001 - a broken connection is being thrown away anyway
-                pass
+        super().close()
+        if self.lock_file is not None:
+            self.lock_file.close()
 
 
 class InboxWriter:
