@@ -2,7 +2,7 @@
 
 Same framework, same server (gunicorn, 2 sync workers), same SDK validator as the real
 webhook, and nothing else: no JSON parsing, no database, no queue. What our webhook costs
-above this is what the inbox insert and the enqueue cost.
+above this is what parsing, encrypting and committing the events to the inbox cost.
 
     LINE_CHANNEL_SECRET=... gunicorn --workers 2 --bind 127.0.0.1:8001 "bench.bare_webhook:create_app()"
 """
