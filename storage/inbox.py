@@ -55,7 +55,7 @@ def prepare_events(events: Iterable[dict], dialect: str) -> list[tuple]:
     any lock is taken, with the same column encodings the models use (EncryptedJSON for the
     payload, SQLAlchemy's datetime text on SQLite)."""
     now = utcnow()
-    received = now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else now
+    received = now.replace(tzinfo=None).isoformat(" ", "microseconds") if dialect == "sqlite" else now
     encrypt = keyring().encrypt
     rows = []
     for event in events:

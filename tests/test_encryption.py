@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select, text
 
 from app import create_app
@@ -43,9 +43,31 @@ def test_rotation_moves_everything_to_the_new_key(settings, monkeypatch):
     result = app.test_cli_runner().invoke(args=["keys", "rotate"])
     assert result.exit_code == 0 and "re-encrypted 1 values" in result.output
     token = _raw(app, "SELECT payload FROM inbox_events")[0]
-    assert SECRET_WORDS in Fernet(new.encode()).decrypt(token.encode()).decode()
-    with pytest.raises(Exception):
-        Fernet(old.encode()).decrypt(token.encode())
+    assert SECRET_WORDS in crypto.KeyRing([new]).decrypt(token).decode()
+    with pytest.raises(InvalidToken):
+        crypto.KeyRing([old]).decrypt(token)
+
+
+def test_rows_written_with_fernet_tokens_are_read_and_rotated_to_the_current_format(settings, monkeypatch):
+    """Databases written before the h1 format hold Fernet tokens: still readable, and
+    `flask keys rotate` rewrites them."""
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv(crypto.ENV_KEYS, key)
+    app = create_app(settings)
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, SECRET_WORDS)])
+    engine = app.extensions["hotline"].db.engine
+    with engine.begin() as connection:
+        plain = crypto.keyring().decrypt(connection.execute(text("SELECT payload FROM inbox_events")).scalar_one())
+        connection.execute(text("UPDATE inbox_events SET payload = :p"), {"p": Fernet(key.encode()).encrypt(plain).decode()})
+    assert _raw(app, "SELECT payload FROM inbox_events")[0].startswith("gAAAAA")
+    with app.extensions["hotline"].db.sessions() as session:
+        from storage.inbox import next_pending
+        assert next_pending(session, user).payload["message"]["text"] == SECRET_WORDS
+    result = app.test_cli_runner().invoke(args=["keys", "rotate"])
+    assert result.exit_code == 0 and "re-encrypted 1 values" in result.output
+    token = _raw(app, "SELECT payload FROM inbox_events")[0]
+    assert token.startswith(crypto.TOKEN_PREFIX) and SECRET_WORDS in crypto.keyring().decrypt(token).decode()
 
 
 def test_without_the_key_nothing_can_be_read(settings, monkeypatch):
@@ -79,3 +101,28 @@ def test_rotation_covers_every_encrypted_column():
     covered = {(table, column) for table, (_, columns) in ENCRYPTED.items() for column in columns}
     assert encrypted == covered and ("cases", "answers") in covered
     assert Case and CaseEvent
+
+
+def test_tokens_are_authenticated_and_never_repeat():
+    keys = crypto.KeyRing([Fernet.generate_key().decode()])
+    first, second = keys.encrypt(SECRET_WORDS.encode()), keys.encrypt(SECRET_WORDS.encode())
+    assert first != second and SECRET_WORDS not in first                     # a fresh nonce each time
+    assert keys.decrypt(first) == keys.decrypt(second) == SECRET_WORDS.encode()
+    body = first[len(crypto.TOKEN_PREFIX):]
+    flipped = body[:30] + ("A" if body[30] != "A" else "B") + body[31:]      # one character of ciphertext
+    for bad in (crypto.TOKEN_PREFIX + flipped, first[:-4], crypto.TOKEN_PREFIX + "not base64!", crypto.TOKEN_PREFIX):
+        with pytest.raises(InvalidToken):
+            keys.decrypt(bad)
+
+
+def test_every_configured_key_decrypts_and_only_the_newest_encrypts():
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    token_old = crypto.KeyRing([old]).encrypt(b"before")
+    ring = crypto.KeyRing([new, old])
+    assert ring.decrypt(token_old) == b"before"
+    token_new = ring.encrypt(b"after")
+    assert crypto.KeyRing([new]).decrypt(token_new) == b"after"
+    with pytest.raises(InvalidToken):
+        crypto.KeyRing([old]).decrypt(token_new)
+    with pytest.raises(ValueError):
+        crypto.KeyRing(["c2hvcnQ="])                                             # not 32 bytes
