@@ -28,12 +28,21 @@ log = logging.getLogger(__name__)
 
 
 class _ThreadConnection(OwnConnection):
-    """One thread's connection (and, on SQLite, its handle on the lock file)."""
+    """One thread's connection (and, on SQLite, its handle on the lock file), in autocommit
+    mode: one event (LINE's usual body) is one INSERT that commits itself, without the
+    driver's separate BEGIN and COMMIT statements (on PostgreSQL, one round trip not two)."""
 
     def __init__(self, engine: Engine, lock_path: str | None):
         super().__init__(engine)
         self.pid = os.getpid()
         self.lock_file = open(lock_path, "a") if lock_path else None  # noqa: SIM115 (kept open)
+        self.dbapi.rollback()             # whatever the pool's ping began; autocommit needs none open
+        if engine.dialect.name == "sqlite":
+            self.dbapi.isolation_level = None
+            self.begin = "BEGIN IMMEDIATE"
+        else:
+            self.dbapi.autocommit = True
+            self.begin = "BEGIN"
 
     def write(self, sql: str, rows: list[tuple]) -> list[str]:
         """Insert the rows in one transaction; the chat keys of those that were new."""
@@ -42,21 +51,32 @@ class _ThreadConnection(OwnConnection):
         try:
             cursor = self.dbapi.cursor()
             try:
-                chats = []
-                for params in rows:
-                    cursor.execute(sql, params)
-                    if cursor.rowcount == 1:        # 0: already stored (a redelivery)
-                        chats.append(params[1])
-                self.dbapi.commit()
-                return chats
-            except BaseException:
-                self.dbapi.rollback()
-                raise
+                if len(rows) == 1:
+                    cursor.execute(sql, rows[0])          # committed when it returns
+                    return [rows[0][1]] if cursor.rowcount == 1 else []   # 0: a redelivery
+                return self._write_many(cursor, sql, rows)
             finally:
                 cursor.close()
         finally:
             if self.lock_file is not None:
                 fcntl.flock(self.lock_file, fcntl.LOCK_UN)
+
+    def _write_many(self, cursor, sql: str, rows: list[tuple]) -> list[str]:
+        cursor.execute(self.begin)
+        try:
+            chats = []
+            for params in rows:
+                cursor.execute(sql, params)
+                if cursor.rowcount == 1:
+                    chats.append(params[1])
+            cursor.execute("COMMIT")
+            return chats
+        except BaseException:
+            try:
+                cursor.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001 - a broken connection is discarded by the caller
+                pass
+            raise
 
     def close(self) -> None:
         super().close()

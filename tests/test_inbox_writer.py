@@ -71,6 +71,16 @@ def test_a_write_that_fails_twice_raises_and_stores_nothing(db):
     assert db.inbox_writer.store(_rows(db, good)) == [good["source"]["userId"]]
 
 
+def test_a_body_of_several_events_is_stored_whole_or_not_at_all(db):
+    good, bad = _rows(db, text_event(user_id(), "good"), text_event(user_id(), "bad"))
+    bad = (*bad[:4], None, *bad[5:])                        # fails after the first row went in
+    with pytest.raises(Exception):
+        db.inbox_writer.store([good, bad])
+    assert _stored(db) == 0
+    again = _rows(db, text_event(user_id(), "a"), text_event(user_id(), "b"))
+    assert len(db.inbox_writer.store(again)) == 2 and _stored(db) == 2
+
+
 def test_workers_find_pending_events_through_the_partial_index(db):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("query plans checked on SQLite")
