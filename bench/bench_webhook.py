@@ -193,7 +193,7 @@ class Stack:
 
     # gunicorn -------------------------------------------------------------
     def start_gunicorn(self, name: str, app_spec: str, workers: int = 2, env: dict | None = None,
-                       extra_args: list[str] | None = None) -> Server:
+                       extra_args: list[str] | None = None, cwd: Path | None = None) -> Server:
         port = loadgen.free_port()
         log = self.tmp / f"{name}.log"
         # the Procfile's web line, minus its access log (a bench would mostly measure the log)
@@ -201,7 +201,7 @@ class Stack:
         cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                "--control-socket", str(self.tmp / f"{name}.ctl"), *(extra_args or []), app_spec]
         with open(log, "wb") as out:
-            proc = self.procs.start(cmd, cwd=ROOT, env=env or self.env(), stdout=out, stderr=subprocess.STDOUT)
+            proc = self.procs.start(cmd, cwd=cwd or ROOT, env=env or self.env(), stdout=out, stderr=subprocess.STDOUT)
         server = Server(name, proc, port, log)
         wait_healthy(server, workers)
         return server
@@ -589,6 +589,10 @@ def parse_args(argv=None):
     p.add_argument("--ours-gunicorn-args", metavar="ARGS",
                    help='extra gunicorn arguments for our app only, to try a change without editing '
                         'the Procfile, e.g. "-c /tmp/gc_freeze.conf.py" or "--worker-class gthread --threads 4"')
+    p.add_argument("--against", type=Path, metavar="DIR",
+                   help="A/B: run our app from another checkout (e.g. `git worktree add /tmp/before HEAD~1`, "
+                        "with its locales compiled) in the bare app's place; the ratio is then this tree / "
+                        "that tree, judged over --rounds taking turns, as one run's machine drift cancels out")
     p.add_argument("--focus", metavar="FUNCTION", help="with --summarise-profile: break down this function")
     p.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (logs, SQLite file)")
     p.add_argument("--max-rate-guess", type=float, default=5000.0,
@@ -628,7 +632,10 @@ def main(argv=None) -> int:
         if args.only != "bare":
             servers["ours"] = stack.start_gunicorn("ours", "app:create_app()", args.workers,
                                                    extra_args=shlex.split(args.ours_gunicorn_args or ""))
-        if args.only != "ours":
+        if args.only != "ours" and args.against:
+            print(f"  A/B: the 'bare' column is our app from {args.against} (same database, same load)")
+            servers["bare"] = stack.start_gunicorn("bare", "app:create_app()", args.workers, cwd=args.against)
+        elif args.only != "ours":
             servers["bare"] = stack.start_gunicorn("bare", "bench.bare_webhook:app", args.workers)
         print("  up: " + ", ".join(f"{n} {s.url}" for n, s in servers.items())
               + f"; redis {stack.redis_url}; db {stack.database_url}", flush=True)
