@@ -46,6 +46,7 @@ class ChatProcessor:
 
     def process_chat(self, chat_key: str) -> int:
         """Process what is pending for the chat; returns how many events were handled."""
+        self.db.inbox_writer.promote()   # whoever queued this job promoted already; a read if so
         handled = 0
         lock = self.queue.chat_lock(chat_key)
         while True:

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 def sweep(db, queue, older_than_seconds: float) -> tuple[int, int]:
     """Re-queue stale pending events and outbox rows; returns how many of each."""
     older_than = timedelta(seconds=older_than_seconds)
+    db.inbox_writer.promote()           # events stored as received count as pending from here on
     with db.sessions() as session:
         chats = inbox.stale_chats(session, older_than)
         rows = outbox.due(session, older_than)
@@ -55,7 +56,7 @@ class DispatcherThread(threading.Thread):
                             self.stopped.wait(1.0)
                             continue
                         self.leading.set()
-                        watch = inbox_watch(self.db.engine, self.poll_seconds)
+                        watch = inbox_watch(self.db.engine, self.db.inbox_writer.promote, self.poll_seconds)
                         self._dispatch(watch.catch_up())
                     self._dispatch(watch.wait(timeout=min(1.0, self.lock_seconds / 3)))
                     lock.reacquire()         # renew; raises if the lock was lost meanwhile
@@ -83,7 +84,7 @@ class DispatcherThread(threading.Thread):
 
     def drain(self) -> int:
         """Enqueue every chat with pending events now (a burst worker has no thread)."""
-        watch = inbox_watch(self.db.engine, self.poll_seconds)
+        watch = inbox_watch(self.db.engine, self.db.inbox_writer.promote, self.poll_seconds)
         try:
             return sum(self.queue.process_chat(chat_key) for chat_key in watch.catch_up())
         finally:

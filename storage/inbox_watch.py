@@ -7,7 +7,9 @@ could go on; bench/bench_webhook.py.) Instead the dispatcher, beside a worker, w
 
 - SQLite: `PRAGMA data_version` changes whenever another connection commits; it is read every
   `poll_seconds` (a few microseconds, no lock), and only then are the rows after the last
-  one seen read. SQLite has one writer at a time, so ids are committed in order.
+  one seen read. SQLite has one writer at a time, so ids are committed in order. The webhook
+  stored them as received (storage/inbox.py): the watch promotes them to pending before it
+  names their chats, so a job never looks for an event that is not pending yet.
 - PostgreSQL: the webhook's insert notifies channel `hotline_inbox` with the chat key in the
   same statement (storage.inbox.insert_sql); NOTIFY is delivered at commit, to listeners only.
 
@@ -17,10 +19,11 @@ a dispatcher that died, or once in a burst worker); the sweeper remains the safe
 from __future__ import annotations
 
 import time
+from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from .inbox import NOTIFY_CHANNEL
+from .inbox import NOTIFY_CHANNEL, RECEIVED
 from .own_connection import OwnConnection
 
 _PENDING_CHATS = "SELECT DISTINCT chat_key FROM inbox_events WHERE status = 'pending'"
@@ -43,16 +46,23 @@ class _Connection(OwnConnection):
             cursor.close()
 
 
+_WAITING = (RECEIVED, "pending")
+
+
 class SqliteInboxWatch:
-    def __init__(self, engine: Engine, poll_seconds: float = 0.002):
+    def __init__(self, engine: Engine, promote: Callable[[], int], poll_seconds: float = 0.002):
         self.connection = _Connection(engine, isolation_level=None)   # autocommit: no read snapshot kept
+        self.promote = promote             # InboxWriter.promote: under the writers' lock
         self.poll_seconds = poll_seconds
         self.version = None
         self.last_id = 0
 
     def catch_up(self) -> list[str]:
-        self.last_id = self.connection.rows("SELECT COALESCE(MAX(id), 0) FROM inbox_events")[0][0]
+        # In this order: what commits after the version is read wakes wait(); what committed
+        # before the last id is read is promoted here and found by the query below.
         self.version = self._data_version()
+        self.last_id = self.connection.rows("SELECT COALESCE(MAX(id), 0) FROM inbox_events")[0][0]
+        self.promote()
         return [row[0] for row in self.connection.rows(_PENDING_CHATS)]
 
     def wait(self, timeout: float) -> list[str]:
@@ -65,8 +75,10 @@ class SqliteInboxWatch:
                 rows = self.connection.rows(
                     "SELECT id, chat_key, status FROM inbox_events WHERE id > ? ORDER BY id", (self.last_id,))
                 if rows:
+                    if any(status == RECEIVED for _, _, status in rows):
+                        self.promote()
                     self.last_id = rows[-1][0]
-                    chats = list(dict.fromkeys(chat for _, chat, status in rows if status == "pending"))
+                    chats = list(dict.fromkeys(chat for _, chat, status in rows if status in _WAITING))
                     if chats:
                         return chats
             if time.monotonic() >= deadline:
@@ -99,10 +111,10 @@ class PostgresInboxWatch:
         self.connection.close()
 
 
-def inbox_watch(engine: Engine, poll_seconds: float = 0.002):
-    """The watcher for this database."""
+def inbox_watch(engine: Engine, promote: Callable[[], int], poll_seconds: float = 0.002):
+    """The watcher for this database; promote is the database's InboxWriter.promote."""
     if engine.dialect.name == "sqlite":
-        return SqliteInboxWatch(engine, poll_seconds)
+        return SqliteInboxWatch(engine, promote, poll_seconds)
     if engine.dialect.name == "postgresql":
         return PostgresInboxWatch(engine)
     raise ValueError(f"no inbox watch for {engine.dialect.name}")

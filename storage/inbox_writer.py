@@ -1,4 +1,4 @@
-"""The webhook's one write: new events into the inbox, on a driver connection of its own.
+"""The inbox's hot writes: the webhook's new events, and (SQLite) their promotion to pending.
 
 Why not a SQLAlchemy Connection: on the webhook's hot path, checking a connection out of
 the pool, beginning, executing through SQLAlchemy and resetting the connection on its
@@ -9,7 +9,8 @@ but detached from its pool, and runs the prepared rows (storage.inbox.prepare_ev
 through a plain cursor, in one transaction per request.
 
 On SQLite, writers from several processes queue on a file lock, woken by the kernel the
-moment it is free, instead of SQLite's busy handler sleeping 20-50 ms between retries.
+moment it is free, instead of SQLite's busy handler sleeping 20-50 ms between retries. The
+worker side's promotion of received events (storage/inbox.py) queues on the same lock.
 """
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ import logging
 import os
 import threading
 import weakref
+from contextlib import contextmanager
 
 from sqlalchemy.engine import Engine
 
-from .inbox import insert_sql
+from .inbox import NEWEST_STATUS_SQL, PROMOTE_SQL, RECEIVED, insert_sql
 from .own_connection import OwnConnection
 
 log = logging.getLogger(__name__)
@@ -44,11 +46,20 @@ class _ThreadConnection(OwnConnection):
             self.dbapi.autocommit = True
             self.begin = "BEGIN"
 
+    @contextmanager
+    def _locked(self):
+        if self.lock_file is None:
+            yield
+            return
+        fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self.lock_file, fcntl.LOCK_UN)
+
     def write(self, sql: str, rows: list[tuple]) -> list[str]:
         """Insert the rows in one transaction; the chat keys of those that were new."""
-        if self.lock_file is not None:
-            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
-        try:
+        with self._locked():
             cursor = self.dbapi.cursor()
             try:
                 if len(rows) == 1:
@@ -57,9 +68,20 @@ class _ThreadConnection(OwnConnection):
                 return self._write_many(cursor, sql, rows)
             finally:
                 cursor.close()
+
+    def promote(self) -> int:
+        """Received events -> pending, all at once; how many. A read decides first (no lock
+        needed in WAL mode), so a worker with nothing to promote never queues for the lock."""
+        cursor = self.dbapi.cursor()
+        try:
+            newest = cursor.execute(NEWEST_STATUS_SQL).fetchall()   # fetched to the end: no snapshot kept
+            if not newest or newest[0][0] != RECEIVED:
+                return 0
+            with self._locked():
+                cursor.execute(PROMOTE_SQL)                   # committed when it returns
+                return cursor.rowcount
         finally:
-            if self.lock_file is not None:
-                fcntl.flock(self.lock_file, fcntl.LOCK_UN)
+            cursor.close()
 
     def _write_many(self, cursor, sql: str, rows: list[tuple]) -> list[str]:
         cursor.execute(self.begin)
@@ -85,7 +107,7 @@ class _ThreadConnection(OwnConnection):
 
 
 class InboxWriter:
-    """Stores prepared inbox rows; safe to call from any number of threads."""
+    """Stores prepared inbox rows and promotes received ones; safe from any number of threads."""
 
     def __init__(self, engine: Engine, lock_path: str | None):
         self.engine = engine
@@ -97,17 +119,29 @@ class InboxWriter:
 
     def store(self, rows: list[tuple]) -> list[str]:
         """Commit the rows; return the chat keys that got at least one new event. Raises
-        if they could not be committed (the webhook must then not answer 200).
-
-        A failure on a kept connection (the server restarted, the network dropped it) is
-        retried once on a new connection: the insert is idempotent, so a retry after a
-        commit that did happen stores nothing twice (those chats are then left to the sweeper)."""
+        if they could not be committed (the webhook must then not answer 200). A retry after
+        a commit that did happen stores nothing twice (those chats are then left to the
+        dispatcher's catch-up and the sweeper)."""
         if not rows:
             return []
+        return list(dict.fromkeys(self._on_connection(lambda connection: connection.write(self.sql, rows))))
+
+    def promote(self) -> int:
+        """SQLite: move every event the webhook stored as received into the pending index, in
+        one statement; returns how many. Called by the worker side before it looks for work
+        (dispatcher, processor, sweeper). Nothing to do on other databases."""
+        if self.engine.dialect.name != "sqlite":
+            return 0
+        return self._on_connection(lambda connection: connection.promote())
+
+    def _on_connection(self, work):
+        """work(this thread's connection). A failure on a kept connection (the server restarted,
+        the network dropped it) is retried once on a new connection: both writes are
+        idempotent, so a retry after a commit that did happen does nothing twice."""
         for attempt in (1, 2):
             connection = self._connection()
             try:
-                return list(dict.fromkeys(connection.write(self.sql, rows)))
+                return work(connection)
             except self._errors as exc:
                 self._discard(connection)
                 if attempt == 2:

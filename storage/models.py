@@ -34,15 +34,15 @@ class InboxEvent(Base):
     line_timestamp: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict] = mapped_column(EncryptedJSON)  # the person's own words: encrypted
     redelivered: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default="pending")   # received, pending, done, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    # Pending events only (migration 0004): the webhook's insert writes one B-tree fewer, and
-    # the workers' queries (which say status = 'pending' literally, see storage/inbox.py) read
-    # an index as small as the backlog.
+    # Pending events only (migration 0004): the workers' queries (which say status = 'pending'
+    # literally, see storage/inbox.py) read an index as small as the backlog, and on SQLite the
+    # webhook's insert (status 'received') does not write it at all.
     __table_args__ = (
         Index("ix_inbox_pending", "chat_key", "line_timestamp", "id",
               sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
@@ -81,7 +81,7 @@ class OutboxMessage(Base):
     push_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     messages: Mapped[list] = mapped_column(EncryptedJSON)
     retry_key: Mapped[str] = mapped_column(String(36))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default="pending")   # received, pending, done, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

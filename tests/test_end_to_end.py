@@ -88,7 +88,8 @@ def test_redis_down_then_back_loses_nothing(settings, tmp_path):
         redis.stop()
         during = [stack.say(user, f"during {n}") for n in range(3)]
         assert all(result["status"] == 200 for result in during)  # stored, answered 200
-        assert [e.status for e in _events(stack, user)].count("pending") == 3
+        # stored; received or already promoted to pending by the sweeper, which runs without Redis
+        assert sum(e.status in ("received", "pending") for e in _events(stack, user)) == 3
         redis.start()  # same port: the worker reconnects, the sweeper finds what is pending
         deliveries = stack.wait_delivered(user, 4, timeout=40)
         assert [d["reply_token"] for d in deliveries[1:]] == [r["event"]["replyToken"] for r in during]

@@ -86,6 +86,7 @@ def test_marking_done_is_conditional_so_effects_commit_once(settings):
     db = app.extensions["hotline"].db
     user = user_id()
     post_events(app.test_client(), [text_event(user, "x")])
+    db.inbox_writer.promote()
     with db.transaction() as session:
         event = inbox.next_pending(session, user)
         assert inbox.mark_done(session, event.id) is True
