@@ -6,7 +6,8 @@ import threading
 import pytest
 
 from app import create_app
-from bot.sweeper import DispatcherThread
+from bot.sweeper import DispatcherThread, sweep
+from storage import inbox
 from tests.conftest import post_events, user_id
 from tests.support.events import text_event
 from tests.support.servers import wait_for
@@ -59,6 +60,7 @@ def test_new_events_become_one_job_per_chat_and_a_redelivery_none(app):
         client = app.test_client()
         assert post_events(client, [first, text_event(alice, "two"), text_event(bob, "three")]).status_code == 200
         wait_for(lambda: sorted(queue.chats) == sorted([alice, bob]), timeout=3, message="both chats dispatched")
+        _assert_pending(app, alice, bob)          # promoted (SQLite) before they were named: a job finds them
         assert post_events(client, [{**first, "deliveryContext": {"isRedelivery": True}}]).status_code == 200
         carol = user_id()
         assert post_events(client, [text_event(carol, "later")]).status_code == 200
@@ -110,3 +112,20 @@ def test_a_lock_held_elsewhere_keeps_a_dispatcher_waiting(app):
         wait_for(lambda: len(queue.chats) == 1, timeout=5, message="dispatched once the lock was free")
     finally:
         _stop(dispatcher)
+
+
+def _assert_pending(app, *chats: str) -> None:
+    with app.extensions["hotline"].db.sessions() as session:
+        assert all(inbox.next_pending(session, chat) is not None for chat in chats)
+
+
+def test_the_sweeper_finds_events_no_dispatcher_saw(app):
+    """No dispatcher ran (say Redis was down when they came): the sweeper promotes them and
+    re-queues their chats."""
+    chats = [user_id() for _ in range(2)]
+    assert post_events(app.test_client(), [text_event(chat, "x") for chat in chats]).status_code == 200
+    hotline = app.extensions["hotline"]
+    queue = RecordingQueue(hotline.queue)
+    assert sweep(hotline.db, queue, older_than_seconds=0) == (2, 0)
+    assert sorted(queue.chats) == sorted(chats)
+    _assert_pending(app, *chats)
