@@ -27,6 +27,7 @@ from .inbox import NOTIFY_CHANNEL, RECEIVED
 from .own_connection import OwnConnection
 
 _PENDING_CHATS = "SELECT DISTINCT chat_key FROM inbox_events WHERE status = 'pending'"
+_WAITING = (RECEIVED, "pending")      # statuses of events no job has taken yet
 
 
 class _Connection(OwnConnection):
@@ -44,9 +45,6 @@ class _Connection(OwnConnection):
             return cursor.fetchall()
         finally:
             cursor.close()
-
-
-_WAITING = (RECEIVED, "pending")
 
 
 class SqliteInboxWatch:
