@@ -81,7 +81,7 @@ class OutboxMessage(Base):
     push_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     messages: Mapped[list] = mapped_column(EncryptedJSON)
     retry_key: Mapped[str] = mapped_column(String(36))
-    status: Mapped[str] = mapped_column(String(16), default="pending")   # received, pending, done, failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
