@@ -4,6 +4,8 @@ The whole bot (flows, conversation, processor, delivery) on a scripted LINE, wit
 delivery's clock moved by hand to each scheduled retry, so minutes of outage take no time."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -67,6 +69,18 @@ def test_the_answer_to_help_arrives_after_minutes_of_line_500s(settings):
     assert catalogs().text("en", "emergency.now") in [m.get("text") for m in messages]
     assert as_utc(row.sent_at) <= as_utc(row.deliver_until)
     assert len(line.sent) == 1                                         # once
+
+
+@pytest.mark.parametrize("word", ["help", "ช่วยด้วย", "ကယ်ပါ", "ជួយផង", "ຊ່ວຍແດ່"])
+def test_a_help_word_in_each_language_makes_an_emergency_answer(settings, word):
+    app, hotline, line, clock = _stack(settings)
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, word)])
+    hotline.processor.process_chat(user)
+    [row] = _rows(hotline, user)
+    received = as_utc(row.reply_deadline) - timedelta(seconds=settings.reply_token_ttl_seconds)
+    assert as_utc(row.deliver_until) == received + timedelta(seconds=settings.emergency_delivery_seconds)
+    assert row.push_allowed and row.status == "sent"
 
 
 def test_an_ordinary_answer_keeps_the_send_retries_rule(settings):
