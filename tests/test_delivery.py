@@ -6,14 +6,17 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
+from sqlalchemy import inspect
 
 from bot.delivery import (BACKOFF_CAP_SECONDS, FAILED, RETRY, RETRY_KEY_LIFETIME, SENT, SKIPPED, Delivery,
                           backoff_seconds)
 from bot.line_api import LineError
-from storage import crypto, outbox
+from storage import crypto, migrate, outbox
 from storage.db import Database
-from storage.models import InboxEvent, OutboxMessage, utcnow
+from storage.models import Base, InboxEvent, OutboxMessage, utcnow
 from storage.timeutil import as_utc
 from tests.support.clock import Clock
 from tests.support.fake_line import FakeLine
@@ -253,3 +256,19 @@ def test_no_row_keeps_trying_past_its_retry_keys_lifetime(db):
     outcomes = _drive(db, delivery, clock, row_id)
     assert outcomes[-1] == FAILED and len(outcomes) > 1
     assert max(when for _, when, _, _ in line.calls) == created + RETRY_KEY_LIFETIME
+
+
+def test_migration_0007_matches_the_outbox_model_and_goes_down_and_up(database_url):
+    database = Database(database_url)
+    try:
+        with database.engine.connect() as connection:
+            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert [d for d in diffs if "outbox_messages" in repr(d)] == []
+        migrate.downgrade(database_url, "0007-1")
+        with database.engine.connect() as connection:
+            assert "deliver_until" not in {c["name"] for c in inspect(connection).get_columns("outbox_messages")}
+        migrate.upgrade(database_url)
+        with database.engine.connect() as connection:
+            assert "deliver_until" in {c["name"] for c in inspect(connection).get_columns("outbox_messages")}
+    finally:
+        database.dispose()
