@@ -71,10 +71,12 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
     db = Database(settings.database_url)
     queue = JobQueue(redis or connect_redis(settings.redis_url, settings.instance_dir), settings.queue_name)
     line = line or LineClient(settings.access_token, settings.line_api_base, settings.line_api_data_base)
-    delivery = Delivery(db, line, queue, max_attempts=settings.send_retries)
+    delivery = Delivery(db, line, queue, max_attempts=settings.send_retries,
+                        notice_seconds=settings.emergency_delivery_seconds)
     dispatcher, casework = build_responder(settings, line, queue)
     processor = ChatProcessor(db, queue, delivery, responder or dispatcher,
-                              reply_token_ttl=settings.reply_token_ttl_seconds)
+                              reply_token_ttl=settings.reply_token_ttl_seconds,
+                              emergency_delivery=settings.emergency_delivery_seconds)
     return Hotline(settings, db, queue, line, delivery, processor,
                    make_signature_validator(settings.channel_secret), Escalations(db, casework, delivery, queue))
 

@@ -38,6 +38,7 @@ class Settings:
     sweep_interval_seconds: float = 5.0
     reply_token_ttl_seconds: float = 50.0
     send_retries: int = 5
+    emergency_delivery_seconds: float = 900.0   # emergency answers and officers' alerts keep trying this long
     urgency_windows: dict = field(default_factory=dict)  # seconds before escalation, per urgency
     instance_dir: Path = field(default=INSTANCE)
 
@@ -57,6 +58,7 @@ class Settings:
             sweep_interval_seconds=_float("SWEEP_INTERVAL_SECONDS", cls.sweep_interval_seconds),
             reply_token_ttl_seconds=_float("REPLY_TOKEN_TTL_SECONDS", cls.reply_token_ttl_seconds),
             send_retries=_int("LINE_SEND_RETRIES", cls.send_retries),
+            emergency_delivery_seconds=_float("EMERGENCY_DELIVERY_SECONDS", cls.emergency_delivery_seconds),
             urgency_windows={level: _int(f"ESCALATE_{level.upper()}_SECONDS", 0)
                              for level in ("urgent", "high", "standard")
                              if env.get(f"ESCALATE_{level.upper()}_SECONDS")},

@@ -60,7 +60,14 @@ class FlowResponder:
         response.messages = self._render(conversation, state, notes, outputs, session, response)
         conversation.state = state
         response.push_allowed = not self._in_report(state)
+        response.emergency = self._in_emergency(state)
         return response
+
+    def _in_emergency(self, state: dict) -> bool:
+        """An answer that leaves the person in an emergency flow (flows/data: `emergency: true`)
+        is kept trying until delivered (bot/delivery.py)."""
+        at = state.get("at") or ""
+        return self.engine.flows.has_step(at) and self.engine.flows.flow_of(at).emergency
 
     def _in_report(self, state: dict) -> bool:
         """Inside a report, a late answer is never pushed: a push shows on a phone someone

@@ -2,13 +2,17 @@
 
 At least once, and de-duplicated where LINE lets us: pushes carry the row's retry key
 (a 409 means LINE already has it), reply tokens are single use. 429 and 5xx are retried
-with exponential back-off through the queue's scheduler.
+with a capped exponential back-off through the queue's scheduler: LINE_SEND_RETRIES
+attempts, or, for a row with a deliver_until (an emergency answer; an alert or notice to
+officers), until then. Each attempt first claims its row (storage.outbox.claim), so a
+retry job and the sweeper's job for the same row never send it twice.
 """
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from storage import outbox
 from storage.models import OutboxMessage, utcnow
 from storage.timeutil import as_utc
 
@@ -18,35 +22,49 @@ log = logging.getLogger(__name__)
 
 SENT, FAILED, RETRY, UNDELIVERABLE, SKIPPED = "sent", "failed", "retry", "undeliverable", "skipped"
 
+BACKOFF_CAP_SECONDS = 15.0   # between attempts of a row that keeps trying: back soon after LINE is
+HOLD_SECONDS = 30.0          # an attempt's hold on its row: a reply plus a push at LineClient's 10 s timeout
+EARLY_SECONDS = 1.0          # RQ's scheduler keeps whole seconds: a delayed job may start up to 1 s early
+RETRY_KEY_LIFETIME = timedelta(hours=24)   # LINE remembers a retry key this long: no row outlives it
 
-def backoff_seconds(attempt: int, base: float = 1.0, cap: float = 300.0) -> float:
+
+def backoff_seconds(attempt: int, base: float = 1.0, cap: float = BACKOFF_CAP_SECONDS) -> float:
     return min(cap, base * 2 ** max(0, attempt - 1))
 
 
 class Delivery:
-    def __init__(self, db, line, queue, max_attempts: int = 5, clock=utcnow):
+    """notice_seconds: how long an alert or notice to officers (a push that answers no event,
+    bot/casework.py) keeps trying; someone is waiting on the report it carries."""
+
+    def __init__(self, db, line, queue, max_attempts: int = 5, notice_seconds: float = 0, clock=utcnow):
         self.db = db
         self.line = line
         self.queue = queue
         self.max_attempts = max_attempts
+        self.notice_window = timedelta(seconds=notice_seconds)
         self.clock = clock
 
     def deliver(self, outbox_id: int) -> str:
+        now = self.clock()
         with self.db.sessions() as session:
+            claimed = outbox.claim(session, outbox_id, due_by=now + timedelta(seconds=EARLY_SECONDS),
+                                   hold_until=now + timedelta(seconds=HOLD_SECONDS))
+            session.commit()
+            if not claimed:
+                return SKIPPED   # sent, given up, not due yet, or another worker is sending it
             row = session.get(OutboxMessage, outbox_id)
-            if row is None or row.status != "pending":
-                return SKIPPED
             try:
                 self._send(row)
             except LineError as error:
                 outcome = self._failed(row, error)
             else:
-                row.status, row.sent_at, row.last_error = "sent", self.clock(), None
+                row.status, row.sent_at, row.last_error, row.next_attempt_at = "sent", self.clock(), None, None
                 outcome = SENT
             row.attempts += 1
             session.commit()
             if outcome == RETRY:
-                self.queue.deliver(row.id, delay_seconds=backoff_seconds(row.attempts))
+                delay = (as_utc(row.next_attempt_at) - self.clock()).total_seconds()
+                self.queue.deliver(row.id, delay_seconds=max(0.0, delay))
             return outcome
 
     def _send(self, row: OutboxMessage) -> None:
@@ -69,9 +87,31 @@ class Delivery:
 
     def _failed(self, row: OutboxMessage, error: LineError) -> str:
         row.last_error = str(error)[:2000]
-        if error.retryable and row.attempts + 1 < self.max_attempts:
-            row.next_attempt_at = self.clock() + timedelta(seconds=backoff_seconds(row.attempts + 1))
-            return RETRY
+        attempts, now = row.attempts + 1, self.clock()
+        if error.retryable:
+            wait = timedelta(seconds=backoff_seconds(attempts))
+            until = self._keep_trying_until(row)
+            if attempts < self.max_attempts:
+                row.next_attempt_at = now + wait
+                return RETRY
+            if until is not None and now < until:
+                row.next_attempt_at = min(now + wait, until)   # the last attempt falls on the bound
+                log.warning("outbox %s: attempt %s failed (%s); trying until %s",
+                            row.id, attempts, error.status, until.isoformat(timespec="seconds"))
+                return RETRY
         row.status = "failed" if error.retryable or error.status != 400 else "undeliverable"
-        log.error("outbox %s given up after %s attempts: %s", row.id, row.attempts + 1, error)
+        row.next_attempt_at = None
+        log.error("outbox %s given up after %s attempts: %s", row.id, attempts, error)
         return FAILED
+
+    def _keep_trying_until(self, row: OutboxMessage) -> datetime | None:
+        """The row's bound: its deliver_until (an emergency answer), or for a push that answers
+        no event (an alert or notice to officers) its creation plus notice_seconds, recorded on
+        the row; never past the retry key's lifetime. None: LINE_SEND_RETRIES attempts only."""
+        if row.deliver_until is None and row.inbox_event_id is None and row.reply_token is None \
+                and self.notice_window > timedelta(0):
+            row.deliver_until = as_utc(row.created_at) + self.notice_window
+        until = as_utc(row.deliver_until)
+        if until is None:
+            return None
+        return min(until, as_utc(row.created_at) + RETRY_KEY_LIFETIME)

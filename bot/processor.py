@@ -28,21 +28,25 @@ class Response:
 
     also: outbox rows the answer set off (e.g. alerts to officers), written in the same
     transaction and sent after the answer; after_commit: calls to make once it is committed
-    (e.g. scheduling an escalation check)."""
+    (e.g. scheduling an escalation check); emergency: an answer from an emergency flow, retried
+    until delivered within EMERGENCY_DELIVERY_SECONDS instead of LINE_SEND_RETRIES attempts."""
 
     messages: list[dict] = field(default_factory=list)
     push_allowed: bool = True
+    emergency: bool = False
     also: list = field(default_factory=list)
     after_commit: list = field(default_factory=list)
 
 
 class ChatProcessor:
-    def __init__(self, db, queue, delivery, responder, reply_token_ttl: float = 50):
+    def __init__(self, db, queue, delivery, responder, reply_token_ttl: float = 50,
+                 emergency_delivery: float = 900):
         self.db = db
         self.queue = queue
         self.delivery = delivery
         self.responder = responder
         self.reply_token_ttl = timedelta(seconds=reply_token_ttl)
+        self.emergency_delivery = timedelta(seconds=emergency_delivery)
 
     def process_chat(self, chat_key: str) -> int:
         """Process what is pending for the chat; returns how many events were handled."""
@@ -107,6 +111,7 @@ class ChatProcessor:
             push_allowed=response.push_allowed, reply_token=reply_token,
             reply_deadline=received + self.reply_token_ttl if reply_token else None,
             inbox_event_id=event.id,
+            deliver_until=received + self.emergency_delivery if response.emergency else None,
         )
         session.flush()
         return [row]

@@ -56,6 +56,7 @@ class Flow:
     resumable: bool
     steps: dict[str, Step]
     cancel: str | None = None     # where "cancel" goes after clearing the flow's answers
+    emergency: bool = False       # its answers are retried until delivered (EMERGENCY_DELIVERY_SECONDS)
 
 
 @dataclass
@@ -164,16 +165,19 @@ def _parse_flow(raw: dict, path: Path) -> Flow:
         if key not in raw:
             raise FlowError(f"{path.name}: missing {key!r}")
     name = raw["flow"]
-    unknown = set(raw) - {"flow", "domain", "steps", "timeout_minutes", "resumable", "cancel", "quiet"}
+    unknown = set(raw) - {"flow", "domain", "steps", "timeout_minutes", "resumable", "cancel", "quiet",
+                          "emergency"}
     if unknown:
         raise FlowError(f"{path.name}: unknown flow field(s) {sorted(unknown)}")
+    if raw.get("emergency") and raw.get("resumable"):
+        raise FlowError(f"{path.name}: an emergency flow's answers may be pushed; a report's (resumable) never")
     steps = {}
     for step, body in (raw["steps"] or {}).items():
         if raw.get("quiet") and isinstance(body, dict):
             body = {"quiet": True, **body}  # a flow about reporting echoes no taps into the chat
         steps[step] = _parse_step(name, step, body, f"{path.name}: step {step!r}")
     return Flow(name, raw["domain"], float(raw.get("timeout_minutes", 60)), bool(raw.get("resumable")), steps,
-                cancel=_qualify(raw.get("cancel"), name))
+                cancel=_qualify(raw.get("cancel"), name), emergency=bool(raw.get("emergency")))
 
 
 def _check_references(flows: FlowSet) -> None:

@@ -67,7 +67,9 @@ class OutboxMessage(Base):
 
     A reply uses the event's reply token (free, single use); when that is refused or
     too old, the row falls back to a push only if push_allowed. Pushes carry retry_key
-    as X-Line-Retry-Key so a retried push is never delivered twice.
+    as X-Line-Retry-Key so a retried push is never delivered twice. A row with
+    deliver_until (an emergency answer, an alert) is retried until then, not only
+    LINE_SEND_RETRIES times; next_attempt_at is also the hold of the attempt under way.
     """
 
     __tablename__ = "outbox_messages"
@@ -85,6 +87,7 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    deliver_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import OutboxMessage, utcnow
@@ -12,18 +12,36 @@ from .models import OutboxMessage, utcnow
 
 def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str | None,
         push_allowed: bool, reply_token: str | None = None, reply_deadline: datetime | None = None,
-        inbox_event_id: int | None = None) -> OutboxMessage:
+        inbox_event_id: int | None = None, deliver_until: datetime | None = None) -> OutboxMessage:
+    """deliver_until: keep trying until then (an emergency answer), not only LINE_SEND_RETRIES times."""
     row = OutboxMessage(
         chat_key=chat_key, messages=messages, push_to=push_to, push_allowed=push_allowed,
         reply_token=reply_token, reply_deadline=reply_deadline, inbox_event_id=inbox_event_id,
-        retry_key=str(uuid.uuid4()), status="pending", attempts=0, created_at=utcnow(),
+        deliver_until=deliver_until, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
+        created_at=utcnow(),
     )
     session.add(row)
     return row
 
 
+def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: datetime) -> bool:
+    """Take the row's next attempt, for one worker only and only once it is due (its
+    next_attempt_at at or before due_by). The row is held (next_attempt_at = hold_until)
+    while it is sent: the sweeper and a second job for it leave it alone, and a worker
+    killed mid-send hands it back at hold_until. The caller commits."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
+        .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= due_by))
+        .values(next_attempt_at=hold_until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 def due(session: Session, older_than: timedelta, now: datetime | None = None) -> list[int]:
-    """Pending rows nobody is working on: created a while ago and not waiting on a back-off."""
+    """Pending rows nobody is working on: created a while ago, not waiting on a back-off
+    and not held by an attempt under way."""
     now = now or utcnow()
     return list(session.scalars(
         select(OutboxMessage.id)

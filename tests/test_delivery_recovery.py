@@ -1,0 +1,127 @@
+"""A row waiting for its next attempt survives a lost job (Redis outage, worker restart or
+killed mid-send): the sweeper re-queues it once it is due, and it is still sent once."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.delivery import HOLD_SECONDS, RETRY, SENT, SKIPPED, Delivery
+from bot.line_api import LineError
+from bot.sweeper import sweep
+from storage import crypto, outbox
+from storage.db import Database
+from storage.models import OutboxMessage, utcnow
+from storage.timeutil import as_utc
+from tests.support.clock import Clock
+from tests.support.fake_line import FakeLine
+
+pytestmark = pytest.mark.integration
+
+MESSAGES = [{"type": "text", "text": "hello"}]
+
+
+class RecordingQueue:
+    """Stands for Redis: records the jobs asked for; a 'lost' job is one never run."""
+
+    def __init__(self):
+        self.delivers = []
+
+    def deliver(self, outbox_id, delay_seconds=0):
+        self.delivers.append((outbox_id, delay_seconds))
+        return True
+
+    def process_chat(self, chat_key):
+        return True
+
+
+class SlowLine(FakeLine):
+    """LINE taking its time over the first reply: a second job for the row runs meanwhile."""
+
+    def __init__(self):
+        super().__init__()
+        self.inside, self.release = threading.Event(), threading.Event()
+
+    def reply(self, reply_token, messages):
+        if not self.inside.is_set():
+            self.inside.set()
+            assert self.release.wait(10)
+        super().reply(reply_token, messages)
+
+
+@pytest.fixture
+def db(database_url):
+    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+def _row(db, deadline_in=600, created=None) -> int:
+    with db.transaction() as session:
+        row = outbox.add(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
+                         reply_token="tok", reply_deadline=utcnow() + timedelta(seconds=deadline_in))
+        row.created_at = created or row.created_at
+        session.flush()
+        return row.id
+
+
+def _row_state(db, row_id):
+    with db.sessions() as session:
+        return session.get(OutboxMessage, row_id)
+
+
+def test_two_jobs_for_one_row_at_once_send_it_once(db):
+    line, queue = SlowLine(), RecordingQueue()
+    row_id = _row(db)
+    delivery = Delivery(db, line, queue)
+    first = []
+    worker = threading.Thread(target=lambda: first.append(delivery.deliver(row_id)))
+    worker.start()
+    try:
+        assert line.inside.wait(10)
+        assert delivery.deliver(row_id) == SKIPPED     # the sweeper's job, while the first one sends
+    finally:
+        line.release.set()
+        worker.join(10)
+    assert first == [SENT]
+    assert line.sent == [("reply", "tok", MESSAGES)]
+
+
+def test_a_row_whose_retry_job_was_lost_is_swept_once_due_and_sent_once(db):
+    line, queue = FakeLine(), RecordingQueue()
+    line.failures = [LineError(503, '{"message":"Service unavailable"}')]
+    clock = Clock(utcnow() - timedelta(seconds=60))        # the failure was a minute ago
+    row_id = _row(db, created=clock.now)
+    delivery = Delivery(db, line, queue, clock=clock)
+    assert delivery.deliver(row_id) == RETRY
+    next_at = as_utc(_row_state(db, row_id).next_attempt_at)
+    with db.sessions() as session:
+        assert row_id not in outbox.due(session, timedelta(0), now=next_at - timedelta(seconds=0.5))
+        assert row_id in outbox.due(session, timedelta(0), now=next_at)
+    lost_job = queue.delivers.pop()                        # Redis lost it (outage, worker restart)
+    assert sweep(db, queue, older_than_seconds=0) == (0, 1)
+    assert queue.delivers == [(row_id, 0)]
+    clock.to(utcnow())
+    assert delivery.deliver(row_id) == SENT                # the sweeper's job
+    assert delivery.deliver(lost_job[0]) == SKIPPED        # the original job, turning up late after all
+    assert line.sent == [("reply", "tok", MESSAGES)]
+    assert sweep(db, queue, older_than_seconds=0) == (0, 0)
+
+
+def test_a_row_held_by_a_killed_worker_waits_for_its_hold_then_is_sent_once(db):
+    line, queue = FakeLine(), RecordingQueue()
+    row_id = _row(db)
+    now = utcnow()
+    with db.sessions() as session:                         # a worker claimed it, then was SIGKILLed
+        assert outbox.claim(session, row_id, due_by=now, hold_until=now + timedelta(seconds=HOLD_SECONDS))
+        session.commit()
+    assert sweep(db, queue, older_than_seconds=0) == (0, 0)
+    assert Delivery(db, line, queue).deliver(row_id) == SKIPPED
+    with db.sessions() as session:
+        assert outbox.due(session, timedelta(0), now=now + timedelta(seconds=HOLD_SECONDS)) == [row_id]
+    later = Clock(now + timedelta(seconds=HOLD_SECONDS))
+    assert Delivery(db, line, queue, clock=later).deliver(row_id) == SENT
+    assert line.sent == [("reply", "tok", MESSAGES)]
