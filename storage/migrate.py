@@ -5,6 +5,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from .db import make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -14,6 +18,30 @@ def alembic_config(database_url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
+
+
+class SchemaNotAtHead(RuntimeError):
+    """The database's schema is not the one this code expects: web and worker must not start on it."""
+
+
+def require_head(database_url: str) -> None:
+    """The one rule for "is the schema migrated": its revisions are exactly Alembic's heads.
+
+    An empty database (no alembic_version) is behind too. The web and worker start only after
+    this passes, so a deployment that skipped the release step says so instead of answering
+    LINE with 500s ("no such table").
+    """
+    heads = set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    finally:
+        engine.dispose()
+    if current != heads:
+        raise SchemaNotAtHead(
+            f"refusing to start: the database schema is at {', '.join(sorted(current)) or 'no revision (empty database)'}, "
+            f"not {', '.join(sorted(heads))}: run `flask --app app db upgrade` (the Procfile's release step)")
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
