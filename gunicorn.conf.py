@@ -15,7 +15,7 @@ def on_starting(server):
     try:
         check_startup(settings)
         migrate.require_head(settings.database_url)
-    except (StartupRefused, migrate.SchemaNotAtHead) as exc:
+    except (StartupRefused, migrate.SchemaNotReady) as exc:
         print(f"web: {exc}", file=sys.stderr, flush=True)
         sys.exit(1)
 

@@ -33,7 +33,7 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
     hotline = _hotline()
     try:
         migrate.require_head(hotline.settings.database_url)
-    except migrate.SchemaNotAtHead as exc:
+    except migrate.SchemaNotReady as exc:
         raise click.ClickException(f"worker: {exc}") from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     dispatcher = DispatcherThread(hotline.db, hotline.queue)

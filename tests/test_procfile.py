@@ -7,6 +7,7 @@ import os
 import shlex
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -126,10 +127,19 @@ def test_web_and_worker_refuse_a_schema_not_at_head_in_one_line(tmp_path, redis_
 
 def test_require_head_accepts_only_the_head(tmp_path):
     with fresh_database(tmp_path / "empty", revision=None) as url:
-        with pytest.raises(migrate.SchemaNotAtHead, match="empty database"):
+        with pytest.raises(migrate.SchemaNotReady, match="empty database"):
             migrate.require_head(url)
         migrate.upgrade(url, "0002")
-        with pytest.raises(migrate.SchemaNotAtHead, match="0002"):
+        with pytest.raises(migrate.SchemaNotReady, match="0002"):
             migrate.require_head(url)
         migrate.upgrade(url)
         migrate.require_head(url)
+
+
+def test_require_head_waits_for_then_refuses_an_unreachable_database_without_its_password():
+    url = f"postgresql://hotline:s3cret-word@127.0.0.1:{free_port()}/hotline"
+    started = time.monotonic()
+    with pytest.raises(migrate.SchemaNotReady, match="cannot reach the database") as refused:
+        migrate.require_head(url, wait_seconds=1.5)
+    assert time.monotonic() - started >= 1.5
+    assert "s3cret-word" not in str(refused.value) and "\n" not in str(refused.value)
