@@ -5,11 +5,12 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test install install-dev browser catalogs compile-catalogs clean
 
+# Both run in development: the dev secrets and the instance dir's key are refused anywhere else.
 run: install compile-catalogs
-	$(PY) scripts/run_local.py
+	HOTLINE_ENV=development $(PY) scripts/run_local.py
 
 test: install-dev browser compile-catalogs
-	$(PY) -m pytest
+	HOTLINE_ENV=development $(PY) -m pytest
 
 install: $(VENV)/.installed
 

@@ -1,8 +1,10 @@
 """create_app(): the one place where the parts are wired together."""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
+import click
 from flask import Flask
 
 from bot import i18n
@@ -66,8 +68,45 @@ def build_responder(settings: Settings, line, queue: JobQueue) -> tuple[Dispatch
     return Dispatcher(OfficerDesk(casework, alerts, schedule=queue.escalation_check), conversations), casework
 
 
+class StartupRefused(click.ClickException):
+    """The service must not start; its message is the one line that says why (the flask CLI
+    prints it as "Error: ..." and exits 1; gunicorn.conf.py prints it and exits 1)."""
+
+
+def check_startup(settings: Settings) -> None:
+    """Outside development, refuse to run without a real channel secret, access token and
+    encryption keys, naming each one missing: the dev values would accept forged events, and
+    a key made per process would leave web and worker unable to read each other's rows."""
+    problems = settings.missing()
+    try:
+        crypto.keys_from_env(settings.instance_dir if settings.development else None)
+    except crypto.KeysMissing:
+        problems.append(crypto.ENV_KEYS)
+    except ValueError:                                    # never the key itself in the message
+        problems.append(f"{crypto.ENV_KEYS} (a key does not parse)")
+    if problems:
+        raise StartupRefused(
+            f"refusing to start: HOTLINE_ENV={settings.environment} needs real values of: {', '.join(problems)}; "
+            "`flask --app app keys generate` makes a key; HOTLINE_ENV=development is for local runs only")
+
+
+# Flask CLI commands that must work before any secret exists: a deployer makes keys first.
+SECRET_FREE_COMMANDS = (("keys", "generate"),)
+
+
+def _running_secret_free_command() -> bool:
+    """Whether this process is the flask CLI running one of SECRET_FREE_COMMANDS. The CLI
+    builds the app before it knows the command, so the command line is the only witness."""
+    if click.get_current_context(silent=True) is None:   # not the CLI (gunicorn, tests)
+        return False
+    words = tuple(sys.argv[1:])
+    return any(words[i:i + len(command)] == command
+               for command in SECRET_FREE_COMMANDS for i in range(len(words)))
+
+
 def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> Hotline:
-    crypto.configure(crypto.keys_from_env(settings.instance_dir))
+    # The local development key is used in development only; check_startup ran before.
+    crypto.configure(crypto.keys_from_env(settings.instance_dir if settings.development else None))
     db = Database(settings.database_url)
     queue = JobQueue(redis or connect_redis(settings.redis_url, settings.instance_dir), settings.queue_name)
     line = line or LineClient(settings.access_token, settings.line_api_base, settings.line_api_data_base)
@@ -84,6 +123,10 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
 def create_app(settings: Settings | None = None, **parts) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_dir))
+    if _running_secret_free_command():
+        app.cli.add_command(keys_cli)
+        return app
+    check_startup(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["hotline"] = build_hotline(settings, **parts)
     app.register_blueprint(webhook)

@@ -1,7 +1,9 @@
 """Configuration read from the environment, in one place.
 
 Every variable is listed in the README's table; defaults make a fresh checkout run
-with SQLite, an embedded Redis and the local LINE emulator.
+with SQLite, an embedded Redis and the local LINE emulator, but only with an explicit
+HOTLINE_ENV=development: anywhere else the channel's secrets and the encryption keys must
+be real (`Settings.missing`), since the dev values let anyone forge events.
 """
 from __future__ import annotations
 
@@ -10,10 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-INSTANCE = Path(os.environ.get("HOTLINE_INSTANCE_DIR", ROOT / "instance"))
+# Absolute, so web and worker started from the same checkout share one instance dir (and dev key).
+INSTANCE = Path(os.environ.get("HOTLINE_INSTANCE_DIR", ROOT / "instance")).resolve()
 
+DEVELOPMENT = "development"
 DEV_CHANNEL_SECRET = "dev-channel-secret"
 DEV_ACCESS_TOKEN = "dev-channel-access-token"
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
 
 
 def _int(name: str, default: int) -> int:
@@ -41,13 +49,29 @@ class Settings:
     emergency_delivery_seconds: float = 900.0   # emergency answers and officers' alerts keep trying this long
     urgency_windows: dict = field(default_factory=dict)  # seconds before escalation, per urgency
     instance_dir: Path = field(default=INSTANCE)
+    # Read from the environment even when Settings is built directly, so that a Settings(...)
+    # cannot skip the start-up check by leaving it out (the tests set HOTLINE_ENV=development).
+    environment: str = field(default_factory=lambda: _env("HOTLINE_ENV") or "production")
+
+    @property
+    def development(self) -> bool:
+        return self.environment == DEVELOPMENT
+
+    def missing(self) -> list[str]:
+        """Outside development, the channel's variables that are unset, blank or the dev placeholders
+        (HOTLINE_ENCRYPTION_KEYS, read by storage/crypto.py, is checked with them in app.py)."""
+        if self.development:
+            return []
+        required = {"LINE_CHANNEL_SECRET": (self.channel_secret, DEV_CHANNEL_SECRET),
+                    "LINE_CHANNEL_ACCESS_TOKEN": (self.access_token, DEV_ACCESS_TOKEN)}
+        return [name for name, (value, placeholder) in required.items() if value.strip() in ("", placeholder)]
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         env = os.environ
         values = dict(
-            channel_secret=env.get("LINE_CHANNEL_SECRET", DEV_CHANNEL_SECRET),
-            access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN", DEV_ACCESS_TOKEN),
+            channel_secret=_env("LINE_CHANNEL_SECRET") or DEV_CHANNEL_SECRET,  # blank = unset
+            access_token=_env("LINE_CHANNEL_ACCESS_TOKEN") or DEV_ACCESS_TOKEN,
             line_api_base=env.get("LINE_API_BASE", cls.line_api_base).rstrip("/"),
             line_api_data_base=env.get("LINE_API_DATA_BASE", cls.line_api_data_base).rstrip("/"),
             database_url=env.get("DATABASE_URL", cls.database_url),
@@ -62,7 +86,7 @@ class Settings:
             urgency_windows={level: _int(f"ESCALATE_{level.upper()}_SECONDS", 0)
                              for level in ("urgent", "high", "standard")
                              if env.get(f"ESCALATE_{level.upper()}_SECONDS")},
-            instance_dir=INSTANCE,
+            instance_dir=INSTANCE,   # environment: its default reads HOTLINE_ENV
         )
         values.update(overrides)
         return cls(**values)

@@ -10,6 +10,8 @@ from redis import ConnectionPool, Redis
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 
+from storage import migrate
+
 from .sweeper import DispatcherThread, SweeperThread, sweep
 
 
@@ -28,8 +30,12 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
     A SimpleWorker runs jobs in its own process instead of forking per job: forking
     costs ~500 ms a job, which is the whole latency budget of a reply.
     """
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     hotline = _hotline()
+    try:
+        migrate.require_head(hotline.settings.database_url)
+    except migrate.SchemaNotReady as exc:
+        raise click.ClickException(f"worker: {exc}") from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     dispatcher = DispatcherThread(hotline.db, hotline.queue)
     if burst:
         dispatcher.drain()

@@ -1,7 +1,9 @@
-"""Run the whole service on one machine: embedded Redis, migrations, the Procfile's web
-and worker, and the LINE emulator, whose chat page lets a person talk to the bot.
+"""Run the whole service on one machine as a platform would run the Procfile: its release
+step first (migrations; it ends, which is not a crash), then its web and worker, plus an
+embedded Redis and the LINE emulator, whose chat page lets a person talk to the bot.
 
-`make run` calls this. Ctrl-C stops everything it started.
+`make run` calls this, in HOTLINE_ENV=development (the default here too: the dev secrets and
+the instance dir's key are refused anywhere else). Ctrl-C stops everything it started.
 """
 from __future__ import annotations
 
@@ -19,9 +21,13 @@ from bot.queue import embedded_redis  # noqa: E402
 from settings import DEV_ACCESS_TOKEN, DEV_CHANNEL_SECRET, INSTANCE  # noqa: E402
 
 
+RELEASE = "release"   # the Procfile's one-off step before a release's processes start
+
+
 def procfile() -> dict[str, str]:
     lines = (ROOT / "Procfile").read_text().splitlines()
-    return dict(line.split(":", 1) for line in lines if ":" in line and not line.startswith("#"))
+    return {name.strip(): command.strip() for name, command in
+            (line.split(":", 1) for line in lines if ":" in line and not line.startswith("#"))}
 
 
 def main() -> int:
@@ -30,6 +36,7 @@ def main() -> int:
     emulator_url = f"http://127.0.0.1:{emulator_port}"
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # the venv's gunicorn, flask
+    env.setdefault("HOTLINE_ENV", "development")
     env.setdefault("LINE_CHANNEL_SECRET", DEV_CHANNEL_SECRET)
     env.setdefault("LINE_CHANNEL_ACCESS_TOKEN", DEV_ACCESS_TOKEN)
     env.setdefault("LINE_API_BASE", emulator_url)
@@ -40,9 +47,13 @@ def main() -> int:
     if not env.get("REDIS_URL"):
         redis = embedded_redis(INSTANCE)  # held open for as long as we run
         env["REDIS_URL"] = f"unix://{redis.embedded_server.socket_file}"
-    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True)
-    commands = {**procfile(), "emulator": f"{sys.executable} -m bot.emulator"}
-    children = {name: subprocess.Popen(["bash", "-c", f"exec {command.strip()}"], cwd=ROOT, env=env,
+    processes = procfile()
+    release = processes.pop(RELEASE, None)
+    if release and subprocess.run(["bash", "-c", release], cwd=ROOT, env=env).returncode:
+        print(f"the release step failed ({release}); not starting", flush=True)
+        return 1
+    commands = {**processes, "emulator": f"{sys.executable} -m bot.emulator"}
+    children = {name: subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
                                        start_new_session=True)
                 for name, command in commands.items()}
     print(f"\n  Chat with the bot: {emulator_url}/\n  Webhook: http://127.0.0.1:{web_port}/callback\n"

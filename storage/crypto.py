@@ -106,18 +106,38 @@ def keyring() -> KeyRing:
     return _keyring
 
 
-def keys_from_env(instance_dir: Path) -> KeyRing:
-    """HOTLINE_ENCRYPTION_KEYS, or for local runs a key kept in instance/encryption.key."""
+class KeysMissing(ValueError):
+    """HOTLINE_ENCRYPTION_KEYS is unset or blank where no local key may be used."""
+
+
+def keys_from_env(instance_dir: Path | None) -> KeyRing:
+    """The keys in HOTLINE_ENCRYPTION_KEYS; without any, and only when given an instance_dir
+    (development: app.py never passes one elsewhere), the local key in instance_dir/encryption.key.
+
+    The local key is made once and shared by every process using that dir: it is written to a
+    temporary file and linked into place, so a second process either finds no file (and makes
+    its own attempt, which loses the race and reads the winner's) or a complete key.
+    Raises KeysMissing when there are no keys and no instance_dir, ValueError when a key does not parse.
+    """
     value = os.environ.get(ENV_KEYS, "").strip()
     if value:
         return KeyRing([key.strip() for key in value.split(",") if key.strip()])
+    if instance_dir is None:
+        raise KeysMissing(f"{ENV_KEYS} is not set")
     path = instance_dir / "encryption.key"
     if not path.exists():
         instance_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temporary = instance_dir / f".encryption.key.{os.getpid()}.{os.urandom(4).hex()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(Fernet.generate_key().decode())
-        log.warning("no %s: made a local key in %s (set the variable in production)", ENV_KEYS, path)
+        try:
+            os.link(temporary, path)
+            log.warning("no %s: made a development key in %s", ENV_KEYS, path)
+        except FileExistsError:
+            pass                                   # another process made it first: use theirs
+        finally:
+            temporary.unlink()
     return KeyRing([path.read_text().strip()])
 
 

@@ -19,6 +19,10 @@ from settings import Settings
 from tests.support.databases import fresh_database
 from tests.support.servers import OwnRedis
 
+# Tests run in development (dev defaults, instance-dir keys), whoever runs pytest (make test, .ci/run);
+# the few tests of the production refusal set HOTLINE_ENV themselves.
+os.environ["HOTLINE_ENV"] = "development"
+
 SECRET = "test-channel-secret"
 TOKEN = "test-channel-access-token"
 

@@ -29,7 +29,7 @@ def test_run_local_serves_a_chat_that_gets_an_answer(tmp_path):
     web, emulator = free_port(), free_port()
     env = {key: value for key, value in os.environ.items()
            if key not in ("REDIS_URL", "DATABASE_URL", "LINE_API_BASE", "LINE_API_DATA_BASE",
-                          "EMULATOR_WEBHOOK_URL", "HOTLINE_ENCRYPTION_KEYS")}
+                          "EMULATOR_WEBHOOK_URL", "HOTLINE_ENCRYPTION_KEYS", "HOTLINE_ENV")}
     env.update(PORT=str(web), EMULATOR_PORT=str(emulator), HOTLINE_INSTANCE_DIR=str(tmp_path / "instance"),
                PYTHONUNBUFFERED="1")
     log = tmp_path / "run.log"

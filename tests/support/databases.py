@@ -1,5 +1,6 @@
 """A fresh, migrated database per test: SQLite in a temp dir, or PostgreSQL when
-TEST_DATABASE_URL names a server (a new database is created there and dropped after)."""
+TEST_DATABASE_URL names a server (a new database is created there and dropped after).
+`revision=None` leaves it empty (a deployment before its release step)."""
 from __future__ import annotations
 
 import os
@@ -14,11 +15,12 @@ from storage import migrate
 
 
 @contextmanager
-def fresh_database(tmp_path: Path):
+def fresh_database(tmp_path: Path, revision: str | None = "head"):
     server_url = os.environ.get("TEST_DATABASE_URL")
     if not server_url:
         url = f"sqlite:///{tmp_path / 'hotline.db'}"
-        migrate.upgrade(url)
+        if revision:
+            migrate.upgrade(url, revision)
         yield url
         return
     name = f"hotline_test_{uuid.uuid4().hex[:12]}"
@@ -27,7 +29,8 @@ def fresh_database(tmp_path: Path):
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
-        migrate.upgrade(url)
+        if revision:
+            migrate.upgrade(url, revision)
         yield url
     finally:
         with admin.connect() as connection:
