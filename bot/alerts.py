@@ -311,6 +311,40 @@ class AlertComposer:
     def group_linked(self, committee_name: str | None) -> list[dict]:
         return _texts(self.t("group_linked", committee=committee_name or self.t("unknown")))
 
+    def group_pending(self, committee_name: str | None, confirm_data: str) -> list[dict]:
+        """In the group, after a right group code: an officer of the committee must confirm
+        here (a button, or the words)."""
+        text = self.t("group_pending", committee=committee_name or self.t("unknown"))
+        action = {"type": "postback", "label": fit(self.t("button.confirm_group.label"), MAX_LABEL),
+                  "data": confirm_data, "displayText": self.t("confirm_group.display")}
+        bubble = {"type": "bubble", "body": _box("vertical", [_text(text, size="sm")]),
+                  "footer": _box("vertical", [{"type": "button", "style": "primary", "color": ACK_COLOUR,
+                                               "height": "sm", "action": action}])}
+        return [{"type": "flex", "altText": fit(text, MAX_ALT_TEXT), "contents": bubble}]
+
+    def group_in_use(self, committee_name: str | None) -> list[dict]:
+        return _texts(self.t("group_in_use", committee=committee_name or self.t("unknown")))
+
+    def group_confirm_refused(self, committee_name: str | None) -> list[dict]:
+        return _texts(self.t("group_confirm_refused", committee=committee_name or self.t("unknown")))
+
+    def group_confirm_nothing(self) -> list[dict]:
+        return _texts(self.t("group_confirm_nothing"))
+
+    def group_replaced_old(self, committee_name: str | None, officer_name: str | None) -> list[dict]:
+        """To the group that had the committee's alerts until now."""
+        return _texts(self.t("group_replaced_old", committee=committee_name or self.t("unknown"),
+                             name=officer_name or self.t("unknown")))
+
+    def group_replaced_officers(self, committee_name: str | None, officer_name: str | None) -> list[dict]:
+        """To the committee's officers: their alert group changed, and who confirmed it."""
+        return _texts(self.t("group_replaced_officers", committee=committee_name or self.t("unknown"),
+                             name=officer_name or self.t("unknown")))
+
+    def private_only(self) -> list[dict]:
+        """A command that shows case details, typed in a group."""
+        return _texts(self.t("private_only"))
+
     def help(self) -> list[dict]:
         return _texts(self.t("help"))
 
@@ -433,8 +467,8 @@ class AlertComposer:
             what = self.t("event.escalated", committee=committee)
             why = detail.get("why")
             if why:
-                key = f"escalated.{why}"
-                what += f" ({self.t(key) if _known(key) else why})"
+                key, came_from = f"escalated.{why}", detail.get("frm")
+                what += f" ({self.t(key, committee=names.get(came_from, came_from)) if _known(key) else why})"
         elif kind == "note":
             what = self.t("event.note", text=_cut(" ".join(str(detail.get("text", "")).split()), NOTE_LIMIT))
         elif _known(f"event.{kind}"):

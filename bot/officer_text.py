@@ -193,6 +193,8 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "button.confirm_group.label": N_("officer.button.confirm_group.label"),
     # TRANSLATORS: what a tap on the confirm button shows in the group as the person's message.
     "confirm_group.display": N_("officer.confirm_group.display"),
+    # TRANSLATORS: a group code typed in a group that already gets the alerts of another {committee}.
+    "group_in_use": N_("officer.group_in_use"),
     # TRANSLATORS: "confirm group" typed by someone who is not a linked officer of {committee}.
     "group_confirm_refused": N_("officer.group_confirm_refused"),
     # TRANSLATORS: "confirm group" typed in a group with no group code waiting (or it expired).

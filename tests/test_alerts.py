@@ -457,3 +457,19 @@ def test_case_list(composer):
 def test_many_cases_fit_one_message(composer):
     cases = [make_case(id=i, reference=f"A{i:02d}-XYZ"[:7]) for i in range(200)]
     assert len(valid(composer.case_list(cases))[0]["text"]) <= 5000
+
+
+def test_a_case_nobody_could_take_says_so_in_the_card_and_the_trail(composer):
+    case = make_case(escalation_level=1, committee_id="CRI-57")
+    card = card_text(valid(composer.alert(case, "escalated:nobody_on_duty", nobody_at="คณะทำงานอำเภอแม่สาย")))
+    assert "ส่งต่อขึ้นมา (ครั้งที่ 1): ไม่มีเจ้าหน้าที่เวรที่ คณะทำงานอำเภอแม่สาย" in card
+    events = trail(count_notes=0) + [
+        CaseEvent(case_id=42, at=CREATED, kind="escalated", actor="system", committee_id="CRI-57",
+                  detail={"frm": "CRI-5709", "why": "nobody_on_duty"}),
+        CaseEvent(case_id=42, at=CREATED, kind="nobody_reached", actor="system", committee_id="CRI-57", detail={})]
+    details = card_text(valid(composer.details(case, events, NAMES)))
+    assert "ไม่มีเจ้าหน้าที่เวรที่ คณะทำงานอำเภอแม่สาย" in details
+    assert "แจ้งเตือนใครไม่ได้เลย" in details
+    english = AlertComposer(catalogs(), language="en")
+    assert "Nobody on duty at Mae Sai" in card_text(valid(english.alert(case, "escalated:nobody_on_duty",
+                                                                          nobody_at="Mae Sai")))
