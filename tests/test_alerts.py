@@ -473,3 +473,19 @@ def test_a_case_nobody_could_take_says_so_in_the_card_and_the_trail(composer):
     english = AlertComposer(catalogs(), language="en")
     assert "Nobody on duty at Mae Sai" in card_text(valid(english.alert(case, "escalated:nobody_on_duty",
                                                                           nobody_at="Mae Sai")))
+
+
+def test_group_link_answers_are_valid_and_carry_no_case(composer):
+    pending = valid(composer.group_pending("คณะทำงานอำเภอแม่สาย", "group|confirm"))
+    assert pending[0]["type"] == "flex" and "คณะทำงานอำเภอแม่สาย" in pending[0]["altText"]
+    action = pending[0]["contents"]["footer"]["contents"][0]["action"]
+    assert action == {"type": "postback", "label": "ยืนยันกลุ่ม", "data": "group|confirm", "displayText": "ยืนยันกลุ่ม"}
+    assert "ยืนยันกลุ่ม" in card_text(pending)                  # the words to type are shown too
+    for messages in (composer.group_in_use("ก"), composer.group_confirm_refused("ก"), composer.group_confirm_nothing(),
+                     composer.group_replaced_old("ก", "สมชาย ใจดี"), composer.group_replaced_officers("ก", "สมชาย ใจดี"),
+                     composer.private_only()):
+        valid(messages)
+    assert "สมชาย ใจดี" in card_text(composer.group_replaced_old("ก", "สมชาย ใจดี"))
+    assert "แชตส่วนตัว" in composer.private_only()[0]["text"]
+    english = AlertComposer(catalogs(), language="en")
+    assert valid(english.private_only())[0]["text"].startswith("Ask me in a private chat")
