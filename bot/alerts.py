@@ -5,12 +5,15 @@ Officers are Thai officials: every word comes from the `officer` catalog (Thai; 
 an English-reading desk), never from the reporter's language. The reporter's own words are
 shown as they wrote them, with the name of their language in its own script.
 
-What an alert card holds, and what it does not: urgency and the rule that decided it, the
-area, the sector, the indicators, why the case came to this committee, the flow's summary,
-the first ~500 characters of the reporter's words, who reported and when. No contact
-details: those (and the shared location, the photo count and the audit trail) are only in
-`details`, which the officer asks for. The alt text, which phones show in notifications,
-says only "new case <ref> (<urgency>)".
+What an alert card holds, and what it does not: the card goes to every on-duty officer AND
+to the committee's LINE group (whoever is in it), and phones show it on the lock screen. It
+holds only what the committee needs to triage: urgency and the rule that decided it, the
+district, the sector, the indicators, why the case came to this committee, who reported
+(self or tip) and when, and the buttons. Nothing the reporter typed or shared: not their
+words, not the flow's summary of their answers, no phone, no way or time to contact them, no
+address or map pin, no photos. Those are only in `details`, which an officer asks for in
+their 1:1 chat (bot/officers.py). The alt text, which phones show in notifications, says only
+"new case <ref> (<urgency>)".
 
 Every method returns a list of LINE message dicts (at most 5) that LINE accepts: 20
 characters a postback button label in the card (LINE allows 40 there; we keep 20), 1..5000
@@ -19,7 +22,6 @@ characters a text, a flex bubble well under LINE's 30 KB.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -49,10 +51,8 @@ LABEL_COLOUR = "#8C8C8C"
 ACK_COLOUR = "#2E7D32"
 
 MAX_ALT_TEXT = 1500          # LINE: flex altText
-MAX_WORDS = 500              # the reporter's words in the card; all of them are in the details
 MAX_SUMMARY_LINES = 25
 MAX_SUMMARY_LINE = 300
-MAX_FLEX_BYTES = 25_000      # LINE refuses a bubble over 30 KB of JSON
 MAX_FLEX_TEXT = 2000         # one text component
 NOTE_LIMIT = 300             # a note's words in the audit trail
 LOCATION_TEXT = 100          # LINE: a location message's title and address
@@ -171,19 +171,22 @@ class AlertComposer:
                          + ", ".join(self.indicator_name(framework, n) for n in names))
         return lines
 
-    def why(self, case, reason: str | None) -> str:
-        """Why the case came to this committee, and how its place was decided."""
+    def why(self, case, reason: str | None, nobody_at: str | None = None, *, method: bool = True) -> str:
+        """Why the case came to this committee, and (method) how its place was decided, which
+        is for the details only: "nearest district point 3.2 km" says where the reporter was.
+        `nobody_at` names the committee that had nobody to alert (escalated:nobody_on_duty)."""
         routing = getattr(case, "routing", None) or {}
         reason = reason or routing.get("reason") or ""
         if reason.startswith(ESCALATED):
             why = reason[len(ESCALATED):]
             key = f"escalated.{why}"
+            text = self.t(key, committee=nobody_at or self.t("unknown")) if _known(key) else why
             return self.t("reason.escalated", level=max(1, int(getattr(case, "escalation_level", 0) or 0)),
-                          why=self.t(key) if _known(key) else why)
+                          why=text)
         key = f"reason.{reason}"
         text = self.t(key) if _known(key) else reason
-        method = self.method(routing)
-        return f"{text}\n{method}" if method and text else (text or method or self.t("unknown"))
+        how = self.method(routing) if method else ""
+        return f"{text}\n{how}" if how and text else (text or how or self.t("unknown"))
 
     def method(self, routing: Mapping) -> str:
         method = routing.get("method")
@@ -207,16 +210,13 @@ class AlertComposer:
             parts.append(self.t("kind.nationality", nationality=nationality))
         return "\n".join(parts)
 
-    def words(self, case, limit: int | None = MAX_WORDS) -> tuple[str, str] | None:
-        """(row title with the language's name, the reporter's words as written), or None."""
+    def words(self, case) -> tuple[str, str] | None:
+        """(row title with the language's name, the reporter's words as written, whole), or None."""
         text = _answers(case).get("description")
         if not isinstance(text, str) or not text.strip():
             return None
-        text = text.strip()
-        if limit is not None and len(text) > limit:
-            text = _cut(text, limit) + "…\n" + self.t("words.cut", count=limit)
         language = language_names().get(getattr(case, "language", None) or "", None) or self.t("unknown")
-        return self.t("row.words", language=language), text
+        return self.t("row.words", language=language), text.strip()
 
     def summary(self, case) -> list[str]:
         try:
@@ -237,24 +237,18 @@ class AlertComposer:
         return self.t(key) if _known(key) else status
 
     # -- the alert card -------------------------------------------------------------------------
-    def alert(self, case, reason: str | None = None) -> list[dict]:
-        """The flex card pushed to the committee's duty officers (and its group)."""
+    def alert(self, case, reason: str | None = None, *, nobody_at: str | None = None) -> list[dict]:
+        """The flex card pushed to the committee's duty officers (and its group): no contact
+        details, no place details, no words of the reporter (see the module's notes).
+        `nobody_at`: the name of the committee nobody could be alerted at, for the reason."""
         escalated = bool(reason and reason.startswith(ESCALATED))
         urgency = self.urgency_name(case.urgency)
         alt = self.t("alert.alt_escalated" if escalated else "alert.alt_new", reference=case.reference,
                      urgency=urgency)
-        summary, words = self.summary(case), self.words(case)
-        bubble = self._bubble(case, reason, escalated, summary, words)
-        # Keep well under LINE's size limit: fewer summary lines, then fewer of the reporter's words.
-        while _size(bubble) > MAX_FLEX_BYTES and (summary or (words and len(words[1]) > 100)):
-            if summary:
-                summary = summary[: len(summary) // 2]
-            else:
-                words = self.words(case, 100)
-            bubble = self._bubble(case, reason, escalated, summary, words)
+        bubble = self._bubble(case, reason, escalated, nobody_at)
         return [{"type": "flex", "altText": fit(alt, MAX_ALT_TEXT), "contents": bubble}]
 
-    def _bubble(self, case, reason, escalated: bool, summary: list[str], words) -> dict:
+    def _bubble(self, case, reason, escalated: bool, nobody_at: str | None) -> dict:
         colour = URGENCY_COLOURS.get(case.urgency, DEFAULT_COLOUR)
         urgency = self.urgency_name(case.urgency)
         header = _box("vertical", [
@@ -268,14 +262,10 @@ class AlertComposer:
             _row(self.t("row.place"), [self.place(case)]),
             _row(self.t("row.sector"), [self.answer(case, "sector") or self.t("unknown")]),
             _row(self.t("row.indicators"), self.indicator_lines(case) or [self.t("indicators.none")]),
-            _row(self.t("row.why"), [self.why(case, reason)]),
+            _row(self.t("row.why"), [self.why(case, reason, nobody_at, method=False)]),
             _row(self.t("row.kind"), [self.kind(case)]),
             _row(self.t("row.time"), [self.when(getattr(case, "created_at", None))]),
         ]
-        if summary:
-            rows += [_separator(), _section(self.t("row.summary"), ["• " + line for line in summary])]
-        if words:
-            rows += [_separator(), _section(words[0], [words[1]])]
         footer = _box("horizontal", [
             _button(self.t("button.ack.label"), postback_data("ack", case), style="primary", color=ACK_COLOUR),
             _button(self.t("button.esc.label"), postback_data("esc", case), style="secondary"),
@@ -321,6 +311,40 @@ class AlertComposer:
     def group_linked(self, committee_name: str | None) -> list[dict]:
         return _texts(self.t("group_linked", committee=committee_name or self.t("unknown")))
 
+    def group_pending(self, committee_name: str | None, confirm_data: str) -> list[dict]:
+        """In the group, after a right group code: an officer of the committee must confirm
+        here (a button, or the words)."""
+        text = self.t("group_pending", committee=committee_name or self.t("unknown"))
+        action = {"type": "postback", "label": fit(self.t("button.confirm_group.label"), MAX_LABEL),
+                  "data": confirm_data, "displayText": self.t("confirm_group.display")}
+        bubble = {"type": "bubble", "body": _box("vertical", [_text(text, size="sm")]),
+                  "footer": _box("vertical", [{"type": "button", "style": "primary", "color": ACK_COLOUR,
+                                               "height": "sm", "action": action}])}
+        return [{"type": "flex", "altText": fit(text, MAX_ALT_TEXT), "contents": bubble}]
+
+    def group_in_use(self, committee_name: str | None) -> list[dict]:
+        return _texts(self.t("group_in_use", committee=committee_name or self.t("unknown")))
+
+    def group_confirm_refused(self, committee_name: str | None) -> list[dict]:
+        return _texts(self.t("group_confirm_refused", committee=committee_name or self.t("unknown")))
+
+    def group_confirm_nothing(self) -> list[dict]:
+        return _texts(self.t("group_confirm_nothing"))
+
+    def group_replaced_old(self, committee_name: str | None, officer_name: str | None) -> list[dict]:
+        """To the group that had the committee's alerts until now."""
+        return _texts(self.t("group_replaced_old", committee=committee_name or self.t("unknown"),
+                             name=officer_name or self.t("unknown")))
+
+    def group_replaced_officers(self, committee_name: str | None, officer_name: str | None) -> list[dict]:
+        """To the committee's officers: their alert group changed, and who confirmed it."""
+        return _texts(self.t("group_replaced_officers", committee=committee_name or self.t("unknown"),
+                             name=officer_name or self.t("unknown")))
+
+    def private_only(self) -> list[dict]:
+        """A command that shows case details, typed in a group."""
+        return _texts(self.t("private_only"))
+
     def help(self) -> list[dict]:
         return _texts(self.t("help"))
 
@@ -348,6 +372,7 @@ class AlertComposer:
         answers = _answers(case)
         escalations = [_field(e, "detail") or {} for e in events if _field(e, "kind") == "escalated"]
         reason = f"{ESCALATED}{escalations[-1].get('why', '')}" if escalations else None
+        came_from = escalations[-1].get("frm") if escalations else None
         facts = [self.t("details.title", reference=case.reference), self.t("details.confidential"), "",
                  _line(self.t("row.status"), self.status(case, names)),
                  _line(self.t("row.urgency"), self.urgency_with_rule(case)),
@@ -355,7 +380,8 @@ class AlertComposer:
                  _line(self.t("row.sector"), self.answer(case, "sector") or self.t("unknown")),
                  _line(self.t("row.kind"), self.kind(case).replace("\n", ", ")),
                  _line(self.t("row.time"), self.when(getattr(case, "created_at", None))),
-                 _line(self.t("row.why"), self.why(case, reason).replace("\n", ", ")),
+                 _line(self.t("row.why"), self.why(case, reason, names.get(came_from, came_from))
+                       .replace("\n", ", ")),
                  "", self.t("row.indicators") + ":"]
         facts += ["• " + line for line in self.indicator_lines(case)] or [self.t("indicators.none")]
         summary = self.summary(case)
@@ -363,7 +389,7 @@ class AlertComposer:
             facts += ["", self.t("row.summary") + ":"] + ["• " + line for line in summary]
         messages = _texts(_join_within(facts, MAX_TEXT))
 
-        words = self.words(case, limit=None)
+        words = self.words(case)
         if words:
             messages += _texts(fit(f"{words[0]}:\n{words[1]}", MAX_TEXT))
 
@@ -441,8 +467,8 @@ class AlertComposer:
             what = self.t("event.escalated", committee=committee)
             why = detail.get("why")
             if why:
-                key = f"escalated.{why}"
-                what += f" ({self.t(key) if _known(key) else why})"
+                key, came_from = f"escalated.{why}", detail.get("frm")
+                what += f" ({self.t(key, committee=names.get(came_from, came_from)) if _known(key) else why})"
         elif kind == "note":
             what = self.t("event.note", text=_cut(" ".join(str(detail.get("text", "")).split()), NOTE_LIMIT))
         elif _known(f"event.{kind}"):
@@ -505,10 +531,6 @@ def _line(label: str, value: str) -> str:
 
 def _texts(*texts: str) -> list[dict]:
     return [{"type": "text", "text": fit(text, MAX_TEXT)} for text in texts if text]
-
-
-def _size(bubble: dict) -> int:
-    return len(json.dumps(bubble, ensure_ascii=False).encode("utf-8"))
 
 
 def _text(text: str, **style) -> dict:

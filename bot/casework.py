@@ -4,6 +4,12 @@ Everything a report sets off is written in the transaction that stores the case:
 its audit trail and the alert pushes (outbox rows). So a case the reporter was told about
 has its alerts queued, and an alert never goes out for a case that was not stored.
 Scheduling the escalation check happens after the commit (and the sweeper backs it up).
+
+An alert reaches someone or moves on: a committee with nobody on duty (linked) and no LINE
+group passes the case at once to the next level (district → province → national), with
+"nobody on duty at <committee>" in the card and the trail; waiting out the urgency window
+there would alert no one. If nobody anywhere up the chain can get it, that is logged as an
+error and recorded in the trail (`nobody_reached`); the case is kept.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from storage.timeutil import as_utc
 log = logging.getLogger(__name__)
 
 PLACE_FIELDS = ("location", "province", "district")
+NOBODY_ON_DUTY = "nobody_on_duty"      # why a case went up at once (officer text escalated.nobody_on_duty)
 
 
 class Casework:
@@ -59,7 +66,7 @@ class Casework:
             return []
         case.status = "cancelled"
         case_store.record(session, case, "cancelled", "reporter", case.committee_id)
-        return self._tell_officers(session, case, case.committee_id, self.alerts.cancelled(case))
+        return self.tell_committee(session, case.committee_id, self.alerts.cancelled(case))
 
     # -- officers ----------------------------------------------------------------------------
     def acknowledge(self, session, case: Case, officer) -> list:
@@ -69,7 +76,7 @@ class Casework:
         case.status, case.acknowledged_by, case.acknowledged_at, case.escalate_at = \
             "acknowledged", officer.id, now, None
         case_store.record(session, case, "acknowledged", officer.id, officer.committee_id)
-        return self._tell_officers(session, case, case.committee_id, self.alerts.acknowledged(case, officer),
+        return self.tell_committee(session, case.committee_id, self.alerts.acknowledged(case, officer),
                                    skip_user=officer.line_user_id)
 
     def escalate(self, session, case: Case, actor: str, why: str) -> list:
@@ -93,7 +100,11 @@ class Casework:
         case.status = "open"
         case.escalate_at = self.clock() + timedelta(seconds=self.windows[case.urgency])
         case_store.record(session, case, "escalated", actor, target.id, frm=previous, why=why)
-        return self._alert(session, case, target.id, reason=f"escalated:{why}")
+        nobody_at = None
+        if why == NOBODY_ON_DUTY:
+            committee = directory.get_committee(session, previous)
+            nobody_at = committee.name_th if committee else previous
+        return self._alert(session, case, target.id, reason=f"escalated:{why}", nobody_at=nobody_at)
 
     def escalate_due(self, session, now: datetime | None = None) -> tuple[list, list[Case]]:
         """Escalate every open case whose window has passed; returns outbox rows and cases."""
@@ -111,27 +122,40 @@ class Casework:
         case_store.record(session, case, "note", officer.id, officer.committee_id, text=text[:2000])
 
     # -- alerts --------------------------------------------------------------------------------
-    def _alert(self, session, case: Case, committee_id: str, reason: str) -> list:
-        messages = self.alerts.alert(case, reason)
-        rows = self._tell_officers(session, case, committee_id, messages)
+    def _alert(self, session, case: Case, committee_id: str, reason: str, nobody_at: str | None = None) -> list:
+        messages = self.alerts.alert(case, reason, nobody_at=nobody_at)
+        rows = self.tell_committee(session, committee_id, messages)
         case_store.record(session, case, "alerted", "system", committee_id, recipients=len(rows), reason=reason)
-        if not rows:
-            log.error("case %s: nobody on duty at %s; it escalates when its window ends",
-                      case.reference, committee_id)
-        return rows
+        if rows:
+            return rows
+        above = [c for c in directory.escalation_chain(session, committee_id) if c.id != committee_id]
+        if above:  # up one level now; that level does the same if nobody is there either
+            log.warning("case %s: nobody on duty at %s and no group; straight to %s",
+                        case.reference, committee_id, above[0].id)
+            return self.escalate(session, case, "system", NOBODY_ON_DUTY)
+        case_store.record(session, case, "nobody_reached", "system", committee_id)
+        log.error("case %s: nobody on duty and no group anywhere up to %s; nobody was alerted",
+                  case.reference, committee_id)
+        return []
 
-    def _tell_officers(self, session, case: Case, committee_id: str, messages: list[dict],
-                       skip_user: str | None = None) -> list:
+    def tell_committee(self, session, committee_id: str, messages: list[dict], *,
+                       skip_user: str | None = None, group: bool = True) -> list:
+        """Push `messages` to the committee's on-duty, linked officers (and its LINE group,
+        unless group=False); one outbox row per recipient."""
         now = self.clock()
         targets = [o.line_user_id for o in directory.on_duty_officers(session, committee_id, now, linked_only=True)
                    if o.line_user_id != skip_user]
         committee = directory.get_committee(session, committee_id)
-        if committee is not None and committee.line_group_id:
+        if group and committee is not None and committee.line_group_id:
             targets.append(committee.line_group_id)
-        rows = [outbox.add(session, chat_key=target, messages=messages, push_to=target, push_allowed=True)
-                for target in dict.fromkeys(targets)]
+        rows = [self.push(session, target, messages) for target in dict.fromkeys(targets)]
         session.flush()
         return rows
+
+    @staticmethod
+    def push(session, target: str, messages: list[dict]):
+        """One outbox row pushing `messages` to an officer's or a group's chat."""
+        return outbox.add(session, chat_key=target, messages=messages, push_to=target, push_allowed=True)
 
 
 def _place(answers: dict) -> routing.Place:

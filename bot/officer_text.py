@@ -51,7 +51,6 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "unknown": N_("officer.unknown"),
     # TRANSLATORS: {date}: e.g. 24 พฤศจิกายน 2569 (Buddhist Era); {time}: 14:05, Bangkok time.
     "time.at": N_("officer.time.at"),
-    "words.cut": N_("officer.words.cut"),
     # ---- Urgency and the rule that decided it (flows/screening.py URGENCY_LEVELS, URGENCY_RULES) -------------
     "urgency.urgent": N_("officer.urgency.urgent"),
     "urgency.high": N_("officer.urgency.high"),
@@ -163,6 +162,8 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "reason.escalated": N_("officer.reason.escalated"),
     "escalated.no_acknowledgement": N_("officer.escalated.no_acknowledgement"),
     "escalated.officer_request": N_("officer.escalated.officer_request"),
+    # TRANSLATORS: why a case came straight up: {committee} had nobody on duty and no LINE group.
+    "escalated.nobody_on_duty": N_("officer.escalated.nobody_on_duty"),
     "method.nearest_point": N_("officer.method.nearest_point"),
     "method.picked": N_("officer.method.picked"),
     "method.address_name": N_("officer.method.address_name"),
@@ -185,6 +186,26 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "linked": N_("officer.linked"),
     "link_failed": N_("officer.link_failed"),
     "group_linked": N_("officer.group_linked"),
+    # TRANSLATORS: in a group, after a right group code: an officer of {committee} must confirm in this
+    # group. The words "confirm group" / "ยืนยันกลุ่ม" are typed as written here.
+    "group_pending": N_("officer.group_pending"),
+    # TRANSLATORS: button under group_pending. At most 20 characters.
+    "button.confirm_group.label": N_("officer.button.confirm_group.label"),
+    # TRANSLATORS: what a tap on the confirm button shows in the group as the person's message.
+    "confirm_group.display": N_("officer.confirm_group.display"),
+    # TRANSLATORS: a group code typed in a group that already gets the alerts of another {committee}.
+    "group_in_use": N_("officer.group_in_use"),
+    # TRANSLATORS: "confirm group" typed by someone who is not a linked officer of {committee}.
+    "group_confirm_refused": N_("officer.group_confirm_refused"),
+    # TRANSLATORS: "confirm group" typed in a group with no group code waiting (or it expired).
+    "group_confirm_nothing": N_("officer.group_confirm_nothing"),
+    # TRANSLATORS: pushed to the group that used to get {committee}'s alerts; {name}: the officer who
+    # confirmed the new group. No case details.
+    "group_replaced_old": N_("officer.group_replaced_old"),
+    # TRANSLATORS: pushed to the committee's officers when its LINE group changed. No case details.
+    "group_replaced_officers": N_("officer.group_replaced_officers"),
+    # TRANSLATORS: a command that shows case details (cases, case ABC-234, note) typed in a group.
+    "private_only": N_("officer.private_only"),
     # TRANSLATORS: the commands are typed as written here (Thai or English words, the case reference, the
     # code).
     "help": N_("officer.help"),
@@ -216,6 +237,8 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "event.acknowledged": N_("officer.event.acknowledged"),
     "event.escalated": N_("officer.event.escalated"),
     "event.escalation_exhausted": N_("officer.event.escalation_exhausted"),
+    # TRANSLATORS: in the audit trail: no officer or group anywhere in the chain could be alerted.
+    "event.nobody_reached": N_("officer.event.nobody_reached"),
     "event.note": N_("officer.event.note"),
     "event.cancelled": N_("officer.event.cancelled"),
     "event.details_viewed": N_("officer.event.details_viewed"),

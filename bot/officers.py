@@ -3,9 +3,17 @@
 Checked before the public flows: a linked officer's command or an alert button is
 handled here; anything else falls through to the flows (an officer may use the menu too).
 Someone who is not an officer of the case's committees learns nothing about any case.
+
+Groups are shared rooms, so case details never go there: `cases`, `case REF` and `note`
+typed in a group answer "ask me in a private chat", and the Details button tapped in a
+group sends the details to the officer's own 1:1 chat (officers agreed to alerts there)
+and nothing to the group. Acknowledge and Escalate work in groups. A group code only asks
+for a link; an officer of that committee confirms it in the same group. When the bot is
+removed from a group (`leave`), the group is unlinked and alerts go to the officers only.
 """
 from __future__ import annotations
 
+import logging
 import re
 
 from storage import cases as case_store
@@ -15,12 +23,19 @@ from storage.cases import Case
 from .events import user_of
 from .processor import Response
 
-LINK = re.compile(r"^\s*link\s+(\d{6,8})\s*$", re.IGNORECASE)
-GROUP = re.compile(r"^\s*group\s+(\d{6,8})\s*$", re.IGNORECASE)
+log = logging.getLogger(__name__)
+
+# Matched on directory.plain_digits(text): Thai and full-width digits and letters read as ASCII.
+# A code is digits with spaces or dashes; anything else after "link" is not a command.
+LINK = re.compile(r"^\s*link\s+([0-9][0-9\s\-‐‑‒–—]*)$", re.IGNORECASE)
+GROUP = re.compile(r"^\s*group\s+([0-9][0-9\s\-‐‑‒–—]*)$", re.IGNORECASE)
+CONFIRM_GROUP = re.compile(r"^\s*(?:confirm\s+group|ยืนยัน\s*กลุ่ม)\s*$", re.IGNORECASE)
 LIST = re.compile(r"^\s*(cases|เคส)\s*$", re.IGNORECASE)
 SHOW = re.compile(r"^\s*(?:case|เคส)\s+([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})\s*$", re.IGNORECASE)
 NOTE = re.compile(r"^\s*(?:note|โน้ต)\s+([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})\s+(.+)$", re.IGNORECASE | re.DOTALL)
 HELP = re.compile(r"^\s*(help officer|officer|คำสั่ง)\s*$", re.IGNORECASE)
+
+CONFIRM_GROUP_DATA = "group|confirm"
 
 
 def _reference(raw: str) -> str:
@@ -41,12 +56,16 @@ class OfficerDesk:
         group_id = source.get("groupId") or source.get("roomId")
         user_id = user_of(event)
         kind = event.get("type")
+        if kind == "leave" and group_id:
+            return self._left(session, group_id)
         if kind == "postback":
             data = str((event.get("postback") or {}).get("data", ""))
             if data.startswith("case|"):
-                return self._button(session, user_id, data)
+                return self._button(session, user_id, group_id, data)
+            if data == CONFIRM_GROUP_DATA and group_id:
+                return self._confirm_group(session, user_id, group_id)
         if kind == "message" and (event.get("message") or {}).get("type") == "text":
-            answer = self._text(session, user_id, group_id, event["message"].get("text", ""))
+            answer = self._text(session, user_id, group_id, str(event["message"].get("text", "")))
             if answer is not None:
                 return answer
         return Response() if group_id else None  # in groups the bot speaks only for officers
@@ -54,21 +73,31 @@ class OfficerDesk:
     # -- typed ---------------------------------------------------------------------------------
     def _text(self, session, user_id, group_id, text: str) -> Response | None:
         now = self.clock()
-        if match := LINK.match(text):
-            officer = directory.redeem_link_code(session, match.group(1), user_id, now) if user_id else None
+        plain = directory.plain_digits(text)
+        if match := LINK.match(plain):
+            officer = directory.redeem_link_code(session, match.group(1), user_id, now,
+                                                 chat_id=group_id or user_id) if user_id else None
             if officer is None:
                 return Response(self.alerts.link_failed())
             committee = directory.get_committee(session, officer.committee_id)
             return Response(self.alerts.linked(officer.name, committee.name_th if committee else ""))
-        if group_id and (match := GROUP.match(text)):
-            committee = directory.redeem_group_code(session, match.group(1), group_id, now)
-            return Response(self.alerts.group_linked(committee.name_th) if committee else self.alerts.link_failed())
+        if group_id and (match := GROUP.match(plain)):
+            request = directory.request_group_link(session, match.group(1), group_id, now, user_id=user_id)
+            if request.outcome == "pending":
+                return Response(self.alerts.group_pending(request.committee.name_th, CONFIRM_GROUP_DATA))
+            if request.outcome == "in_use":
+                return Response(self.alerts.group_in_use(request.committee.name_th))
+            return Response(self.alerts.link_failed())
+        if group_id and CONFIRM_GROUP.match(plain):
+            return self._confirm_group(session, user_id, group_id)
         officer = directory.officer_by_line_user(session, user_id) if user_id else None
         if officer is None:
             return None
-        if LIST.match(text):
+        if group_id and (LIST.match(plain) or SHOW.match(plain) or NOTE.match(plain)):
+            return Response(self.alerts.private_only())
+        if LIST.match(plain):
             return Response(self.alerts.case_list(case_store.open_for_committees(session, self._scope(session, officer))))
-        if match := SHOW.match(text):
+        if match := SHOW.match(plain):
             case = self._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
             return Response(self._details(session, case, officer) if case else self.alerts.not_found())
         if match := NOTE.match(text):
@@ -77,16 +106,47 @@ class OfficerDesk:
                 return Response(self.alerts.not_found())
             self.casework.add_note(session, case, officer, match.group(2).strip())
             return Response(self.alerts.note_saved(case))
-        if HELP.match(text):
+        if HELP.match(plain):
             return Response(self.alerts.help())
         return None
 
+    # -- groups ----------------------------------------------------------------------------------
+    def _confirm_group(self, session, user_id, group_id) -> Response:
+        """An officer confirms the link a group code asked for; a replaced group and the
+        committee's on-duty officers are told (no case details)."""
+        result = directory.confirm_group_link(session, group_id, user_id, self.clock())
+        if result.outcome == "nothing":
+            return Response(self.alerts.group_confirm_nothing())
+        if result.outcome == "in_use":
+            return Response(self.alerts.group_in_use(result.committee.name_th))
+        if result.outcome == "refused":
+            return Response(self.alerts.group_confirm_refused(result.committee.name_th))
+        committee, officer = result.committee, result.officer
+        log.warning("committee %s: LINE group %s linked, confirmed by officer %s (replaces %s)",
+                    committee.id, group_id, officer.id, result.replaced or "none")
+        rows = []
+        if result.replaced:
+            rows.append(self.casework.push(session, result.replaced,
+                                           self.alerts.group_replaced_old(committee.name_th, officer.name)))
+            rows += self.casework.tell_committee(
+                session, committee.id, self.alerts.group_replaced_officers(committee.name_th, officer.name),
+                skip_user=officer.line_user_id, group=False)
+        return Response(self.alerts.group_linked(committee.name_th), also=rows)
+
+    def _left(self, session, group_id) -> Response:
+        """The bot was removed from (or left) a group: it is nobody's alert group any more."""
+        for committee_id in directory.forget_group(session, group_id):
+            log.warning("committee %s: the bot left its LINE group %s; alerts go to its officers only",
+                        committee_id, group_id)
+        return Response()
+
     # -- tapped ----------------------------------------------------------------------------------
-    def _button(self, session, user_id, data: str) -> Response:
+    def _button(self, session, user_id, group_id, data: str) -> Response:
         parts = data.split("|")
         action, case_id = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
         officer = directory.officer_by_line_user(session, user_id) if user_id else None
-        case = session.get(Case, int(case_id)) if case_id.isdigit() else None
+        case = session.get(Case, int(case_id)) if case_id.isascii() and case_id.isdigit() and len(case_id) < 10 \
+            else None
         case = self._case_for(session, officer, case) if officer else None
         if case is None:
             return Response(self.alerts.not_found())
@@ -104,7 +164,10 @@ class OfficerDesk:
                 response.after_commit.append(lambda: self.schedule(case.id, case.escalate_at))
             return response
         if action == "info":
-            return Response(self._details(session, case, officer))
+            details = self._details(session, case, officer)
+            if group_id:  # never in the group: to the officer's own chat
+                return Response(also=[self.casework.push(session, officer.line_user_id, details)])
+            return Response(details)
         return Response(self.alerts.not_found())
 
     # -- who may see what ------------------------------------------------------------------------
@@ -121,9 +184,18 @@ class OfficerDesk:
 
     def _details(self, session, case: Case, officer) -> list[dict]:
         case_store.record(session, case, "details_viewed", officer.id, officer.committee_id)
-        return self.alerts.details(case, case_store.trail(session, case.id))
+        events = case_store.trail(session, case.id)
+        return self.alerts.details(case, events, directory.names_of(session, _ids_in(events)))
 
     @staticmethod
     def _committee_name(session, committee_id: str) -> str:
         committee = directory.get_committee(session, committee_id)
         return committee.name_th if committee else committee_id
+
+
+def _ids_in(events) -> set[str]:
+    """The officer and committee ids an audit trail mentions (for their names)."""
+    ids: set[str] = set()
+    for event in events:
+        ids.update(i for i in (event.actor, event.committee_id, (event.detail or {}).get("frm")) if i)
+    return ids

@@ -13,15 +13,21 @@ rotate every two years and staff turn over, so reloading is the normal way to up
 
 One-time codes
 - Only sha256(code) is stored, with an expiry; a code works once. Redeeming compares the
-  hash against every outstanding code with hmac.compare_digest (no early exit).
-- Rate limit: failed redemptions are counted per LINE user (officer codes) or per LINE
-  group (group codes) in `link_code_attempts`. After MAX_FAILED_ATTEMPTS failures within
-  ATTEMPT_WINDOW, every redemption from that user/group is refused, even with the right
-  code, until the window (counted from the first failure) has passed. A success clears
-  the count. With 8-digit codes, 5 tries an hour per account, guessing one outstanding
-  code takes on the order of 10^6 account-hours. Counting is not atomic across
-  concurrent requests from the same user; the bot handles one chat's events one at a
-  time (per-chat lock), which serialises them.
+  hash against every outstanding code with hmac.compare_digest (no early exit). Codes typed
+  with Thai (๐-๙), full-width (０-９) or any other decimal digits read as ASCII (plain_digits).
+- A group code alone links nothing: `group <code>` in a group only makes a PENDING link
+  (pending_group_links); it takes effect when a linked, active officer of THAT committee
+  confirms in the same group (confirm_group_link). So a leaked code cannot take the
+  committee's alerts into a stranger's room; replacing a linked group is reported by the
+  caller (bot/officers.py) to the old group and the committee's officers.
+- Rate limit: failed redemptions (officer and group codes alike) are counted per LINE user
+  ("user:U…", across every chat) AND per chat ("chat:C…", a group, room or 1:1 chat) in
+  `link_code_attempts`. After MAX_FAILED_ATTEMPTS failures within ATTEMPT_WINDOW on either,
+  every redemption by that user or in that chat is refused, even with the right code, until
+  the window (counted from the first failure) has passed. A success clears both counts.
+  With 8-digit codes, 5 tries an hour per account, guessing one outstanding code takes on
+  the order of 10^6 account-hours. Counting is not atomic across concurrent requests; the
+  bot handles one chat's events one at a time (per-chat lock), which serialises a chat's.
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -117,7 +124,7 @@ class Officer(Base):
 
 
 class LinkCodeAttempt(Base):
-    """Failed code redemptions of one LINE user ("user:U…") or group ("group:C…")."""
+    """Failed code redemptions of one LINE user ("user:U…") or one chat ("chat:C…")."""
 
     __tablename__ = "link_code_attempts"
 
@@ -125,6 +132,19 @@ class LinkCodeAttempt(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PendingGroupLink(Base):
+    """A right group code sent in a group, waiting for an officer of the committee to confirm
+    there. One per group; the code stays valid (and single-use) until confirmed."""
+
+    __tablename__ = "pending_group_links"
+
+    group_id: Mapped[str] = mapped_column(String(64), primary_key=True)        # LINE groupId or roomId
+    committee_id: Mapped[str] = mapped_column(ForeignKey("committees.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # LINE userId, if LINE gave it
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 # -- rosters -----------------------------------------------------------------------------------
@@ -346,6 +366,16 @@ def officer_name(session: Session, officer_id: str | None) -> str:
     return officer.name if officer is not None else (officer_id or "")
 
 
+def names_of(session: Session, ids: Iterable[str]) -> dict[str, str]:
+    """Officer and committee ids → their names (a committee's Thai name), for audit trails."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    names = {c.id: c.name_th for c in session.scalars(select(Committee).where(Committee.id.in_(ids)))}
+    names.update({o.id: o.name for o in session.scalars(select(Officer).where(Officer.id.in_(ids)))})
+    return names
+
+
 def committees_below(session: Session, committee_id: str) -> list[str]:
     """The committee's id and the ids of every committee that escalates to it, directly or
     not (a province: its districts; national: everything), active or not."""
@@ -392,10 +422,19 @@ def link_group(session: Session, committee_id: str, group_id: str) -> Committee:
     return committee
 
 
-def forget_group(session: Session, group_id: str) -> None:
-    """The bot left or was removed from a group: no committee uses it any more."""
+def forget_group(session: Session, group_id: str) -> list[str]:
+    """The bot left or was removed from a group: no committee uses it any more, and a link
+    waiting for confirmation there is dropped. Returns the ids of the committees unlinked."""
+    unlinked = []
     for committee in session.scalars(select(Committee).where(Committee.line_group_id == group_id)):
         committee.line_group_id = None
+        committee.updated_at = utcnow()
+        unlinked.append(committee.id)
+    pending = session.get(PendingGroupLink, group_id)
+    if pending is not None:
+        session.delete(pending)
+    session.flush()
+    return unlinked
 
 
 def forget_line_user(session: Session, user_id: str) -> None:
@@ -410,9 +449,17 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode("ascii")).hexdigest()
 
 
+def plain_digits(text: Any) -> str:
+    """The text with every decimal digit as ASCII 0-9: Thai ๐-๙, full-width ０-９, Burmese,
+    Khmer, Lao… (and full-width letters and spaces as plain ones, NFKC), so a code reads the
+    same from any keyboard. The one place codes' digits are normalised."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
+
+
 def _clean_code(code: Any) -> str | None:
-    text = re.sub(r"[\s-]", "", str(code or ""))
-    return text if re.fullmatch(rf"\d{{{CODE_DIGITS}}}", text) else None
+    text = re.sub(r"[\s\-‐‑‒–—]", "", plain_digits(code))
+    return text if re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", text) else None
 
 
 def _new_code(taken: set[str]) -> str:
@@ -420,6 +467,14 @@ def _new_code(taken: set[str]) -> str:
         code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
         if code_hash(code) not in taken:
             return code
+
+
+def _subjects(user_id: str | None, chat_id: str | None) -> list[str]:
+    """Whose failures count: the person (across every chat) and the chat (a 1:1 chat is the person)."""
+    subjects = [f"user:{user_id}"] if user_id else []
+    if chat_id and chat_id != user_id:
+        subjects.append(f"chat:{chat_id}")
+    return subjects
 
 
 def _subject_blocked_until(session: Session, subject: str, now: datetime) -> datetime | None:
@@ -430,31 +485,37 @@ def _subject_blocked_until(session: Session, subject: str, now: datetime) -> dat
     return until if now < until else None
 
 
-def _record_failure(session: Session, subject: str, now: datetime) -> None:
-    attempt = session.get(LinkCodeAttempt, subject)
-    if attempt is None:
-        session.add(LinkCodeAttempt(subject=subject, failures=1, window_started_at=now, last_failure_at=now))
-    else:
-        if now >= as_utc(attempt.window_started_at) + ATTEMPT_WINDOW:
-            attempt.failures, attempt.window_started_at = 0, now
-        attempt.failures += 1
-        attempt.last_failure_at = now
+def _blocked_until(session: Session, subjects: list[str], now: datetime) -> datetime | None:
+    blocked = [until for subject in subjects if (until := _subject_blocked_until(session, subject, now))]
+    return max(blocked) if blocked else None
+
+
+def _record_failure(session: Session, subjects: list[str], now: datetime) -> None:
+    for subject in subjects:
+        attempt = session.get(LinkCodeAttempt, subject)
+        if attempt is None:
+            session.add(LinkCodeAttempt(subject=subject, failures=1, window_started_at=now, last_failure_at=now))
+        else:
+            if now >= as_utc(attempt.window_started_at) + ATTEMPT_WINDOW:
+                attempt.failures, attempt.window_started_at = 0, now
+            attempt.failures += 1
+            attempt.last_failure_at = now
     session.flush()
 
 
-def _clear_failures(session: Session, subject: str) -> None:
-    attempt = session.get(LinkCodeAttempt, subject)
-    if attempt is not None:
-        session.delete(attempt)
-        session.flush()
+def _clear_failures(session: Session, subjects: list[str]) -> None:
+    for subject in subjects:
+        attempt = session.get(LinkCodeAttempt, subject)
+        if attempt is not None:
+            session.delete(attempt)
+    session.flush()
 
 
 def link_blocked_until(session: Session, now: datetime, *, line_user_id: str | None = None,
-                       group_id: str | None = None) -> datetime | None:
-    """When a user (officer codes) or group (group codes) that failed too often may try again;
-    None if they may try now. For telling the person why their code was refused."""
-    subject = f"user:{line_user_id}" if line_user_id else f"group:{group_id}"
-    return _subject_blocked_until(session, subject, as_utc(now))
+                       chat_id: str | None = None) -> datetime | None:
+    """When a user or a chat that failed too often may try codes again; None if they may
+    try now. For telling the person why their code was refused."""
+    return _blocked_until(session, _subjects(line_user_id, chat_id), as_utc(now))
 
 
 def _matching(rows: Iterable, attribute: str, wanted: str):
@@ -485,27 +546,29 @@ def issue_link_code(session: Session, officer_id: str, now: datetime,
     return code
 
 
-def redeem_link_code(session: Session, code: str, line_user_id: str, now: datetime) -> Officer | None:
+def redeem_link_code(session: Session, code: str, line_user_id: str, now: datetime, *,
+                     chat_id: str | None = None) -> Officer | None:
     """Link `line_user_id` to the officer whose code this is. None when the code is wrong,
-    used, expired, belongs to an inactive officer, or this user failed too often (see the
-    module's notes; link_blocked_until tells which). If the LINE account was linked to
-    another officer row (the person changed committee), that link moves here."""
+    used, expired, belongs to an inactive officer, or this user or chat (`chat_id`: where it
+    was typed) failed too often (see the module's notes; link_blocked_until tells which). If
+    the LINE account was linked to another officer row (the person changed committee), that
+    link moves here."""
     now = as_utc(now)
-    subject = f"user:{line_user_id}"
-    if _subject_blocked_until(session, subject, now):
+    subjects = _subjects(line_user_id, chat_id)
+    if _blocked_until(session, subjects, now):
         return None
     clean = _clean_code(code)
     wanted = code_hash(clean) if clean else "-" * 64
     rows = session.scalars(select(Officer).where(Officer.link_code_hash.is_not(None))).all()
     officer = _matching(rows, "link_code_hash", wanted)
     if officer is None or clean is None:
-        _record_failure(session, subject, now)
+        _record_failure(session, subjects, now)
         return None
     committee = session.get(Committee, officer.committee_id)
     expired = (as_utc(officer.link_code_expires_at) or now) <= now
     if expired or not officer.active or committee is None or not committee.active:
         officer.link_code_hash = officer.link_code_expires_at = None   # a dead code is forgotten
-        _record_failure(session, subject, now)
+        _record_failure(session, subjects, now)
         return None
     for other in session.scalars(select(Officer).where(Officer.line_user_id == line_user_id,
                                                        Officer.id != officer.id)):
@@ -516,14 +579,15 @@ def redeem_link_code(session: Session, code: str, line_user_id: str, now: dateti
     officer.linked_at = now
     officer.link_code_hash = officer.link_code_expires_at = None
     officer.updated_at = now
-    _clear_failures(session, subject)
+    _clear_failures(session, subjects)
     session.flush()
     return officer
 
 
 def issue_group_code(session: Session, committee_id: str, now: datetime,
                      ttl: timedelta = LINK_CODE_TTL) -> str:
-    """A new one-time code to link a LINE group to a committee (sent as "group CODE" in the group)."""
+    """A new one-time code to link a LINE group to a committee (sent as "group CODE" in the
+    group, then confirmed there by one of the committee's officers)."""
     now = as_utc(now)
     committee = session.get(Committee, committee_id)
     if committee is None or not committee.active:
@@ -536,28 +600,94 @@ def issue_group_code(session: Session, committee_id: str, now: datetime,
     return code
 
 
-def redeem_group_code(session: Session, code: str, group_id: str, now: datetime) -> Committee | None:
-    """Link the LINE group the code was sent in to the committee whose code it is. Same
-    rules as redeem_link_code; failures are counted per group."""
+def pending_group_links_of(session: Session, committee_id: str) -> list[PendingGroupLink]:
+    return list(session.scalars(select(PendingGroupLink).where(PendingGroupLink.committee_id == committee_id)))
+
+
+@dataclass
+class GroupRequest:
+    """What `group <code>` in a group did: outcome "pending" (waits for an officer's
+    confirmation), "in_use" (the group already serves another committee), or "failed"
+    (wrong, used or expired code, or too many wrong guesses)."""
+
+    outcome: str
+    committee: Committee | None = None
+
+
+def request_group_link(session: Session, code: str, group_id: str, now: datetime, *,
+                       user_id: str | None = None) -> GroupRequest:
+    """A group code typed in `group_id` by `user_id`: a pending link to the code's committee,
+    which an officer of that committee confirms there (confirm_group_link). Failures count
+    against the person and the group. The code stays valid until it is confirmed."""
     now = as_utc(now)
-    subject = f"group:{group_id}"
-    if _subject_blocked_until(session, subject, now):
-        return None
+    subjects = _subjects(user_id, group_id)
+    if _blocked_until(session, subjects, now):
+        return GroupRequest("failed")
     clean = _clean_code(code)
     wanted = code_hash(clean) if clean else "-" * 64
     rows = session.scalars(select(Committee).where(Committee.group_code_hash.is_not(None))).all()
     committee = _matching(rows, "group_code_hash", wanted)
     if committee is None or clean is None:
-        _record_failure(session, subject, now)
-        return None
+        _record_failure(session, subjects, now)
+        return GroupRequest("failed")
     if (as_utc(committee.group_code_expires_at) or now) <= now or not committee.active:
         committee.group_code_hash = committee.group_code_expires_at = None
-        _record_failure(session, subject, now)
-        return None
-    committee.group_code_hash = committee.group_code_expires_at = None
+        _record_failure(session, subjects, now)
+        return GroupRequest("failed")
+    _clear_failures(session, subjects)
+    owner = committee_for_group(session, group_id)
+    if owner is not None and owner.id != committee.id:
+        return GroupRequest("in_use", owner)
+    pending = session.get(PendingGroupLink, group_id)
+    if pending is None:
+        pending = PendingGroupLink(group_id=group_id)
+        session.add(pending)
+    pending.committee_id, pending.code_hash = committee.id, committee.group_code_hash
+    pending.requested_by, pending.requested_at = user_id, now
+    session.flush()
+    return GroupRequest("pending", committee)
+
+
+@dataclass
+class GroupConfirmation:
+    """What "confirm group" did: outcome "linked", "refused" (the sender is not a linked,
+    active officer of the committee), "in_use" (the group serves another committee now) or
+    "nothing" (no code waiting in this group, or it expired or was replaced). `replaced`: the
+    group that had the committee's alerts until now."""
+
+    outcome: str
+    committee: Committee | None = None
+    officer: Officer | None = None
+    replaced: str | None = None
+
+
+def confirm_group_link(session: Session, group_id: str, user_id: str | None, now: datetime) -> GroupConfirmation:
+    """An officer confirms, in the group, the link a group code asked for; it takes effect now."""
+    now = as_utc(now)
+    pending = session.get(PendingGroupLink, group_id)
+    if pending is None:
+        return GroupConfirmation("nothing")
+    committee = session.get(Committee, pending.committee_id)
+    alive = (committee is not None and committee.active and committee.group_code_hash is not None
+             and hmac.compare_digest(committee.group_code_hash, pending.code_hash)
+             and (as_utc(committee.group_code_expires_at) or now) > now)
+    if not alive:
+        session.delete(pending)
+        session.flush()
+        return GroupConfirmation("nothing")
+    officer = officer_by_line_user(session, user_id) if user_id else None
+    if officer is None or officer.committee_id != committee.id:
+        return GroupConfirmation("refused", committee)
+    owner = committee_for_group(session, group_id)
+    if owner is not None and owner.id != committee.id:
+        return GroupConfirmation("in_use", owner)
+    replaced = committee.line_group_id if committee.line_group_id not in (None, group_id) else None
     link_group(session, committee.id, group_id)
-    _clear_failures(session, subject)
-    return committee
+    committee.group_code_hash = committee.group_code_expires_at = None
+    for stale in session.scalars(select(PendingGroupLink).where(PendingGroupLink.committee_id == committee.id)):
+        session.delete(stale)
+    session.flush()
+    return GroupConfirmation("linked", committee, officer, replaced)
 
 
 # -- loading from YAML -------------------------------------------------------------------------

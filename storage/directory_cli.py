@@ -78,8 +78,10 @@ def list_committees(show_all: bool) -> None:
             area = committee.district_code or committee.province_code or "-"
             click.echo(f"{committee.id}  [{committee.level} {area}]{'' if committee.active else '  INACTIVE'}  "
                        f"{committee.name_en} / {committee.name_th}")
+            waiting = directory.pending_group_links_of(session, committee.id)
             click.echo(f"    escalates to: {committee.parent_id or '-'}    "
-                       f"LINE group: {'linked' if committee.line_group_id else 'not linked'}")
+                       f"LINE group: {'linked' if committee.line_group_id else 'not linked'}"
+                       f"{f' ({len(waiting)} waiting for an officer to confirm)' if waiting else ''}")
             for officer in officers_of(session, committee.id, active_only=not show_all):
                 click.echo(f"    - {officer.id}  {officer.name}"
                            f"{' (' + officer.role + ')' if officer.role else ''}  "
@@ -117,8 +119,25 @@ def group_code(committee_id: str) -> None:
         except LookupError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"One-time code for the LINE group of {committee_id}: {code}")
-    click.echo(f"Invite the bot to the group, then send `group {code}` in the group. "
+    click.echo(f"Invite the bot to the group, then send `group {code}` in the group. One of the committee's "
+               "officers whose LINE account is linked then confirms in the same group (taps Confirm group, "
+               "or sends `confirm group` / `ยืนยันกลุ่ม`); only then do alerts go there. "
                f"Valid {_ttl_text(LINK_CODE_TTL)}, until {_bangkok(now + LINK_CODE_TTL)}; it works once.")
+
+
+@committees_cli.command("unlink-group")
+@click.argument("committee_id")
+def unlink_group(committee_id: str) -> None:
+    """Stop sending COMMITTEE_ID's alerts to its LINE group (its officers still get them)."""
+    with _db().transaction() as session:
+        committee = directory.get_committee(session, committee_id)
+        if committee is None:
+            raise click.ClickException(f"no committee {committee_id!r}")
+        if not committee.line_group_id:
+            click.echo(f"{committee_id} has no LINE group linked")
+            return
+        directory.forget_group(session, committee.line_group_id)
+    click.echo(f"{committee_id}: LINE group unlinked; alerts go to its on-duty officers only")
 
 
 @committees_cli.command("roster")

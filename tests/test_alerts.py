@@ -11,7 +11,7 @@ import json
 import pytest
 from linebot.v3.messaging import FlexMessage, TextMessage
 
-from bot.alerts import MAX_FLEX_BYTES, URGENCY_COLOURS, AlertComposer
+from bot.alerts import URGENCY_COLOURS, AlertComposer
 from bot.emulator.validation import validate_push
 from bot.i18n import catalogs
 from bot.officer_text import OFFICER_MESSAGE_IDS, indicator_id, rule_id
@@ -208,54 +208,85 @@ def test_legal_terms():
     assert t.text("th", rule_id("danger_now")) == "อยู่ในอันตรายตอนนี้"
 
 
-@pytest.mark.parametrize("reason, routing, expected", [
+@pytest.mark.parametrize("reason, routing, in_card, in_details_only", [
     ("district_committee", {"method": "nearest_point", "distance_km": 3.24},
-     ["เหตุเกิดในอำเภอที่คุณรับผิดชอบ", "จุดอำเภอที่ใกล้ที่สุด 3.2 กม."]),
-    ("uncovered_district", {"method": "picked"}, ["ยังไม่มีคณะทำงาน", "ผู้แจ้งเลือกจากรายการ"]),
-    ("province_only", {"method": "address_name"}, ["ทราบเพียงจังหวัด", "จากชื่อสถานที่"]),
-    ("no_province", {"method": "none"}, ["ศูนย์ประสานงานระดับชาติ", "ไม่ทราบสถานที่"]),
-    ("escalated:no_acknowledgement", {"method": "picked"}, ["ส่งต่อขึ้นมา (ครั้งที่ 1)", "ไม่มีผู้รับเรื่อง"]),
-    ("escalated:officer_request", {}, ["เจ้าหน้าที่ขอส่งต่อ"]),
+     ["เหตุเกิดในอำเภอที่คุณรับผิดชอบ"], ["จุดอำเภอที่ใกล้ที่สุด 3.2 กม."]),
+    ("uncovered_district", {"method": "picked"}, ["ยังไม่มีคณะทำงาน"], ["ผู้แจ้งเลือกจากรายการ"]),
+    ("province_only", {"method": "address_name"}, ["ทราบเพียงจังหวัด"], ["จากชื่อสถานที่"]),
+    ("no_province", {"method": "none"}, ["ศูนย์ประสานงานระดับชาติ"], ["ไม่ทราบสถานที่"]),
+    ("escalated:no_acknowledgement", {"method": "picked"}, ["ส่งต่อขึ้นมา (ครั้งที่ 1)", "ไม่มีผู้รับเรื่อง"], []),
+    ("escalated:officer_request", {}, ["เจ้าหน้าที่ขอส่งต่อ"], []),
 ])
-def test_why_it_came_to_them(composer, reason, routing, expected):
+def test_why_it_came_to_them(composer, reason, routing, in_card, in_details_only):
+    """The card says why; how the place was decided (a distance from where the reporter
+    was) is in the details only."""
     case = make_case(routing={"reason": reason, **routing}, escalation_level=1 if "escalated" in reason else 0)
     messages = valid(composer.alert(case, reason))
     text = card_text(messages)
-    assert all(part in text for part in expected), text
+    assert all(part in text for part in in_card) and not any(part in text for part in in_details_only), text
+    details = card_text(valid(composer.details(case, [])))
+    assert all(part in details for part in in_details_only), details
     subtitle = messages[0]["contents"]["header"]["contents"][1]["text"]
     new = "รายงานใหม่ที่อาจเป็นการค้ามนุษย์"
     assert subtitle == ("เคสที่ส่งต่อมาถึงคุณ" if reason.startswith("escalated") else new)
 
 
-def test_reporters_words_as_written_with_their_language(composer):
-    text = card_text(composer.alert(make_case(), "district_committee"))
+def test_reporters_words_are_in_the_details_as_written_with_their_language_not_in_the_card(composer):
+    case = make_case()
+    assert BURMESE not in json.dumps(composer.alert(case, "district_committee"), ensure_ascii=False)
+    text = card_text(valid(composer.details(case, [])))
     assert BURMESE in text                                  # Burmese stays Burmese
     assert "ข้อความของผู้แจ้ง (မြန်မာ)" in text
     khmer = make_case(language="km", answers={"description": "ខ្ញុំត្រូវគេយកលិខិតឆ្លងដែន"})
-    assert "ខ្ញុំត្រូវគេយកលិខិតឆ្លងដែន" in card_text(composer.alert(khmer, "district_committee"))
-    assert "(ខ្មែរ)" in card_text(composer.alert(khmer, "district_committee"))
+    assert "ខ្ញុំត្រូវគេយកលិខិតឆ្លងដែន" in card_text(composer.details(khmer, []))
+    assert "(ខ្មែរ)" in card_text(composer.details(khmer, []))
 
 
-def test_long_words_are_cut_in_the_card_and_whole_in_the_details(composer):
+def test_long_words_are_whole_in_the_details(composer):
     long = (BURMESE + " ") * 40
     case = make_case(answers={"description": long})
-    words = composer.words(case)[1]
-    shown = words.split("…")[0]
-    assert len(shown) <= 500 and long.startswith(shown)
-    assert "ตัดเหลือ 500 ตัวอักษร" in words
-    valid(composer.alert(case, "district_committee"))
-    assert long.strip() in card_text(composer.details(case, []))
+    assert long.strip() in card_text(valid(composer.details(case, [])))
+    assert BURMESE not in card_text(valid(composer.alert(case, "district_committee")))
 
 
 def test_no_description_no_words_row(composer):
     case = make_case(answers={"description": "  "})
-    assert "ข้อความของผู้แจ้ง" not in card_text(valid(composer.alert(case, "district_committee")))
+    assert "ข้อความของผู้แจ้ง" not in card_text(valid(composer.details(case, [])))
 
 
-def test_contact_details_are_not_in_the_alert(composer):
-    dumped = json.dumps(composer.alert(make_case(), "district_committee"), ensure_ascii=False)
-    for secret in (PHONE, "ทางโทรศัพท์", "ช่วงเย็น", "20.43353", "Mae Sai, Chiang Rai"):
-        assert secret not in dumped
+ADDRESS = "99/1 หมู่ 4 ซอยเกษม ต.เวียงพางคำ"
+
+
+def real_summariser():
+    """The summary app.py gives AlertComposer: every answer of the flow, in Thai."""
+    from bot.render import Renderer
+    from flows import language
+    from flows.engine import Engine
+    from flows.loader import load_flows
+
+    flows = load_flows()
+    engine, renderer = Engine(flows), Renderer(catalogs(), language.to_zawgyi)
+    return lambda case: renderer.summary_lines(engine.summarise(case.answers["_flow"], case.answers), "th")
+
+
+def test_the_card_carries_no_contact_place_or_words_of_the_reporter():
+    """The card goes to every on-duty officer and to the committee's LINE group: none of what
+    the reporter typed or shared is in it, wherever in the JSON (alt text, summary, rows)."""
+    composer = AlertComposer(catalogs(), real_summariser())
+    for flow, kind in (("report", "self"), ("tip", "tip")):
+        case = make_case(kind=kind, answers={
+            "_flow": flow, "in_danger": "no", "description": BURMESE, "contact_ok": "yes", "contact_how": "phone",
+            "contact_phone": PHONE, "contact_when": "evening", "people_count": 3, "nationality": "myanmar",
+            "location": {"latitude": 20.43353, "longitude": 99.87617, "address": ADDRESS}})
+        assert PHONE in "\n".join(composer.summary(case))      # the summariser does see them all
+        for reason in ("district_committee", "escalated:no_acknowledgement"):
+            dumped = json.dumps(valid(composer.alert(case, reason)), ensure_ascii=False)
+            for secret in (PHONE, ADDRESS, "ซอยเกษม", BURMESE, BURMESE[:12], "20.43", "99.87",
+                           "ทางโทรศัพท์", "ช่วงเย็น", "โทรศัพท์", "ติดต่อ", "ตำแหน่ง", "รูปภาพ"):
+                assert secret not in dumped, (flow, reason, secret)
+            assert "ประมง" in dumped and "การยึดเอกสารแสดงตน" in dumped and "อ.แม่สาย" in dumped
+        details = card_text(composer.details(case, []))
+        assert PHONE in details and ADDRESS in details and BURMESE in details
 
 
 def test_self_report_and_tip(composer):
@@ -272,22 +303,23 @@ def test_time_is_bangkok_with_buddhist_era(composer):
     assert "24 พฤศจิกายน 2569 เวลา 14:05 น." in card_text(composer.alert(naive, "district_committee"))
 
 
-def test_summary_lines_from_the_caller(composer):
-    text = card_text(composer.alert(make_case(), "district_committee"))
+def test_summary_lines_from_the_caller_are_in_the_details_only(composer):
+    assert not any(line in card_text(composer.alert(make_case(), "district_committee")) for line in SUMMARY)
+    text = card_text(composer.details(make_case(), []))
     assert all(line in text for line in SUMMARY)
     quiet = AlertComposer(catalogs())
-    assert "คำตอบของผู้แจ้ง" not in card_text(valid(quiet.alert(make_case(), "district_committee")))
+    assert "คำตอบของผู้แจ้ง" not in card_text(valid(quiet.details(make_case(), [])))
 
     def broken(case):
         raise RuntimeError("no flows")
-    valid(AlertComposer(catalogs(), broken).alert(make_case(), "district_committee"))
+    valid(AlertComposer(catalogs(), broken).details(make_case(), []))
 
 
-def test_a_huge_summary_stays_within_lines_size(composer):
+def test_the_card_stays_small_whatever_the_reporter_wrote():
     many = AlertComposer(catalogs(), lambda case: ["ก" * 300] * 200)
     case = make_case(answers={"description": "ข" * 3000})
     message = valid(many.alert(case, "district_committee"))[0]
-    assert len(json.dumps(message["contents"], ensure_ascii=False).encode()) <= MAX_FLEX_BYTES
+    assert len(json.dumps(message["contents"], ensure_ascii=False).encode()) <= 10_000
 
 
 def test_english_desk():
@@ -297,7 +329,7 @@ def test_english_desk():
     assert messages[0]["altText"] == "New case ABC-234 (Urgent)"
     assert "Mae Sai district, Chiang Rai" in text and "retention of identity documents" in text
     assert [b["action"]["label"] for b in buttons(messages[0]["contents"])] == ["Acknowledge", "Escalate", "Details"]
-    assert BURMESE in text
+    assert BURMESE not in text and BURMESE in card_text(english.details(make_case(), []))
 
 
 # -- details --------------------------------------------------------------------------------------
@@ -425,3 +457,35 @@ def test_case_list(composer):
 def test_many_cases_fit_one_message(composer):
     cases = [make_case(id=i, reference=f"A{i:02d}-XYZ"[:7]) for i in range(200)]
     assert len(valid(composer.case_list(cases))[0]["text"]) <= 5000
+
+
+def test_a_case_nobody_could_take_says_so_in_the_card_and_the_trail(composer):
+    case = make_case(escalation_level=1, committee_id="CRI-57")
+    card = card_text(valid(composer.alert(case, "escalated:nobody_on_duty", nobody_at="คณะทำงานอำเภอแม่สาย")))
+    assert "ส่งต่อขึ้นมา (ครั้งที่ 1): ไม่มีเจ้าหน้าที่เวรที่ คณะทำงานอำเภอแม่สาย" in card
+    events = trail(count_notes=0) + [
+        CaseEvent(case_id=42, at=CREATED, kind="escalated", actor="system", committee_id="CRI-57",
+                  detail={"frm": "CRI-5709", "why": "nobody_on_duty"}),
+        CaseEvent(case_id=42, at=CREATED, kind="nobody_reached", actor="system", committee_id="CRI-57", detail={})]
+    details = card_text(valid(composer.details(case, events, NAMES)))
+    assert "ไม่มีเจ้าหน้าที่เวรที่ คณะทำงานอำเภอแม่สาย" in details
+    assert "แจ้งเตือนใครไม่ได้เลย" in details
+    english = AlertComposer(catalogs(), language="en")
+    assert "Nobody on duty at Mae Sai" in card_text(valid(english.alert(case, "escalated:nobody_on_duty",
+                                                                          nobody_at="Mae Sai")))
+
+
+def test_group_link_answers_are_valid_and_carry_no_case(composer):
+    pending = valid(composer.group_pending("คณะทำงานอำเภอแม่สาย", "group|confirm"))
+    assert pending[0]["type"] == "flex" and "คณะทำงานอำเภอแม่สาย" in pending[0]["altText"]
+    action = pending[0]["contents"]["footer"]["contents"][0]["action"]
+    assert action == {"type": "postback", "label": "ยืนยันกลุ่ม", "data": "group|confirm", "displayText": "ยืนยันกลุ่ม"}
+    assert "ยืนยันกลุ่ม" in card_text(pending)                  # the words to type are shown too
+    for messages in (composer.group_in_use("ก"), composer.group_confirm_refused("ก"), composer.group_confirm_nothing(),
+                     composer.group_replaced_old("ก", "สมชาย ใจดี"), composer.group_replaced_officers("ก", "สมชาย ใจดี"),
+                     composer.private_only()):
+        valid(messages)
+    assert "สมชาย ใจดี" in card_text(composer.group_replaced_old("ก", "สมชาย ใจดี"))
+    assert "แชตส่วนตัว" in composer.private_only()[0]["text"]
+    english = AlertComposer(catalogs(), language="en")
+    assert valid(english.private_only())[0]["text"].startswith("Ask me in a private chat")

@@ -173,3 +173,87 @@ def test_the_reporters_words_are_encrypted_in_the_case(world):
         raw = connection.exec_driver_sql("SELECT answers FROM cases").scalar()
     assert "passport" not in raw and "0812345678" not in raw
     assert load(db, case_id).answers["description"] == "they took my passport"
+
+
+# -- nobody on duty ------------------------------------------------------------------------------
+MONDAY_3_BANGKOK = datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc)   # Mon 23 Nov 2026 03:00 in Bangkok
+
+
+def card_words(row) -> str:
+    """Every text of an outbox row's flex card."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(row.messages)
+    return "\n".join(found)
+
+
+def test_nobody_on_duty_at_the_district_goes_at_once_to_the_province(world):
+    """The example roster leaves Mae Sai without anyone on duty from Sunday midnight to
+    Monday 08:30: a report then reaches the province at once, and the card says why."""
+    db, casework, clock = world
+    clock.now = MONDAY_3_BANGKOK
+    with db.sessions() as session:
+        assert directory.on_duty_officers(session, "CRI-5709", clock.now) == []
+        mae_sai = directory.get_committee(session, "CRI-5709").name_th
+    case_id, recipients = submit(db, casework, province="57", district="5709", wages_withheld="yes")
+    assert recipients == sorted([line_id("CRI-57-1"), line_id("CRI-57-2")])
+    case = load(db, case_id)
+    assert case.committee_id == "CRI-57" and case.escalation_level == 1 and case.status == "open"
+    assert case.escalate_at.replace(tzinfo=timezone.utc) == clock.now + timedelta(hours=24)   # standard
+    with db.sessions() as session:
+        events = trail(session, case_id)
+        assert [(e.kind, e.committee_id) for e in events] == [
+            ("created", "CRI-5709"), ("alerted", "CRI-5709"), ("escalated", "CRI-57"), ("alerted", "CRI-57")]
+        assert events[1].detail["recipients"] == 0 and events[3].detail["recipients"] == 2
+        assert events[2].detail == {"frm": "CRI-5709", "why": "nobody_on_duty"}
+        rows = session.scalars(select(OutboxMessage)).all()
+    words = card_words(rows[0])
+    assert f"ไม่มีเจ้าหน้าที่เวรที่ {mae_sai}" in words and "ส่งต่อขึ้นมา (ครั้งที่ 1)" in words
+    # and the usual window still escalates it on to the national level
+    clock.now += timedelta(hours=24, minutes=1)
+    with db.transaction() as session:
+        rows, cases = casework.escalate_due(session)
+        assert [c.id for c in cases] == [case_id]
+        assert sorted(r.push_to for r in rows) == sorted([line_id("TH-NATIONAL-1"), line_id("TH-NATIONAL-2")])
+    assert load(db, case_id).committee_id == "TH-NATIONAL"
+
+
+def test_a_linked_group_is_someone(world):
+    db, casework, clock = world
+    clock.now = MONDAY_3_BANGKOK
+    with db.transaction() as session:
+        directory.link_group(session, "CRI-5709", "C-mae-sai")
+    case_id, recipients = submit(db, casework, province="57", district="5709", wages_withheld="yes")
+    assert recipients == ["C-mae-sai"] and load(db, case_id).committee_id == "CRI-5709"
+
+
+def test_nobody_anywhere_up_the_chain_is_logged_and_recorded_and_the_case_kept(world, caplog):
+    db, casework, clock = world
+    clock.now = MONDAY_3_BANGKOK
+    with db.transaction() as session:
+        for officer in session.scalars(select(Officer).where(Officer.committee_id.in_(["CRI-57", "TH-NATIONAL"]))):
+            officer.line_user_id = None
+    caplog.set_level("WARNING")
+    case_id, recipients = submit(db, casework, province="57", district="5709", wages_withheld="yes",
+                                 description="they took my passport", contact_phone="0812345678")
+    assert recipients == []
+    case = load(db, case_id)
+    assert case.committee_id == "TH-NATIONAL" and case.reference
+    with db.sessions() as session:
+        kinds = [(e.kind, e.committee_id) for e in trail(session, case_id)]
+    assert kinds == [("created", "CRI-5709"), ("alerted", "CRI-5709"), ("escalated", "CRI-57"),
+                     ("alerted", "CRI-57"), ("escalated", "TH-NATIONAL"), ("alerted", "TH-NATIONAL"),
+                     ("nobody_reached", "TH-NATIONAL")]
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1 and case.reference in errors[0].getMessage()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "passport" not in logged and "0812345678" not in logged

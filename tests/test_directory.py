@@ -25,10 +25,13 @@ from storage.directory import (
     DirectoryError,
     LinkCodeAttempt,
     Officer,
+    PendingGroupLink,
     RosterError,
     committee_for_area,
     committee_for_group,
     committees_below,
+    confirm_group_link,
+    forget_group,
     get_committee,
     officer_name,
     snapshot,
@@ -43,9 +46,10 @@ from storage.directory import (
     on_duty_officers,
     parse_days,
     parse_roster,
+    plain_digits,
     read_directory_file,
-    redeem_group_code,
     redeem_link_code,
+    request_group_link,
     roster_covers,
     validate_directory,
 )
@@ -54,7 +58,7 @@ from storage.models import Base
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config" / "committees.example.yaml"
 BANGKOK = timezone(timedelta(hours=7))
-MY_TABLES = {"committees", "officers", "link_code_attempts"}
+MY_TABLES = {"committees", "officers", "link_code_attempts", "pending_group_links"}
 
 integration = pytest.mark.integration
 
@@ -137,7 +141,14 @@ def test_the_migration_matches_the_models_and_goes_down_and_up(database_url):
         assert not tables & MY_TABLES and "inbox_events" in tables
         migrate.upgrade(database_url, "0002")
         with database.engine.connect() as connection:
+            assert MY_TABLES - {"pending_group_links"} <= set(connection.dialect.get_table_names(connection))
+        migrate.upgrade(database_url, "0005")
+        with database.engine.connect() as connection:
             assert MY_TABLES <= set(connection.dialect.get_table_names(connection))
+        migrate.downgrade(database_url, "0004")
+        with database.engine.connect() as connection:
+            assert "pending_group_links" not in set(connection.dialect.get_table_names(connection))
+        migrate.upgrade(database_url)
     finally:
         database.dispose()
 
@@ -472,32 +483,176 @@ def test_relinking_a_line_account_moves_it_and_inactive_officers_get_no_code(loa
             issue_link_code(session, "NOBODY", NOW)
 
 
+# -- codes in any digits ---------------------------------------------------------------------------
+THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+DIGIT_FORMS = {
+    "ascii": lambda code: code,
+    "thai": lambda code: code.translate(THAI),
+    "full-width": lambda code: code.translate(FULL_WIDTH),
+    "burmese": lambda code: code.translate(str.maketrans("0123456789", "၀၁၂၃၄၅၆၇၈၉")),
+    "khmer": lambda code: code.translate(str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")),
+    "lao": lambda code: code.translate(str.maketrans("0123456789", "໐໑໒໓໔໕໖໗໘໙")),
+    "thai with a dash": lambda code: f"{code[:4]}-{code[4:]}".translate(THAI),
+    "full-width with a full-width space": lambda code: f"{code[:4]}\u3000{code[4:]}".translate(FULL_WIDTH),
+    "mixed": lambda code: code[:4].translate(THAI) + code[4:].translate(FULL_WIDTH),
+}
+
+
+def test_plain_digits_reads_every_decimal_digit_as_ascii():
+    assert plain_digits("๐๑๒๓๔๕๖๗๘๙") == plain_digits("０１２３４５６７８９") == "0123456789"
+    assert plain_digits("link ๑๒ abc") == "link 12 abc"
+    assert plain_digits(None) == ""
+
+
+@integration
+@pytest.mark.parametrize("form", sorted(DIGIT_FORMS))
+def test_link_and_group_codes_work_in_every_digit_form(loaded, form):
+    with loaded.transaction() as session:
+        code = issue_link_code(session, "CRI-5709-1", NOW)
+        group = issue_group_code(session, "CRI-5709", NOW)
+    with loaded.transaction() as session:
+        assert redeem_link_code(session, DIGIT_FORMS[form](code), "U-" + form, NOW).id == "CRI-5709-1"
+        request = request_group_link(session, DIGIT_FORMS[form](group), "C-" + form, NOW, user_id="U-" + form)
+        assert request.outcome == "pending" and request.committee.id == "CRI-5709"
+
+
+@integration
+@pytest.mark.parametrize("typed", ["๑๒๓", "１２３４５６７８９", "abcdefgh", "", "12345678\udcff", "①②③④⑤⑥⑦⑧", "๑๒๓๔๕๖๗x"])
+def test_anything_that_is_not_a_code_is_a_plain_failure(loaded, typed):
+    with loaded.transaction() as session:
+        issue_link_code(session, "CRI-5709-1", NOW)
+        issue_group_code(session, "CRI-5709", NOW)
+    with loaded.transaction() as session:
+        assert redeem_link_code(session, typed, "U-typo", NOW) is None
+        assert request_group_link(session, typed, "C-typo", NOW, user_id="U-typo").outcome == "failed"
+        assert session.get(LinkCodeAttempt, "user:U-typo").failures == 2
+
+
 # -- group codes -----------------------------------------------------------------------------------
 @integration
-def test_a_group_code_links_the_group_it_is_sent_in(loaded):
+def test_a_group_code_makes_a_pending_link_that_an_officer_of_the_committee_confirms(loaded):
     with loaded.transaction() as session:
         code = issue_group_code(session, "CRI-5709", NOW)
+        session.get(Officer, "CRI-5709-1").line_user_id = "U-mae-sai"
+        session.get(Officer, "CRI-57-1").line_user_id = "U-province"
     with loaded.transaction() as session:
-        assert redeem_group_code(session, code, "C-mae-sai", NOW).id == "CRI-5709"
-        assert redeem_group_code(session, code, "C-other", NOW) is None
+        request = request_group_link(session, code, "C-mae-sai", NOW, user_id="U-anyone")
+        assert request.outcome == "pending" and request.committee.id == "CRI-5709"
+        assert committee_for_group(session, "C-mae-sai") is None          # nothing linked yet
+        assert confirm_group_link(session, "C-mae-sai", "U-anyone", NOW).outcome == "refused"
+        assert confirm_group_link(session, "C-mae-sai", "U-province", NOW).outcome == "refused"  # another committee
+        assert confirm_group_link(session, "C-mae-sai", None, NOW).outcome == "refused"
+        assert confirm_group_link(session, "C-elsewhere", "U-mae-sai", NOW).outcome == "nothing"
+        assert committee_for_group(session, "C-mae-sai") is None
+        done = confirm_group_link(session, "C-mae-sai", "U-mae-sai", NOW)
+        assert done.outcome == "linked" and done.committee.id == "CRI-5709" and done.officer.id == "CRI-5709-1"
+        assert done.replaced is None
         assert committee_for_group(session, "C-mae-sai").id == "CRI-5709"
-        # the same group given to another committee moves there
+        assert session.get(PendingGroupLink, "C-mae-sai") is None
+        # the code was used up by the confirmation
+        assert request_group_link(session, code, "C-other", NOW, user_id="U-anyone").outcome == "failed"
+        assert confirm_group_link(session, "C-mae-sai", "U-mae-sai", NOW).outcome == "nothing"
+
+
+@integration
+def test_a_code_taken_to_a_strangers_room_takes_nothing_away(loaded):
+    """The hijack of issue 10: a valid code typed in a stranger's room. Without a committee
+    officer confirming there, the real group keeps the alerts; the real group can still use it."""
+    with loaded.transaction() as session:
+        code = issue_group_code(session, "CRI-5708", NOW)
+        session.get(Officer, "CRI-5708-1").line_user_id = "U-chiang-saen"
+        link_group(session, "CRI-5708", "C-real")
+    with loaded.transaction() as session:
+        assert request_group_link(session, code, "C-stranger", NOW, user_id="U-stranger").outcome == "pending"
+        for _ in range(3):
+            assert confirm_group_link(session, "C-stranger", "U-stranger", NOW).outcome == "refused"
+        assert session.get(Committee, "CRI-5708").line_group_id == "C-real"
+        # a new group for the committee, confirmed by its officer: the old one is named as replaced
+        assert request_group_link(session, code, "C-new", NOW, user_id="U-chiang-saen").outcome == "pending"
+        done = confirm_group_link(session, "C-new", "U-chiang-saen", NOW)
+        assert done.outcome == "linked" and done.replaced == "C-real"
+        assert session.get(Committee, "CRI-5708").line_group_id == "C-new"
+        assert confirm_group_link(session, "C-stranger", "U-chiang-saen", NOW).outcome == "nothing"
+
+
+@integration
+def test_a_group_serving_one_committee_is_not_moved_to_another_by_a_code(loaded):
+    with loaded.transaction() as session:
+        link_group(session, "CRI-5709", "C-mae-sai")
+        code = issue_group_code(session, "CRI-57", NOW)
+        session.get(Officer, "CRI-57-1").line_user_id = "U-province"
+    with loaded.transaction() as session:
+        request = request_group_link(session, code, "C-mae-sai", NOW, user_id="U-province")
+        assert request.outcome == "in_use" and request.committee.id == "CRI-5709"
+        assert committee_for_group(session, "C-mae-sai").id == "CRI-5709"
+        # the administrator may still move it (flask committees), as before
         link_group(session, "CRI-57", "C-mae-sai")
         assert session.get(Committee, "CRI-5709").line_group_id is None
         assert committee_for_group(session, "C-mae-sai").id == "CRI-57"
 
 
 @integration
-def test_group_codes_expire_and_are_rate_limited_per_group(loaded):
+def test_an_expired_or_replaced_code_cannot_be_confirmed(loaded):
     with loaded.transaction() as session:
+        code = issue_group_code(session, "CRI-5703", NOW)
+        session.get(Officer, "CRI-5703-1").line_user_id = "U-chiang-khong"
+    with loaded.transaction() as session:
+        assert request_group_link(session, code, "C-1", NOW, user_id="U-chiang-khong").outcome == "pending"
+        late = NOW + timedelta(hours=25)
+        assert confirm_group_link(session, "C-1", "U-chiang-khong", late).outcome == "nothing"
+        assert session.get(PendingGroupLink, "C-1") is None
+        code = issue_group_code(session, "CRI-5703", NOW)
+        assert request_group_link(session, code, "C-1", NOW, user_id="U-chiang-khong").outcome == "pending"
+        issue_group_code(session, "CRI-5703", NOW)                       # the administrator printed a new one
+        assert confirm_group_link(session, "C-1", "U-chiang-khong", NOW).outcome == "nothing"
+        assert committee_for_group(session, "C-1") is None
+
+
+@integration
+def test_leaving_a_group_unlinks_it_and_drops_its_pending_link(loaded):
+    with loaded.transaction() as session:
+        link_group(session, "CRI-5709", "C-mae-sai")
         code = issue_group_code(session, "CRI-5708", NOW)
-        assert redeem_group_code(session, code, "C-1", NOW + timedelta(hours=25)) is None
-        code = issue_group_code(session, "CRI-5708", NOW)
-        for _ in range(MAX_FAILED_ATTEMPTS):
-            assert redeem_group_code(session, "00000000" if code != "00000000" else "11111111", "C-1", NOW) is None
-        assert link_blocked_until(session, NOW, group_id="C-1") is not None
-        assert redeem_group_code(session, code, "C-1", NOW) is None
-        assert redeem_group_code(session, code, "C-2", NOW).line_group_id == "C-2"
+        request_group_link(session, code, "C-chiang-saen", NOW, user_id="U-1")
+    with loaded.transaction() as session:
+        assert forget_group(session, "C-mae-sai") == ["CRI-5709"]
+        assert forget_group(session, "C-chiang-saen") == []
+        assert session.get(Committee, "CRI-5709").line_group_id is None
+        assert session.get(PendingGroupLink, "C-chiang-saen") is None
+
+
+@integration
+def test_wrong_guesses_are_limited_per_person_across_chats_and_per_chat(loaded):
+    with loaded.transaction() as session:
+        link = issue_link_code(session, "CRI-5708-1", NOW)
+        group = issue_group_code(session, "CRI-5708", NOW)
+    wrong = "00000000" if "00000000" not in (link, group) else "11111111"
+    with loaded.transaction() as session:
+        # one person guessing in five different rooms, mixing both kinds of code
+        for index in range(MAX_FAILED_ATTEMPTS):
+            if index % 2:
+                assert redeem_link_code(session, wrong, "U-guess", NOW, chat_id=f"C-room-{index}") is None
+            else:
+                assert request_group_link(session, wrong, f"C-room-{index}", NOW, user_id="U-guess").outcome == "failed"
+        assert link_blocked_until(session, NOW, line_user_id="U-guess") is not None
+        assert link_blocked_until(session, NOW, chat_id="C-room-0") is None          # each room saw one guess
+        # blocked even with the right codes, in a fresh room
+        assert request_group_link(session, group, "C-fresh", NOW, user_id="U-guess").outcome == "failed"
+        assert redeem_link_code(session, link, "U-guess", NOW) is None
+        # many people guessing in one room: the room is blocked, for everyone
+        for index in range(MAX_FAILED_ATTEMPTS):
+            assert request_group_link(session, wrong, "C-busy", NOW, user_id=f"U-{index}").outcome == "failed"
+        assert request_group_link(session, group, "C-busy", NOW, user_id="U-honest").outcome == "failed"
+        assert redeem_link_code(session, link, "U-honest", NOW, chat_id="C-busy") is None
+        # elsewhere the honest person still can, and success clears their count
+        assert request_group_link(session, group, "C-other", NOW, user_id="U-honest").outcome == "pending"
+        assert redeem_link_code(session, link, "U-honest", NOW).id == "CRI-5708-1"
+        assert session.get(LinkCodeAttempt, "user:U-honest") is None
+    with loaded.transaction() as session:
+        later = NOW + ATTEMPT_WINDOW
+        code = issue_link_code(session, "CRI-5708-2", NOW)
+        assert redeem_link_code(session, code, "U-guess", later).id == "CRI-5708-2"
 
 
 # -- the commands ----------------------------------------------------------------------------------
@@ -533,9 +688,13 @@ def test_the_committees_commands(db, tmp_path):
     output = run("group-code", "CRI-5709")
     group = re.search(r"send `group (\d+)` in the group", output).group(1)
     now = datetime.now(timezone.utc)
+    assert "confirm group" in output
     with db.transaction() as session:
         assert redeem_link_code(session, code, "U-cli", now).id == "CRI-5709-1"
-        assert redeem_group_code(session, group, "C-cli", now).id == "CRI-5709"
+        assert request_group_link(session, group, "C-cli", now, user_id="U-cli").outcome == "pending"
+    assert "LINE group: not linked (1 waiting for an officer to confirm)" in run("list")
+    with db.transaction() as session:
+        assert confirm_group_link(session, "C-cli", "U-cli", now).outcome == "linked"
 
     roster = run("roster", "--at", "2026-11-23 10:00")
     assert "on duty at Mon 2026-11-23 10:00 (Bangkok time)" in roster
@@ -543,6 +702,10 @@ def test_the_committees_commands(db, tmp_path):
     night = run("roster", "--at", "2026-11-24 02:00")
     assert "CRI-5709-2" in night and "LINE NOT LINKED" in night
     assert "NOBODY ON DUTY" in run("roster", "--at", "2026-11-28 03:00")   # Wiang Kaen, Saturday 03:00
+    assert "LINE group unlinked" in run("unlink-group", "CRI-5709")
+    assert "has no LINE group linked" in run("unlink-group", "CRI-5709")
+    with db.sessions() as session:
+        assert committee_for_group(session, "C-cli") is None
 
     bad = runner.invoke(args=["committees", "link-code", "NOBODY"])
     assert bad.exit_code != 0 and "no active officer" in bad.output

@@ -113,9 +113,16 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
     with stack.app.extensions["hotline"].db.transaction() as session:
         code = directory.issue_group_code(session, "CRI-5709", datetime.now(timezone.utc))
     stack.send(officer, type="text", text=f"group {code}", groupId=group)
-    wait_for(lambda: stack.delivered(group), message="group linked answer")
+    wait_for(lambda: stack.delivered(group), message="the group code's answer")
     with stack.app.extensions["hotline"].db.sessions() as session:
-        assert directory.get_committee(session, "CRI-5709").line_group_id == group
+        assert directory.get_committee(session, "CRI-5709").line_group_id is None   # waits for confirmation
+    stack.send(officer, type="postback", data="group|confirm", groupId=group)
+
+    def linked_group():
+        with stack.app.extensions["hotline"].db.sessions() as session:
+            return directory.get_committee(session, "CRI-5709").line_group_id
+
+    assert wait_for(linked_group, message="group linked once an officer confirmed") == group
     case = report(stack, stack.user("my"), {"in_danger": "no", "province": "57", "district": "5709",
                                               "contact_ok": "no"})
     wait_for(lambda: any(m["type"] == "flex" for d in stack.delivered(group) for m in d["messages"]),
@@ -132,3 +139,18 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
             return session.get(Case, case.id).acknowledged_by
 
     assert wait_for(acknowledged_by, message="acknowledged from the group") == "CRI-5709-1"
+    in_group = len(stack.delivered(group))
+    stack.send(officer, type="postback", data=f"case|info|{case.id}", groupId=group)
+    title = f"เคส {case.reference}: รายละเอียดทั้งหมด"
+    wait_for(lambda: any(title in t for d in stack.delivered(officer) for t in texts(d)),
+             message="details in the officer's own chat")
+    assert "details_viewed" in _kinds(stack, case.id)
+    time.sleep(1)
+    assert len(stack.delivered(group)) == in_group            # nothing more in the group
+    stack.send(officer, type="leave", groupId=group)
+    wait_for(lambda: linked_group() is None, message="group unlinked after leave")
+
+
+def _kinds(stack, case_id) -> list[str]:
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        return [e.kind for e in trail(session, case_id)]

@@ -1,0 +1,301 @@
+"""bot.officers.OfficerDesk on a real database: codes typed in any digits, case details only
+in 1:1 chats, group links confirmed by the committee's officer, and leaving a group.
+
+Events are LINE webhook event dicts as the worker hands them over; the answers are checked
+as the Response the worker would send (messages to the chat, outbox rows for others)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import select
+
+from bot import i18n
+from bot.alerts import AlertComposer
+from bot.casework import Casework
+from bot.officers import CONFIRM_GROUP_DATA, OfficerDesk
+from storage import crypto, directory
+from storage.cases import Case, trail
+from storage.db import Database
+from storage.directory import MAX_FAILED_ATTEMPTS, Committee, Officer
+from tests.support.committees import EXAMPLE
+
+pytestmark = pytest.mark.integration
+
+TUESDAY_10_BANGKOK = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+PHONE = "0812345678"
+ADDRESS = "99/1 หมู่ 4 ซอยเกษม"
+WORDS = "นายจ้างยึดพาสปอร์ตของฉัน"
+TH = i18n.catalogs()
+
+
+def said(key: str, **params) -> str:
+    return TH.text("th", f"officer.{key}", **params)
+
+
+def line_id(officer_id: str) -> str:
+    return "U" + officer_id.replace("-", "").lower().ljust(32, "0")[:32]
+
+
+@pytest.fixture
+def desk(database_url):
+    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
+    db = Database(database_url)
+    with db.transaction() as session:
+        directory.load_directory(session, directory.read_directory_file(EXAMPLE))
+        for officer in session.scalars(select(Officer)):
+            if officer.id != "CRI-5709-2":      # one officer left to link with a code
+                officer.line_user_id = line_id(officer.id)
+    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), clock=lambda: TUESDAY_10_BANGKOK)
+    yield db, casework, OfficerDesk(casework, casework.alerts)
+    db.dispose()
+
+
+def text_event(user: str | None, text: str, group: str | None = None) -> dict:
+    return {"type": "message", "message": {"type": "text", "id": "1", "text": text}, "source": _source(user, group)}
+
+
+def postback(user: str | None, data: str, group: str | None = None) -> dict:
+    return {"type": "postback", "postback": {"data": data}, "source": _source(user, group)}
+
+
+def _source(user, group) -> dict:
+    source = {"type": "group", "groupId": group} if group else {"type": "user"}
+    if user:
+        source["userId"] = user
+    return source
+
+
+def ask(db, desk, event):
+    with db.transaction() as session:
+        response = desk.respond(event, session)
+        rows = [(row.push_to, row.messages) for row in (response.also if response else [])]
+        return response, rows
+
+
+def words(messages) -> str:
+    return json.dumps(messages, ensure_ascii=False)
+
+
+def new_case(db, casework) -> Case:
+    with db.transaction() as session:
+        case, _ = casework.submit(session, chat_key="Ureporter", user_id="Ureporter", language="th", kind="self",
+                                  answers={"province": "57", "district": "5709", "wages_withheld": "yes",
+                                           "description": WORDS, "contact_ok": "yes", "contact_phone": PHONE,
+                                           "location": {"latitude": 20.43, "longitude": 99.87, "address": ADDRESS}})
+        session.expunge(case)
+        return case
+
+
+# -- codes typed in any digits ---------------------------------------------------------------------
+THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+FORMS = {
+    "ascii": lambda code: code,
+    "thai": lambda code: code.translate(THAI),
+    "full-width": lambda code: code.translate(FULL_WIDTH),
+    "thai split": lambda code: f"{code[:4]} {code[4:]}".translate(THAI),
+    "full-width dash": lambda code: f"{code[:4]}－{code[4:]}".translate(FULL_WIDTH),
+    "mixed": lambda code: code[:4].translate(THAI) + code[4:].translate(FULL_WIDTH),
+}
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_link_and_group_codes_typed_in_any_digits_work(desk, form):
+    db, casework, officers = desk
+    with db.transaction() as session:
+        link = directory.issue_link_code(session, "CRI-5709-2", TUESDAY_10_BANGKOK)
+        group = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+    response, _ = ask(db, officers, text_event("U-new", "link " + FORMS[form](link)))
+    assert response.messages[0]["text"] == said("linked", name="Example duty officer 2 (Mae Sai)",
+                                                 committee=_name(db, "CRI-5709"))
+    response, _ = ask(db, officers, text_event("U-new", "group " + FORMS[form](group), group="C-mae-sai"))
+    assert response.messages[0]["type"] == "flex" and CONFIRM_GROUP_DATA in words(response.messages)
+
+
+@pytest.mark.parametrize("typed", ["link ๑๒๓", "link １２３４５６７８９", "link 1234 5678 9", "link ๑๒๓๔-๕๖๗x",
+                                   "link 0000000０", "link ๙๙๙๙๙๙๙๙", "group ๑๒๓", "group １２３４５６７８９"])
+@pytest.mark.parametrize("where", ["1:1", "group"])
+def test_anything_that_is_not_a_code_gets_link_failed_never_an_exception(desk, typed, where):
+    db, _, officers = desk
+    group = "C-somewhere" if where == "group" else None
+    response, _ = ask(db, officers, text_event("U-typo", typed, group=group))
+    if typed.startswith("group") and not group:
+        assert response is None                       # "group ..." means nothing in a 1:1 chat
+    elif typed == "link ๑๒๓๔-๕๖๗x":
+        assert response is None or response.messages == []   # words, not a code: not a command
+    else:
+        assert response.messages[0]["text"] == said("link_failed")
+
+
+def test_link_words_that_are_not_a_code_are_left_to_the_conversation(desk):
+    db, _, officers = desk
+    assert ask(db, officers, text_event("U-reporter", "link to the job advert https://example.com/job"))[0] is None
+    assert ask(db, officers, text_event("U-reporter", "link \udcff"))[0] is None
+
+
+# -- case details only in 1:1 chats ----------------------------------------------------------------
+@pytest.mark.parametrize("command", ["cases", "เคส", "case {ref}", "เคส {ref}", "note {ref} called the employer",
+                                     "โน้ต {ref} โทรหานายจ้างแล้ว"])
+def test_commands_showing_cases_answer_ask_me_in_a_private_chat_in_a_group(desk, command):
+    db, casework, officers = desk
+    case = new_case(db, casework)
+    officer = line_id("CRI-5709-1")
+    response, rows = ask(db, officers, text_event(officer, command.format(ref=case.reference), group="C-mae-sai"))
+    assert [m["text"] for m in response.messages] == [said("private_only")] and rows == []
+    for secret in (case.reference, PHONE, ADDRESS, WORDS):
+        assert secret not in words(response.messages)
+    with db.sessions() as session:
+        assert [e.kind for e in trail(session, case.id)] == ["created", "alerted"]   # nothing viewed, no note
+    # the same in the officer's own chat works
+    response, _ = ask(db, officers, text_event(officer, command.format(ref=case.reference)))
+    assert response.messages and said("private_only") not in words(response.messages)
+
+
+def test_a_stranger_in_a_group_gets_silence(desk):
+    db, casework, officers = desk
+    case = new_case(db, casework)
+    response, rows = ask(db, officers, text_event("U-stranger", f"case {case.reference}", group="C-mae-sai"))
+    assert response.messages == [] and rows == []
+
+
+def test_details_tapped_in_a_group_go_to_the_officers_own_chat_and_nothing_to_the_group(desk):
+    db, casework, officers = desk
+    case = new_case(db, casework)
+    officer = line_id("CRI-5709-1")
+    response, rows = ask(db, officers, postback(officer, f"case|info|{case.id}", group="C-mae-sai"))
+    assert response.messages == []
+    assert [target for target, _ in rows] == [officer]
+    assert PHONE in words(rows[0][1]) and ADDRESS in words(rows[0][1]) and WORDS in words(rows[0][1])
+    with db.sessions() as session:
+        assert "details_viewed" in [e.kind for e in trail(session, case.id)]
+    # in the 1:1 chat the details are the answer itself
+    response, rows = ask(db, officers, postback(officer, f"case|info|{case.id}"))
+    assert PHONE in words(response.messages) and rows == []
+
+
+def test_acknowledge_still_works_in_a_group(desk):
+    db, casework, officers = desk
+    case = new_case(db, casework)
+    response, _ = ask(db, officers, postback(line_id("CRI-5709-1"), f"case|ack|{case.id}", group="C-mae-sai"))
+    assert response.messages[0]["text"] == said("ack_confirmed", reference=case.reference)
+    with db.sessions() as session:
+        assert session.get(Case, case.id).status == "acknowledged"
+
+
+@pytest.mark.parametrize("data", ["case|info|99999999999999999999", "case|info|๑", "case|info", "case|x|1|2"])
+def test_odd_button_data_is_not_found(desk, data):
+    db, _, officers = desk
+    response, _ = ask(db, officers, postback(line_id("CRI-5709-1"), data))
+    assert response.messages[0]["text"] == said("not_found")
+
+
+# -- group links are confirmed by an officer of the committee -------------------------------------
+def _name(db, committee_id) -> str:
+    with db.sessions() as session:
+        return session.get(Committee, committee_id).name_th
+
+
+def _group_of(db, committee_id) -> str | None:
+    with db.sessions() as session:
+        return session.get(Committee, committee_id).line_group_id
+
+
+def test_a_group_code_needs_an_officer_of_that_committee_to_confirm_in_the_group(desk):
+    db, casework, officers = desk
+    with db.transaction() as session:
+        code = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+    response, _ = ask(db, officers, text_event("U-stranger", f"group {code}", group="C-new"))
+    flex = response.messages[0]
+    assert flex["type"] == "flex" and _name(db, "CRI-5709") in flex["altText"]
+    button = flex["contents"]["footer"]["contents"][0]["action"]
+    assert button["data"] == CONFIRM_GROUP_DATA and button["label"] == "ยืนยันกลุ่ม"
+    assert _group_of(db, "CRI-5709") is None
+    for who in ("U-stranger", line_id("CRI-57-1")):          # not an officer; an officer of another committee
+        response, _ = ask(db, officers, text_event(who, "confirm group", group="C-new"))
+        assert response.messages[0]["text"] == said("group_confirm_refused", committee=_name(db, "CRI-5709"))
+    assert _group_of(db, "CRI-5709") is None
+    response, rows = ask(db, officers, postback(line_id("CRI-5709-1"), CONFIRM_GROUP_DATA, group="C-new"))
+    assert response.messages[0]["text"] == said("group_linked", committee=_name(db, "CRI-5709")) and rows == []
+    assert _group_of(db, "CRI-5709") == "C-new"
+    response, _ = ask(db, officers, text_event(line_id("CRI-5709-1"), "ยืนยันกลุ่ม", group="C-new"))
+    assert response.messages[0]["text"] == said("group_confirm_nothing")
+
+
+def test_replacing_a_groups_link_tells_the_old_group_and_the_officers_without_case_details(desk):
+    db, casework, officers = desk
+    with db.transaction() as session:
+        directory.link_group(session, "CRI-5709", "C-old")
+        code = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+    case = new_case(db, casework)
+    ask(db, officers, text_event("U-someone", f"group {code}", group="C-new"))
+    assert _group_of(db, "CRI-5709") == "C-old"             # the code alone moved nothing
+    response, rows = ask(db, officers, text_event(line_id("CRI-5709-1"), "ยืนยัน กลุ่ม", group="C-new"))
+    assert _group_of(db, "CRI-5709") == "C-new"
+    name, committee = "Example duty officer 1 (Mae Sai)", _name(db, "CRI-5709")
+    assert rows[0] == ("C-old", [{"type": "text", "text": said("group_replaced_old", committee=committee,
+                                                                  name=name)}])
+    # the committee's other on-duty, linked officers (Tuesday 10:00: nobody else at Mae Sai is linked)
+    with db.transaction() as session:
+        session.get(Officer, "CRI-5709-2").line_user_id = "U-night"
+        session.get(Officer, "CRI-5709-2").roster = "always"
+        code = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+    ask(db, officers, text_event("U-someone", f"group {code}", group="C-newer"))
+    response, rows = ask(db, officers, postback(line_id("CRI-5709-1"), CONFIRM_GROUP_DATA, group="C-newer"))
+    assert [target for target, _ in rows] == ["C-new", "U-night"]
+    assert rows[1][1][0]["text"] == said("group_replaced_officers", committee=committee, name=name)
+    for _, messages in rows:
+        assert case.reference not in words(messages) and PHONE not in words(messages)
+
+
+def test_a_group_already_serving_another_committee_is_not_taken_by_a_code(desk):
+    db, _, officers = desk
+    with db.transaction() as session:
+        directory.link_group(session, "CRI-5709", "C-mae-sai")
+        code = directory.issue_group_code(session, "CRI-57", TUESDAY_10_BANGKOK)
+    response, _ = ask(db, officers, text_event(line_id("CRI-57-1"), f"group {code}", group="C-mae-sai"))
+    assert response.messages[0]["text"] == said("group_in_use", committee=_name(db, "CRI-5709"))
+    assert _group_of(db, "CRI-5709") == "C-mae-sai" and _group_of(db, "CRI-57") is None
+
+
+def test_wrong_codes_are_limited_per_person_across_groups(desk):
+    db, _, officers = desk
+    with db.transaction() as session:
+        code = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+    wrong = "00000000" if code != "00000000" else "11111111"
+    for index in range(MAX_FAILED_ATTEMPTS):
+        response, _ = ask(db, officers, text_event("U-guess", f"group {wrong}", group=f"C-room-{index}"))
+        assert response.messages[0]["text"] == said("link_failed")
+    response, _ = ask(db, officers, text_event("U-guess", f"group {code}", group="C-fresh"))
+    assert response.messages[0]["text"] == said("link_failed")        # the right code, from a blocked person
+    response, _ = ask(db, officers, text_event("U-honest", f"group {code}", group="C-fresh"))
+    assert response.messages[0]["type"] == "flex"
+
+
+# -- the bot removed from a group ------------------------------------------------------------------
+def test_after_leave_a_new_cases_alerts_do_not_go_to_that_group(desk):
+    db, casework, officers = desk
+    with db.transaction() as session:
+        directory.link_group(session, "CRI-5709", "C-mae-sai")
+    with db.transaction() as session:
+        _, rows = casework.submit(session, chat_key="U1", user_id="U1", language="th", kind="self",
+                                  answers={"province": "57", "district": "5709"})
+        assert "C-mae-sai" in [row.push_to for row in rows]
+    response, rows = ask(db, officers, {"type": "leave", "source": {"type": "group", "groupId": "C-mae-sai"}})
+    assert response.messages == [] and rows == []
+    assert _group_of(db, "CRI-5709") is None
+    with db.transaction() as session:
+        _, rows = casework.submit(session, chat_key="U2", user_id="U2", language="th", kind="self",
+                                  answers={"province": "57", "district": "5709"})
+        targets = [row.push_to for row in rows]
+    assert "C-mae-sai" not in targets and targets == [line_id("CRI-5709-1")]
+
+
+def test_leaving_a_room_unlinks_it_too(desk):
+    db, _, officers = desk
+    with db.transaction() as session:
+        directory.link_group(session, "CRI-5708", "R-room")
+    ask(db, officers, {"type": "leave", "source": {"type": "room", "roomId": "R-room"}})
+    assert _group_of(db, "CRI-5708") is None
