@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from storage import conversations
 from storage.models import OutboxMessage, utcnow
 from storage.timeutil import as_utc
 
@@ -36,6 +37,8 @@ class Delivery:
             row = session.get(OutboxMessage, outbox_id)
             if row is None or row.status != "pending":
                 return SKIPPED
+            if self._blocked(session, row):
+                return UNDELIVERABLE
             try:
                 self._send(row)
             except LineError as error:
@@ -48,6 +51,16 @@ class Delivery:
             if outcome == RETRY:
                 self.queue.deliver(row.id, delay_seconds=backoff_seconds(row.attempts))
             return outcome
+
+    @staticmethod
+    def _blocked(session, row: OutboxMessage) -> bool:
+        """The person blocked the bot (`unfollow`): the row ends here, never retried."""
+        if not conversations.is_blocked(session, row.push_to or row.chat_key):
+            return False
+        row.status, row.last_error = UNDELIVERABLE, "not sent: the person blocked the bot"
+        session.commit()
+        log.info("outbox %s not sent: the person blocked the bot", row.id)
+        return True
 
     def _send(self, row: OutboxMessage) -> None:
         deadline = as_utc(row.reply_deadline)
