@@ -39,6 +39,8 @@ class Settings:
     reply_token_ttl_seconds: float = 50.0
     send_retries: int = 5
     urgency_windows: dict = field(default_factory=dict)  # seconds before escalation, per urgency
+    retention_days: float = 90.0        # inbox events, outbox rows, conversations (storage/retention.py)
+    case_retention_days: float = 365.0  # personal content of closed or cancelled cases
     instance_dir: Path = field(default=INSTANCE)
 
     @classmethod
@@ -60,6 +62,8 @@ class Settings:
             urgency_windows={level: _int(f"ESCALATE_{level.upper()}_SECONDS", 0)
                              for level in ("urgent", "high", "standard")
                              if env.get(f"ESCALATE_{level.upper()}_SECONDS")},
+            retention_days=_float("RETENTION_DAYS", cls.retention_days),
+            case_retention_days=_float("CASE_RETENTION_DAYS", cls.case_retention_days),
             instance_dir=INSTANCE,
         )
         values.update(overrides)
