@@ -3,8 +3,8 @@
 What goes: their conversation (state, language), the payloads of their inbox events, what
 the bot sent them, and in the reports they already sent, how to reach them (phone, way and
 time, their LINE id, photo ids). What stays: each report itself, without those, because the
-committee holding it still has to act on it (the answer tells them so, bot's
-`main.delete.done`); the anonymous numbers of every case.
+committee holding it still has to act on it (the answer tells them so: the bot catalog's
+`main.delete.kept`); the anonymous numbers of every case.
 
 Rows are kept where something depends on them: an inbox row keeps its webhookEventId (a
 redelivery of the same event must stay a no-op) and the outbox row of the answer being sent

@@ -221,3 +221,15 @@ def test_the_words_ask_in_each_language(world, language, words):
     with world.hotline.db.sessions() as session:
         assert session.get(Conversation, person) is None
 
+
+
+def test_the_privacy_screen_offers_it(world):
+    person = user_id()
+    _start(world, person, "km")
+    privacy = [c["label"] for c in FLOWS.step("main.menu").choices].index("main.menu.privacy")
+    world.tap(person, choice_data("main.menu", privacy))
+    offered = [c["label"] for c in FLOWS.step("main.privacy").choices]
+    assert "លុបទិន្នន័យខ្ញុំ" in str(world.line.sent[-1])             # the button, in Khmer
+    world.tap(person, choice_data("main.privacy", offered.index("main.menu.delete")))
+    assert InProcessReporter(world, person).at() == "main.delete_confirm"
+    assert "លុប" in str(world.line.sent[-1])                       # asked in Khmer
