@@ -48,6 +48,8 @@ class Settings:
     send_retries: int = 5
     emergency_delivery_seconds: float = 900.0   # emergency answers and officers' alerts keep trying this long
     urgency_windows: dict = field(default_factory=dict)  # seconds before escalation, per urgency
+    retention_days: float = 90.0        # inbox events, outbox rows, conversations (storage/retention.py)
+    case_retention_days: float = 365.0  # personal content of closed or cancelled cases
     instance_dir: Path = field(default=INSTANCE)
     # Read from the environment even when Settings is built directly, so that a Settings(...)
     # cannot skip the start-up check by leaving it out (the tests set HOTLINE_ENV=development).
@@ -86,6 +88,8 @@ class Settings:
             urgency_windows={level: _int(f"ESCALATE_{level.upper()}_SECONDS", 0)
                              for level in ("urgent", "high", "standard")
                              if env.get(f"ESCALATE_{level.upper()}_SECONDS")},
+            retention_days=_float("RETENTION_DAYS", cls.retention_days),
+            case_retention_days=_float("CASE_RETENTION_DAYS", cls.case_retention_days),
             instance_dir=INSTANCE,   # environment: its default reads HOTLINE_ENV
         )
         values.update(overrides)

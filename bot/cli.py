@@ -12,7 +12,7 @@ from rq import SimpleWorker
 
 from storage import migrate
 
-from .sweeper import DispatcherThread, SweeperThread, sweep
+from .sweeper import DispatcherThread, SweeperThread, purge_expired, retention_policy, sweep
 
 
 def _hotline():
@@ -44,7 +44,8 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
     sweeper = None
     if sweep and not burst:
         sweeper = SweeperThread(hotline.db, hotline.queue, hotline.settings.sweep_after_seconds,
-                                hotline.settings.sweep_interval_seconds, hotline.escalations)
+                                hotline.settings.sweep_interval_seconds, hotline.escalations,
+                                retention=retention_policy(hotline.settings))
         sweeper.start()
     try:
         run_worker(hotline.queue, burst=burst, with_scheduler=with_scheduler)
@@ -97,11 +98,14 @@ def rq_connection(redis: Redis) -> Redis:
 @click.command("sweep")
 @click.option("--older-than", default=None, type=float, help="Seconds pending before it counts as lost.")
 def sweep_command(older_than: float | None) -> None:
-    """Re-queue pending events and outbox rows once (e.g. from cron)."""
+    """Re-queue pending events and outbox rows once, and purge what is kept no longer (e.g. from cron)."""
     hotline = _hotline()
     chats, rows = sweep(hotline.db, hotline.queue,
                         hotline.settings.sweep_after_seconds if older_than is None else older_than)
     click.echo(f"re-queued {chats} chats, {rows} outbox rows")
+    purged = purge_expired(hotline.db, retention_policy(hotline.settings))
+    click.echo(f"purged {purged.events} events, {purged.messages} outbox rows, {purged.conversations} "
+               f"conversations; personal content of {purged.cases} cases")
 
 
 def _stopping(rq_worker) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from flows import language as lang
 from flows.engine import Engine
 from flows.model import Effect, Say
+from storage import erasure
 
 from .events import is_group, to_input, user_of
 from .processor import Response
@@ -134,6 +135,11 @@ class FlowResponder:
             response.also += rows
             if self.schedule and case.escalate_at:
                 response.after_commit.append(lambda: self.schedule(case.id, case.escalate_at))
+        elif effect.name == "delete_my_data":  # the person said yes: see storage/erasure.py
+            erased = erasure.forget_person(session, conversation)
+            state["data"] = {}
+            log.info("erased at the person's request: %s events, %s messages, %s reports",
+                     erased.events, erased.messages, erased.cases)
         elif effect.name == "cancel_report":
             response.also += self.casework.cancel_by_reporter(session, conversation.chat_key, data.get("case_ref", ""))
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from storage import outbox
+from storage import conversations, outbox
 from storage.models import OutboxMessage, utcnow
 from storage.timeutil import as_utc
 
@@ -53,6 +53,8 @@ class Delivery:
             if not claimed:
                 return SKIPPED   # sent, given up, not due yet, or another worker is sending it
             row = session.get(OutboxMessage, outbox_id)
+            if self._blocked(session, row):
+                return UNDELIVERABLE
             try:
                 self._send(row)
             except LineError as error:
@@ -66,6 +68,16 @@ class Delivery:
                 delay = (as_utc(row.next_attempt_at) - self.clock()).total_seconds()
                 self.queue.deliver(row.id, delay_seconds=max(0.0, delay))
             return outcome
+
+    @staticmethod
+    def _blocked(session, row: OutboxMessage) -> bool:
+        """The person blocked the bot (`unfollow`): the row ends here, never retried."""
+        if not conversations.is_blocked(session, row.push_to or row.chat_key):
+            return False
+        row.status, row.last_error, row.next_attempt_at = UNDELIVERABLE, "not sent: the person blocked the bot", None
+        session.commit()
+        log.info("outbox %s not sent: the person blocked the bot", row.id)
+        return True
 
     def _send(self, row: OutboxMessage) -> None:
         deadline = as_utc(row.reply_deadline)

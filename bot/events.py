@@ -35,3 +35,9 @@ def user_of(event: dict) -> str | None:
 
 def is_group(event: dict) -> bool:
     return (event.get("source") or {}).get("type") in ("group", "room")
+
+
+def blocks_bot(event: dict) -> bool | None:
+    """True when the person blocked the bot (`unfollow`), False when they added or unblocked
+    it (`follow`), None for every other event."""
+    return {"unfollow": True, "follow": False}.get(event.get("type")) if isinstance(event.get("type"), str) else None

@@ -1,16 +1,37 @@
-"""Load or start the conversation a chat is in."""
+"""Load or start the conversation a chat is in; whether the person blocked the bot."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Conversation, utcnow
 
 
 def load(session: Session, chat_key: str, user_id: str | None) -> Conversation:
+    """The chat's conversation, touched now: updated_at is when the person last wrote, which
+    is what the retention sweep (storage/retention.py) measures."""
     conversation = session.get(Conversation, chat_key)
     if conversation is None:
         conversation = Conversation(chat_key=chat_key, user_id=user_id, state={}, zawgyi=False,
                                     updated_at=utcnow())
         session.add(conversation)
+    else:
+        conversation.updated_at = utcnow()
     return conversation
 
+
+def set_blocked(conversation: Conversation, blocked: bool, now: datetime | None = None) -> None:
+    """`unfollow` (blocked) or `follow` (unblocked): while blocked nothing is sent to the chat."""
+    if blocked:
+        conversation.blocked_at = conversation.blocked_at or now or utcnow()
+    else:
+        conversation.blocked_at = None
+
+
+def is_blocked(session: Session, chat_key: str | None) -> bool:
+    """Whether the person of this chat blocked the bot (one primary-key lookup)."""
+    if not chat_key:
+        return False
+    return session.scalar(select(Conversation.blocked_at).where(Conversation.chat_key == chat_key)) is not None

@@ -60,6 +60,9 @@ class Conversation(Base):
     zawgyi: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)  # their answers: encrypted
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The person blocked the bot (`unfollow`, migration 0006): nothing is sent to this chat
+    # until they unblock it (`follow`).
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class OutboxMessage(Base):
@@ -91,4 +94,5 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    __table_args__ = (Index("ix_outbox_status_created", "status", "created_at"),)
+    __table_args__ = (Index("ix_outbox_status_created", "status", "created_at"),
+                      Index("ix_outbox_inbox_event", "inbox_event_id"))  # pruning the inbox (0006)

@@ -6,7 +6,7 @@ now carry the time until which delivery keeps trying (bot/delivery.py); NULL kee
 rule (LINE_SEND_RETRIES attempts).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-07 01:00:00
 """
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
