@@ -67,6 +67,11 @@ class FlowResponder:
         response.push_allowed = not self._in_report(state)
         return response
 
+    def may_push(self, conversation) -> bool:
+        """Whether any answer to this chat (the flows', the officers' desk's, an apology)
+        may fall back to a push: never while the person is inside a report."""
+        return not self._in_report(conversation.state or {})
+
     def _in_report(self, state: dict) -> bool:
         """Inside a report, a late answer is never pushed: a push shows on a phone someone
         else may be holding (the reply token only answers a message the person just sent)."""
@@ -77,7 +82,7 @@ class FlowResponder:
         """Sorry, in their language; inside a report it is a reply or nothing, never a push."""
         return Response(messages=self.renderer.finish(self.renderer.render(
             [_say("ui.apology")], conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)),
-            push_allowed=not self._in_report(conversation.state or {}))
+            push_allowed=self.may_push(conversation))
 
     def _settle_language(self, conversation, detection, user_id: str | None) -> None:
         """The policy is flows.language.choose_language; the LINE profile is asked only

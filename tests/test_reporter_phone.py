@@ -207,3 +207,14 @@ def test_cutting_a_text_logs_its_length_never_its_words(caplog):
     assert caplog.records and all("Moo" not in r.getMessage() and "Mae Sai" not in r.getMessage()
                                   for r in caplog.records)
     assert f"cut to {MAX_TEXT}" in caplog.records[0].getMessage()
+
+
+def test_an_officer_command_typed_inside_a_report_is_never_pushed(world):
+    app, line = world
+    phone = Phone(app, line)
+    phone.be_at("report.description", {"in_danger": "no"})
+    phone.say("link 123456")  # the officers' desk answers it (a wrong code), not the flow
+    assert phone.at() == "report.description"
+    with app.extensions["hotline"].db.sessions() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.chat_key == phone.user)).one()
+    assert row.push_allowed is False
