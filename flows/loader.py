@@ -114,7 +114,8 @@ def _say_items(value, where: str) -> list[dict]:
         elif isinstance(item, dict) and "id" in item:
             for source in (item.get("params") or {}).values():
                 if str(source).startswith("@") and source not in COMPUTED_PARAMS:
-                    raise FlowError(f"{where}: unknown computed parameter {source!r} (known: {sorted(COMPUTED_PARAMS)})")
+                    raise FlowError(f"{where}: unknown computed parameter {source!r} "
+                                    f"(known: {sorted(COMPUTED_PARAMS)})")
             items.append({"id": item["id"], "params": dict(item.get("params") or {}),
                           "every_language": bool(item.get("every_language"))})
         else:
