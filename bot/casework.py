@@ -60,10 +60,12 @@ class Casework:
         rows = self._alert(session, case, route.committee_id, reason=route.reason)
         return case, rows
 
-    def cancel_by_reporter(self, session, chat_key: str, reference: str) -> list:
+    def cancel_by_reporter(self, session, chat_key: str, reference: str) -> list | None:
+        """The reporter cancels their case: the officers' rows, or None if there is no open
+        case of theirs to cancel (the reporter must not be told it was cancelled)."""
         case = case_store.by_reference(session, reference)
         if case is None or case.chat_key != chat_key or case.status in ("cancelled", "closed"):
-            return []
+            return None
         case.status = "cancelled"
         case_store.record(session, case, "cancelled", "reporter", case.committee_id)
         return self.tell_committee(session, case.committee_id, self.alerts.cancelled(case))

@@ -48,16 +48,21 @@ class FlowResponder:
         self._settle_language(conversation, detection, user_of(event))
         state = conversation.state or {}
         now = self.clock()
+        response = Response()
+
+        def perform(effect: Effect, working: dict) -> bool:  # Send, cancel: the engine goes on by the outcome
+            return self._apply(conversation, working, effect, session, response)
+
         if conversation.language is None and not (given.kind == "text" and self.engine.interrupts(given.text)):
             state, outputs = self.engine.goto(state, self.engine.flows.language_step, now)
         elif conversation.language is None:  # "help" before we know the language: help first
             state, outputs = self.engine.handle(state, given, now,
-                                                lambda message_id: self.catalogs.text(FALLBACK_LANGUAGE, message_id))
+                                                lambda message_id: self.catalogs.text(FALLBACK_LANGUAGE, message_id),
+                                                perform)
         else:
             language = conversation.language
             state, outputs = self.engine.handle(state, given, now,
-                                                lambda message_id: self.catalogs.text(language, message_id))
-        response = Response()
+                                                lambda message_id: self.catalogs.text(language, message_id), perform)
         response.messages = self._render(conversation, state, notes, outputs, session, response)
         conversation.state = state
         response.push_allowed = not self._in_report(state)
@@ -70,6 +75,11 @@ class FlowResponder:
         at = state.get("at") or ""
         return self.engine.flows.has_step(at) and self.engine.flows.flow_of(at).emergency
 
+    def may_push(self, conversation) -> bool:
+        """Whether any answer to this chat (the flows', the officers' desk's, an apology)
+        may fall back to a push: never while the person is inside a report."""
+        return not self._in_report(conversation.state or {})
+
     def _in_report(self, state: dict) -> bool:
         """Inside a report, a late answer is never pushed: a push shows on a phone someone
         else may be holding (the reply token only answers a message the person just sent)."""
@@ -77,8 +87,10 @@ class FlowResponder:
         return self.engine.flows.has_step(at) and self.engine.flows.flow_of(at).resumable
 
     def apology(self, conversation) -> Response:
+        """Sorry, in their language; inside a report it is a reply or nothing, never a push."""
         return Response(messages=self.renderer.finish(self.renderer.render(
-            [_say("ui.apology")], conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)))
+            [_say("ui.apology")], conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)),
+            push_allowed=self.may_push(conversation))
 
     def _settle_language(self, conversation, detection, user_id: str | None) -> None:
         """The policy is flows.language.choose_language; the LINE profile is asked only
@@ -115,7 +127,8 @@ class FlowResponder:
             return []
         return self.renderer.render(outputs, conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)
 
-    def _apply(self, conversation, state: dict, effect: Effect, session, response: Response) -> None:
+    def _apply(self, conversation, state: dict, effect: Effect, session, response: Response) -> bool:
+        """Do an effect; False if it did not happen (nothing to send, nothing to cancel)."""
         data = state.setdefault("data", {})
         if effect.name == "set_language":
             conversation.language = effect.args["language"]
@@ -125,7 +138,7 @@ class FlowResponder:
         elif effect.name == "submit_report":
             if not any(not key.startswith("_") and key not in ("case_ref", "urgent") for key in data):
                 log.info("submit ignored: no answers (an old Send button tapped again)")
-                return
+                return False
             flow = self.engine.flows.flow_of(state["at"]).name
             case, rows = self.casework.submit(
                 session, chat_key=conversation.chat_key, user_id=conversation.user_id,
@@ -141,9 +154,15 @@ class FlowResponder:
             log.info("erased at the person's request: %s events, %s messages, %s reports",
                      erased.events, erased.messages, erased.cases)
         elif effect.name == "cancel_report":
-            response.also += self.casework.cancel_by_reporter(session, conversation.chat_key, data.get("case_ref", ""))
+            rows = self.casework.cancel_by_reporter(session, conversation.chat_key, data.get("case_ref", ""))
+            if rows is None:
+                log.info("cancel ignored: no case of this chat to cancel")
+                return False
+            response.also += rows
         else:
             log.warning("unknown effect %s", effect.name)
+            return False
+        return True
 
 
 def _say(message_id: str) -> Say:

@@ -10,14 +10,14 @@ import logging
 from datetime import date
 from typing import Callable
 
-from flows.model import Ask, Dial, Say, Summary
+from flows.model import MAX_TEXT, Ask, Dial, Say, Summary
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGES = 5
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
-MAX_TEXT = 5000
+# MAX_TEXT (LINE's 5,000 characters a text) is flows.model's: the longest answer kept is the longest text sent.
 MAX_TEMPLATE_ACTIONS = 4
 MAX_BUTTONS_TEXT = 160
 MAX_ALT_TEXT = 400
@@ -25,11 +25,12 @@ LANGUAGE_ORDER = ("my", "km", "lo", "th", "en")
 
 
 def fit(text: str, limit: int) -> str:
-    """Cut text to LINE's limit (a label, a text) without leaving it empty."""
+    """Cut text to LINE's limit (a label, a text) without leaving it empty. The log says
+    how long, never what: the text may be someone's words, address or phone."""
     text = text.strip() or "…"
     if len(text) <= limit:
         return text
-    log.warning("text of %s characters cut to %s: %r", len(text), limit, text[:40])
+    log.warning("text of %s characters cut to %s", len(text), limit)
     return text[: limit - 1] + "…"
 
 

@@ -22,7 +22,11 @@ class Dispatcher:
             if blocked:
                 return Response()  # nothing to answer: LINE delivers nothing to them now
         answer = self.officers.respond(event, session) if self.officers else None
-        return answer if answer is not None else self.conversations.respond(event, conversation, session)
+        if answer is None:
+            return self.conversations.respond(event, conversation, session)
+        # an officer's command typed (or forged) by someone inside a report: reply only, like the flows
+        answer.push_allowed = answer.push_allowed and self.conversations.may_push(conversation)
+        return answer
 
     def apology(self, conversation):
         return self.conversations.apology(conversation)

@@ -10,11 +10,13 @@ import re
 from datetime import date
 from typing import Callable
 
-from .loader import FlowSet, Step
-from .model import Answer, Ask, Call, Choice, Dial, Effect, Input, Output, Say, Summary
+from .loader import ANSWERED, FlowSet, Step
+from .model import MAX_TEXT, Answer, Ask, Call, Choice, Dial, Effect, Input, Output, Say, Summary
 
 Translate = Callable[[str], str]
-
+# Does an effect now, on the engine's working state; True if it happened. Only an effect's
+# caller knows (a case filed, a case cancelled), and the step that follows depends on it.
+Perform = Callable[[Effect, dict], bool]
 
 
 def N_(message_id: str) -> str:
@@ -40,9 +42,12 @@ UI = {
     "nav.location": N_("ui.nav.location"),
     "photo_received": N_("ui.photo_received"),
     "cancelled": N_("ui.cancelled"),
+    "answer_cut": N_("ui.answer_cut"),
 }
 MAX_HISTORY = 30
-MAX_TEXT = 2000
+# A typed message this long at a question answered by buttons is a story, not an answer:
+# the person is told it is too long (rather than "not understood"). Not a limit on answers.
+TOO_LONG_FOR_BUTTONS = 2000
 MAX_CHAINED_STEPS = 10
 
 
@@ -66,8 +71,10 @@ class Engine:
         state = _copy(state, now)
         return state, self._enter(state, key)
 
-    def handle(self, state: dict, given: Input, now: float, translate: Translate) -> tuple[dict, list[Output]]:
-        """One turn of the conversation."""
+    def handle(self, state: dict, given: Input, now: float, translate: Translate,
+               perform: Perform | None = None) -> tuple[dict, list[Output]]:
+        """One turn of the conversation. `perform` does the effects whose outcome decides
+        the next step (a choice naming `failed`); without it they do not happen."""
         previous_seen = state.get("seen")
         state = _copy(state, now)
         at = state.get("at") if state.get("at") and self.flows.has_step(state["at"]) else None
@@ -86,14 +93,14 @@ class Engine:
             if self._idle(step, previous_seen, now) and not (step.input and step.input["type"] == "text"):
                 return state, self._welcome_back(state, step)
         if given.kind == "choice":
-            return state, self._choose(state, step, given.data)
+            return state, self._choose(state, step, given.data, perform)
         if step.input and self._answers(step.input, given):
             return state, self._save_answer(state, step, given)
         if given.kind == "text":
             matched = self._match_text(step, given.text, translate)
             if matched is not None:
-                return state, matched(state)
-            message = UI["too_long"] if len(given.text) > MAX_TEXT else UI["not_understood"]
+                return state, matched(state, perform)
+            message = UI["too_long"] if len(given.text) > TOO_LONG_FOR_BUTTONS else UI["not_understood"]
             return state, [Say(message)] + self._ask(step)
         fallback = {"sticker": UI["sticker"], "image": UI["unexpected_image"],
                     "location": UI["unexpected_location"]}.get(given.kind, UI["not_understood"])
@@ -120,8 +127,7 @@ class Engine:
                 state["data"] = {k: v for k, v in state["data"].items() if k == "urgent"}
             if step.effect:
                 outputs.append(Effect(step.effect["name"], dict(step.effect.get("args") or {})))
-            outputs.extend(Say(item["id"], _params(item["params"], state), item["every_language"],
-                               dict(item["params"])) for item in step.say)
+            outputs.extend(self._say(item, state, step) for item in step.say)
             if step.summary:
                 outputs.append(self._summary(state, step))
             if step.dial:
@@ -146,19 +152,34 @@ class Engine:
                     if kind != "location" and (kind != "resume" or (state or {}).get("resume"))]
         return [Ask(tuple(choices))] if choices else []
 
-    def _choose(self, state: dict, step: Step, data: str) -> list[Output]:
+    def _say(self, item: dict, state: dict, step: Step) -> Say:
+        """A step's message; its placeholders come from the answers, or from what the engine
+        counts (ANSWERED: how many questions of this flow are answered)."""
+        params, fields = {}, {}
+        for placeholder, source in item["params"].items():
+            if source == ANSWERED:
+                params[placeholder] = len(self._summary(state, step).answers)
+            else:
+                params[placeholder] = state["data"].get(source, "")
+                fields[placeholder] = source
+        return Say(item["id"], params, item["every_language"], fields)
+
+    def _choose(self, state: dict, step: Step, data: str, perform: Perform | None = None) -> list[Output]:
         kind, _, rest = data.partition("|")
         if kind == "c":
             key, _, index = rest.rpartition("|")
             if self.flows.has_step(key) and index.isdigit() and int(index) < len(self.flows.step(key).choices):
-                return self._apply_choice(state, self.flows.step(key).choices[int(index)], self.flows.step(key))
+                return self._apply_choice(state, self.flows.step(key).choices[int(index)], self.flows.step(key),
+                                          perform)
         if kind == "n":
             nav, _, key = rest.partition("|")
             if self.flows.has_step(key):
                 return self._nav(state, nav, self.flows.step(key))
         return [Say(UI["not_understood"])] + self._ask(step)
 
-    def _apply_choice(self, state: dict, choice: dict, step: Step) -> list[Output]:
+    def _apply_choice(self, state: dict, choice: dict, step: Step, perform: Perform | None = None) -> list[Output]:
+        if choice.get("failed"):
+            return self._apply_outcome(state, choice, step, perform)
         outputs: list[Output] = []
         if step.save and "value" in choice:
             state["data"][step.save] = choice["value"]
@@ -168,6 +189,16 @@ class Engine:
         if choice.get("go"):
             return outputs + self._enter(state, choice["go"])
         return outputs + self._ask(step)
+
+    def _apply_outcome(self, state: dict, choice: dict, step: Step, perform: Perform | None) -> list[Output]:
+        """A choice whose effect may not happen (Send, cancel): done now, by the caller, and
+        only from the step that offers it; the step saying it happened is entered only if it
+        did, else the choice's `failed` step. An old or forged button changes nothing."""
+        if state.get("at") != step.key:
+            at = self.flows.step(state["at"])
+            return [Say(UI["not_understood"])] + self._ask(at, state)
+        done = bool(perform and perform(Effect(choice["effect"], dict(choice.get("args") or {})), state))
+        return self._enter(state, choice["go"] if done else choice["failed"])
 
     def _nav(self, state: dict, nav: str, step: Step) -> list[Output]:
         if nav == "back":
@@ -200,14 +231,14 @@ class Engine:
         options = list(enumerate(step.choices))
         if wanted.isdigit() and 1 <= int(wanted) <= len(options):
             index = int(wanted) - 1
-            return lambda state: self._apply_choice(state, step.choices[index], step)
+            return lambda state, perform: self._apply_choice(state, step.choices[index], step, perform)
         for index, choice in options:
             label = choice.get("text") or translate(choice["label"])
             if wanted and (wanted == _fold(label) or wanted == _fold(choice.get("id", ""))):
-                return lambda state, c=choice: self._apply_choice(state, c, step)
+                return lambda state, perform, c=choice: self._apply_choice(state, c, step, perform)
         for kind in step.nav:
             if wanted and wanted == _fold(translate(UI[f"nav.{kind}"])):
-                return lambda state, k=kind: self._nav(state, k, step)
+                return lambda state, perform, k=kind: self._nav(state, k, step)
         return None
 
     def _trigger_for(self, text: str) -> dict | None:
@@ -229,6 +260,7 @@ class Engine:
 
     def _save_answer(self, state: dict, step: Step, given: Input) -> list[Output]:
         spec = step.input
+        told: list[Output] = []
         if spec["type"] == "location":
             value = {"latitude": given.latitude, "longitude": given.longitude, "address": given.address}
         elif spec["type"] == "image":
@@ -242,10 +274,13 @@ class Engine:
                 return [Say(spec.get("invalid", UI["not_understood"]))] + self._ask(step)
             value = int(digits)
         else:
-            value = given.text[: int(spec.get("max_length", 5000))]
+            limit = int(spec.get("max_length", MAX_TEXT))
+            value = given.text[:limit]
+            if len(given.text) > limit:  # never cut silently: say how much was kept
+                told = [Say(UI["answer_cut"], {"kept": limit})]
         state["data"][spec["save"]] = value
         state["data"].get("_labels", {}).pop(spec["save"], None)  # an earlier button answer is void
-        return self._enter(state, spec["next"])
+        return told + self._enter(state, spec["next"])
 
     @staticmethod
     def _forget(state: dict, step: Step) -> None:
@@ -293,10 +328,6 @@ def _copy(state: dict, now: float) -> dict:
         data["_labels"] = dict(data["_labels"])
     return {"at": state.get("at"), "data": data, "resume": state.get("resume"),
             "history": list(state.get("history") or []), "seen": now}
-
-
-def _params(names: dict, state: dict) -> dict:
-    return {placeholder: state["data"].get(field, "") for placeholder, field in names.items()}
 
 
 def _fold(text: str) -> str:

@@ -13,15 +13,23 @@ from typing import Iterable
 
 import yaml
 
+from .model import MAX_TEXT
+
 DATA = Path(__file__).resolve().parent / "data"
 
 STEP_FIELDS = {"say", "choices", "dial", "next", "effect", "input", "nav", "back", "source", "quiet",
                "save", "title", "skip", "summary", "reset"}
-CHOICE_FIELDS = {"label", "text", "go", "effect", "args", "quiet", "id", "value"}
+CHOICE_FIELDS = {"label", "text", "go", "effect", "args", "quiet", "id", "value", "failed"}
 INPUT_FIELDS = {"type", "save", "next", "max_length", "invalid", "received", "stay"}
 INPUT_TYPES = {"text", "location", "image", "number"}
 NAV_CHOICES = {"back", "menu", "source", "resume", "skip", "cancel", "location"}
 MAX_SAY = 3
+# Effects that may not happen (nothing to send, nothing to cancel): their choice names the
+# step for when they did not (`failed`), so no step ever says something happened that did not.
+OUTCOME_EFFECTS = {"submit_report", "cancel_report"}
+# A say parameter's source: an answer field, or this count the engine makes (answers given).
+ANSWERED = "@answered"
+COMPUTED_PARAMS = {ANSWERED}
 
 
 class FlowError(ValueError):
@@ -105,6 +113,10 @@ def _say_items(value, where: str) -> list[dict]:
         if isinstance(item, str):
             items.append({"id": item, "params": {}, "every_language": False})
         elif isinstance(item, dict) and "id" in item:
+            for source in (item.get("params") or {}).values():
+                if str(source).startswith("@") and source not in COMPUTED_PARAMS:
+                    raise FlowError(f"{where}: unknown computed parameter {source!r} "
+                                    f"(known: {sorted(COMPUTED_PARAMS)})")
             items.append({"id": item["id"], "params": dict(item.get("params") or {}),
                           "every_language": bool(item.get("every_language"))})
         else:
@@ -132,7 +144,13 @@ def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
             raise FlowError(f"{where}: choice {index + 1} has unknown field(s) {sorted(set(choice) - CHOICE_FIELDS)}")
         if "go" not in choice and "effect" not in choice:
             raise FlowError(f"{where}: choice {index + 1} goes nowhere (no go, no effect)")
-        choices.append({**choice, "go": _qualify(choice.get("go"), flow)})
+        if choice.get("effect") in OUTCOME_EFFECTS and not (choice.get("failed") and choice.get("go")):
+            raise FlowError(f"{where}: choice {index + 1}: {choice['effect']} may not happen; "
+                            "name where to go when it does (go) and when it does not (failed)")
+        if "failed" in choice and "effect" not in choice:
+            raise FlowError(f"{where}: choice {index + 1} names `failed` but has no effect")
+        choices.append({**choice, "go": _qualify(choice.get("go"), flow),
+                        **({"failed": _qualify(choice["failed"], flow)} if "failed" in choice else {})})
     nav = list(raw.get("nav") or [])
     if set(nav) - NAV_CHOICES:
         raise FlowError(f"{where}: unknown nav {sorted(set(nav) - NAV_CHOICES)}")
@@ -142,11 +160,16 @@ def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
             raise FlowError(f"{where}: input needs type ({sorted(INPUT_TYPES)}), save and next")
         if set(input_spec) - INPUT_FIELDS:
             raise FlowError(f"{where}: input has unknown field(s) {sorted(set(input_spec) - INPUT_FIELDS)}")
+        if "max_length" in input_spec and not (isinstance(input_spec["max_length"], int)
+                                               and 0 < input_spec["max_length"] <= MAX_TEXT):
+            raise FlowError(f"{where}: max_length is a number from 1 to {MAX_TEXT} (a message's longest text)")
         input_spec = {**input_spec, "next": _qualify(input_spec["next"], flow)}
     if any("value" in c for c in choices) and not raw.get("save"):
         raise FlowError(f"{where}: choices have values but the step names no `save` field")
     if "skip" in nav and not (raw.get("skip") or input_spec or raw.get("next")):
         raise FlowError(f"{where}: offers skip but names nowhere to skip to")
+    if (raw.get("effect") or {}).get("name") in OUTCOME_EFFECTS:
+        raise FlowError(f"{where}: {raw['effect']['name']} may not happen: make it a choice with go and failed")
     if len(raw.get("say") or []) > MAX_SAY:
         raise FlowError(f"{where}: at most {MAX_SAY} messages a step (one phone screen)")
     if "source" in raw and not {"ref", "checked"} <= set(raw["source"] or {}):
@@ -173,6 +196,9 @@ def _parse_flow(raw: dict, path: Path) -> Flow:
         raise FlowError(f"{path.name}: an emergency flow's answers may be pushed; a report's (resumable) never")
     steps = {}
     for step, body in (raw["steps"] or {}).items():
+        if raw.get("quiet") and isinstance(body, dict) and body.get("summary"):
+            raise FlowError(f"{path.name}: step {step!r}: a quiet flow never prints the answers back "
+                            "(the chat stays on a phone someone else may read)")
         if raw.get("quiet") and isinstance(body, dict):
             body = {"quiet": True, **body}  # a flow about reporting echoes no taps into the chat
         steps[step] = _parse_step(name, step, body, f"{path.name}: step {step!r}")
@@ -183,7 +209,7 @@ def _parse_flow(raw: dict, path: Path) -> Flow:
 def _check_references(flows: FlowSet) -> None:
     for flow in flows.flows.values():
         for step in flow.steps.values():
-            targets = [step.next, step.back, step.skip] + [c.get("go") for c in step.choices]
+            targets = [step.next, step.back, step.skip] + [c.get(k) for c in step.choices for k in ("go", "failed")]
             if step.input:
                 targets.append(step.input["next"])
             for target in targets:

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The longest text one message can carry: LINE's limit for a text message (5,000 characters).
+# A typed answer is kept up to this length (an input's max_length may only lower it) and the
+# renderer never sends a longer text.
+MAX_TEXT = 5000
+
 
 @dataclass(frozen=True)
 class Input:

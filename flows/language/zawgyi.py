@@ -192,8 +192,9 @@ def _to_unicode(text: str) -> str:
     prepared = _MARK_RUN.sub(_sort_marks, _zero_as_wa(_ZW_BEFORE_MARK.sub("", text)))
     try:
         out = convert(prepared, "zawgyi", "unicode")
-    except Exception:  # noqa: BLE001 - library bug on odd input; keep the message
-        log.exception("zawgyi->unicode conversion failed")
+    except Exception as exc:  # noqa: BLE001 - library bug on odd input; keep the message
+        # the type only: an exception's text or traceback may quote the person's words
+        log.warning("zawgyi->unicode conversion failed (%s)", type(exc).__name__)
         return text
     for old, new in _UNICODE_FIXES:
         if old in out:
@@ -215,6 +216,6 @@ def to_zawgyi(text: str) -> str:
     prepared = text.replace("\u1037\u103a", "\u103a\u1037") if "\u1037\u103a" in text else text
     try:
         return convert(prepared, "unicode", "zawgyi")
-    except Exception:  # noqa: BLE001
-        log.exception("unicode->zawgyi conversion failed")
+    except Exception as exc:  # noqa: BLE001
+        log.warning("unicode->zawgyi conversion failed (%s)", type(exc).__name__)
         return text

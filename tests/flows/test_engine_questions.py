@@ -1,4 +1,5 @@
-"""Question flows: saved answers, back, skip, cancel, photos, places and the summary."""
+"""Question flows: saved answers, back, skip, cancel, photos, places, the count before Send,
+the summary (for officers), and effects whose outcome decides the next step."""
 from __future__ import annotations
 
 import textwrap
@@ -61,14 +62,16 @@ FLOWS = {
               - {label: a.done, go: confirm}
             nav: [back, skip, cancel]
           confirm:
-            say: [q.confirm]
-            summary: true
+            say: [{id: q.confirm, params: {count: "@answered"}}]
             choices:
-              - {label: a.send, effect: submit_report, args: {kind: self}, go: sent}
+              - {label: a.send, effect: submit_report, args: {kind: self}, go: sent, failed: not_sent}
             nav: [back, cancel]
           sent:
             say: [{id: s.sent, params: {ref: case_ref}}]
             nav: [menu]
+          not_sent:
+            say: [s.not_sent]
+            next: main.menu
           cancelled:
             say: [s.cancelled]
             nav: [menu]
@@ -91,9 +94,21 @@ def ask(outputs):
     return next(o for o in reversed(outputs) if isinstance(o, Ask)).choices
 
 
-def tap(engine, state, outputs, label, now=1):
+def tap(engine, state, outputs, label, now=1, perform=None):
     choice = next(c for c in ask(outputs) if c.label == label)
-    return engine.handle(state, Input("choice", data=choice.data), now, lambda m: m)
+    return engine.handle(state, Input("choice", data=choice.data), now, lambda m: m, perform)
+
+
+def filer(reference="ABC-234", done=True):
+    """A stand-in for the bot's effects: records them; a filed report leaves its reference."""
+    performed = []
+
+    def perform(effect, state):
+        performed.append(effect)
+        if done:
+            state["data"] = {"case_ref": reference}
+        return done
+    return performed, perform
 
 
 def start(engine):
@@ -138,6 +153,7 @@ def test_free_text_is_kept_to_its_limit(engine):
     state, outputs = tap(engine, state, outputs, UI["nav.skip"])
     state, outputs = engine.handle(state, Input("text", text="my own words here"), 3, lambda m: m)
     assert state["data"]["description"] == "my own wor"  # max_length 10
+    assert outputs[0] == Say(UI["answer_cut"], {"kept": 10})  # never cut silently
     assert state["at"] == "ask.photos"
 
 
@@ -149,7 +165,7 @@ def test_help_inside_a_text_answer_keeps_the_words_and_resumes_after(engine):
     assert state["at"] == "main.menu" and state["resume"] == "ask.photos"
 
 
-def test_several_photos_then_done_then_a_summary_of_everything(engine):
+def fill_to_confirm(engine):
     state, outputs = tap(engine, *start(engine), "a.yes")
     state, outputs = engine.handle(state, Input("location", latitude=1.0, longitude=2.0, address=""), 2, lambda m: m)
     state, outputs = engine.handle(state, Input("text", text="words"), 3, lambda m: m)
@@ -157,18 +173,47 @@ def test_several_photos_then_done_then_a_summary_of_everything(engine):
         state, outputs = engine.handle(state, Input("image", media_id=f"m{n}"), 4, lambda m: m)
         assert [o.message for o in outputs if isinstance(o, Say)] == [UI["photo_received"]]
         assert state["at"] == "ask.photos"
-    state, outputs = tap(engine, state, outputs, "a.done")
-    summary = next(o for o in outputs if isinstance(o, Summary))
-    assert summary.answers == (
+    return tap(engine, state, outputs, "a.done")
+
+
+def test_before_send_only_the_number_of_answers_shows_and_the_summary_is_for_officers(engine):
+    state, outputs = fill_to_confirm(engine)
+    assert not [o for o in outputs if isinstance(o, Summary)]  # nothing readable stays on the phone
+    assert [(o.message, o.params) for o in outputs if isinstance(o, Say)] == [("q.confirm", {"count": 4})]
+    assert engine.summarise("ask", state["data"]).answers == (
         Answer("t.danger", "a.yes", "label"),
         Answer("t.where", {"latitude": 1.0, "longitude": 2.0, "address": ""}, "location"),
         Answer("t.words", "words", "text"),
         Answer("t.photos", 2, "count"),
     )
-    state, outputs = tap(engine, state, outputs, "a.send")
-    assert Effect("submit_report", {"kind": "self"}) in outputs
+    performed, perform = filer()
+    state, outputs = tap(engine, state, outputs, "a.send", perform=perform)
+    assert performed == [Effect("submit_report", {"kind": "self"})]
+    assert state["at"] == "ask.sent"
     sent = next(o for o in outputs if isinstance(o, Say))
-    assert sent.message == "s.sent" and sent.fields == {"ref": "case_ref"}
+    assert sent.message == "s.sent" and sent.params == {"ref": "ABC-234"}
+
+
+def test_a_send_that_files_nothing_never_leads_to_the_step_saying_it_was_sent(engine):
+    state, outputs = fill_to_confirm(engine)
+    performed, perform = filer(done=False)
+    after, outputs = tap(engine, state, outputs, "a.send", perform=perform)
+    assert performed == [Effect("submit_report", {"kind": "self"})]
+    assert after["at"] == "main.menu"
+    assert [o.message for o in outputs if isinstance(o, Say)] == ["s.not_sent", "m.prompt"]
+    # with nobody to perform it, the effect does not happen either
+    after, outputs = engine.handle(state, Input("choice", data="c|ask.confirm|0"), 9, lambda m: m)
+    assert after["at"] == "main.menu" and "s.sent" not in [o.message for o in outputs if isinstance(o, Say)]
+
+
+def test_an_old_or_forged_send_from_another_step_does_nothing(engine):
+    state, outputs = tap(engine, *start(engine), "a.yes")  # at ask.where, one answer given
+    performed, perform = filer()
+    after, outputs = engine.handle(state, Input("choice", data="c|ask.confirm|0"), 2, lambda m: m, perform)
+    assert performed == []
+    assert after["at"] == "ask.where" and after["data"] == state["data"]
+    assert [o.message for o in outputs if isinstance(o, Say)] == [UI["not_understood"]]
+    assert ask(outputs)[0].kind == "location"  # the question they are at, again
 
 
 def test_cancel_clears_the_answers(engine):

@@ -8,7 +8,7 @@ import pytest
 
 from flows.engine import UI, Engine, choice_data, nav_data
 from flows.loader import load_flows
-from flows.model import Answer, Ask, Dial, Effect, Input, Say, Summary
+from flows.model import MAX_TEXT, Answer, Ask, Dial, Effect, Input, Say, Summary
 from locales import LANGUAGES
 from locales.quality import translation
 
@@ -57,10 +57,18 @@ class Chat:
         self.state: dict = {}
         self.outputs: list = []
         self.now = 0.0
+        self.performed: list[Effect] = []  # effects done by the bot (Send, cancel)
+        self.effects_happen = True         # False: nothing to send / nothing to cancel
+
+    def _perform(self, effect: Effect, state: dict) -> bool:
+        self.performed.append(effect)
+        if self.effects_happen and effect.name == "submit_report":
+            state["data"] = {"case_ref": "ABC-234"}  # as the bot does: the answers live in the case
+        return self.effects_happen
 
     def send(self, given: Input, wait: float = 60) -> list:
         self.now += wait
-        self.state, self.outputs = self.engine.handle(self.state, given, self.now, identity)
+        self.state, self.outputs = self.engine.handle(self.state, given, self.now, identity, self._perform)
         return self.outputs
 
     @property
@@ -149,11 +157,13 @@ def test_a_full_self_report_saves_exactly_the_screening_fields():
     }
 
 
-def test_the_confirm_step_lists_every_answer_then_send_files_the_report():
+def test_the_confirm_step_shows_only_how_many_answers_then_send_files_the_report():
     chat = Chat()
     self_report_until_confirm(chat)
     assert chat.said() == ["intake.confirm"]
-    summary = next(o for o in chat.outputs if isinstance(o, Summary))
+    assert not [o for o in chat.outputs if isinstance(o, Summary)]  # nothing readable stays in the chat
+    assert chat.outputs[0].params == {"count": 21}
+    summary = chat.engine.summarise("report", chat.state["data"])  # what officers get
     assert summary.answers == (
         Answer("intake.title.in_danger", "intake.answer.yes", "label"),
         Answer("intake.title.medical_emergency", "intake.answer.no", "label"),
@@ -180,16 +190,77 @@ def test_the_confirm_step_lists_every_answer_then_send_files_the_report():
     assert [c.label for c in chat.offered()] == ["intake.send", UI["nav.back"], UI["nav.cancel"]]
 
     chat.tap("intake.send")
-    assert chat.outputs[0] == Effect("submit_report", {"kind": "self"})
+    assert chat.performed == [Effect("submit_report", {"kind": "self"})]
     assert chat.at == "report.submitted"
     sent = [o for o in chat.outputs if isinstance(o, Say)]
     assert [s.message for s in sent] == ["intake.submitted", "intake.self.next"]
-    assert sent[0].fields == {"ref": "case_ref"}  # filled by the bot after submit_report
+    assert sent[0].params == {"ref": "ABC-234"}  # the case exists before the step saying so
     assert [c.label for c in chat.offered()] == ["intake.cancel_report", UI["nav.menu"]]
 
+
+def test_cancelling_what_was_sent_asks_first_and_only_yes_cancels():
+    chat = Chat()
+    self_report_until_confirm(chat)
+    chat.tap("intake.send")
     chat.tap("intake.cancel_report")
-    assert chat.outputs[0] == Effect("cancel_report", {})
+    assert chat.performed == [Effect("submit_report", {"kind": "self"})]  # one tap cancels nothing
+    assert chat.at == "report.cancel_confirm" and chat.said() == ["intake.cancel_confirm"]
+    assert [c.label for c in chat.offered()] == ["intake.cancel_yes", "intake.cancel_no", UI["nav.menu"]]
+    chat.tap("intake.cancel_no")
+    assert chat.at == "report.kept" and chat.said() == ["intake.kept"] and len(chat.performed) == 1
+    chat.tap("intake.cancel_report")
+    chat.tap("intake.cancel_yes")
+    assert chat.performed[-1] == Effect("cancel_report", {})
     assert chat.at == "report.report_cancelled" and chat.said() == ["intake.report_cancelled"]
+
+
+@pytest.mark.parametrize("flow", INTAKE)
+def test_a_cancel_with_no_case_behind_it_says_nothing_was_cancelled(flow):
+    chat = Chat()
+    chat.state = {"at": f"{flow}.cancel_confirm", "data": {}}
+    chat.effects_happen = False  # the bot found no case of this chat to cancel
+    chat.send(Input("choice", data=f"c|{flow}.cancel_confirm|0"))  # "Yes, cancel", tapped late
+    assert chat.performed == [Effect("cancel_report", {})]
+    assert "intake.report_cancelled" not in chat.said()
+    assert chat.said()[0] == "intake.nothing_to_cancel" and chat.at == "main.menu"
+
+
+@pytest.mark.parametrize("flow", INTAKE)
+def test_a_send_that_files_nothing_is_never_answered_sent(flow):
+    chat = Chat()
+    chat.state = {"at": f"{flow}.confirm", "data": {}}
+    chat.effects_happen = False  # the bot found nothing to send
+    chat.send(Input("choice", data=f"c|{flow}.confirm|0"))
+    assert chat.performed == [Effect("submit_report", {"kind": "self" if flow == "report" else "tip"})]
+    assert "intake.submitted" not in chat.said()
+    assert chat.said()[0] == "intake.nothing_to_send" and chat.at == "main.menu"
+
+
+def test_a_long_description_is_kept_whole():
+    chat = Chat()
+    chat.state = {"at": "report.description", "data": {"in_danger": "no"}}
+    words = ("ကျွန်တော့်ကို အလုပ်ရှင်က ပိတ်ထားတယ်။ " * 200)[:4999]
+    chat.send(Input("text", text=words))
+    assert chat.data["description"] == words and chat.at == "report.photos"
+    assert UI["answer_cut"] not in chat.said()
+
+
+def test_a_description_over_the_longest_text_is_cut_and_the_person_told():
+    chat = Chat()
+    chat.state = {"at": "tip.description", "data": {"in_danger": "no"}}
+    chat.send(Input("text", text="x" * (MAX_TEXT + 10)))
+    assert chat.data["description"] == "x" * MAX_TEXT
+    assert chat.outputs[0] == Say(UI["answer_cut"], {"kept": MAX_TEXT})
+
+
+@pytest.mark.parametrize("key", [s.key for n in INTAKE for s in FLOWS.flows[n].steps.values()])
+def test_no_intake_step_prints_the_answers_back(key):
+    state = {"data": {"in_danger": "yes", "description": "my words", "contact_phone": "081 234 5678",
+                      "case_ref": "ABC-234"}}
+    _, outputs = Engine(FLOWS).goto(state, key, 0)
+    shown = [o for o in outputs if isinstance(o, Summary)] + \
+        [v for o in outputs if isinstance(o, Say) for v in o.params.values() if v in ("my words", "081 234 5678")]
+    assert not shown
 
 
 def test_a_full_tip_from_the_list_of_places():
@@ -231,14 +302,15 @@ def test_a_full_tip_from_the_list_of_places():
         "description": "Young people in a building near the river, guards at the door.", "photos": ["p1"],
         "contact_ok": "no",
     }
-    summary = next(o for o in chat.outputs if isinstance(o, Summary))
+    assert not [o for o in chat.outputs if isinstance(o, Summary)]
+    summary = chat.engine.summarise("tip", chat.state["data"])
     assert [a.title for a in summary.answers][:5] == ["intake.title.in_danger", "intake.title.province",
                                                       "intake.title.district", "intake.title.people_count",
                                                       "intake.title.nationality"]
     assert Answer("intake.title.district", "intake.district.5709", "label") in summary.answers
     assert Answer("intake.title.people_count", 12, "text") in summary.answers
     chat.tap("intake.send")
-    assert Effect("submit_report", {"kind": "tip"}) in chat.outputs
+    assert chat.performed == [Effect("submit_report", {"kind": "tip"})]
     assert chat.at == "tip.submitted" and chat.said() == ["intake.submitted", "intake.tip.next"]
 
 

@@ -141,3 +141,47 @@ def test_dialling_an_unknown_hotline_is_an_error(tmp_path):
     """
     with pytest.raises(FlowError, match="unknown hotline '999'"):
         _load(tmp_path, **{"main.yaml": main})
+
+
+def _report(step: str, quiet: bool = True) -> str:
+    """A one-question report flow whose second step is `step` (YAML, indented as a step)."""
+    return f"""
+        flow: report
+        domain: intake
+        quiet: {str(quiet).lower()}
+        steps:
+          ask:
+            say: [q.words]
+            input: {{type: text, save: description, next: confirm}}
+          confirm:
+{textwrap.indent(textwrap.dedent(step), " " * 12)}
+          sent:
+            say: [s.sent]
+          not_sent:
+            say: [s.not_sent]
+    """
+
+
+@pytest.mark.parametrize("step, error", [
+    ("say: [q.confirm]\nsummary: true\nnav: [menu]\n", "a quiet flow never prints the answers back"),
+    ("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: submit_report, go: sent}\n",
+     "submit_report may not happen"),
+    ("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: cancel_report, go: sent}\n",
+     "cancel_report may not happen"),
+    ("say: [q.confirm]\nchoices:\n  - {label: a.send, go: sent, failed: not_sent}\n", "has no effect"),
+    ("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: submit_report, go: sent, failed: nowhere}\n",
+     "unknown step 'report.nowhere'"),
+    ("say: [{id: q.confirm, params: {count: '@everything'}}]\nnav: [menu]\n", "unknown computed parameter"),
+    ("say: [q.confirm]\ninput: {type: text, save: words, next: sent, max_length: 5001}\n",
+     "max_length is a number from 1 to 5000"),
+])
+def test_reporting_mistakes_are_refused(tmp_path, step, error):
+    with pytest.raises(FlowError, match=error):
+        _load(tmp_path, **{"report.yaml": _report(step)})
+
+
+def test_a_send_naming_both_outcomes_and_the_answer_count_load(tmp_path):
+    step = ("say: [{id: q.confirm, params: {count: '@answered'}}]\nchoices:\n"
+            "  - {label: a.send, effect: submit_report, go: sent, failed: not_sent}\n")
+    flows = _load(tmp_path, **{"report.yaml": _report(step)})
+    assert flows.step("report.confirm").choices[0]["failed"] == "report.not_sent"
