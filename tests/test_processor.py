@@ -10,7 +10,7 @@ from bot.processor import Response
 from storage import inbox
 from storage.models import InboxEvent
 from tests.conftest import post_events, user_id
-from tests.support.events import text_event
+from tests.support.events import now_ms, text_event
 from tests.support.fake_line import FakeLine
 
 pytestmark = pytest.mark.integration
@@ -43,8 +43,9 @@ def test_events_are_handled_in_line_timestamp_order_not_arrival_order(settings):
     app, line = _app(settings, responder)
     user = user_id()
     client = app.test_client()
-    post_events(client, [text_event(user, "second", timestamp=2000)])
-    post_events(client, [text_event(user, "first", timestamp=1000), text_event(user, "third", timestamp=3000)])
+    base = now_ms() - 10_000
+    post_events(client, [text_event(user, "second", timestamp=base + 2000)])
+    post_events(client, [text_event(user, "first", timestamp=base + 1000), text_event(user, "third", timestamp=base + 3000)])
     assert app.extensions["hotline"].processor.process_chat(user) == 3
     assert responder.seen == ["first", "second", "third"]
     assert [sent[2][0]["text"] for sent in line.sent] == ["echo first", "echo second", "echo third"]
@@ -71,7 +72,8 @@ def test_a_failing_event_is_kept_answered_with_an_apology_and_does_not_block_the
     responder = EchoResponder(fail_on="boom")
     app, line = _app(settings, responder)
     user = user_id()
-    post_events(app.test_client(), [text_event(user, "boom", timestamp=1), text_event(user, "after", timestamp=2)])
+    base = now_ms()
+    post_events(app.test_client(), [text_event(user, "boom", timestamp=base), text_event(user, "after", timestamp=base + 1)])
     app.extensions["hotline"].processor.process_chat(user)
     texts = [sent[2][0]["text"] for sent in line.sent]
     assert texts == ["sorry", "echo after"]
