@@ -81,7 +81,8 @@ def problem(event) -> str | None:
 def _source_problem(source) -> str | None:
     if type(source) is not dict:
         return "source is not an object"
-    id_key = SOURCE_ID.get(source.get("type"))
+    kind = source.get("type")
+    id_key = SOURCE_ID.get(kind) if type(kind) is str else None
     if id_key is None:
         return "source.type is not user, group or room"
     if id_key != "userId" and id_key not in source:
