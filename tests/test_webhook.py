@@ -234,3 +234,13 @@ def test_the_age_limit_is_a_setting(settings, monkeypatch):
     minutes_old = text_event(user_id(), "x", timestamp=now_ms() - 120_000)
     assert post_events(app.test_client(), [minutes_old]).status_code == 200
     assert _count(app) == 0
+
+
+def test_only_a_database_that_cannot_store_answers_500_so_line_redelivers(settings):
+    from sqlalchemy import text
+
+    app = create_app(settings)
+    with app.extensions["hotline"].db.transaction() as session:
+        session.execute(text("ALTER TABLE inbox_events RENAME TO inbox_events_gone"))
+    response = post_events(app.test_client(), [text_event(user_id(), "hello")])
+    assert response.status_code == 500
