@@ -42,6 +42,7 @@ class Settings:
     redis_url: str | None = None
     queue_name: str = "hotline"
     max_body_bytes: int = 1024 * 1024
+    event_max_age_seconds: int = 3 * 24 * 60 * 60   # LINE's redelivery window: older events are refused
     sweep_after_seconds: float = 10.0
     sweep_interval_seconds: float = 5.0
     reply_token_ttl_seconds: float = 50.0
@@ -80,6 +81,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             queue_name=env.get("HOTLINE_QUEUE", cls.queue_name),
             max_body_bytes=_int("WEBHOOK_MAX_BYTES", cls.max_body_bytes),
+            event_max_age_seconds=_int("EVENT_MAX_AGE_SECONDS", cls.event_max_age_seconds),
             sweep_after_seconds=_float("SWEEP_AFTER_SECONDS", cls.sweep_after_seconds),
             sweep_interval_seconds=_float("SWEEP_INTERVAL_SECONDS", cls.sweep_interval_seconds),
             reply_token_ttl_seconds=_float("REPLY_TOKEN_TTL_SECONDS", cls.reply_token_ttl_seconds),

@@ -8,13 +8,14 @@ then its messages are sent while the lock is still held, so replies keep their o
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from redis.exceptions import LockError, RedisError
 
 from storage import conversations, inbox, outbox
-from storage.models import InboxEvent, utcnow
+from storage.models import Conversation, InboxEvent, utcnow
 from storage.timeutil import as_utc
 
 log = logging.getLogger(__name__)
@@ -76,19 +77,21 @@ class ChatProcessor:
             event = inbox.next_pending(session, chat_key)
             if event is None:
                 return None
+            event_id, reference = event.id, event.webhook_event_id
             try:
                 return self._decide(session, event)
             except Exception as exc:  # a bug must not lose the event nor block the chat
                 session.rollback()
-                log.exception("event %s failed", event.webhook_event_id)
-                return self._after_failure(session, event.id, exc)
+                error = exc
+        log.error("event %s failed: %s\n%s", reference, type(error).__name__,
+                  "".join(traceback.format_tb(error.__traceback__)))   # no message: it may quote the person
+        return self._after_failure(event_id, reference, error)
 
     def _decide(self, session, event: InboxEvent) -> list[int]:
         payload = event.payload
-        user_id = (payload.get("source") or {}).get("userId")
-        conversation = conversations.load(session, event.chat_key, user_id)
+        conversation = conversations.load(session, event.chat_key, _user_of(payload))
         response = self.responder.respond(payload, conversation, session)
-        rows = self._queue_messages(session, event, response) + list(response.also)
+        rows = self._queue_messages(session, event, payload, response) + list(response.also)
         if not inbox.mark_done(session, event.id):
             session.rollback()
             return []
@@ -100,10 +103,10 @@ class ChatProcessor:
                 log.exception("after-commit step failed for event %s", event.webhook_event_id)
         return [row.id for row in rows]
 
-    def _queue_messages(self, session, event: InboxEvent, response: Response):
+    def _queue_messages(self, session, event: InboxEvent, payload: dict, response: Response):
         if not response.messages:
             return []
-        reply_token = event.payload.get("replyToken")
+        reply_token = outbox.usable_reply_token(payload.get("replyToken"))
         received = as_utc(event.received_at) or utcnow()
         row = outbox.add(
             session, chat_key=event.chat_key, messages=response.messages[:5],
@@ -116,23 +119,48 @@ class ChatProcessor:
         session.flush()
         return [row]
 
-    def _after_failure(self, session, event_id: int, exc: Exception) -> list[int]:
-        attempts = inbox.record_failure(session, event_id, f"{type(exc).__name__}: {exc}")
+    def _after_failure(self, event_id: int, reference: str, exc: Exception) -> list[int]:
+        """Count the failed attempt; after the last one the event is failed, with an apology
+        if one can be written. Whatever stands in the apology's way (a payload that cannot be
+        read, a broken conversation, a row the database refuses), the failure itself is then
+        committed alone, so the chat moves on. Only the database being down stops that."""
+        error = f"{type(exc).__name__}: {exc}"
+        try:
+            with self.db.sessions() as session:
+                return self._record_failure(session, event_id, reference, error, apologise=True)
+        except Exception as apology_error:
+            log.error("event %s: no apology could be written (%s)", reference, type(apology_error).__name__)
+        with self.db.sessions() as session:
+            return self._record_failure(session, event_id, reference, error, apologise=False)
+
+    def _record_failure(self, session, event_id: int, reference: str, error: str, apologise: bool) -> list[int]:
+        attempts = inbox.record_failure(session, event_id, error)
         rows = []
-        if attempts >= MAX_EVENT_ATTEMPTS:
-            event = session.get(InboxEvent, event_id)
-            inbox.mark_done(session, event_id, status="failed")
-            apology = self._apology(session, event)
-            if apology is not None:
-                rows = self._queue_messages(session, event, apology)
+        if attempts >= MAX_EVENT_ATTEMPTS and inbox.mark_done(session, event_id, status="failed"):
+            log.warning("event %s failed for good after %d attempts", reference, attempts)
+            if apologise:
+                rows = self._apology(session, session.get(InboxEvent, event_id))
         session.commit()
         return [row.id for row in rows]
 
-    def _apology(self, session, event: InboxEvent) -> Response | None:
+    def _apology(self, session, event: InboxEvent) -> list:
+        """The apology's outbox row. A conversation that cannot be loaded still gets one, in
+        the fallback language and by reply only (whether a push is safe cannot be known)."""
+        payload = event.payload            # raises if it cannot be read: then there is nobody to answer
+        if type(payload) is not dict:
+            return []
         try:
-            user_id = (event.payload.get("source") or {}).get("userId")
-            conversation = conversations.load(session, event.chat_key, user_id)
-            return self.responder.apology(conversation)
-        except Exception:
-            log.exception("no apology for event %s", event.webhook_event_id)
-            return None
+            conversation = conversations.load(session, event.chat_key, _user_of(payload))
+            broken = False
+        except Exception as exc:
+            log.error("event %s: conversation unreadable (%s)", event.webhook_event_id, type(exc).__name__)
+            conversation, broken = Conversation(chat_key=event.chat_key, state={}, zawgyi=False), True
+        apology = self.responder.apology(conversation)
+        if broken:
+            apology.push_allowed = False
+        return self._queue_messages(session, event, payload, apology)
+
+
+def _user_of(payload) -> str | None:
+    source = payload.get("source") if type(payload) is dict else None
+    return source.get("userId") if type(source) is dict else None

@@ -17,7 +17,6 @@ from storage.inbox_watch import inbox_watch
 log = logging.getLogger(__name__)
 
 RETENTION_EVERY_SECONDS = 600.0        # a retention pass at most this often per worker
-REDELIVERY_WINDOW_SECONDS = 259200     # LINE's, when settings do not say (EVENT_MAX_AGE_SECONDS)
 
 
 def retention_policy(settings) -> retention.Policy:
@@ -26,7 +25,7 @@ def retention_policy(settings) -> retention.Policy:
     return retention.Policy(
         retention=timedelta(days=settings.retention_days),
         case_retention=timedelta(days=settings.case_retention_days),
-        redelivery_window=timedelta(seconds=getattr(settings, "event_max_age_seconds", REDELIVERY_WINDOW_SECONDS)))
+        redelivery_window=timedelta(seconds=settings.event_max_age_seconds))
 
 
 def purge_expired(db, policy: retention.Policy) -> retention.Purged:

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from sqlalchemy import literal, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from .crypto import keyring
 from .models import InboxEvent, utcnow
@@ -76,37 +76,38 @@ PROMOTE_SQL = ("UPDATE inbox_events SET status = 'pending' WHERE status = 'recei
 def prepare_events(events: Iterable[dict], dialect: str) -> list[tuple]:
     """Rows for InboxWriter.store (storage/inbox_writer.py), serialised and encrypted before
     any lock is taken, with the same column encodings the models use (EncryptedJSON for the
-    payload, SQLAlchemy's datetime text on SQLite)."""
+    payload, SQLAlchemy's datetime text on SQLite). The events are ones the webhook found
+    well-formed (bot/event_shape.py): an id and ids that fit their columns, an int64 timestamp,
+    strings that encode as UTF-8."""
     now = utcnow()
     received = now.replace(tzinfo=None).isoformat(" ", "microseconds") if dialect == "sqlite" else now
     encrypt = keyring().encrypt
     status = arrival_status(dialect)
-    rows = []
-    for event in events:
-        event_id = event.get("webhookEventId")
-        if not event_id:
-            continue
-        rows.append((
-            str(event_id)[:64], chat_key_of(event), str(event.get("type", "unknown"))[:40],
-            int(event.get("timestamp") or 0),
-            encrypt(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")),
-            bool((event.get("deliveryContext") or {}).get("isRedelivery")), status, 0, received,
-        ))
-    return rows
+    return [(
+        event["webhookEventId"], chat_key_of(event), event["type"], event["timestamp"],
+        encrypt(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")),
+        bool(event["deliveryContext"].get("isRedelivery")), status, 0, received,
+    ) for event in events]
+
+
+def _pending(chat_key: str):
+    return (InboxEvent.chat_key == chat_key, InboxEvent.status == PENDING)
 
 
 def next_pending(session: Session, chat_key: str) -> InboxEvent | None:
-    """The chat's oldest pending event, by LINE's timestamp."""
+    """The chat's oldest pending event, by LINE's timestamp. Its payload is read (decrypted)
+    only when used, so an event whose payload cannot be read fails on its own (the worker
+    records that) instead of making its whole chat unreadable."""
     return session.scalars(
-        select(InboxEvent)
-        .where(InboxEvent.chat_key == chat_key, InboxEvent.status == PENDING)
+        select(InboxEvent).options(defer(InboxEvent.payload))
+        .where(*_pending(chat_key))
         .order_by(InboxEvent.line_timestamp, InboxEvent.id)
         .limit(1)
     ).first()
 
 
 def has_pending(session: Session, chat_key: str) -> bool:
-    return next_pending(session, chat_key) is not None
+    return session.scalars(select(InboxEvent.id).where(*_pending(chat_key)).limit(1)).first() is not None
 
 
 def mark_done(session: Session, event_id: int, status: str = "done") -> bool:
@@ -120,11 +121,14 @@ def mark_done(session: Session, event_id: int, status: str = "done") -> bool:
 
 
 def record_failure(session: Session, event_id: int, error: str) -> int:
-    """Count a failed attempt; returns the attempts so far."""
-    event = session.get(InboxEvent, event_id)
-    event.attempts += 1
-    event.error = error[:2000]
-    return event.attempts
+    """Count a failed attempt; returns the attempts so far. Plain statements, no loaded row:
+    this must work for an event whose payload cannot be read."""
+    session.execute(
+        update(InboxEvent).where(InboxEvent.id == event_id)
+        .values(attempts=InboxEvent.attempts + 1, error=error[:2000])
+        .execution_options(synchronize_session=False)
+    )
+    return session.scalar(select(InboxEvent.attempts).where(InboxEvent.id == event_id))
 
 
 def stale_chats(session: Session, older_than: timedelta, now: datetime | None = None) -> list[str]:

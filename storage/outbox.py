@@ -10,10 +10,25 @@ from sqlalchemy.orm import Session
 from .models import OutboxMessage, utcnow
 
 
+REPLY_TOKEN_LENGTH = OutboxMessage.__table__.c.reply_token.type.length
+
+
+def usable_reply_token(token) -> str | None:
+    """The token if it can be stored and used (a non-empty string that fits the column), else
+    None: the answer then goes by push where that is allowed, and a bad token never breaks
+    the transaction that records it."""
+    if type(token) is str and 0 < len(token) <= REPLY_TOKEN_LENGTH:
+        return token
+    return None
+
+
 def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str | None,
         push_allowed: bool, reply_token: str | None = None, reply_deadline: datetime | None = None,
         inbox_event_id: int | None = None, deliver_until: datetime | None = None) -> OutboxMessage:
     """deliver_until: keep trying until then (an emergency answer), not only LINE_SEND_RETRIES times."""
+    reply_token = usable_reply_token(reply_token)
+    if reply_token is None:
+        reply_deadline = None
     row = OutboxMessage(
         chat_key=chat_key, messages=messages, push_to=push_to, push_allowed=push_allowed,
         reply_token=reply_token, reply_deadline=reply_deadline, inbox_event_id=inbox_event_id,

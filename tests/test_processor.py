@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import defer
 
 from app import create_app
 from bot.processor import Response
 from storage import inbox
-from storage.models import InboxEvent
+from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import post_events, user_id
-from tests.support.events import text_event
+from tests.support.events import now_ms, text_event
 from tests.support.fake_line import FakeLine
 
 pytestmark = pytest.mark.integration
@@ -43,8 +44,9 @@ def test_events_are_handled_in_line_timestamp_order_not_arrival_order(settings):
     app, line = _app(settings, responder)
     user = user_id()
     client = app.test_client()
-    post_events(client, [text_event(user, "second", timestamp=2000)])
-    post_events(client, [text_event(user, "first", timestamp=1000), text_event(user, "third", timestamp=3000)])
+    base = now_ms() - 10_000
+    post_events(client, [text_event(user, "second", timestamp=base + 2000)])
+    post_events(client, [text_event(user, "first", timestamp=base + 1000), text_event(user, "third", timestamp=base + 3000)])
     assert app.extensions["hotline"].processor.process_chat(user) == 3
     assert responder.seen == ["first", "second", "third"]
     assert [sent[2][0]["text"] for sent in line.sent] == ["echo first", "echo second", "echo third"]
@@ -71,7 +73,8 @@ def test_a_failing_event_is_kept_answered_with_an_apology_and_does_not_block_the
     responder = EchoResponder(fail_on="boom")
     app, line = _app(settings, responder)
     user = user_id()
-    post_events(app.test_client(), [text_event(user, "boom", timestamp=1), text_event(user, "after", timestamp=2)])
+    base = now_ms()
+    post_events(app.test_client(), [text_event(user, "boom", timestamp=base), text_event(user, "after", timestamp=base + 1)])
     app.extensions["hotline"].processor.process_chat(user)
     texts = [sent[2][0]["text"] for sent in line.sent]
     assert texts == ["sorry", "echo after"]
@@ -104,3 +107,86 @@ def test_help_before_the_language_is_known_shows_the_emergency_numbers(settings)
     sent = line.sent[0][2]
     tel = [a["uri"] for m in sent if m["type"] == "template" for a in m["template"]["actions"]]
     assert tel[:3] == ["tel:191", "tel:1669", "tel:1300"]
+
+
+def _store_raw(app, *events):
+    """Put events in the inbox as they are, past the webhook's shape check: rows that an
+    older webhook may have stored, or that the checks let through."""
+    db = app.extensions["hotline"].db
+    db.inbox_writer.store(inbox.prepare_events(list(events), db.engine.dialect.name))
+
+
+def _event(app, webhook_event_id) -> InboxEvent:
+    with app.extensions["hotline"].db.sessions() as session:
+        return session.scalars(select(InboxEvent).options(defer(InboxEvent.payload))
+                               .where(InboxEvent.webhook_event_id == webhook_event_id)).one()
+
+
+def _corrupt(app, table: str, column: str, where: str, value) -> None:
+    with app.extensions["hotline"].db.transaction() as session:
+        session.execute(text(f"UPDATE {table} SET {column} = :value WHERE {where}"), {"value": value})
+
+
+@pytest.mark.parametrize("token", [{"not": "a string"}, 12345, "t" * 65], ids=["object", "number", "over 64"])
+@pytest.mark.parametrize("fails", [False, True], ids=["answer", "apology"])
+def test_an_unusable_reply_token_never_blocks_the_chat(settings, token, fails):
+    """A non-string token broke the outbox insert on SQLite, a long one on PostgreSQL: the
+    event then went round for ever and its chat waited behind it."""
+    responder = EchoResponder(fail_on="boom" if fails else None)
+    app, line = _app(settings, responder)
+    user = user_id()
+    first = text_event(user, "boom", timestamp=now_ms() - 10)
+    first["replyToken"] = token
+    _store_raw(app, first, text_event(user, "after"))
+    app.extensions["hotline"].processor.process_chat(user)
+    assert [(sent[0], sent[2][0]["text"]) for sent in line.sent] == [
+        ("push", "sorry" if fails else "echo boom"), ("reply", "echo after")]
+    assert _event(app, first["webhookEventId"]).status == ("failed" if fails else "done")
+    with app.extensions["hotline"].db.sessions() as session:
+        assert inbox.has_pending(session, user) is False
+
+
+def test_an_event_whose_payload_cannot_be_decrypted_is_failed_and_the_chat_moves_on(settings):
+    app, line = _app(settings, EchoResponder())
+    user = user_id()
+    poison = text_event(user, "lost", timestamp=now_ms() - 10)
+    _store_raw(app, poison, text_event(user, "after"))
+    _corrupt(app, "inbox_events", "payload", f"webhook_event_id = '{poison['webhookEventId']}'", "not a token")
+    app.extensions["hotline"].processor.process_chat(user)
+    assert [sent[2][0]["text"] for sent in line.sent] == ["echo after"]   # no apology: nothing to answer
+    failed = _event(app, poison["webhookEventId"])
+    assert failed.status == "failed" and failed.attempts == 3 and "decrypt" in failed.error
+
+
+def test_a_broken_conversation_fails_the_event_with_a_reply_only_apology(settings):
+    responder = EchoResponder()
+    app, line = _app(settings, responder)
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "hello")])
+    app.extensions["hotline"].processor.process_chat(user)
+    _corrupt(app, "conversations", "state", f"chat_key = '{user}'", "not a token")
+    event = text_event(user, "again")
+    post_events(app.test_client(), [event])
+    app.extensions["hotline"].processor.process_chat(user)
+    assert _event(app, event["webhookEventId"]).status == "failed"
+    apology = [sent for sent in line.sent if sent[2][0]["text"] == "sorry"]
+    assert [sent[0] for sent in apology] == ["reply"]
+    with app.extensions["hotline"].db.sessions() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.inbox_event_id ==
+                                                          _event(app, event["webhookEventId"]).id)).one()
+        assert row.push_allowed is False
+
+
+class NoApology(EchoResponder):
+    def apology(self, conversation):
+        raise RuntimeError("the apology itself is broken")
+
+
+def test_an_apology_that_raises_still_fails_the_event_and_the_chat_moves_on(settings):
+    app, line = _app(settings, NoApology(fail_on="boom"))
+    user = user_id()
+    poison = text_event(user, "boom", timestamp=now_ms() - 10)
+    post_events(app.test_client(), [poison, text_event(user, "after")])
+    app.extensions["hotline"].processor.process_chat(user)
+    assert [sent[2][0]["text"] for sent in line.sent] == ["echo after"]
+    assert _event(app, poison["webhookEventId"]).status == "failed"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select, update
 
 from app import create_app
-from bot.sweeper import REDELIVERY_WINDOW_SECONDS, retention_policy
+from bot.sweeper import retention_policy
 from settings import Settings
 from storage import erasure, outbox, retention
 from storage.cases import Case, CaseEvent
@@ -184,8 +184,7 @@ def test_settings_and_the_policy_the_sweeper_uses(monkeypatch):
     monkeypatch.setenv("CASE_RETENTION_DAYS", "730")
     policy = retention_policy(Settings.from_env())
     assert (policy.retention, policy.case_retention) == (30 * DAY, 730 * DAY)
-    assert policy.redelivery_window == timedelta(seconds=getattr(Settings(), "event_max_age_seconds",
-                                                                 REDELIVERY_WINDOW_SECONDS))
+    assert policy.redelivery_window == timedelta(seconds=Settings().event_max_age_seconds) == 3 * DAY
     tiny = retention.Policy(retention=timedelta(0), case_retention=timedelta(0), redelivery_window=3 * DAY)
     assert tiny.kept == retention.MIN_RETENTION and tiny.inbox_kept == 3 * DAY
 

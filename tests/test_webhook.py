@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from app import create_app
 from storage.models import InboxEvent
 from tests.conftest import post_events, sign, user_id
-from tests.support.events import beacon_event, text_event
+from tests.support.events import (beacon_event, group_source, member_left_event, message_event, now_ms,
+                                  postback_event, text_event)
 
 pytestmark = pytest.mark.integration
 
@@ -89,3 +90,157 @@ def test_redelivered_event_is_stored_once(settings):
     redelivered = {**event, "deliveryContext": {"isRedelivery": True}}
     assert post_events(client, [redelivered]).status_code == 200
     assert _count(app) == 1
+
+
+SECRET_WORDS = "my address is 12 Moo 3"   # what a person wrote: never in a log
+
+
+def _stored_ids(app) -> set[str]:
+    with app.extensions["hotline"].db.sessions() as session:
+        return set(session.scalars(select(InboxEvent.webhook_event_id)))
+
+
+def _bad(change) -> dict:
+    event = text_event(user_id(), SECRET_WORDS)
+    change(event)
+    return event
+
+
+def _set(path: str, value):
+    def change(event):
+        *parents, last = path.split(".")
+        target = event
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    return change
+
+
+def _drop(key: str):
+    return lambda event: event.pop(key)
+
+
+MALFORMED = {
+    "source not an object": _set("source", "U123"),
+    "source a list": _set("source", [1]),
+    "source type unknown": _set("source.type", "planet"),
+    "group without groupId": _set("source", {"type": "group"}),
+    "userId not a string": _set("source.userId", 12),
+    "userId over 64": _set("source.userId", "U" + "a" * 80),
+    "groupId with a NUL": _set("source", {"type": "group", "groupId": "C12\x00"}),
+    "deliveryContext not an object": _set("deliveryContext", "yes"),
+    "deliveryContext missing": _drop("deliveryContext"),
+    "isRedelivery not a boolean": _set("deliveryContext.isRedelivery", "no"),
+    "message not an object": _set("message", SECRET_WORDS),
+    "message.text not a string": _set("message.text", {"words": SECRET_WORDS}),
+    "message.type not a string": _set("message.type", 1),
+    "type not a string": _set("type", ["message"]),
+    "type missing": _drop("type"),
+    "webhookEventId missing": _drop("webhookEventId"),
+    "webhookEventId a number": _set("webhookEventId", 12345),
+    "webhookEventId too long": _set("webhookEventId", "E" * 65),
+    "webhookEventId empty": _set("webhookEventId", ""),
+    "lone surrogate in the text": _set("message.text", SECRET_WORDS + "\ud800"),
+    "lone surrogate in a key": _set("message.\udfff", "x"),
+    "lone surrogate deep inside": _set("message.emojis", [{"productId": "\udc00"}]),
+    "timestamp a string": _set("timestamp", "1700000000000"),
+    "timestamp a float": _set("timestamp", 1.7e12),
+    "timestamp a boolean": _set("timestamp", True),
+    "timestamp negative": _set("timestamp", -1),
+    "timestamp 2^63": _set("timestamp", 2 ** 63),
+    "timestamp missing": _drop("timestamp"),
+    "replyToken a number": _set("replyToken", 7),
+    "replyToken over 64": _set("replyToken", "r" * 65),
+    "mode not a string": _set("mode", 0),
+    "nested deeper than the limit": _set("message.extra", json.loads("[" * 40 + "]" * 40)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_a_malformed_event_is_dropped_alone_and_the_rest_of_its_batch_is_stored(settings, caplog, name):
+    caplog.set_level(logging.INFO)
+    app = create_app(settings)
+    good = [text_event(user_id(), "one"), text_event(user_id(), "two")]
+    bad = _bad(MALFORMED[name])
+    response = post_events(app.test_client(), [good[0], bad, good[1]])
+    assert response.status_code == 200
+    assert _stored_ids(app) == {good[0]["webhookEventId"], good[1]["webhookEventId"]}
+    assert "webhook dropped malformed" in caplog.text
+    if isinstance(bad.get("webhookEventId"), str) and bad["webhookEventId"].isalnum() and len(bad["webhookEventId"]) <= 64:
+        assert bad["webhookEventId"] in caplog.text        # logged by id ...
+    assert SECRET_WORDS not in caplog.text and "12 Moo" not in caplog.text  # ... never by content
+
+
+def test_every_handled_type_with_its_own_bad_part_is_dropped(settings):
+    app = create_app(settings)
+    group = "C" + "0" * 32
+    good = message_event(group_source(group, user_id()), {"type": "text", "text": "hi", "quoteToken": "q"})
+    bad_postback = {**postback_event(group_source(group), "x"), "postback": ["data"]}
+    bad_left = {**member_left_event(group, [user_id()]), "left": {"members": "all"}}
+    bad_location = message_event(group_source(group), {"type": "location", "latitude": "20.4", "longitude": 99.8})
+    assert post_events(app.test_client(), [bad_postback, good, bad_left, bad_location]).status_code == 200
+    assert _stored_ids(app) == {good["webhookEventId"]}
+
+
+def _signed_post(client, body: str):
+    return client.post("/callback", data=body.encode("utf-8"), headers={"X-Line-Signature": sign(body),
+                                                                        "Content-Type": "application/json"})
+
+
+@pytest.mark.parametrize("raw", ["[" * 100_000 + "]" * 100_000, "1" + "0" * 5000], ids=["deep", "huge int"])
+def test_an_event_json_cannot_parse_does_not_lose_its_batch(settings, caplog, raw):
+    """json.loads of the whole body raises (RecursionError, or ValueError for the number):
+    the body is then read event by event."""
+    app = create_app(settings)
+    first, last = text_event(user_id(), "one"), text_event(user_id(), "two")
+    bad = text_event(user_id(), SECRET_WORDS)
+    bad_json = json.dumps(bad)[:-1] + ', "extra": ' + raw + "}"
+    body = '{"destination": "U0", "events": [' + json.dumps(first) + ", " + bad_json + ", " + json.dumps(last) + "]}"
+    response = _signed_post(app.test_client(), body)
+    assert response.status_code == 200
+    assert _stored_ids(app) == {first["webhookEventId"], last["webhookEventId"]}
+    assert bad["webhookEventId"] in caplog.text and SECRET_WORDS not in caplog.text
+
+
+def test_an_unbalanced_body_is_still_400(settings):
+    app = create_app(settings)
+    body = '{"destination": "U0", "events": [' + json.dumps(text_event(user_id(), "x")) + ", " + "[" * 5000
+    assert _signed_post(app.test_client(), body).status_code == 400
+    assert _count(app) == 0
+
+
+def test_events_past_the_redelivery_window_or_from_the_future_are_refused_with_a_log_line(settings, caplog):
+    app = create_app(settings)
+    day = 24 * 3600 * 1000
+    fresh = text_event(user_id(), "fresh", timestamp=now_ms() - 2 * day)
+    old = text_event(user_id(), SECRET_WORDS, timestamp=now_ms() - 4 * day)
+    future = text_event(user_id(), "from tomorrow", timestamp=now_ms() + 2 * 3600 * 1000)
+    assert post_events(app.test_client(), [old, fresh, future]).status_code == 200
+    assert _stored_ids(app) == {fresh["webhookEventId"]}
+    line = next(r.getMessage() for r in caplog.records if old["webhookEventId"] in r.getMessage())
+    assert "older than the redelivery window" in line and "age 34560" in line   # 4 days, in seconds
+    assert any(future["webhookEventId"] in r.getMessage() and "in the future" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_the_age_limit_is_a_setting(settings, monkeypatch):
+    from dataclasses import replace
+
+    from settings import Settings
+
+    monkeypatch.setenv("EVENT_MAX_AGE_SECONDS", "60")
+    assert Settings.from_env().event_max_age_seconds == 60
+    app = create_app(replace(settings, event_max_age_seconds=60))
+    minutes_old = text_event(user_id(), "x", timestamp=now_ms() - 120_000)
+    assert post_events(app.test_client(), [minutes_old]).status_code == 200
+    assert _count(app) == 0
+
+
+def test_only_a_database_that_cannot_store_answers_500_so_line_redelivers(settings):
+    from sqlalchemy import text
+
+    app = create_app(settings)
+    with app.extensions["hotline"].db.transaction() as session:
+        session.execute(text("ALTER TABLE inbox_events RENAME TO inbox_events_gone"))
+    response = post_events(app.test_client(), [text_event(user_id(), "hello")])
+    assert response.status_code == 500
