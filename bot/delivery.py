@@ -59,6 +59,9 @@ class Delivery:
                 self._send(row)
             except LineError as error:
                 outcome = self._failed(row, error)
+            except Exception as exc:  # a bug on our side of the call: counted like no answer, never a row stuck
+                log.error("outbox %s: sending raised %s", row.id, type(exc).__name__)
+                outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
             else:
                 row.status, row.sent_at, row.last_error, row.next_attempt_at = "sent", self.clock(), None, None
                 outcome = SENT

@@ -194,6 +194,18 @@ def test_an_ordinary_answer_still_gives_up_after_send_retries(db):
     assert len(line.calls) == 5
 
 
+def test_an_error_of_ours_while_sending_ends_the_row_instead_of_holding_it_for_ever(db):
+    clock = Clock()
+    line, queue = FlakyLine(clock), RecordingQueue()
+    line.failures = [ValueError("the SDK refused a message")] * 50
+    row_id = _row(db, now=clock.now, answers_event=True)
+    delivery = Delivery(db, line, queue, max_attempts=5, notice_seconds=900, clock=clock)
+    assert _drive(db, delivery, clock, row_id) == [RETRY] * 4 + [FAILED]
+    row = _status(db, row_id)
+    assert (row.status, row.next_attempt_at) == ("failed", None)
+    assert "ValueError" in row.last_error and "SDK refused" not in row.last_error
+
+
 def test_the_bound_is_respected(db):
     clock = Clock()
     line, queue = FlakyLine(clock), RecordingQueue()
