@@ -124,7 +124,7 @@ class ChatProcessor:
         if one can be written. Whatever stands in the apology's way (a payload that cannot be
         read, a broken conversation, a row the database refuses), the failure itself is then
         committed alone, so the chat moves on. Only the database being down stops that."""
-        error = f"{type(exc).__name__}: {exc}"
+        error = _error_of(exc)
         try:
             with self.db.sessions() as session:
                 return self._record_failure(session, event_id, reference, error, apologise=True)
@@ -164,3 +164,11 @@ class ChatProcessor:
 def _user_of(payload) -> str | None:
     source = payload.get("source") if type(payload) is dict else None
     return source.get("userId") if type(source) is dict else None
+
+
+def _error_of(exc: Exception) -> str:
+    """What the inbox row keeps of a failure: the exception's type and where it was raised,
+    never its message, which may quote what the person wrote (the row is not encrypted)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    return f"{type(exc).__name__}{where}"
