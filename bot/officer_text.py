@@ -242,6 +242,10 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "event.note": N_("officer.event.note"),
     "event.cancelled": N_("officer.event.cancelled"),
     "event.details_viewed": N_("officer.event.details_viewed"),
+    # TRANSLATORS: in the audit trail: the reporter deleted their data; the report stays, without their contact.
+    "event.contact_erased": N_("officer.event.contact_erased"),
+    # TRANSLATORS: in the audit trail: the retention period passed; the reporter's words and contact were erased.
+    "event.expired": N_("officer.event.expired"),
     "actor.system": N_("officer.actor.system"),
     "actor.reporter": N_("officer.actor.reporter"),
     # ---- The list of open cases ------------------------------------------------------------------------------

@@ -475,6 +475,16 @@ def test_a_case_nobody_could_take_says_so_in_the_card_and_the_trail(composer):
                                                                           nobody_at="Mae Sai")))
 
 
+def test_erasure_and_retention_read_as_words_in_the_trail(composer):
+    case = make_case()
+    events = trail(count_notes=0) + [
+        CaseEvent(case_id=42, at=CREATED, kind="contact_erased", actor="reporter", committee_id="CRI-5709", detail={}),
+        CaseEvent(case_id=42, at=CREATED, kind="expired", actor="system", committee_id="CRI-5709", detail={})]
+    details = card_text(valid(composer.details(case, events, NAMES)))
+    assert "ผู้แจ้งลบข้อมูลของตน" in details and "ครบระยะเก็บข้อมูล" in details
+    assert "contact_erased" not in details and "· expired ·" not in details
+
+
 def test_group_link_answers_are_valid_and_carry_no_case(composer):
     pending = valid(composer.group_pending("คณะทำงานอำเภอแม่สาย", "group|confirm"))
     assert pending[0]["type"] == "flex" and "คณะทำงานอำเภอแม่สาย" in pending[0]["altText"]
