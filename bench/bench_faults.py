@@ -369,6 +369,98 @@ def waiting(db: Db) -> tuple[int, int]:
             db.scalar("SELECT count(*) FROM outbox_messages WHERE status = 'pending'"))
 
 
+# --------------------------------------------------------------------------- counting
+
+
+@dataclass
+class Tally:
+    processed: int
+    alerts_expected: int
+    alerts_arrived: int
+    dup_answers: int
+    dup_alerts: int
+    dup_cases: int
+    lost: list[str]
+    status_of: dict[str, str | None]
+    deliveries: Counter
+    last_delivery: float
+    unmatched: int
+    rejected: int
+
+    @property
+    def duplicates(self) -> int:
+        return self.dup_answers + self.dup_alerts + self.dup_cases
+
+
+def tally(ours: dict[str, dict], got200: set[str], received: list[dict], inbox_rows, outbox_rows, cases,
+          officers_of: dict[str, list[str]], expected_without_case: dict[str, int]) -> Tally:
+    """The row's figures from what LINE saw and what the database says.
+
+    ours: webhookEventId -> the event as LINE sent it; got200: events the webhook answered
+    200 at least once; received: the emulator's /received records (every send call);
+    inbox_rows (id, webhook_event_id, status); outbox_rows (id, inbox_event_id, retry_key,
+    ...); cases (id, chat_key, committee_id); officers_of: committee -> its officers' LINE
+    ids; expected_without_case: reporter -> officers to alert should the tap have no case.
+
+    An answer belongs to an event by its reply token, or (a push) by the retry key of an
+    outbox row made for that event; an alert is a push to an officer whose flex card names
+    a case (`case|ack|<id>`). Only sends LINE accepted (200) count."""
+    token_of = {e["replyToken"]: eid for eid, e in ours.items() if e.get("replyToken")}
+    inbox_by_id = {r[0]: r[1] for r in inbox_rows}
+    status_of = {eid: None for eid in ours}
+    status_of.update({r[1]: r[2] for r in inbox_rows if r[1] in status_of})
+    event_of_key = {r[2]: inbox_by_id.get(r[1]) for r in outbox_rows if r[1] is not None}
+    officers = {o for members in officers_of.values() for o in members}
+    deliveries: Counter = Counter()
+    alerts: Counter = Counter()
+    unmatched = rejected = 0
+    last = 0.0
+    for r in received:
+        if r.get("status") != 200:
+            rejected += 1
+            continue
+        if r.get("reply_token"):
+            eid = token_of.get(r["reply_token"])
+        else:
+            ids = {int(x) for m in r.get("messages") or [] if m.get("type") == "flex"
+                   for x in CASE_ID.findall(json.dumps(m.get("contents")))}
+            if ids and r.get("to") in officers:
+                for case_id in ids:
+                    alerts[(case_id, r["to"])] += 1
+                last = max(last, r["time"])
+                continue
+            eid = event_of_key.get(r.get("retry_key"))
+        if eid in status_of:
+            deliveries[eid] += 1
+            last = max(last, r["time"])
+        else:
+            unmatched += 1
+    cases_of: dict[str, list[tuple[int, str]]] = {}
+    for case_id, chat_key, committee in cases:
+        cases_of.setdefault(chat_key, []).append((case_id, committee))
+    expected = arrived = 0
+    for eid, event in ours.items():
+        user = event["source"].get("userId")
+        if user not in expected_without_case:
+            continue
+        found = cases_of.get(user)
+        if not found:
+            expected += expected_without_case[user]
+            continue
+        case_id, committee = found[0]
+        expected += len(officers_of.get(committee, []))
+        arrived += sum(1 for o in officers_of.get(committee, []) if alerts[(case_id, o)])
+    lost = [eid for eid in ours if eid not in got200 or (not deliveries[eid] and status_of[eid] not in WAITING)]
+    return Tally(
+        processed=sum(1 for s in status_of.values() if s == "done"),
+        alerts_expected=expected, alerts_arrived=arrived,
+        dup_answers=sum(c - 1 for c in deliveries.values() if c > 1),
+        dup_alerts=sum(c - 1 for c in alerts.values() if c > 1),
+        dup_cases=sum(len(v) - 1 for v in cases_of.values() if len(v) > 1),
+        lost=lost, status_of=status_of, deliveries=deliveries, last_delivery=last,
+        unmatched=unmatched, rejected=rejected)
+
+
 # --------------------------------------------------------------------------- one row
 
 
@@ -505,7 +597,6 @@ def run_row(kind: str, args) -> Row:
         officer_users = {oid: api(emulator, "POST", "/users", json={"displayName": name, "language": "th"})["userId"]
                          for oid, name in db.officer_ids()}
         officers_of = db.load_directory(officer_users)
-        officer_set = set(officer_users.values())
         env = stack.env(LINE_API_BASE=emulator, LINE_API_DATA_BASE=emulator)
         web = stack.start_gunicorn("web", "app:create_app()", 2, env=env)
         worker = start_worker(procs, stack, env, "worker")
@@ -576,68 +667,26 @@ def run_row(kind: str, args) -> Row:
         ours = {e["webhookEventId"]: e for e in line.events if e}
         if len(ours) != n:
             raise RuntimeError(f"{n - len(ours)} events were not made by the emulator")
-        token_of = {e["replyToken"]: eid for eid, e in ours.items() if e.get("replyToken")}
         tap_user = {e["webhookEventId"]: e["source"]["userId"] for e in ours.values()
                     if e["type"] == "postback" and e["postback"]["data"].startswith("c|")}
-        got200 = set()
-        for r in api(emulator, "GET", "/events", params={"since": since_events}):
-            if r["status"] == 200:
-                got200.add(r["event"]["webhookEventId"])
-        inbox_rows = {r[1]: r for r in db.rows(
-            "SELECT id, webhook_event_id, status, attempts, error FROM inbox_events")}
-        inbox_by_id = {r[0]: r[1] for r in inbox_rows.values()}
-        outbox_rows = db.rows("SELECT id, inbox_event_id, retry_key, status, attempts, last_error, chat_key "
-                              "FROM outbox_messages")
-        event_of_key = {r[2]: inbox_by_id.get(r[1]) for r in outbox_rows if r[1] is not None}
-        deliveries: Counter = Counter()
-        alerts: Counter = Counter()
-        unmatched = rejected = 0
-        last_delivery = 0.0
-        for r in api(emulator, "GET", "/received", params={"since": since_received}):
-            if r.get("status") != 200:
-                rejected += 1
-                continue
-            if r.get("reply_token"):
-                eid = token_of.get(r["reply_token"])
-            else:
-                ids = {int(x) for m in r.get("messages") or [] if m.get("type") == "flex"
-                       for x in CASE_ID.findall(json.dumps(m.get("contents")))}
-                if ids and r.get("to") in officer_set:
-                    for case_id in ids:
-                        alerts[(case_id, r["to"])] += 1
-                    last_delivery = max(last_delivery, r["time"])
-                    continue
-                eid = event_of_key.get(r.get("retry_key"))
-            if eid in ours:
-                deliveries[eid] += 1
-                last_delivery = max(last_delivery, r["time"])
-            else:
-                unmatched += 1
+        got200 = {r["event"]["webhookEventId"] for r in api(emulator, "GET", "/events", params={"since": since_events})
+                  if r["status"] == 200}
+        inbox_rows = db.rows("SELECT id, webhook_event_id, status FROM inbox_events")
+        outbox_rows = db.rows("SELECT id, inbox_event_id, retry_key, status, attempts, last_error FROM outbox_messages")
         cases = db.rows("SELECT id, chat_key, committee_id FROM cases")
-        cases_by_user: dict[str, list] = {}
-        for case_id, chat_key, committee in cases:
-            cases_by_user.setdefault(chat_key, []).append((case_id, committee))
         per_district = district_officers(officers_of)
-        expected = 0
         answers_by_user = {u: a for u, _, a in reporters}
-        for eid, user in tap_user.items():
-            found = cases_by_user.get(user)
-            expected += (len(officers_of.get(found[0][1], [])) if found
-                         else per_district.get(answers_by_user[user]["district"], 0))
-        arrived = set(alerts)
-
-        status_of = {eid: (inbox_rows[eid][2] if eid in inbox_rows else None) for eid in ours}
-        lost_ids = [eid for eid in ours
-                    if eid not in got200 or (deliveries[eid] == 0 and status_of[eid] not in WAITING)]
-        dup_answers = sum(c - 1 for c in deliveries.values() if c > 1)
-        dup_alerts = sum(c - 1 for c in alerts.values() if c > 1)
-        dup_cases = sum(len(v) - 1 for v in cases_by_user.values() if len(v) > 1)
+        t = tally(ours, got200, api(emulator, "GET", "/received", params={"since": since_received}),
+                  inbox_rows, outbox_rows, cases, officers_of,
+                  {user: per_district.get(answers_by_user[user]["district"], 0) for user in tap_user.values()})
         row.n = n
-        row.processed = sum(1 for s in status_of.values() if s == "done")
-        row.alerts_expected, row.alerts_arrived = expected, len(arrived)
-        row.duplicates = dup_answers + dup_alerts + dup_cases
-        row.lost = len(lost_ids)
-        row.heal = max(0.0, last_delivery - fault_end) if row.healed else None
+        row.processed = t.processed
+        row.alerts_expected, row.alerts_arrived = t.alerts_expected, t.alerts_arrived
+        row.duplicates = t.duplicates
+        row.lost = len(t.lost)
+        row.heal = max(0.0, t.last_delivery - fault_end) if row.healed else None
+        status_of, deliveries, lost_ids = t.status_of, t.deliveries, t.lost
+        inbox_by_id = {r[0]: r[1] for r in inbox_rows}
 
         # ---- notes: what happened, and the evidence for any miss
         statuses = Counter(status_of.values())
@@ -650,11 +699,11 @@ def run_row(kind: str, args) -> Row:
                          f"{line.redeliveries} redeliveries; {len(ours) - len(got200 & set(ours))} never 200 "
                          f"within {args.redelivery_window:.0f} s")
         row.notes.append(f"inbox: {dict(statuses)}; answers accepted by LINE: "
-                         f"{sum(1 for e in ours if deliveries[e])}/{n}; calls LINE refused: {rejected}; "
-                         f"unmatched deliveries: {unmatched}")
+                         f"{sum(1 for e in ours if deliveries[e])}/{n}; calls LINE refused: {t.rejected}; "
+                         f"unmatched deliveries: {t.unmatched}")
         outbox_status = Counter(r[3] for r in outbox_rows)
         row.notes.append(f"outbox: {dict(outbox_status)}; cases {len(cases)} for {len(tap_user)} Send taps; "
-                         f"duplicates: {dup_answers} answers, {dup_alerts} alerts, {dup_cases} cases")
+                         f"duplicates: {t.dup_answers} answers, {t.dup_alerts} alerts, {t.dup_cases} cases")
         for eid in lost_ids[:4]:
             rows = [r for r in outbox_rows if inbox_by_id.get(r[1]) == eid]
             row.notes.append(f"  lost {eid} ({ours[eid]['type']}): LINE got 200: {eid in got200}; inbox "
