@@ -528,6 +528,7 @@ class Fault(threading.Thread):
     def _kill(self) -> None:
         from redis import Redis
         from rq import Worker
+        from rq.job import Job
 
         ctx = self.ctx
         conn = Redis.from_url(ctx.stack.redis_url)
@@ -538,6 +539,8 @@ class Fault(threading.Thread):
             while time.monotonic() < deadline and job is None:   # "while it is processing"
                 for w in Worker.all(connection=conn):
                     if w.pid == proc.pid and (current := w.get_current_job_id()):
+                        if self.args.kill_during == "report" and not self._reporters_job(Job, current, conn):
+                            continue
                         job = current
                         break
                 else:
@@ -550,8 +553,17 @@ class Fault(threading.Thread):
         ctx.worker = start_worker(ctx.procs, ctx.stack, ctx.env, "worker-2")
         self.ended = time.time()
         self.detail = (f"worker pid {proc.pid} SIGKILLed (process group) "
-                       + (f"while running job {job}" if job else "(no job seen running within 30 s)")
+                       + (f"while running job {job}" + (" (a reporter's chat)" if self.args.kill_during == "report" else "")
+                          if job else "(no job seen running within 30 s)")
                        + "; a new worker started at once")
+
+    def _reporters_job(self, job_class, job_id: str, conn) -> bool:
+        """--kill-during report: is this job processing a reporter's chat (a Send tap)?"""
+        try:
+            job = job_class.fetch(job_id, connection=conn)
+            return job.func_name == "bot.jobs.process_chat" and job.args[0] in self.ctx.reporters
+        except Exception:  # noqa: BLE001 - gone meanwhile
+            return False
 
     def _line(self, status: int) -> None:
         emulator = self.ctx.emulator
@@ -577,6 +589,7 @@ class RowContext:
     env: dict
     worker: tuple
     pg: OwnPostgres | None
+    reporters: set = field(default_factory=set)
 
 
 def run_row(kind: str, args) -> Row:
@@ -626,6 +639,7 @@ def run_row(kind: str, args) -> Row:
         wrong = [u for u, f, _ in reporters if at.get(u) != f"{f}.confirm"]
         if wrong:
             raise RuntimeError(f"{len(wrong)} reporters not at their confirm step after the setup")
+        ctx.reporters = {u for u, _, _ in reporters}
 
         # ---- the load: chat messages from N/3 people, and the Send taps among them
         n_chat = n - n_taps
@@ -802,6 +816,8 @@ def parse_args(argv=None):
     p.add_argument("--fault-at", type=float, default=None, help="seconds into the load the fault begins (10; --quick 3)")
     p.add_argument("--redis-down", type=float, default=None, help="seconds Redis is down (30; --quick 10)")
     p.add_argument("--db-down", type=float, default=None, help="seconds PostgreSQL is down (15; --quick 8)")
+    p.add_argument("--kill-during", choices=("any", "report"), default="any",
+                   help="`kill`: SIGKILL during any job (default), or only during a reporter's Send tap")
     p.add_argument("--burst", type=float, default=None, help="seconds of LINE 429/500 answers (20; --quick 10)")
     p.add_argument("--heal-timeout", type=float, default=None,
                    help="seconds after the load to wait for nothing pending (180; --quick 120)")
