@@ -726,6 +726,11 @@ def run_row(kind: str, args) -> Row:
             rows = [r for r in outbox_rows if inbox_by_id.get(r[1]) == eid]
             row.notes.append(f"  twice {eid} ({ours[eid]['type']}): {deliveries[eid]} deliveries; outbox "
                              f"{[(r[3], r[4], (r[5] or '')[:90]) for r in rows]}")
+        worker_proc, worker_log = ctx.worker
+        if worker_proc.poll() is not None:
+            last = [x for x in worker_log.read_text(errors="replace").splitlines() if x.strip()][-1:]
+            row.notes.append(f"  the worker process exited (code {worker_proc.returncode}) during the run; "
+                             f"its log's last line: {last[0][:200] if last else '-'}")
         if not row.healed:
             row.notes.append(f"  not healed after {args.heal_timeout:.0f} s: inbox/outbox waiting "
                              f"{waiting(db)}, LINE still redelivering: {line.busy()}")
@@ -775,10 +780,15 @@ def machine() -> str:
         mem = f"{kb / 1024 / 1024:.0f} GB"
     except (OSError, StopIteration, ValueError):
         pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "?"
-    return (f"{os.cpu_count()} cores ({model}), {mem}, Python {platform.python_version()}, "
-            f"load {os.getloadavg()[0]:.1f}; code at {commit}")
+    return f"{os.cpu_count()} cores ({model}), {mem}, Python {platform.python_version()}"
+
+
+def code_version() -> str:
+    """The commit the run starts from, and whether the tree differs from it."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD") or "?"
+    return commit + (" + uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def fmt_heal(row: Row) -> str:
@@ -851,6 +861,7 @@ def main(argv=None) -> int:
     loadgen.install_signal_handlers()
     started = time.monotonic()
     rows: list[Row] = []
+    code = code_version()
     try:
         quiet_note = check_quiet_machine()
         db_kind = ("PostgreSQL (own cluster)" if args.own_postgres else
@@ -871,7 +882,7 @@ def main(argv=None) -> int:
     print("=" * 96)
     print(f"Faults: {args.events} user events in per row ({round(args.events * args.report_share)} of them "
           f"\"Send\" taps that alert officers), sent at {args.rate:g}/s; fault {args.fault_at:g} s into the load")
-    print(f"  machine: {machine()}")
+    print(f"  machine: {machine()}, load {os.getloadavg()[0]:.1f} at the end; code at {code}")
     print(f"  {quiet_note}")
     print(f"  stack per row: own redis-server, fresh {db_kind} database (`db`: own PostgreSQL cluster), "
           "release step, gunicorn 2 sync workers, ONE `flask worker`, LINE emulator; LINE redelivers "
