@@ -509,12 +509,14 @@ class Fault(threading.Thread):
 
     def _redis(self) -> None:
         ctx = self.ctx
+        job = self._running_job(within=5.0)       # the harder case: Redis goes while a job runs
         self.began = time.time()
         ctx.procs.stop(ctx.stack.redis_proc, grace=5)
         time.sleep(self.args.redis_down)
         restart_redis(ctx.procs, ctx.stack)
         self.ended = time.time()
-        self.detail = f"redis-server stopped (SIGTERM) {self.args.redis_down:.0f} s, started again empty"
+        self.detail = (f"redis-server stopped (SIGTERM) {'while the worker ran a job' if job else '(worker idle)'}"
+                       f" for {self.args.redis_down:.0f} s, started again empty")
 
     def _db(self) -> None:
         ctx = self.ctx
@@ -525,28 +527,30 @@ class Fault(threading.Thread):
         self.ended = time.time()
         self.detail = f"PostgreSQL stopped (pg_ctl -m fast) {self.ended - self.began:.0f} s, started again"
 
-    def _kill(self) -> None:
+    def _running_job(self, reporters_only: bool = False, within: float = 30.0) -> str | None:
+        """Wait (at most `within` s) until the worker is running a job; its id, or None."""
         from redis import Redis
         from rq import Worker
         from rq.job import Job
 
-        ctx = self.ctx
-        conn = Redis.from_url(ctx.stack.redis_url)
-        proc = ctx.worker[0]
-        job = None
-        deadline = time.monotonic() + 30
+        conn = Redis.from_url(self.ctx.stack.redis_url)
+        pid = self.ctx.worker[0].pid
+        deadline = time.monotonic() + within
         try:
-            while time.monotonic() < deadline and job is None:   # "while it is processing"
+            while time.monotonic() < deadline:
                 for w in Worker.all(connection=conn):
-                    if w.pid == proc.pid and (current := w.get_current_job_id()):
-                        if self.args.kill_during == "report" and not self._reporters_job(Job, current, conn):
-                            continue
-                        job = current
-                        break
-                else:
-                    time.sleep(0.005)
+                    if w.pid == pid and (current := w.get_current_job_id()):
+                        if not reporters_only or self._reporters_job(Job, current, conn):
+                            return current
+                time.sleep(0.005)
         finally:
             conn.close()
+        return None
+
+    def _kill(self) -> None:
+        ctx = self.ctx
+        proc = ctx.worker[0]
+        job = self._running_job(reporters_only=self.args.kill_during == "report")   # "while it is processing"
         self.began = time.time()
         os.killpg(proc.pid, signal.SIGKILL)          # the worker and its RQ scheduler: a crashed container
         proc.wait(10)
