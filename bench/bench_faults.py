@@ -27,8 +27,10 @@ for --redelivery-window s.
 
 Faults, started --fault-at s into the load:
   none     no fault: the control row (the counting itself is checked here)
-  redis    our redis-server stopped for --redis-down s (30), then started again, empty
-  kill     the worker's process group SIGKILLed while it runs a job, a new worker started
+  redis    our redis-server stopped (while the worker runs a job, if one comes within 5 s)
+           for --redis-down s (30), then started again, empty
+  kill     the worker's process group SIGKILLed while it runs a job (--kill-during report:
+           a reporter's Send tap), a new worker started at once
   db       our PostgreSQL cluster stopped (pg_ctl -m fast) for --db-down s (15), started again
   line429  the emulator answers 429 to every reply/push/multicast for --burst s (20)
   line500  the same with 500
