@@ -62,12 +62,15 @@ def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: f
     RQ's work loop quits on an unexpected exception, e.g. Redis going away in the middle
     of finishing a job. The event is safe in the database; what matters is that this
     process goes back to work when Redis is back, instead of leaving the queue unserved.
+    Building RQ's worker talks to Redis too (CLIENT SETNAME), so it is inside the try:
+    while Redis is still down, this loop waits instead of the process exiting.
     """
     log = logging.getLogger("bot.worker")
     connection = rq_connection(queue.redis)
+    rq_worker = None      # the last one built: its flags say whether a SIGTERM came (RQ's handler)
     while True:
-        rq_worker = SimpleWorker([queue.queue], connection=connection)
         try:
+            rq_worker = SimpleWorker([queue.queue], connection=connection)
             rq_worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="WARNING")
         except RedisError as exc:
             log.warning("worker lost Redis (%s); starting again in %.0f s", exc, pause)
@@ -111,4 +114,6 @@ def sweep_command(older_than: float | None) -> None:
 def _stopping(rq_worker) -> bool:
     """Whether a SIGTERM/SIGINT asked this worker to stop. RQ 3.0 sets _stop_requested only
     when a job is running; an idle worker's work() just returns, with the date set."""
+    if rq_worker is None:     # never built (Redis down): no RQ signal handler has run
+        return False
     return bool(rq_worker._stop_requested or rq_worker._shutdown_requested_date)
