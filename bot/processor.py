@@ -58,10 +58,11 @@ class ChatProcessor:
             if not lock.acquire(blocking=False):
                 return handled  # another worker has the chat; it re-checks before leaving
             try:
-                while (outbox_ids := self._process_next(chat_key)) is not None:
-                    handled += 1
-                    for outbox_id in outbox_ids:
-                        self.delivery.deliver(outbox_id)
+                with self.queue.renewer.kept(lock):
+                    while (outbox_ids := self._process_next(chat_key)) is not None:
+                        handled += 1
+                        for outbox_id in outbox_ids:
+                            self.delivery.deliver(outbox_id)
             finally:
                 try:
                     lock.release()

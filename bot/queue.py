@@ -8,11 +8,13 @@ the inbox, and the sweeper enqueues it once Redis is back.
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 from rq import Queue
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,12 @@ PROCESS_CHAT = "bot.jobs.process_chat"
 DISPATCHER = "hotline:dispatcher"
 DELIVER = "bot.jobs.deliver"
 ESCALATION_CHECK = "bot.jobs.escalation_check"
+
+# A chat's lock lapses this soon after its worker dies (SIGKILL, lost host), so the sweeper can
+# hand the chat to another worker while the person's reply token is still fresh; a live worker
+# renews it every CHAT_LOCK_RENEW_SECONDS for as long as it works on the chat.
+CHAT_LOCK_SECONDS = 10.0
+CHAT_LOCK_RENEW_SECONDS = 2.0
 
 
 def connect_redis(url: str | None, instance_dir: Path) -> Redis:
@@ -45,12 +53,50 @@ def embedded_redis(instance_dir: Path) -> Redis:
     return client
 
 
+class LockRenewer:
+    """One thread per process that keeps the locks it is given alive while they are held:
+    a short lock timeout then frees a dead worker's chat in seconds, never a live one's."""
+
+    def __init__(self, every: float = CHAT_LOCK_RENEW_SECONDS):
+        self.every = every
+        self._locks: set = set()
+        self._mutex = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @contextmanager
+    def kept(self, lock):
+        with self._mutex:
+            self._locks.add(lock)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="lock-renewer", daemon=True)
+                self._thread.start()
+        try:
+            yield lock
+        finally:
+            with self._mutex:
+                self._locks.discard(lock)
+
+    def _run(self) -> None:
+        stop = threading.Event()
+        while not stop.wait(self.every):
+            with self._mutex:
+                locks = list(self._locks)
+            for lock in locks:
+                try:
+                    lock.reacquire()
+                except (LockError, RedisError) as exc:   # lapsed or Redis down: mark_done still keeps effects to one
+                    log.warning("lock %s not renewed (%s)", lock.name, type(exc).__name__)
+
+
 class JobQueue:
     """Names the jobs the bot runs; knows nothing of what they do."""
 
-    def __init__(self, redis: Redis, name: str):
+    def __init__(self, redis: Redis, name: str, chat_lock_seconds: float = CHAT_LOCK_SECONDS,
+                 renew_every: float = CHAT_LOCK_RENEW_SECONDS):
         self.redis = redis
         self.queue = Queue(name, connection=redis)
+        self.chat_lock_seconds = chat_lock_seconds
+        self.renewer = LockRenewer(renew_every)
 
     def dispatcher_lock(self, timeout: float):
         """Held by the one worker whose dispatcher turns new inbox events into jobs."""
@@ -83,6 +129,9 @@ class JobQueue:
         return self._enqueue(f"escalation of case {case_id}", lambda: self.queue.enqueue_at(
             when, ESCALATION_CHECK, case_id, result_ttl=0, failure_ttl=86400))
 
-    def chat_lock(self, chat_key: str, timeout: float = 60):
-        """A Redis lock that keeps one chat's events to one worker at a time."""
-        return self.redis.lock(f"hotline:chat-lock:{chat_key}", timeout=timeout)
+    def chat_lock(self, chat_key: str, timeout: float | None = None):
+        """A Redis lock that keeps one chat's events to one worker at a time. Its token is
+        shared by the process's threads (not thread-local) so that LockRenewer can renew it."""
+        return self.redis.lock(f"hotline:chat-lock:{chat_key}", timeout=timeout or self.chat_lock_seconds,
+                               thread_local=False)
+

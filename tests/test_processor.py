@@ -1,12 +1,16 @@
 """Processing one chat's events: LINE's order, once, and never lost to a bug."""
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import defer
 
 from app import create_app
+from bot.queue import LockRenewer
 from bot.processor import Response
 from storage import inbox
 from storage.models import InboxEvent, OutboxMessage
@@ -84,6 +88,53 @@ def test_a_failing_event_is_kept_answered_with_an_apology_and_does_not_block_the
         assert failed.attempts == 3 and failed.error.startswith("RuntimeError at test_processor.py:")
         assert "a bug in a flow" not in failed.error   # a message may quote the person: never kept
 
+
+
+def test_a_dead_workers_chat_is_free_again_once_its_short_lock_lapses(settings):
+    """A SIGKILLed worker never releases its chat lock: the chat must not wait a minute for it
+    (the reporter's reply token would be gone by then)."""
+    app, line = _app(settings, EchoResponder())
+    hotline = app.extensions["hotline"]
+    hotline.queue.chat_lock_seconds = 1.0
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "hi")])
+    assert hotline.queue.chat_lock(user).acquire(blocking=False)   # the dead worker's, never released
+    assert hotline.processor.process_chat(user) == 0
+    time.sleep(1.2)
+    assert hotline.processor.process_chat(user) == 1
+    assert [sent[2][0]["text"] for sent in line.sent] == ["echo hi"]
+
+
+class SlowResponder(EchoResponder):
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = seconds
+
+    def respond(self, event, conversation, session):
+        time.sleep(self.seconds)
+        return super().respond(event, conversation, session)
+
+
+def test_a_live_worker_keeps_its_chat_past_the_locks_timeout(settings):
+    app, _ = _app(settings, SlowResponder(2.5))
+    hotline = app.extensions["hotline"]
+    hotline.queue.chat_lock_seconds = 1.0
+    hotline.queue.renewer = LockRenewer(every=0.3)
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "slow")])
+    worker = threading.Thread(target=hotline.processor.process_chat, args=(user,))
+    worker.start()
+    time.sleep(0.2)
+    taken = []
+    while worker.is_alive():                 # another worker keeps trying: never gets the chat
+        other = hotline.queue.chat_lock(user)
+        if other.acquire(blocking=False):
+            taken.append(time.monotonic())
+            other.release()
+        time.sleep(0.2)
+    worker.join()
+    assert taken == []
+    assert hotline.queue.chat_lock(user).acquire(blocking=False)   # released when done
 
 def test_marking_done_is_conditional_so_effects_commit_once(settings):
     app, _ = _app(settings, EchoResponder())
