@@ -46,7 +46,7 @@ class Settings:
     sweep_after_seconds: float = 10.0
     sweep_interval_seconds: float = 5.0
     reply_token_ttl_seconds: float = 50.0
-    send_retries: int = 5
+    send_retries: int = 10     # 1+2+4+8 s, then every 15 s: rides out about 90 s of LINE 429/5xx
     emergency_delivery_seconds: float = 900.0   # emergency answers and officers' alerts keep trying this long
     urgency_windows: dict = field(default_factory=dict)  # seconds before escalation, per urgency
     retention_days: float = 90.0        # inbox events, outbox rows, conversations (storage/retention.py)

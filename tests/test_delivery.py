@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 from bot.delivery import (BACKOFF_CAP_SECONDS, FAILED, RETRY, RETRY_KEY_LIFETIME, SENT, SKIPPED, Delivery,
                           backoff_seconds)
 from bot.line_api import LineError
+from settings import Settings
 from storage import crypto, migrate, outbox
 from storage.db import Database
 from storage.models import Base, InboxEvent, OutboxMessage, utcnow
@@ -204,6 +205,17 @@ def test_an_error_of_ours_while_sending_ends_the_row_instead_of_holding_it_for_e
     row = _status(db, row_id)
     assert (row.status, row.next_attempt_at) == ("failed", None)
     assert "ValueError" in row.last_error and "SDK refused" not in row.last_error
+
+
+def test_an_ordinary_answer_rides_out_half_a_minute_of_line_500s_with_the_default_settings(db):
+    clock = Clock()
+    line, queue = FlakyLine(clock), RecordingQueue()
+    line.failures = [LINE_500] * 6                       # tries at 0, 1, 3, 7, 15 and 30 s all refused
+    row_id = _row(db, now=clock.now, token=None, answers_event=True)
+    delivery = Delivery(db, line, queue, max_attempts=Settings().send_retries, notice_seconds=900, clock=clock)
+    assert _drive(db, delivery, clock, row_id) == [RETRY] * 6 + [SENT]
+    assert (clock.now - line.calls[0][1]).total_seconds() >= 30
+    assert _status(db, row_id).status == "sent"
 
 
 def test_the_bound_is_respected(db):
