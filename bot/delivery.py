@@ -91,6 +91,11 @@ class Delivery:
             except LineError as error:
                 if not error.invalid_reply_token:
                     raise
+                if outbox.earlier_attempt_unrecorded(row):
+                    # Fresh by our clock yet refused: used up, by the earlier attempt LINE accepted
+                    # before its outcome could be recorded. A push now would show the answer twice.
+                    log.info("outbox %s: reply token used by an earlier unrecorded attempt: sent", row.id)
+                    return
                 log.info("outbox %s: reply token refused, trying a push", row.id)
         if not (row.push_allowed and row.push_to):
             raise LineError(400, "reply token unusable and this conversation allows no push")

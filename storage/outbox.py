@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import OutboxMessage, utcnow
@@ -39,19 +39,33 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
     return row
 
 
+# An attempt under way is written into last_error by claim() and replaced by its outcome. If a
+# claim finds the marker of an earlier attempt still there, that attempt's outcome was never
+# recorded (the worker died, or the database went away after LINE accepted): LINE may have it.
+SENDING = "sending"
+SENDING_AFTER_UNKNOWN = "sending; the previous attempt's outcome is unknown"
+
+
 def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: datetime) -> bool:
     """Take the row's next attempt, for one worker only and only once it is due (its
     next_attempt_at at or before due_by). The row is held (next_attempt_at = hold_until)
     while it is sent: the sweeper and a second job for it leave it alone, and a worker
     killed mid-send hands it back at hold_until. The caller commits."""
+    unrecorded = OutboxMessage.last_error.in_([SENDING, SENDING_AFTER_UNKNOWN])
     result = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
         .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= due_by))
-        .values(next_attempt_at=hold_until)
+        .values(next_attempt_at=hold_until,
+                last_error=case((unrecorded, SENDING_AFTER_UNKNOWN), else_=SENDING))
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def earlier_attempt_unrecorded(row: OutboxMessage) -> bool:
+    """Whether an earlier attempt at this claimed row may have reached LINE unrecorded."""
+    return row.last_error == SENDING_AFTER_UNKNOWN
 
 
 def due(session: Session, older_than: timedelta, now: datetime | None = None) -> list[int]:

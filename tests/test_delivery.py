@@ -218,6 +218,56 @@ def test_an_ordinary_answer_rides_out_half_a_minute_of_line_500s_with_the_defaul
     assert _status(db, row_id).status == "sent"
 
 
+USED_TOKEN = LineError(400, '{"message":"Invalid reply token"}')
+
+
+class CommitFailsOnce:
+    """A session factory whose first outcome commit fails as a database going away would."""
+
+    def __init__(self, sessions):
+        self.sessions, self.commits = sessions, 0
+
+    def __call__(self):
+        session = self.sessions()
+        real_commit = session.commit
+
+        def commit():
+            self.commits += 1
+            if self.commits == 2:          # 1: the claim; 2: the outcome of the first attempt
+                session.rollback()
+                raise ConnectionError("the database went away")
+            real_commit()
+        session.commit = commit
+        return session
+
+
+def test_a_reply_accepted_before_the_database_went_away_is_not_pushed_again(db):
+    clock = Clock()
+    line, queue = FlakyLine(clock), RecordingQueue()
+    row_id = _row(db, now=clock.now, deadline_in=50, answers_event=True)
+    delivery = Delivery(db, line, queue, max_attempts=5, notice_seconds=900, clock=clock)
+    real_sessions = db.sessions
+    db.sessions = CommitFailsOnce(real_sessions)
+    with pytest.raises(ConnectionError):
+        delivery.deliver(row_id)                      # LINE took the reply; "sent" never committed
+    db.sessions = real_sessions
+    assert [call[0] for call in line.calls] == ["reply"] and _status(db, row_id).status == "pending"
+    clock.to(_status(db, row_id).next_attempt_at)     # the hold ends: the sweeper hands it out again
+    line.failures = [USED_TOKEN]                      # LINE: that token was used (by our first reply)
+    assert delivery.deliver(row_id) == SENT
+    assert [call[0] for call in line.calls] == ["reply", "reply"]   # no push: shown once
+    assert _status(db, row_id).status == "sent"
+
+
+def test_a_used_reply_token_with_no_earlier_attempt_still_falls_back_to_push(db):
+    clock = Clock()
+    line, queue = FlakyLine(clock), RecordingQueue()
+    row_id = _row(db, now=clock.now, deadline_in=50, answers_event=True)
+    line.failures = [USED_TOKEN]
+    assert Delivery(db, line, queue, max_attempts=5, clock=clock).deliver(row_id) == SENT
+    assert [call[0] for call in line.calls] == ["reply", "push"]
+
+
 def test_the_bound_is_respected(db):
     clock = Clock()
     line, queue = FlakyLine(clock), RecordingQueue()
