@@ -111,6 +111,21 @@ class Engine:
         steps = self.flows.flows[flow].steps
         return self._summary({"data": data}, next(iter(steps.values())))
 
+    def dial(self, key: str) -> Dial:
+        """The card of numbers a step shows. A named list (hotlines.yaml `lists`) carries each
+        language's order; the renderer picks the reader's (a line in their language first)."""
+        spec = self.flows.step(key).dial
+
+        def calls(ids) -> tuple[Call, ...]:
+            return tuple(Call(self.flows.hotlines[str(h)]["label"], str(self.flows.hotlines[str(h)]["number"]))
+                         for h in ids)
+
+        if "list" not in spec:
+            return Dial(spec["title"], calls(spec["calls"]))
+        orders = self.flows.dial_lists[spec["list"]]
+        return Dial(spec["title"], calls(orders["default"]),
+                    tuple((language, calls(ids)) for language, ids in orders.items() if language != "default"))
+
     def interrupts(self, text: str) -> bool:
         """Whether the text is a help/danger word (or another trigger) in any language."""
         return self._trigger_for(text) is not None
@@ -131,9 +146,7 @@ class Engine:
             if step.summary:
                 outputs.append(self._summary(state, step))
             if step.dial:
-                calls = tuple(Call(self.flows.hotlines[str(h)]["label"], str(self.flows.hotlines[str(h)]["number"]))
-                              for h in step.dial["calls"])
-                outputs.append(Dial(step.dial["title"], calls))
+                outputs.append(self.dial(key))
             if step.next and not step.choices and not step.input:
                 key = step.next
                 continue
