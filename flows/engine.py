@@ -12,6 +12,7 @@ from typing import Callable
 
 from .loader import ANSWERED, FlowSet, Step
 from .model import MAX_TEXT, Answer, Ask, Call, Choice, Dial, Effect, Input, Output, Say, Summary
+from .triggers import Triggers
 
 Translate = Callable[[str], str]
 # Does an effect now, on the engine's working state; True if it happened. Only an effect's
@@ -62,8 +63,7 @@ def nav_data(kind: str, step_key: str) -> str:
 class Engine:
     def __init__(self, flows: FlowSet):
         self.flows = flows
-        self._triggers = [(trigger, _word_pattern(trigger["words"], bool(trigger.get("exact"))))
-                          for trigger in flows.triggers]
+        self._triggers = Triggers(flows.triggers)
 
     # -- public -----------------------------------------------------------------------
     def goto(self, state: dict, key: str, now: float) -> tuple[dict, list[Output]]:
@@ -255,10 +255,7 @@ class Engine:
         return None
 
     def _trigger_for(self, text: str) -> dict | None:
-        for trigger, pattern in self._triggers:
-            if pattern.search(text):
-                return trigger
-        return None
+        return self._triggers.first(text)
 
     def _interrupt(self, state: dict, step: Step, trigger: dict) -> list[Output]:
         if trigger.get("interrupt") and step.key != trigger["go"]:
@@ -345,14 +342,3 @@ def _copy(state: dict, now: float) -> dict:
 
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
-
-
-def _word_pattern(words: list[str], exact: bool) -> re.Pattern:
-    """Latin words match whole words; words in scripts written without spaces match anywhere.
-    An exact trigger matches only a message that is just the word."""
-    parts = []
-    for word in words:
-        escaped = re.escape(word.casefold())
-        parts.append(rf"\b{escaped}\b" if word.isascii() else escaped)
-    pattern = "|".join(parts)
-    return re.compile(rf"^\s*(?:{pattern})\s*$" if exact else pattern, re.IGNORECASE)

@@ -14,6 +14,7 @@ from typing import Iterable
 import yaml
 
 from .model import MAX_TEXT
+from .triggers import check as check_trigger
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -232,6 +233,9 @@ def _check_references(flows: FlowSet) -> None:
         if flow.cancel and not flows.has_step(flow.cancel):
             raise FlowError(f"flow {flow.name!r} cancels to unknown step {flow.cancel!r}")
     for trigger in flows.triggers:
+        problem = check_trigger(trigger)
+        if problem:
+            raise FlowError(f"trigger {trigger.get('name')!r}: {problem}")
         if not flows.has_step(trigger["go"]):
             raise FlowError(f"trigger {trigger.get('name')!r} goes to unknown step {trigger['go']!r}")
     for key in (flows.entry, flows.language_step):
