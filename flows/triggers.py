@@ -5,7 +5,7 @@ help) when the message names none of its `unless` words (an ordinary topic such 
 or thanks): "help me, we are locked in" is an emergency, "can you help me with my visa" is
 not (the step answers it as any other text; at the menu, the menu again).
 Latin words match whole words, case-insensitively; a word ending in `*` matches any ending
-("beat*": beaten, beating). Words in Burmese, Khmer, Lao and Thai, written without spaces
+("kill*": killed, killing). Words in Burmese, Khmer, Lao and Thai, written without spaces
 between words, match anywhere, with the message's spaces and zero-width characters ignored
 ("ကယ် ပါ" is "ကယ်ပါ"). An `exact` trigger matches only a message that is just one word.
 The message is already Unicode here (bot/conversation.py normalises Zawgyi first).
