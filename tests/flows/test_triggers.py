@@ -50,3 +50,18 @@ def test_check_names_what_is_wrong(trigger, problem):
 
 def test_a_good_trigger_passes_the_check():
     assert check(SOS) is None and check(MENU) is None
+
+
+def test_a_wrong_trigger_stops_the_load(tmp_path):
+    import textwrap
+
+    from flows.loader import FlowError, load_flows
+    from tests.flows.test_loader import BASE
+    files = {**BASE, "triggers.yaml": """
+        triggers:
+          - {name: sos, go: main.menu, words: [danger], unless: [visa]}
+    """}
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    with pytest.raises(FlowError, match="trigger 'sos': `unless` only qualifies"):
+        load_flows(tmp_path)
