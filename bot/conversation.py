@@ -20,6 +20,8 @@ from .processor import Response
 log = logging.getLogger(__name__)
 
 FALLBACK_LANGUAGE = "en"
+# The numbers under the apology: the emergency step's card (in the reader's language first).
+APOLOGY_DIAL = "emergency.now"
 
 
 class FlowResponder:
@@ -89,7 +91,8 @@ class FlowResponder:
     def apology(self, conversation) -> Response:
         """Sorry, in their language; inside a report it is a reply or nothing, never a push."""
         return Response(messages=self.renderer.finish(self.renderer.render(
-            [_say("ui.apology")], conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)),
+            [_say("ui.apology"), self.engine.dial(APOLOGY_DIAL)], conversation.language or FALLBACK_LANGUAGE,
+            conversation.zawgyi)),
             push_allowed=self.may_push(conversation))
 
     def _settle_language(self, conversation, detection, user_id: str | None) -> None:

@@ -51,7 +51,9 @@ from flows.engine import N_  # noqa: E402  (one marker for the whole project)
 # Message ids the bot layer itself says (beyond flows.engine.UI). The one list: extraction
 # finds them here, and the catalog tests require them in every language.
 BOT_MESSAGE_IDS = {
-    # TRANSLATORS: said when something broke on our side: try again; in danger, call 191.
+    # TRANSLATORS: said when something broke on our side: try again; in danger, the free line
+    # in the reader's language first (my 1-800-010-180, km -181, lo -182), then police 191, saying
+    # it speaks Thai (th, en: 191 only). The card of numbers below it follows the same order.
     "apology": N_("ui.apology"),
     # TRANSLATORS: alt text of the card of phone numbers; shows in phone notifications,
     # so keep it short and discreet.

@@ -68,7 +68,7 @@ class Renderer:
                                                                                               **output.params)
                 messages.append({"type": "text", "text": fit(body, MAX_TEXT)})
             elif isinstance(output, Dial):
-                messages.extend(self._dial(output, tr))
+                messages.extend(self._dial(output, tr, language))
             elif isinstance(output, Summary):
                 lines = [f"• {tr(a.title)}: {self._answer(a, tr)}" for a in output.answers]
                 messages.append({"type": "text", "text": fit("\n".join(lines) or "-", MAX_TEXT)})
@@ -84,9 +84,10 @@ class Renderer:
         """The last step before sending: LINE's five-message limit."""
         return _at_most_five(messages)
 
-    def _dial(self, output: Dial, tr) -> list[dict]:
+    def _dial(self, output: Dial, tr, language: str) -> list[dict]:
+        """One card per four numbers, in the order given for the reader's language."""
         cards = []
-        calls = list(output.calls)
+        calls = list(output.calls_for(language))
         for start in range(0, len(calls), MAX_TEMPLATE_ACTIONS):
             actions = [{"type": "uri", "label": fit(tr(call.label), MAX_LABEL), "uri": f"tel:{call.number}"}
                        for call in calls[start:start + MAX_TEMPLATE_ACTIONS]]

@@ -12,6 +12,7 @@ from typing import Callable
 
 from .loader import ANSWERED, FlowSet, Step
 from .model import MAX_TEXT, Answer, Ask, Call, Choice, Dial, Effect, Input, Output, Say, Summary
+from .triggers import Triggers
 
 Translate = Callable[[str], str]
 # Does an effect now, on the engine's working state; True if it happened. Only an effect's
@@ -62,8 +63,7 @@ def nav_data(kind: str, step_key: str) -> str:
 class Engine:
     def __init__(self, flows: FlowSet):
         self.flows = flows
-        self._triggers = [(trigger, _word_pattern(trigger["words"], bool(trigger.get("exact"))))
-                          for trigger in flows.triggers]
+        self._triggers = Triggers(flows.triggers)
 
     # -- public -----------------------------------------------------------------------
     def goto(self, state: dict, key: str, now: float) -> tuple[dict, list[Output]]:
@@ -111,6 +111,21 @@ class Engine:
         steps = self.flows.flows[flow].steps
         return self._summary({"data": data}, next(iter(steps.values())))
 
+    def dial(self, key: str) -> Dial:
+        """The card of numbers a step shows. A named list (hotlines.yaml `lists`) carries each
+        language's order; the renderer picks the reader's (a line in their language first)."""
+        spec = self.flows.step(key).dial
+
+        def calls(ids) -> tuple[Call, ...]:
+            return tuple(Call(self.flows.hotlines[str(h)]["label"], str(self.flows.hotlines[str(h)]["number"]))
+                         for h in ids)
+
+        if "list" not in spec:
+            return Dial(spec["title"], calls(spec["calls"]))
+        orders = self.flows.dial_lists[spec["list"]]
+        return Dial(spec["title"], calls(orders["default"]),
+                    tuple((language, calls(ids)) for language, ids in orders.items() if language != "default"))
+
     def interrupts(self, text: str) -> bool:
         """Whether the text is a help/danger word (or another trigger) in any language."""
         return self._trigger_for(text) is not None
@@ -131,9 +146,7 @@ class Engine:
             if step.summary:
                 outputs.append(self._summary(state, step))
             if step.dial:
-                calls = tuple(Call(self.flows.hotlines[str(h)]["label"], str(self.flows.hotlines[str(h)]["number"]))
-                              for h in step.dial["calls"])
-                outputs.append(Dial(step.dial["title"], calls))
+                outputs.append(self.dial(key))
             if step.next and not step.choices and not step.input:
                 key = step.next
                 continue
@@ -242,10 +255,7 @@ class Engine:
         return None
 
     def _trigger_for(self, text: str) -> dict | None:
-        for trigger, pattern in self._triggers:
-            if pattern.search(text):
-                return trigger
-        return None
+        return self._triggers.first(text)
 
     def _interrupt(self, state: dict, step: Step, trigger: dict) -> list[Output]:
         if trigger.get("interrupt") and step.key != trigger["go"]:
@@ -332,14 +342,3 @@ def _copy(state: dict, now: float) -> dict:
 
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
-
-
-def _word_pattern(words: list[str], exact: bool) -> re.Pattern:
-    """Latin words match whole words; words in scripts written without spaces match anywhere.
-    An exact trigger matches only a message that is just the word."""
-    parts = []
-    for word in words:
-        escaped = re.escape(word.casefold())
-        parts.append(rf"\b{escaped}\b" if word.isascii() else escaped)
-    pattern = "|".join(parts)
-    return re.compile(rf"^\s*(?:{pattern})\s*$" if exact else pattern, re.IGNORECASE)

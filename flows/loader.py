@@ -14,6 +14,7 @@ from typing import Iterable
 import yaml
 
 from .model import MAX_TEXT
+from .triggers import check as check_trigger
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -24,6 +25,11 @@ INPUT_FIELDS = {"type", "save", "next", "max_length", "invalid", "received", "st
 INPUT_TYPES = {"text", "location", "image", "number"}
 NAV_CHOICES = {"back", "menu", "source", "resume", "skip", "cancel", "location"}
 MAX_SAY = 3
+# A dial's numbers: a plain list (`calls`, the same for everyone) or a named list of
+# hotlines.yaml (`list`) that gives each reader's language its own order, `default` for the rest.
+DIAL_FIELDS = {"title", "calls", "list"}
+DIAL_LANGUAGES = {"my", "km", "lo", "th", "en"}   # flows.language.SUPPORTED
+DEFAULT = "default"
 # Effects that may not happen (nothing to send, nothing to cancel): their choice names the
 # step for when they did not (`failed`), so no step ever says something happened that did not.
 OUTCOME_EFFECTS = {"submit_report", "cancel_report"}
@@ -74,6 +80,8 @@ class FlowSet:
     hotlines: dict[str, dict]
     entry: str = "main.menu"
     language_step: str = "language.choose"
+    # hotlines.yaml `lists`: name -> {language or "default": [hotline ids, in the order shown]}
+    dial_lists: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def step(self, key: str) -> Step:
         flow, _, name = key.partition(".")
@@ -216,9 +224,7 @@ def _check_references(flows: FlowSet) -> None:
                 if target and not flows.has_step(target):
                     raise FlowError(f"step {step.key!r} goes to unknown step {target!r}")
             if step.dial:
-                for hotline in step.dial.get("calls", []):
-                    if str(hotline) not in flows.hotlines:
-                        raise FlowError(f"step {step.key!r} dials unknown hotline {hotline!r}")
+                _check_dial(flows, step)
             if "source" in step.nav and not step.source:
                 raise FlowError(f"step {step.key!r} offers source but has none")
             if not (step.say or step.choices or step.dial or step.next or step.input):
@@ -227,11 +233,43 @@ def _check_references(flows: FlowSet) -> None:
         if flow.cancel and not flows.has_step(flow.cancel):
             raise FlowError(f"flow {flow.name!r} cancels to unknown step {flow.cancel!r}")
     for trigger in flows.triggers:
+        problem = check_trigger(trigger)
+        if problem:
+            raise FlowError(f"trigger {trigger.get('name')!r}: {problem}")
         if not flows.has_step(trigger["go"]):
             raise FlowError(f"trigger {trigger.get('name')!r} goes to unknown step {trigger['go']!r}")
     for key in (flows.entry, flows.language_step):
         if not flows.has_step(key):
             raise FlowError(f"missing required step {key!r}")
+
+
+def _check_dial(flows: FlowSet, step: Step) -> None:
+    dial = step.dial
+    if not isinstance(dial, dict) or set(dial) - DIAL_FIELDS or "title" not in dial \
+            or ("calls" in dial) == ("list" in dial):
+        raise FlowError(f"step {step.key!r}: dial is {{title, calls: [hotline ids]}} or {{title, list: <name>}}")
+    if "list" in dial and dial["list"] not in flows.dial_lists:
+        raise FlowError(f"step {step.key!r} dials unknown list {dial['list']!r} (hotlines.yaml `lists`)")
+    for hotline in dial.get("calls", []):
+        if str(hotline) not in flows.hotlines:
+            raise FlowError(f"step {step.key!r} dials unknown hotline {hotline!r}")
+
+
+def _check_dial_lists(lists: dict, hotlines: dict) -> None:
+    """Every named list gives `default` and only known languages, each a non-empty list
+    of known hotlines, none twice."""
+    for name, by_language in lists.items():
+        if not isinstance(by_language, dict) or DEFAULT not in by_language:
+            raise FlowError(f"hotlines.yaml: list {name!r} needs a {DEFAULT!r} order")
+        unknown = set(by_language) - DIAL_LANGUAGES - {DEFAULT}
+        if unknown:
+            raise FlowError(f"hotlines.yaml: list {name!r}: unknown language(s) {sorted(unknown)}")
+        for language, calls in by_language.items():
+            if not isinstance(calls, list) or not calls or len(set(map(str, calls))) != len(calls):
+                raise FlowError(f"hotlines.yaml: list {name!r}, {language}: a non-empty list, no number twice")
+            for hotline in calls:
+                if str(hotline) not in hotlines:
+                    raise FlowError(f"hotlines.yaml: list {name!r}, {language}: unknown hotline {hotline!r}")
 
 
 def load_flows(directory: Path = DATA, files: Iterable[Path] | None = None) -> FlowSet:
@@ -240,6 +278,7 @@ def load_flows(directory: Path = DATA, files: Iterable[Path] | None = None) -> F
     flows: dict[str, Flow] = {}
     triggers: list[dict] = []
     hotlines: dict[str, dict] = {}
+    dial_lists: dict[str, dict[str, list[str]]] = {}
     for path in paths:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if path.name == "triggers.yaml":
@@ -247,11 +286,16 @@ def load_flows(directory: Path = DATA, files: Iterable[Path] | None = None) -> F
             continue
         if path.name == "hotlines.yaml":
             hotlines = {str(key): value for key, value in (raw.get("hotlines") or {}).items()}
+            dial_lists = {str(name): {str(lang): [str(h) for h in calls] if isinstance(calls, list) else calls
+                                      for lang, calls in (by_language or {}).items()}
+                          if isinstance(by_language, dict) else by_language
+                          for name, by_language in (raw.get("lists") or {}).items()}
+            _check_dial_lists(dial_lists, hotlines)
             continue
         flow = _parse_flow(raw, path)
         if flow.name in flows:
             raise FlowError(f"{path.name}: flow {flow.name!r} defined twice")
         flows[flow.name] = flow
-    flow_set = FlowSet(flows, triggers, hotlines)
+    flow_set = FlowSet(flows, triggers, hotlines, dial_lists=dial_lists)
     _check_references(flow_set)
     return flow_set

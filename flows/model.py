@@ -64,10 +64,17 @@ class Ask:
 
 @dataclass(frozen=True)
 class Dial:
-    """Hotline buttons (tel: links), shown as a card."""
+    """Hotline buttons (tel: links), shown as a card. `calls` for any reader; `by_language`
+    (language, calls) pairs where a reader of that language is given other numbers first
+    (the line that speaks their language: flows/data/hotlines.yaml `lists`)."""
 
     title: str
     calls: tuple[Call, ...]
+    by_language: tuple[tuple[str, tuple[Call, ...]], ...] = ()
+
+    def calls_for(self, language: str) -> tuple[Call, ...]:
+        """The numbers, in order, for a reader of this language."""
+        return dict(self.by_language).get(language, self.calls)
 
 
 @dataclass(frozen=True)
