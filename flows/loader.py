@@ -74,6 +74,8 @@ class FlowSet:
     hotlines: dict[str, dict]
     entry: str = "main.menu"
     language_step: str = "language.choose"
+    welcome: str = "main.welcome"      # first contact, when the flows have it: who answers, then the menu
+    help_step: str = "emergency.now"   # where "Get help now" after "not understood" leads (if it exists)
 
     def step(self, key: str) -> Step:
         flow, _, name = key.partition(".")
