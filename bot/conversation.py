@@ -45,6 +45,7 @@ class FlowResponder:
             if detection.zawgyi and not conversation.zawgyi:
                 conversation.zawgyi = True
                 notes.append("ui.zawgyi_hint")
+        before = conversation.language
         phone_language = self._settle_language(conversation, detection, user_of(event))
         state = conversation.state or {}
         now = self.clock()
@@ -53,8 +54,11 @@ class FlowResponder:
         def perform(effect: Effect, working: dict) -> bool:  # Send, cancel: the engine goes on by the outcome
             return self._apply(conversation, working, effect, session, response)
 
+        ask_encoding = self._asks_encoding(before, conversation, detection, given)
         if conversation.language is None and not self._answers_without_language(state, given):
             state, outputs = self.engine.goto(state, self.engine.flows.language_step, now)
+        elif ask_encoding:
+            state, outputs = self.engine.goto(state, self.engine.flows.encoding_step, now)
         else:  # "help" before we know the language gets help first; a language tapped is set
             language = conversation.language or FALLBACK_LANGUAGE
             state, outputs = self.engine.handle(state, given, now,
@@ -62,6 +66,8 @@ class FlowResponder:
         if phone_language:
             outputs = self._offer_language(outputs, phone_language)
         response.messages = self._render(conversation, state, notes, outputs, session, response)
+        if ask_encoding:
+            response.messages = _in_both_encodings(response.messages)
         conversation.state = state
         response.push_allowed = not self._in_report(state)
         response.emergency = self._in_emergency(state)
@@ -105,6 +111,15 @@ class FlowResponder:
             return True
         names = {_fold(choice.get("text") or "") for choice in self.engine.flows.step(step).choices}
         return given.kind == "text" and _fold(given.text) in names
+
+    def _asks_encoding(self, before: str | None, conversation, detection, given) -> bool:
+        """A first Burmese message too short to tell Zawgyi from Unicode: ask, in both
+        encodings, rather than answer in one the phone may show garbled. Later ones keep
+        the conversation's encoding; a message that tells (Zawgyi) still switches it."""
+        return bool(detection and detection.unsure_encoding and detection.language == "my"
+                    and conversation.language == "my" and before != "my"
+                    and self.engine.flows.has_step(self.engine.flows.encoding_step)
+                    and not self.engine.interrupts(given.text))
 
     def _settle_language(self, conversation, detection, user_id: str | None) -> str | None:
         """The policy is flows.language.choose_language; the LINE profile is asked only
@@ -201,6 +216,13 @@ class FlowResponder:
 
 def _say(message_id: str) -> Say:
     return Say(message_id)
+
+
+def _in_both_encodings(messages: list[dict]) -> list[dict]:
+    """Each text line also in Zawgyi, under the Unicode one: for the question asked exactly
+    when we do not know which of the two the phone shows right."""
+    return [{**m, "text": m["text"] + "\n" + lang.to_zawgyi(m["text"])} if m.get("type") == "text" else m
+            for m in messages]
 
 
 def _fold(text: str) -> str:

@@ -76,6 +76,7 @@ class FlowSet:
     language_step: str = "language.choose"
     welcome: str = "main.welcome"      # first contact, when the flows have it: who answers, then the menu
     help_step: str = "emergency.now"   # where "Get help now" after "not understood" leads (if it exists)
+    encoding_step: str = "language.looks_right"  # Zawgyi or Unicode? asked when a short message cannot tell
 
     def step(self, key: str) -> Step:
         flow, _, name = key.partition(".")

@@ -202,3 +202,61 @@ def test_not_understood_names_a_help_word_that_works_and_offers_help_now(world, 
     typed.tap("c|main.menu|0")
     typed.say(named[0])
     assert typed.conversation().state["at"] == FLOWS.help_step
+
+
+# -- Zawgyi on short messages ---------------------------------------------------------------
+def zawgyi_of(text: str) -> str:
+    from flows.language import to_zawgyi
+
+    return to_zawgyi(text)
+
+
+@pytest.mark.parametrize("profile_language", [None, "th", "my"])
+def test_a_one_word_zawgyi_greeting_is_answered_in_zawgyi(world, profile_language):
+    phone = Phone(*world, profile_language=profile_language)
+    answer = phone.say(zawgyi_of("မင်္ဂလာပါ"))  # "မဂၤလာပါ"
+    assert texts(answer)[0] == zawgyi_of(text("my", "ui.zawgyi_hint"))
+    assert zawgyi_of(text("my", "main.welcome")) in texts(answer)
+    conversation = phone.conversation()
+    assert conversation.language == "my" and conversation.zawgyi is True
+
+
+def unsure_words() -> list[str]:
+    """Words of the labelled set our detector cannot settle (they read well in both)."""
+    import csv
+    from pathlib import Path
+
+    from flows.language.zawgyi import encoding
+
+    data = Path(__file__).resolve().parents[1] / "bench" / "data" / "short_burmese.tsv"
+    with data.open(encoding="utf-8", newline="") as f:
+        return [row["text"] for row in csv.DictReader(f, delimiter="\t") if encoding(row["text"]) is None][:3]
+
+
+@pytest.mark.parametrize("word", unsure_words())
+@pytest.mark.parametrize("tap_zawgyi", [False, True])
+def test_a_word_that_cannot_tell_its_encoding_asks_in_both(world, word, tap_zawgyi):
+    assert unsure_words()  # the set has such words; the test must not pass on none
+    phone = Phone(*world, profile_language="th")
+    answer = phone.say(word)
+    question = text("my", "language.looks_right")
+    assert texts(answer) == [question + "\n" + zawgyi_of(question)]
+    step = FLOWS.step(FLOWS.encoding_step)
+    labels = [b["label"] for b in buttons(answer)]
+    assert labels[:2] == [c["text"] for c in step.choices]
+    chosen = phone.tap(buttons(answer)[1 if tap_zawgyi else 0]["data"])
+    conversation = phone.conversation()
+    assert conversation.language == "my" and conversation.zawgyi is tap_zawgyi
+    welcome = text("my", "main.welcome")
+    assert texts(chosen)[0] == (zawgyi_of(welcome) if tap_zawgyi else welcome)
+    again = phone.say(word)  # known now: no second question
+    assert question not in " ".join(texts(again))
+
+
+def test_a_later_message_that_tells_zawgyi_switches_to_it(world):
+    phone = Phone(*world, profile_language="my")
+    asked = phone.say(unsure_words()[0])  # asked, not answered: the person writes on instead
+    assert text("my", "language.looks_right") in texts(asked)[0]
+    answer = phone.say(zawgyi_of("ကျေးဇူးတင်ပါတယ်"))
+    assert phone.conversation().zawgyi is True
+    assert texts(answer)[0] == zawgyi_of(text("my", "ui.zawgyi_hint"))
