@@ -109,7 +109,8 @@ class Engine:
             matched = self._match_text(step, given.text, translate)
             if matched is not None:
                 return state, matched(state, perform)
-            if fallback := self._trigger_for(given.text, self._fallbacks):  # "hello", "thank you"
+            fallback = self._trigger_for(given.text, self._fallbacks)  # "hello", "thank you"
+            if fallback and not self.flows.flow_of(step.key).resumable:  # never out of a report
                 return state, self._enter(state, fallback["go"])
             message = UI["too_long"] if len(given.text) > TOO_LONG_FOR_BUTTONS else UI["not_understood"]
             return state, [Say(message)] + self._ask(step, offer_help=True)
@@ -166,7 +167,7 @@ class Engine:
         if (offer_help and len(choices) < MAX_CHOICES and self.flows.has_step(self.flows.help_step)
                 and not self.flows.flow_of(step.key).emergency
                 and not any(c.get("go") == self.flows.help_step for c in step.choices)):  # the menu has it
-            choices.insert(0, Choice(UI["nav.help"], nav_data("help", step.key)))
+            choices.insert(0, Choice(UI["nav.help"], nav_data("help", step.key), quiet=step.quiet))
         return [Ask(tuple(choices))] if choices else []
 
     def _say(self, item: dict, state: dict, step: Step) -> Say:

@@ -260,3 +260,15 @@ def test_a_later_message_that_tells_zawgyi_switches_to_it(world):
     answer = phone.say(zawgyi_of("ကျေးဇူးတင်ပါတယ်"))
     assert phone.conversation().zawgyi is True
     assert texts(answer)[0] == zawgyi_of(text("my", "ui.zawgyi_hint"))
+
+
+def test_a_greeting_inside_a_report_keeps_the_report_and_offers_help(world):
+    phone = Phone(*world, profile_language="en")
+    phone.say("?")
+    with phone.hotline.db.transaction() as session:
+        conversation = conversations.load(session, phone.user, phone.user)
+        conversation.state = {"at": "report.in_danger", "data": {}, "seen": time.time()}
+    answer = phone.say("hello")
+    assert phone.conversation().state["at"] == "report.in_danger"
+    assert texts(answer)[0] == text("en", "ui.not_understood")
+    assert buttons(answer)[0]["label"] == text("en", "ui.nav.help")
