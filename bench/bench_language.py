@@ -1,9 +1,11 @@
 """Benchmark flows.language.detect_language against langdetect alone.
 
 Run on demand (not a test):  python bench/bench_language.py
-Data: bench/data/language_samples.tsv, chat-length pieces of public texts (see
-bench/data/SOURCES.md). Prints accuracy overall and per class for both
-detectors, their speed, and our speed against the 50,000 messages/s target.
+Data: bench/data/language_samples.tsv, chat-length pieces of public texts (2-8 words),
+and bench/data/short_burmese.tsv, one- and two-word Burmese messages in Unicode and in
+Zawgyi (both: see bench/data/SOURCES.md). Prints accuracy overall and per class for both
+detectors on the longer messages, the Zawgyi/Unicode verdicts on the short ones (right,
+unsure: the bot asks, wrong), their speed, and ours against the 50,000 messages/s target.
 
 Classes: my (Unicode), my-zawgyi, km, lo, th, en, none (text that does not tell).
 Ours is right when it gives the label (None for "none") and, for Burmese, the
@@ -31,6 +33,7 @@ TARGET = 50_000  # messages per second, one core
 # target is per core. Timings are the best of several passes.
 CLOCK = time.process_time
 DATA = ROOT / "bench" / "data" / "language_samples.tsv"
+SHORT_DATA = ROOT / "bench" / "data" / "short_burmese.tsv"
 CLASSES = ("my", "my-zawgyi", "km", "lo", "th", "en", "none")
 
 
@@ -56,7 +59,39 @@ def expected(cls: str) -> tuple[str | None, bool]:
 def clear_caches() -> None:
     detect_mod.english_probability.cache_clear()
     zawgyi_mod._cached_probability.cache_clear()
+    zawgyi_mod._cached_encoding.cache_clear()
     zawgyi_mod._cached_to_unicode.cache_clear()
+
+
+def load_short() -> list[tuple[str, bool]]:
+    """(text, typed in Zawgyi) for each one- or two-word Burmese message."""
+    with SHORT_DATA.open(encoding="utf-8", newline="") as f:
+        return [(r["text"], r["encoding"] == "zawgyi") for r in csv.DictReader(f, delimiter="\t")]
+
+
+def short_report() -> None:
+    """Short Burmese: is each answered in the encoding it was typed in? "unsure" is a
+    message that reads well in both: the bot asks, showing both (bot/conversation.py)."""
+    samples = load_short()
+    counts: dict[str, Counter] = defaultdict(Counter)
+    mistakes = []
+    for text, zawgyi in samples:
+        d = detect_language(text)
+        outcome = "unsure" if d.unsure_encoding else "right" if d.zawgyi == zawgyi else "wrong"
+        for key in ("zawgyi" if zawgyi else "unicode", "all"):
+            counts[key][outcome] += 1
+        if outcome == "wrong" and len(mistakes) < 8:
+            mistakes.append((zawgyi, text))
+    print(f"\nshort messages: {len(samples)} one- and two-word Burmese messages from {SHORT_DATA.relative_to(ROOT)}")
+    print(f"  {'typed in':<10} {'n':>5} {'right':>8} {'unsure':>8} {'wrong':>8}   (unsure: the bot asks, in both)")
+    for key in ("unicode", "zawgyi", "all"):
+        n = sum(counts[key].values())
+        print(f"  {key:<10} {n:>5} " + " ".join(f"{counts[key][o] / n:>8.1%}" for o in ("right", "unsure", "wrong")))
+    print("  sample of mistakes:")
+    for zawgyi, text in mistakes:
+        print(f"    [{'zawgyi' if zawgyi else 'unicode'}] {text!r}")
+    texts = [t for t, _ in samples]
+    print(f"  speed, cold caches: {rate(len(texts), best_time(texts, repeats=7, cold=True)):,.0f} messages/s")
 
 
 def rate(n: int, seconds: float) -> float:
@@ -93,7 +128,7 @@ def main() -> None:
             correct[cls] += 1
         elif len(mistakes) < 12:
             mistakes.append((cls, text, d))
-    table("flows.language.detect_language", correct, total)
+    table("long messages (2-8 words): flows.language.detect_language", correct, total)
     print("  sample of mistakes:")
     for cls, text, d in mistakes:
         print(f"    [{cls}] {text[:40]!r} -> {d}")
@@ -150,6 +185,7 @@ def main() -> None:
     # that is the per-message path; the statistics path runs until the language is known.
     in_conversation = rate(n, best_time(texts, repeats=7, cold=True, statistics=False))
     print(f"  ours, cold, statistics=False (per message once the language is known): {in_conversation:>10,.0f}")
+    short_report()
     print(f"\nratio to the {TARGET:,} msg/s target: per message in a conversation {in_conversation / TARGET:.2f}x, "
           f"first contact (cold, with langdetect) {ours_cold / TARGET:.2f}x; "
           f"cold {ours_cold / TARGET:.2f}x, "

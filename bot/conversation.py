@@ -10,8 +10,8 @@ import time
 from dataclasses import replace
 
 from flows import language as lang
-from flows.engine import Engine
-from flows.model import Effect, Say
+from flows.engine import MAX_CHOICES, Engine, choice_data
+from flows.model import Ask, Choice, Effect, Say
 from storage import erasure
 
 from .events import is_group, to_input, user_of
@@ -47,7 +47,8 @@ class FlowResponder:
             if detection.zawgyi and not conversation.zawgyi:
                 conversation.zawgyi = True
                 notes.append("ui.zawgyi_hint")
-        self._settle_language(conversation, detection, user_of(event))
+        before = conversation.language
+        phone_language = self._settle_language(conversation, detection, user_of(event))
         state = conversation.state or {}
         now = self.clock()
         response = Response()
@@ -55,17 +56,20 @@ class FlowResponder:
         def perform(effect: Effect, working: dict) -> bool:  # Send, cancel: the engine goes on by the outcome
             return self._apply(conversation, working, effect, session, response)
 
-        if conversation.language is None and not (given.kind == "text" and self.engine.interrupts(given.text)):
+        ask_encoding = self._asks_encoding(before, conversation, detection, given)
+        if conversation.language is None and not self._answers_without_language(state, given):
             state, outputs = self.engine.goto(state, self.engine.flows.language_step, now)
-        elif conversation.language is None:  # "help" before we know the language: help first
-            state, outputs = self.engine.handle(state, given, now,
-                                                lambda message_id: self.catalogs.text(FALLBACK_LANGUAGE, message_id),
-                                                perform)
-        else:
-            language = conversation.language
+        elif ask_encoding:
+            state, outputs = self.engine.goto(state, self.engine.flows.encoding_step, now)
+        else:  # "help" before we know the language gets help first; a language tapped is set
+            language = conversation.language or FALLBACK_LANGUAGE
             state, outputs = self.engine.handle(state, given, now,
                                                 lambda message_id: self.catalogs.text(language, message_id), perform)
+        if phone_language:
+            outputs = self._offer_language(outputs, phone_language)
         response.messages = self._render(conversation, state, notes, outputs, session, response)
+        if ask_encoding:
+            response.messages = _in_both_encodings(response.messages)
         conversation.state = state
         response.push_allowed = not self._in_report(state)
         response.emergency = self._in_emergency(state)
@@ -95,17 +99,62 @@ class FlowResponder:
             conversation.zawgyi)),
             push_allowed=self.may_push(conversation))
 
-    def _settle_language(self, conversation, detection, user_id: str | None) -> None:
+    def _answers_without_language(self, state: dict, given) -> bool:
+        """With no language yet, the engine still takes a help word (help first) and the
+        answer to the language question (a tapped language, or its name typed): anything
+        else shows that question again. Without this a tapped language was never set and
+        the question came back for ever (LINE gives no profile language to people who
+        have not accepted its privacy policy)."""
+        if given.kind == "text" and self.engine.interrupts(given.text):
+            return True
+        step = self.engine.flows.language_step
+        if state.get("at") != step:
+            return False
+        if given.kind == "choice":
+            return True
+        names = {_fold(choice.get("text") or "") for choice in self.engine.flows.step(step).choices}
+        return given.kind == "text" and _fold(given.text) in names
+
+    def _asks_encoding(self, before: str | None, conversation, detection, given) -> bool:
+        """A first Burmese message too short to tell Zawgyi from Unicode: ask, in both
+        encodings, rather than answer in one the phone may show garbled. Later ones keep
+        the conversation's encoding; a message that tells (Zawgyi) still switches it."""
+        return bool(detection and detection.unsure_encoding and detection.language == "my"
+                    and conversation.language == "my" and before != "my"
+                    and self.engine.flows.has_step(self.engine.flows.encoding_step)
+                    and not self.engine.interrupts(given.text))
+
+    def _settle_language(self, conversation, detection, user_id: str | None) -> str | None:
         """The policy is flows.language.choose_language; the LINE profile is asked only
-        when the text does not tell and we have no language yet."""
-        profile_language = None
-        if conversation.language is None and not (detection and detection.confident) and user_id:
-            profile_language = (self.line.profile(user_id) or {}).get("language")
-        chosen = lang.choose_language(detection, profile_language, conversation.language)
+        while we have no language yet. Returns the phone's language when it is one of ours
+        and differs from the one chosen from the person's own words (offered as one tap)."""
+        if conversation.language is not None or not user_id:
+            chosen = lang.choose_language(detection, None, conversation.language)
+            profile_language = None
+        else:
+            profile_language = lang.from_line_language((self.line.profile(user_id) or {}).get("language"))
+            chosen = lang.choose_language(detection, profile_language, conversation.language)
         if chosen != conversation.language:
             conversation.language = chosen
             if chosen != "my":
                 conversation.zawgyi = False
+        if profile_language and chosen and profile_language != chosen:
+            return profile_language
+        return None
+
+    def _offer_language(self, outputs: list, language: str) -> list:
+        """Add the phone's language as one more button of the last question: a person who
+        wrote in one script on a phone set to another chooses in one tap."""
+        step = self.engine.flows.step(self.engine.flows.language_step)
+        index = next((i for i, choice in enumerate(step.choices)
+                      if (choice.get("args") or {}).get("language") == language
+                      and not (choice.get("args") or {}).get("zawgyi")), None)
+        asks = [i for i, output in enumerate(outputs) if isinstance(output, Ask)]
+        if index is None or not asks or len(outputs[asks[-1]].choices) >= MAX_CHOICES:
+            return outputs
+        last = outputs[asks[-1]]
+        offer = Choice(step.choices[index]["text"], choice_data(step.key, index), literal=True)
+        return outputs[:asks[-1]] + [Ask(last.choices + (offer,))] + outputs[asks[-1] + 1:]
 
     def _render(self, conversation, state: dict, notes: list[str], outputs, session, response) -> list[dict]:
         """Render in order, applying effects as they come: a language chosen mid-way
@@ -170,3 +219,14 @@ class FlowResponder:
 
 def _say(message_id: str) -> Say:
     return Say(message_id)
+
+
+def _in_both_encodings(messages: list[dict]) -> list[dict]:
+    """Each text line also in Zawgyi, under the Unicode one: for the question asked exactly
+    when we do not know which of the two the phone shows right."""
+    return [{**m, "text": m["text"] + "\n" + lang.to_zawgyi(m["text"])} if m.get("type") == "text" else m
+            for m in messages]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())

@@ -12,7 +12,7 @@ from typing import Callable
 
 from .loader import ANSWERED, FlowSet, Step
 from .model import MAX_TEXT, Answer, Ask, Call, Choice, Dial, Effect, Input, Output, Say, Summary
-from .triggers import Triggers
+from .triggers import NOT_UNDERSTOOD, Triggers
 
 Translate = Callable[[str], str]
 # Does an effect now, on the engine's working state; True if it happened. Only an effect's
@@ -38,6 +38,7 @@ UI = {
     "nav.menu": N_("ui.nav.menu"),
     "nav.source": N_("ui.nav.source"),
     "nav.resume": N_("ui.nav.resume"),
+    "nav.help": N_("ui.nav.help"),
     "nav.skip": N_("ui.nav.skip"),
     "nav.cancel": N_("ui.nav.cancel"),
     "nav.location": N_("ui.nav.location"),
@@ -50,6 +51,9 @@ MAX_HISTORY = 30
 # the person is told it is too long (rather than "not understood"). Not a limit on answers.
 TOO_LONG_FOR_BUTTONS = 2000
 MAX_CHAINED_STEPS = 10
+# LINE shows at most 13 quick replies (bot/render.py cuts the rest): the help button of a
+# "not understood" is added only where it fits, the help words are in that message anyway.
+MAX_CHOICES = 13
 
 
 def choice_data(step_key: str, index: int) -> str:
@@ -63,7 +67,10 @@ def nav_data(kind: str, step_key: str) -> str:
 class Engine:
     def __init__(self, flows: FlowSet):
         self.flows = flows
-        self._triggers = Triggers(flows.triggers)
+        # `when: not_understood` (greetings, thanks): only where the words would not be
+        # understood, so they never cut into a question that takes typed words.
+        self._triggers = Triggers([t for t in flows.triggers if t.get("when") != NOT_UNDERSTOOD])
+        self._fallbacks = Triggers([t for t in flows.triggers if t.get("when") == NOT_UNDERSTOOD])
 
     # -- public -----------------------------------------------------------------------
     def goto(self, state: dict, key: str, now: float) -> tuple[dict, list[Output]]:
@@ -81,7 +88,8 @@ class Engine:
         if at is None and given.kind == "text" and (trigger := self._trigger_for(given.text)):
             return state, self._enter(state, trigger["go"])  # "help" as a first message gets help
         if given.kind == "start" or at is None:
-            return state, self._enter(state, self.flows.entry)
+            first = self.flows.welcome if self.flows.has_step(self.flows.welcome) else self.flows.entry
+            return state, self._enter(state, first)  # first contact: who answers, then the menu
         step = self.flows.step(at)
         if given.kind == "text":
             trigger = self._trigger_for(given.text)
@@ -100,8 +108,11 @@ class Engine:
             matched = self._match_text(step, given.text, translate)
             if matched is not None:
                 return state, matched(state, perform)
+            fallback = self._trigger_for(given.text, self._fallbacks)  # "hello", "thank you"
+            if fallback and not self.flows.flow_of(step.key).resumable:  # never out of a report
+                return state, self._enter(state, fallback["go"])
             message = UI["too_long"] if len(given.text) > TOO_LONG_FOR_BUTTONS else UI["not_understood"]
-            return state, [Say(message)] + self._ask(step)
+            return state, [Say(message)] + self._ask(step, offer_help=True)
         fallback = {"sticker": UI["sticker"], "image": UI["unexpected_image"],
                     "location": UI["unexpected_location"]}.get(given.kind, UI["not_understood"])
         return state, [Say(fallback)] + self._ask(step)
@@ -154,7 +165,9 @@ class Engine:
             return outputs
         raise RuntimeError(f"steps chained more than {MAX_CHAINED_STEPS} times from {key!r}")
 
-    def _ask(self, step: Step, state: dict | None = None) -> list[Output]:
+    def _ask(self, step: Step, state: dict | None = None, offer_help: bool = False) -> list[Output]:
+        """The step's buttons; with offer_help (after "not understood") a "Get help now"
+        first, unless the step is help or has it, where LINE's 13 quick replies leave room."""
         choices = []
         if (step.input and step.input["type"] == "location") or "location" in step.nav:
             choices.append(Choice(UI["nav.location"], "", quiet=True, kind="location"))
@@ -163,6 +176,10 @@ class Engine:
                     for i, c in enumerate(step.choices)]
         choices += [Choice(UI[f"nav.{kind}"], nav_data(kind, step.key), quiet=step.quiet) for kind in step.nav
                     if kind != "location" and (kind != "resume" or (state or {}).get("resume"))]
+        if (offer_help and len(choices) < MAX_CHOICES and self.flows.has_step(self.flows.help_step)
+                and not self.flows.flow_of(step.key).emergency
+                and not any(c.get("go") == self.flows.help_step for c in step.choices)):  # the menu has it
+            choices.insert(0, Choice(UI["nav.help"], nav_data("help", step.key), quiet=step.quiet))
         return [Ask(tuple(choices))] if choices else []
 
     def _say(self, item: dict, state: dict, step: Step) -> Say:
@@ -188,7 +205,7 @@ class Engine:
             nav, _, key = rest.partition("|")
             if self.flows.has_step(key):
                 return self._nav(state, nav, self.flows.step(key))
-        return [Say(UI["not_understood"])] + self._ask(step)
+        return [Say(UI["not_understood"])] + self._ask(step, offer_help=True)
 
     def _apply_choice(self, state: dict, choice: dict, step: Step, perform: Perform | None = None) -> list[Output]:
         if choice.get("failed"):
@@ -233,6 +250,8 @@ class Engine:
             checked = step.source["checked"]
             checked = checked if isinstance(checked, date) else date.fromisoformat(str(checked))
             return [Say(UI["source"], {"ref": step.source["ref"], "checked": checked})] + self._ask(step, state)
+        if nav == "help":  # the button a "not understood" offers: help now, then back here
+            return self._interrupt(state, step, {"go": self.flows.help_step, "interrupt": True})
         if nav == "resume" and state.get("resume") and self.flows.has_step(state["resume"]):
             target, state["resume"] = state["resume"], None
             return self._enter(state, target)
@@ -254,8 +273,8 @@ class Engine:
                 return lambda state, perform, k=kind: self._nav(state, k, step)
         return None
 
-    def _trigger_for(self, text: str) -> dict | None:
-        return self._triggers.first(text)
+    def _trigger_for(self, text: str, triggers: Triggers | None = None) -> dict | None:
+        return (self._triggers if triggers is None else triggers).first(text)
 
     def _interrupt(self, state: dict, step: Step, trigger: dict) -> list[Output]:
         if trigger.get("interrupt") and step.key != trigger["go"]:

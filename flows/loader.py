@@ -82,6 +82,9 @@ class FlowSet:
     language_step: str = "language.choose"
     # hotlines.yaml `lists`: name -> {language or "default": [hotline ids, in the order shown]}
     dial_lists: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    welcome: str = "main.welcome"      # first contact, when the flows have it: who answers, then the menu
+    help_step: str = "emergency.now"   # where "Get help now" after "not understood" leads (if it exists)
+    encoding_step: str = "language.looks_right"  # Zawgyi or Unicode? asked when a short message cannot tell
 
     def step(self, key: str) -> Step:
         flow, _, name = key.partition(".")

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-FIELDS = {"name", "interrupt", "go", "words", "asks", "unless", "exact"}
+FIELDS = {"name", "interrupt", "go", "words", "asks", "unless", "exact", "when"}
+NOT_UNDERSTOOD = "not_understood"   # `when`: fires only on a message the step would not understand
 # What the people we serve may put between or inside words of scripts written without spaces.
 _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
@@ -106,6 +107,8 @@ def check(trigger: dict) -> str | None:
         return f"unknown field(s) {sorted(unknown)}"
     if not trigger.get("go"):
         return "names no step to go to (go)"
+    if trigger.get("when") not in (None, NOT_UNDERSTOOD):
+        return f"when: only {NOT_UNDERSTOOD!r}"
     if not (trigger.get("words") or trigger.get("asks")):
         return "has no words and no asks"
     if trigger.get("unless") and not trigger.get("asks"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flows.language.romanised import greeting_language
-from flows.language.zawgyi import is_zawgyi, to_unicode
+from flows.language.zawgyi import encoding, is_zawgyi, to_unicode
 
 SUPPORTED = ("my", "km", "lo", "th", "en")
 
@@ -28,11 +28,14 @@ class Detection:
     zawgyi: the text is Burmese typed in the Zawgyi encoding (convert before use).
     confident: the evidence is strong enough to switch a conversation that is
         already going on in another language; a weak hint is not.
+    unsure_encoding: Burmese too short to tell Zawgyi from Unicode (it reads well in
+        both); zawgyi is then False, and the caller keeps what it knew or asks.
     """
 
     language: str | None
     zawgyi: bool = False
     confident: bool = False
+    unsure_encoding: bool = False
 
 
 UNKNOWN = Detection(None, False, False)
@@ -168,7 +171,9 @@ def detect_language(text: str, statistics: bool = True) -> Detection:
       rare, and for us English is the fallback anyway. Confident when that script
       has at least 2 characters and ≥ 75% of the native-script characters, and
       native characters are at least half as many as Latin letters.
-    - Burmese: also Zawgyi when myanmartools says P(Zawgyi) > 0.95.
+    - Burmese: also Zawgyi or Unicode by flows.language.zawgyi.encoding (a spelling
+      only one encoding has, else myanmartools' model); unsure_encoding when a short
+      text reads well in both.
     - Only Latin letters: a known romanised greeting gives a (non-confident) hint;
       otherwise langdetect, for ≥ 3 words or ≥ 15 letters, accepting only English.
     - Anything else (empty, emoji, digits, "hi", "ok", other scripts): None.
@@ -190,8 +195,8 @@ def detect_language(text: str, statistics: bool = True) -> Detection:
     # native characters to be at least a third of all letters: "... my salary
     # this month ครับ" is Thai by the rule above, but English would do as well.
     confident = top >= 2 and top * 4 >= total * 3 and total * 2 >= counts["latin"]
-    zawgyi = lang == "my" and is_zawgyi(text)
-    return Detection(lang, zawgyi, confident)
+    verdict = encoding(text) if lang == "my" else False
+    return Detection(lang, verdict is True, confident, verdict is None)
 
 
 def normalise_input(text: str, statistics: bool = True) -> tuple[str, Detection]:

@@ -96,8 +96,96 @@ def _probability(text: str) -> float:
 
 
 def is_zawgyi(text: str) -> bool:
-    """True when the model is confident enough to convert automatically."""
-    return zawgyi_probability(text) > ZAWGYI_THRESHOLD
+    """True when the text is Zawgyi, surely enough to convert it (see encoding)."""
+    return encoding(text) is True
+
+
+# --- short messages ------------------------------------------------------------------
+#
+# On a word or two the model is unsure ("မဂၤလာပါ", Zawgyi: 0.54), yet one character often
+# settles it: an encoding cannot spell some things the other must. The rules below read
+# those spellings (python-myanmar's tables: myanmar/data/zawgyi.json, unicode.json); the
+# model decides only when the rules find nothing, or find both. Measured on
+# bench/data/short_burmese.tsv (bench/bench_language.py prints it).
+# Code points python-myanmar's Zawgyi table uses for Burmese and its Unicode table never
+# (stacked letters, kinzi, ligatures, glyph variants), and the reverse (ha-htoe, great sa).
+_ZAWGYI_ONLY = "\u1033\u1034\u105a\u1060-\u1097"
+_CONSONANT = "\u1000-\u1021"
+_ZAWGYI_SPELLING = re.compile(
+    f"[{_ZAWGYI_ONLY}]"
+    # Unicode stores the e-vowel and ya-yit after their consonant (ya-pin after a killed
+    # one: ယောက်ျား); Zawgyi types them first
+    f"|(?:^|[^{_CONSONANT}\u103a-\u103f\u1040])[\u1031\u103b]"
+    # Unicode's virama stacks a letter; Zawgyi's U+1039 is asat, often before nothing
+    f"|\u1039(?![{_CONSONANT}])"
+)
+_MYANMAR = re.compile("[\u1000-\u109f]")
+_UNICODE_SPELLING = re.compile("[\u103e\u103f]|\u1004\u103a\u1039")
+_STACK = re.compile(f"([{_CONSONANT}])\u1039([{_CONSONANT}])")
+# Letters Burmese stacks in Unicode (Pali orthography): in each row of five, the 1st over
+# the 1st or 2nd, the 3rd over the 3rd or 4th, the nasal over any; and ll, ss. Zawgyi's
+# asat before the next syllable's letter ("ဟုတ္ကဲ့") makes other pairs.
+_ROWS = ("\u1000\u1001\u1002\u1003\u1004", "\u1005\u1006\u1007\u1008\u1009",
+         "\u100b\u100c\u100d\u100e\u100f", "\u1010\u1011\u1012\u1013\u1014",
+         "\u1015\u1016\u1017\u1018\u1019")
+_STACKS = frozenset(
+    [row[i] + row[j] for row in _ROWS for i, js in ((0, (0, 1)), (2, (2, 3)), (4, range(5))) for j in js]
+    + ["\u101c\u101c", "\u101e\u101e"]
+)
+# Text with fewer Myanmar characters than this is short: the model's probability is
+# read with a wider margin (most short Unicode words score below 0.5, most short Zawgyi
+# ones above 0.8), and between the two the text is "unsure" (None).
+SHORT = 12
+SHORT_UNICODE_BELOW = 0.5
+SHORT_ZAWGYI_ABOVE = 0.8
+# Shan, Mon, Karen and Pali in Unicode use the code points Zawgyi takes for Burmese; the
+# model scores them ~0 (myanmartools' compatibility data), Zawgyi a good deal higher.
+SPELLING_FLOOR = 0.001
+
+
+def zawgyi_spelling(text: str) -> bool:
+    """Something only Zawgyi spells: its own code points, a vowel or medial typed
+    before its letter, an asat written with U+1039, or a stack Burmese never writes."""
+    if _ZAWGYI_SPELLING.search(text):
+        return True
+    return any(m.group(1) + m.group(2) not in _STACKS for m in _STACK.finditer(text))
+
+
+def unicode_spelling(text: str) -> bool:
+    """Something only Unicode spells: ha-htoe (U+103E), great sa, its kinzi sequence."""
+    return _UNICODE_SPELLING.search(text) is not None
+
+
+@lru_cache(maxsize=16384)
+def _cached_encoding(text: str) -> bool | None:
+    return _encoding(text)
+
+
+def encoding(text: str) -> bool | None:
+    """True: Zawgyi; False: Unicode (or no Burmese); None: a short text that reads well
+    in both (the caller keeps what it knew, or asks: see bot/conversation.py).
+
+    A spelling only one encoding has decides, unless the text has both; then the model
+    does, as it always does on longer text (myanmar-tools' 0.95 for Zawgyi)."""
+    if len(text) <= CACHE_MAX_CHARS:
+        return _cached_encoding(text)
+    return _encoding(text)
+
+
+def _encoding(text: str) -> bool | None:
+    probability = zawgyi_probability(text)
+    if probability < SPELLING_FLOOR:  # no Burmese, or Unicode beyond doubt (most messages)
+        return False
+    zawgyi, unicode = zawgyi_spelling(text), unicode_spelling(text)
+    if zawgyi != unicode:
+        return zawgyi
+    if len(text) >= SHORT and len(_MYANMAR.findall(text)) >= SHORT:
+        return probability > ZAWGYI_THRESHOLD
+    if probability > SHORT_ZAWGYI_ABOVE:
+        return True
+    if probability < SHORT_UNICODE_BELOW:
+        return False
+    return None
 
 
 # --- conversion -------------------------------------------------------------------
