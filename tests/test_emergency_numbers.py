@@ -82,9 +82,10 @@ def test_numbers_come_in_the_readers_order_in_buttons_and_text(world, place, lan
             assert "191" in text and THAI[language] in text  # says plainly that 191 speaks Thai
         if language in OWN_LINE and place.endswith("medical_call"):
             assert "1669" in text
-    elif language in OWN_LINE:   # the topics' own texts: in danger, the line in their language before 191
+    elif language in OWN_LINE:   # a topic's own text that names 191 names the line in their language first
         named = numbers_in("\n".join(texts(messages)))
-        assert OWN_LINE[language] in named and named.index(OWN_LINE[language]) < named.index("191")
+        if "191" in named:
+            assert OWN_LINE[language] in named and named.index(OWN_LINE[language]) < named.index("191")
 
 
 @pytest.mark.parametrize("language", ["th", "en"])
