@@ -13,8 +13,7 @@ from app import create_app
 from bot import i18n
 from flows.loader import load_flows
 from storage import conversations
-from tests.conftest import post_events, user_id
-from tests.support.events import text_event
+from tests.support.chat import Chat
 from tests.support.fake_line import FakeLine
 
 pytestmark = pytest.mark.integration
@@ -33,30 +32,12 @@ GREETINGS = {
 }
 
 
-class Phone:
+class Phone(Chat):
     """One person's chat with the bot; their LINE profile gives `profile_language` (or none)."""
 
     def __init__(self, app, line: FakeLine, profile_language: str | None = None):
-        self.app, self.line, self.hotline = app, line, app.extensions["hotline"]
-        self.user = user_id()
-        self.clock = int(time.time() * 1000)
+        super().__init__(app, line, language=None)
         line.profiles[self.user] = {"displayName": "A", **({"language": profile_language} if profile_language else {})}
-
-    def _send(self, event: dict) -> list[dict]:
-        before = len(self.line.sent)
-        post_events(self.app.test_client(), [event])
-        self.hotline.processor.process_chat(self.user)
-        return [m for sent in self.line.sent[before:] for m in sent[2]]
-
-    def say(self, text: str) -> list[dict]:
-        self.clock += 1000
-        return self._send(text_event(self.user, text, timestamp=self.clock))
-
-    def tap(self, data: str) -> list[dict]:
-        self.clock += 1000
-        event = text_event(self.user, "", timestamp=self.clock)
-        event.pop("message")
-        return self._send({**event, "type": "postback", "postback": {"data": data}})
 
     def conversation(self):
         with self.hotline.db.sessions() as session:
