@@ -6,7 +6,7 @@ one lookup table, loaded once, so a lookup is a dict access (well under a micros
 
     from bot.i18n import catalogs
     t = catalogs()
-    t.text("th", "ui.source", ref="DOMAIN.md §1.1 [S7]", checked=t.date("th", "2026-11-24"))
+    t.text("th", "ui.source", sources="กรมการจัดหางาน, กุมภาพันธ์ 2569", checked=t.date("th", "2026-12-06"))
     t.every_language("language.choose")      # my, km, lo, th, en: one per line
     t.money("lo", 900)                       # "900 ບາດ"
     t.date("th", date(2026, 11, 24))         # "24 พฤศจิกายน 2569"  (Buddhist Era)
@@ -61,6 +61,9 @@ BOT_MESSAGE_IDS = {
     "zawgyi_hint": N_("ui.zawgyi_hint"),
     # TRANSLATORS: shown above buttons when there is no other message to attach them to.
     "choose": N_("ui.choose"),
+    # TRANSLATORS: one publisher under the Source button: its name and when it said it,
+    # e.g. "Department of Employment, February 2026" (both already in your language).
+    "source_item": N_("ui.source.item"),
 }
 
 # Baht, the word people use in each language (Babel's currency names are formal: "ထိုင်း ဘတ်").
@@ -213,20 +216,33 @@ class Catalogs:
     def date(self, lang: str, value) -> str:
         """A date in the language's long form; Thai with the Buddhist Era year (C.E. + 543),
         e.g. "24 พฤศจิกายน 2569". Accepts a date, a datetime or an ISO string ("2026-11-24");
-        anything else is returned as text."""
+        a month ("2026-02": "February 2026", "กุมภาพันธ์ 2569") or a year ("2026"; Thai "2569")
+        is shown as precisely as it is known; anything else is returned as text."""
+        lang = self._lang(lang)
+        partial = _PARTIAL_DATE.match(value) if isinstance(value, str) else None
+        if partial and (not partial[2] or 1 <= int(partial[2]) <= 12):
+            year = int(partial[1])
+            if not partial[2]:
+                return str(year + BUDDHIST_ERA_OFFSET if lang == "th" else year)
+            return format_date(dt.date(year, int(partial[2]), 1), format=_date_pattern(lang, year, "yMMMM"),
+                               locale=self._locale(lang))
         day = _as_date(value)
         if day is None:
             return str(value)
-        lang = self._lang(lang)
         return format_date(day, format=_date_pattern(lang, day.year), locale=self._locale(lang))
 
     def _locale(self, lang: str) -> Locale:
         return self._locales.get(lang) or self._locales.get(FALLBACK) or Locale.parse(FALLBACK)
 
 
+_PARTIAL_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?\s*$")  # a year, or a year and month
+
+
 @lru_cache(maxsize=None)
-def _date_pattern(lang: str, year: int) -> str:
-    pattern = Locale.parse(lang).date_formats["long"].pattern
+def _date_pattern(lang: str, year: int, skeleton: str | None = None) -> str:
+    """The long date pattern, or CLDR's pattern for a skeleton ("yMMMM": month and year)."""
+    locale = Locale.parse(lang)
+    pattern = (locale.datetime_skeletons[skeleton] if skeleton else locale.date_formats["long"]).pattern
     if lang != "th":
         return pattern
     # CLDR's Thai long date is "d MMMM G y" in the Gregorian calendar ("ค.ศ. 2026"); Thai

@@ -10,7 +10,7 @@ import logging
 from datetime import date
 from typing import Callable
 
-from flows.model import MAX_TEXT, Ask, Dial, Say, Summary
+from flows.model import MAX_TEXT, Ask, Dial, Say, Source, Summary
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,8 @@ class Renderer:
                 messages.append({"type": "text", "text": fit(body, MAX_TEXT)})
             elif isinstance(output, Dial):
                 messages.extend(self._dial(output, tr))
+            elif isinstance(output, Source):
+                messages.append({"type": "text", "text": fit(self._source(output, language, tr), MAX_TEXT)})
             elif isinstance(output, Summary):
                 lines = [f"• {tr(a.title)}: {self._answer(a, tr)}" for a in output.answers]
                 messages.append({"type": "text", "text": fit("\n".join(lines) or "-", MAX_TEXT)})
@@ -97,6 +99,16 @@ class Renderer:
                 "template": {"type": "buttons", "text": fit(title, MAX_BUTTONS_TEXT), "actions": actions},
             })
         return cards
+
+    def _source(self, source: Source, language: str, tr) -> str:
+        """ "Source: Department of Employment, February 2026\nChecked on: December 6, 2026" in the
+        reader's language (publisher names translated, dates in its calendar), then each link
+        on its own line (LINE makes it tappable)."""
+        cited = [self.catalogs.text(language, "ui.source.item", by=self.catalogs.text(language, c.by),
+                                    date=self.catalogs.date(language, c.date)) for c in source.cited]
+        text = tr("ui.source", sources="; ".join(cited), checked=source.checked)
+        links = list(dict.fromkeys(c.url for c in source.cited if c.url))
+        return "\n".join([text] + links)
 
     def summary_lines(self, summary: Summary, language: str) -> list[str]:
         """A summary as plain lines in one language (for officers' alerts)."""

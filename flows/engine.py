@@ -7,11 +7,10 @@ to come back to after an interruption ("resume"), and when they last wrote ("see
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Callable
 
 from .loader import ANSWERED, FlowSet, Step
-from .model import MAX_TEXT, Answer, Ask, Call, Choice, Dial, Effect, Input, Output, Say, Summary
+from .model import MAX_TEXT, Answer, Ask, Call, Choice, Cited, Dial, Effect, Input, Output, Say, Source, Summary
 
 Translate = Callable[[str], str]
 # Does an effect now, on the engine's working state; True if it happened. Only an effect's
@@ -40,6 +39,7 @@ UI = {
     "nav.skip": N_("ui.nav.skip"),
     "nav.cancel": N_("ui.nav.cancel"),
     "nav.location": N_("ui.nav.location"),
+    "nav.more": N_("ui.nav.more"),
     "photo_received": N_("ui.photo_received"),
     "cancelled": N_("ui.cancelled"),
     "answer_cut": N_("ui.answer_cut"),
@@ -141,7 +141,7 @@ class Engine:
             return outputs
         raise RuntimeError(f"steps chained more than {MAX_CHAINED_STEPS} times from {key!r}")
 
-    def _ask(self, step: Step, state: dict | None = None) -> list[Output]:
+    def _ask(self, step: Step, state: dict | None = None, shown_more: bool = False) -> list[Output]:
         choices = []
         if (step.input and step.input["type"] == "location") or "location" in step.nav:
             choices.append(Choice(UI["nav.location"], "", quiet=True, kind="location"))
@@ -149,7 +149,8 @@ class Engine:
                            quiet=bool(c.get("quiet", step.quiet)))
                     for i, c in enumerate(step.choices)]
         choices += [Choice(UI[f"nav.{kind}"], nav_data(kind, step.key), quiet=step.quiet) for kind in step.nav
-                    if kind != "location" and (kind != "resume" or (state or {}).get("resume"))]
+                    if kind != "location" and (kind != "resume" or (state or {}).get("resume"))
+                    and not (kind == "more" and shown_more)]
         return [Ask(tuple(choices))] if choices else []
 
     def _say(self, item: dict, state: dict, step: Step) -> Say:
@@ -217,9 +218,10 @@ class Engine:
             state["data"], state["history"], state["resume"] = {}, [], None
             return [Say(UI["cancelled"])] + self._enter(state, flow.cancel or self.flows.entry, remember=False)
         if nav == "source" and step.source:
-            checked = step.source["checked"]
-            checked = checked if isinstance(checked, date) else date.fromisoformat(str(checked))
-            return [Say(UI["source"], {"ref": step.source["ref"], "checked": checked})] + self._ask(step, state)
+            cited = tuple(Cited(c["by"], c["date"], c["url"]) for c in step.source["from"])
+            return [Source(cited, step.source["checked"])] + self._ask(step, state)
+        if nav == "more" and step.more:  # the details behind the key point; More is not offered again
+            return [self._say(item, state, step) for item in step.more] + self._ask(step, state, shown_more=True)
         if nav == "resume" and state.get("resume") and self.flows.has_step(state["resume"]):
             target, state["resume"] = state["resume"], None
             return self._enter(state, target)

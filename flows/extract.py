@@ -21,7 +21,7 @@ LABEL_NOTE = "button label, at most 20 characters (aim for 12)"
 
 
 def extract_flow(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, None, str, list[str]]]:
-    """Babel extractor: yields (lineno, funcname, message, comments) for a flow, hotlines or triggers file."""
+    """Babel extractor: yields (lineno, funcname, message, comments) for a flow, hotlines, sources or triggers file."""
     text = fileobj.read()
     if isinstance(text, bytes):
         text = text.decode(options.get("encoding", "utf-8"))
@@ -30,6 +30,13 @@ def extract_flow(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int
         return
     if _get(root, "hotlines") is not None:
         yield from _hotlines(_get(root, "hotlines"))
+        return
+    if isinstance(_get(root, "publishers"), yaml.SequenceNode):
+        for item in _get(root, "publishers").value:
+            if _scalar(item):
+                yield _line(item), None, item.value, [
+                    "a publisher, under the Source button: \"<publisher>, <date>\"; the name a worker "
+                    "would know (the office, newspaper or law), short"]
         return
     flow = _scalar(_get(root, "flow"))
     steps = _get(root, "steps")
@@ -77,6 +84,13 @@ def _step(key: str, step) -> Iterator[tuple[int, None, str, list[str]]]:
                     notes.append("shown in all five languages at once: keep it very short")
                 notes += _placeholder_note(_get(item, "params"))
                 yield _line(node), None, node.value, notes
+    more = _get(step, "more")
+    if isinstance(more, yaml.SequenceNode):
+        for index, item in enumerate(more.value, start=1):
+            node = item if isinstance(item, yaml.ScalarNode) else _get(item, "id")
+            if _scalar(node):
+                yield _line(node), None, node.value, [
+                    f"{key}: detail {index} of {len(more.value)}, shown on tapping More"]
     choices = _get(step, "choices")
     if isinstance(choices, yaml.SequenceNode):
         for item in choices.value:

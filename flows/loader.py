@@ -7,7 +7,9 @@ stop the app at start (and fail the tests), not surprises in a conversation.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Iterable
 
@@ -18,11 +20,19 @@ from .model import MAX_TEXT
 DATA = Path(__file__).resolve().parent / "data"
 
 STEP_FIELDS = {"say", "choices", "dial", "next", "effect", "input", "nav", "back", "source", "quiet",
-               "save", "title", "skip", "summary", "reset"}
+               "save", "title", "skip", "summary", "reset", "more"}
 CHOICE_FIELDS = {"label", "text", "go", "effect", "args", "quiet", "id", "value", "failed"}
 INPUT_FIELDS = {"type", "save", "next", "max_length", "invalid", "received", "stay"}
 INPUT_TYPES = {"text", "location", "image", "number"}
-NAV_CHOICES = {"back", "menu", "source", "resume", "skip", "cancel", "location"}
+NAV_CHOICES = {"back", "menu", "source", "resume", "skip", "cancel", "location", "more"}
+# A topic's source (see _parse_source): when we checked it, when a person must check it again,
+# and who said it when. A cited date is as precise as the publisher is: YYYY, YYYY-MM or YYYY-MM-DD.
+SOURCE_FIELDS = {"checked", "review_by", "from"}
+CITED_FIELDS = {"by", "date", "url"}
+_CITED_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+SOURCES_FILE = "sources.yaml"  # the publishers a source may name (message ids)
+# Flows whose list step offers topics: facts a worker relies on, each with its source (tests).
+TOPIC_FLOWS = ("documents", "rights")
 MAX_SAY = 3
 # Effects that may not happen (nothing to send, nothing to cancel): their choice names the
 # step for when they did not (`failed`), so no step ever says something happened that did not.
@@ -54,6 +64,7 @@ class Step:
     skip: str | None = None       # where "skip" goes (default: the input's next, or next)
     summary: bool = False         # show the answers given so far in this flow
     reset: bool = False           # entering it starts afresh: earlier answers are dropped
+    more: list[dict] = field(default_factory=list)  # the details, shown on tapping "More"
 
 
 @dataclass
@@ -74,6 +85,7 @@ class FlowSet:
     hotlines: dict[str, dict]
     entry: str = "main.menu"
     language_step: str = "language.choose"
+    publishers: list[str] = field(default_factory=list)  # message ids a source's `by` may name
 
     def step(self, key: str) -> Step:
         flow, _, name = key.partition(".")
@@ -95,7 +107,7 @@ class FlowSet:
         for flow in self.flows.values():
             bucket = ids.setdefault(flow.domain, set())
             for step in flow.steps.values():
-                bucket.update(item["id"] for item in step.say)
+                bucket.update(item["id"] for item in step.say + step.more)
                 bucket.update(c["label"] for c in step.choices if "label" in c)
                 if step.dial:
                     bucket.add(step.dial["title"])
@@ -104,7 +116,14 @@ class FlowSet:
                 if step.input:
                     bucket.update(step.input[k] for k in ("invalid", "received") if step.input.get(k))
         ids.setdefault("bot", set()).update(h["label"] for h in self.hotlines.values())
+        ids["bot"].update(self.publishers)
         return ids
+
+    def review_due(self, today: date) -> list[tuple[str, date]]:
+        """(step key, review_by) of every topic whose facts a person must check again by now."""
+        return sorted(((step.key, step.source["review_by"]) for flow in self.flows.values()
+                       for step in flow.steps.values() if step.source and step.source["review_by"] <= today),
+                      key=lambda due: (due[1], due[0]))
 
 
 def _say_items(value, where: str) -> list[dict]:
@@ -172,15 +191,71 @@ def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
         raise FlowError(f"{where}: {raw['effect']['name']} may not happen: make it a choice with go and failed")
     if len(raw.get("say") or []) > MAX_SAY:
         raise FlowError(f"{where}: at most {MAX_SAY} messages a step (one phone screen)")
-    if "source" in raw and not {"ref", "checked"} <= set(raw["source"] or {}):
-        raise FlowError(f"{where}: source needs ref and checked")
+    if len(raw.get("more") or []) > MAX_SAY:
+        raise FlowError(f"{where}: at most {MAX_SAY} messages behind More (one phone screen)")
+    if bool(raw.get("more")) != ("more" in nav):
+        raise FlowError(f"{where}: a step with `more` messages offers the `more` nav, and only such a step")
+    source = _parse_source(raw["source"], where) if "source" in raw else None
     return Step(
         key=f"{flow}.{name}", say=_say_items(raw.get("say"), where), choices=choices, dial=raw.get("dial"),
         next=_qualify(raw.get("next"), flow), effect=raw.get("effect"), input=input_spec, nav=nav,
-        back=_qualify(raw.get("back"), flow), source=raw.get("source"), quiet=bool(raw.get("quiet")),
+        back=_qualify(raw.get("back"), flow), source=source, quiet=bool(raw.get("quiet")),
         save=raw.get("save"), title=raw.get("title"), skip=_qualify(raw.get("skip"), flow),
         summary=bool(raw.get("summary")), reset=bool(raw.get("reset")),
+        more=_say_items(raw.get("more"), where),
     )
+
+
+def _full_date(value, what: str, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise FlowError(f"{where}: source {what} is a date, YYYY-MM-DD (got {value!r})") from None
+
+
+def _cited_date(value, where: str) -> tuple[str, date]:
+    """A cited date as written (YYYY, YYYY-MM or YYYY-MM-DD) and its first day, for comparing."""
+    text = value.isoformat() if isinstance(value, date) else str(value if value is not None else "")
+    match = _CITED_DATE.match(text)
+    try:
+        if not match:
+            raise ValueError
+        first = date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
+        raise FlowError(f"{where}: a cited date is YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})") from None
+    return text, first
+
+
+def _parse_source(raw, where: str) -> dict:
+    """{checked, review_by, from: [{by, date, url}]}: who said it and when, and when we checked.
+    The old form (`ref` to DOMAIN.md tags) is refused: a worker cannot read it."""
+    if not isinstance(raw, dict):
+        raise FlowError(f"{where}: source is a mapping of checked, review_by and from")
+    if "ref" in raw:
+        raise FlowError(f"{where}: source `ref` is the old form; write checked, review_by and "
+                        "from: [{by: <publisher message id>, date: YYYY-MM, url: ...}]")
+    if set(raw) != SOURCE_FIELDS:
+        raise FlowError(f"{where}: source needs exactly {sorted(SOURCE_FIELDS)} (got {sorted(raw)})")
+    checked = _full_date(raw["checked"], "checked", where)
+    review_by = _full_date(raw["review_by"], "review_by", where)
+    if review_by <= checked:
+        raise FlowError(f"{where}: source review_by ({review_by}) must come after checked ({checked})")
+    cited = []
+    if not isinstance(raw["from"], list) or not raw["from"]:
+        raise FlowError(f"{where}: source `from` lists who said it: at least one {{by, date}}")
+    for index, item in enumerate(raw["from"], start=1):
+        if not isinstance(item, dict) or not {"by", "date"} <= set(item) or set(item) - CITED_FIELDS:
+            raise FlowError(f"{where}: source from #{index} is {{by, date, url (optional)}}")
+        text, first = _cited_date(item["date"], f"{where}: source from #{index}")
+        if first > checked:
+            raise FlowError(f"{where}: source from #{index} is dated {text}, after it was checked ({checked})")
+        url = str(item.get("url") or "")
+        if url and not re.match(r"^https?://\S+$", url):
+            raise FlowError(f"{where}: source from #{index}: url is a web address (http:// or https://)")
+        cited.append({"by": str(item["by"]), "date": text, "url": url})
+    return {"checked": checked, "review_by": review_by, "from": cited}
 
 
 def _parse_flow(raw: dict, path: Path) -> Flow:
@@ -221,6 +296,12 @@ def _check_references(flows: FlowSet) -> None:
                         raise FlowError(f"step {step.key!r} dials unknown hotline {hotline!r}")
             if "source" in step.nav and not step.source:
                 raise FlowError(f"step {step.key!r} offers source but has none")
+            if step.source and "source" not in step.nav:
+                raise FlowError(f"step {step.key!r} has a source but offers no source button")
+            for cited in (step.source or {}).get("from", []):
+                if cited["by"] not in flows.publishers:
+                    raise FlowError(f"step {step.key!r}: source names unknown publisher {cited['by']!r} "
+                                    f"(add it to {SOURCES_FILE} and its catalogs)")
             if not (step.say or step.choices or step.dial or step.next or step.input):
                 raise FlowError(f"step {step.key!r} says nothing and goes nowhere")
     for flow in flows.flows.values():
@@ -240,10 +321,14 @@ def load_flows(directory: Path = DATA, files: Iterable[Path] | None = None) -> F
     flows: dict[str, Flow] = {}
     triggers: list[dict] = []
     hotlines: dict[str, dict] = {}
+    publishers: list[str] = []
     for path in paths:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if path.name == "triggers.yaml":
             triggers = list(raw.get("triggers") or [])
+            continue
+        if path.name == SOURCES_FILE:
+            publishers = [str(p) for p in raw.get("publishers") or []]
             continue
         if path.name == "hotlines.yaml":
             hotlines = {str(key): value for key, value in (raw.get("hotlines") or {}).items()}
@@ -252,6 +337,17 @@ def load_flows(directory: Path = DATA, files: Iterable[Path] | None = None) -> F
         if flow.name in flows:
             raise FlowError(f"{path.name}: flow {flow.name!r} defined twice")
         flows[flow.name] = flow
-    flow_set = FlowSet(flows, triggers, hotlines)
+    flow_set = FlowSet(flows, triggers, hotlines, publishers=publishers)
     _check_references(flow_set)
     return flow_set
+
+
+def topic_steps(flows: FlowSet) -> list[str]:
+    """The topics: the steps of its own flow that each TOPIC_FLOWS flow's `list` offers."""
+    found = []
+    for name in TOPIC_FLOWS:
+        if name in flows.flows and "list" in flows.flows[name].steps:
+            for choice in flows.flows[name].steps["list"].choices:
+                if (choice.get("go") or "").startswith(name + ".") and choice["go"] not in found:
+                    found.append(choice["go"])
+    return found

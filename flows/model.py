@@ -6,6 +6,7 @@ only sees these, so a flow can be tested, or served on another channel, without 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 # The longest text one message can carry: LINE's limit for a text message (5,000 characters).
 # A typed answer is kept up to this length (an input's max_length may only lower it) and the
@@ -88,6 +89,25 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """One publisher a fact rests on: `by` a message id naming it (translated), `date` when it
+    said it, as precisely as known ("2026", "2026-02", "2026-02-17"), `url` where to read it."""
+
+    by: str
+    date: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the Source button shows: who said it and when, and when we last checked it.
+    Rendered in the person's language (names and dates), never as an internal reference."""
+
+    cited: tuple[Cited, ...]
+    checked: date
+
+
+@dataclass(frozen=True)
 class Effect:
     """Something for the bot to do beyond talking (set the language, file a report...)."""
 
@@ -95,4 +115,4 @@ class Effect:
     args: dict = field(default_factory=dict)
 
 
-Output = Say | Ask | Dial | Summary | Effect
+Output = Say | Ask | Dial | Summary | Source | Effect

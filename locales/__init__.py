@@ -4,6 +4,7 @@
     python -m locales update     # extract, then merge each .pot into every language's .po
     python -m locales compile    # .po -> .mo (build output, not committed)
     python -m locales check      # print what is missing or wrong; exit 1 if anything is
+    python -m locales review     # topics past their review_by date (a warning, exit 0)
     python -m locales files bot  # the input files of a domain, for `pybabel extract`
 
 Domains: `bot` (flow files whose `domain:` is bot, hotlines.yaml, and N_()/_() marks in
@@ -43,7 +44,7 @@ def flow_file_domain(path: Path) -> str | None:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
         return None
-    if "hotlines" in raw:
+    if "hotlines" in raw or "publishers" in raw:  # hotlines.yaml, sources.yaml
         return BOT_DOMAIN
     if "flow" in raw and "steps" in raw:
         return str(raw.get("domain") or BOT_DOMAIN)

@@ -1,4 +1,4 @@
-"""python -m locales extract|update|compile|check|files  (see locales/__init__.py).
+"""python -m locales extract|update|compile|check|review|files  (see locales/__init__.py).
 
 extract  locales/<domain>.pot for every domain, with Babel, through babel.cfg (the same
          mapping `pybabel extract -F babel.cfg` uses). Written only when the messages change.
@@ -13,6 +13,10 @@ compile  .po -> .mo next to it (only when the .po is newer); fuzzy/empty entries
 check    every required id translated in every language of its domain, right script, no
          Zawgyi, same placeholders as English, labels <= 20 characters, no fuzzy/obsolete entries;
          prints each problem, exits 1 if there is any error.
+         Also prints, as warnings, the topics past their review date (see review).
+review   the topics whose facts a person must check again (their source's review_by is
+         today or earlier: flows/data/*.yaml); a warning, never a failure (exit 0).
+         --today YYYY-MM-DD checks another day.
 files D  the input files of domain D, one per line (for `pybabel extract ... $(...)`).
 
 Options: --domain D (repeatable) limits extract/update/compile/check to those domains.
@@ -180,8 +184,24 @@ def cmd_compile(selected: list[str], force: bool = False) -> int:
     return 0
 
 
+# -- review ---------------------------------------------------------------------------------
+def review_warnings(today: dt.date) -> list[str]:
+    """One line per topic whose source is due for review (a person checks its facts again)."""
+    from flows.loader import load_flows
+    return [f"warning: {key}: review by {due.isoformat()} has come: check its facts and sources "
+            f"again, then move checked and review_by" for key, due in load_flows().review_due(today)]
+
+
+def cmd_review(today: dt.date) -> int:
+    warnings = review_warnings(today)
+    for line in warnings:
+        print(line)
+    print(f"{len(warnings)} topic(s) past their review date on {today.isoformat()}")
+    return 0
+
+
 # -- check ----------------------------------------------------------------------------------
-def cmd_check(selected: list[str]) -> int:
+def cmd_check(selected: list[str], today: dt.date | None = None) -> int:
     from bot.i18n import card_title_ids, label_message_ids, required_message_ids
     from .quality import all_problems
 
@@ -195,16 +215,21 @@ def cmd_check(selected: list[str]) -> int:
                for lang in languages_for(domain)}
         print(f"{domain}: {len(required[domain])} ids; errors per language: "
               + ", ".join(f"{lang} {n}" for lang, n in bad.items()))
-    print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    reviews = review_warnings(today or dt.date.today())
+    for line in reviews:
+        print(line)
+    print(f"{len(errors)} error(s), {len(problems) - len(errors) + len(reviews)} warning(s)")
     return 1 if errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m locales", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["extract", "update", "compile", "check", "files"])
+    parser.add_argument("command", choices=["extract", "update", "compile", "check", "review", "files"])
     parser.add_argument("domain_arg", nargs="?", help="domain (for `files`)")
     parser.add_argument("--domain", action="append", help="only this domain (repeatable)")
     parser.add_argument("--force", action="store_true", help="compile even when the .mo looks fresh")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                        help="review/check: the day to compare review dates with (default: today)")
     args = parser.parse_args(argv)
     selected = args.domain or ([args.domain_arg] if args.domain_arg else domains())
     if args.command == "files":
@@ -219,7 +244,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_update(selected)
     if args.command == "compile":
         return cmd_compile(selected, args.force)
-    return cmd_check(selected)
+    today = args.today or dt.date.today()
+    if args.command == "review":
+        return cmd_review(today)
+    return cmd_check(selected, today)
 
 
 if __name__ == "__main__":

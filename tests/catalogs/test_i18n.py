@@ -123,6 +123,18 @@ def test_other_dates_use_their_locale():
     assert t.date("en", "not a date") == "not a date"
 
 
+def test_a_month_or_a_year_is_shown_as_precisely_as_it_is_known():
+    """A source dated "2026-02" reads "February 2026", never a made-up day; Thai in the Buddhist Era."""
+    t = catalogs()
+    assert t.date("en", "2026-02") == "February 2026"
+    assert t.date("th", "2026-02") == "กุมภาพันธ์ 2569"
+    assert t.date("km", "2026-02") == "កុម្ភៈ 2026"
+    assert t.date("lo", "2026-02") == "ກຸມພາ 2026"
+    assert t.date("my", "2026-02") == "2026 ဖေဖော်ဝါရီ"
+    assert t.date("en", "2026") == "2026" and t.date("th", "2026") == "2569"
+    assert t.date("en", "2026-13") == "2026-13"
+
+
 def test_numbers_per_locale():
     t = catalogs()
     assert t.number("en", 1234567.5) == "1,234,567.5"
@@ -146,7 +158,7 @@ def test_real_catalogs_answer_every_bot_id():
     for lang in LANGUAGES:
         for message_id in required_message_ids()["bot"]:
             assert t.has(lang, message_id), f"{lang}: {message_id}"
-    assert t.text("th", "ui.source", ref="DOMAIN.md §1.1 [S7]", checked=t.date("th", "2026-11-24")) \
+    assert t.text("th", "ui.source", sources="x", checked=t.date("th", "2026-11-24")) \
         .endswith("24 พฤศจิกายน 2569")
     assert set(BOT_MESSAGE_IDS.values()) <= required_message_ids()["bot"]
 
@@ -158,7 +170,7 @@ def test_lookup_takes_microseconds():
     start = time.perf_counter()
     for _ in range(rounds):
         t.text("km", "main.menu.documents")
-        t.text("th", "ui.source", ref="x", checked="y")
+        t.text("th", "ui.source", sources="x", checked="y")
     per_call = (time.perf_counter() - start) / (2 * rounds)
     assert per_call < 20e-6, f"{per_call * 1e6:.1f} µs a lookup"
 

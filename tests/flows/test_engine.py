@@ -5,7 +5,7 @@ import pytest
 
 from flows.engine import UI, Engine
 from flows.loader import load_flows
-from flows.model import Ask, Dial, Effect, Input, Say
+from flows.model import Ask, Dial, Effect, Input, Say, Source
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +108,8 @@ def test_source_button_shows_source_and_date(engine):
     flows = engine.flows
     topic = next(s for s in flows.flows["rights"].steps.values() if s.source)
     _, outputs = engine.handle({"at": topic.key}, Input("choice", data=f"n|source|{topic.key}"), 0, identity)
-    say = next(o for o in outputs if isinstance(o, Say))
-    assert say.message == UI["source"] and say.params["ref"].startswith("DOMAIN.md")
-    assert say.params["checked"]
+    source = next(o for o in outputs if isinstance(o, Source))
+    assert source.checked == topic.source["checked"] and source.cited  # who said it, when (tests/flows/test_sources.py)
 
 
 def test_idle_conversation_restarts_politely(engine):
