@@ -64,6 +64,8 @@ BOT_MESSAGE_IDS = {
     # TRANSLATORS: one publisher under the Source button: its name and when it said it,
     # e.g. "Department of Employment, February 2026" (both already in your language).
     "source_item": N_("ui.source.item"),
+    # TRANSLATORS: in place of the date of a publisher whose page shows no date.
+    "source_undated": N_("ui.source.undated"),
 }
 
 # Baht, the word people use in each language (Babel's currency names are formal: "ထိုင်း ဘတ်").

@@ -105,7 +105,9 @@ class Renderer:
         reader's language (publisher names translated, dates in its calendar), then each link
         on its own line (LINE makes it tappable)."""
         cited = [self.catalogs.text(language, "ui.source.item", by=self.catalogs.text(language, c.by),
-                                    date=self.catalogs.date(language, c.date)) for c in source.cited]
+                                    date=self.catalogs.date(language, c.date) if c.date
+                                    else self.catalogs.text(language, "ui.source.undated"))
+                 for c in source.cited]
         text = tr("ui.source", sources="; ".join(cited), checked=source.checked)
         links = list(dict.fromkeys(c.url for c in source.cited if c.url))
         return "\n".join([text] + links)

@@ -26,10 +26,12 @@ INPUT_FIELDS = {"type", "save", "next", "max_length", "invalid", "received", "st
 INPUT_TYPES = {"text", "location", "image", "number"}
 NAV_CHOICES = {"back", "menu", "source", "resume", "skip", "cancel", "location", "more"}
 # A topic's source (see _parse_source): when we checked it, when a person must check it again,
-# and who said it when. A cited date is as precise as the publisher is: YYYY, YYYY-MM or YYYY-MM-DD.
+# and who said it when. A cited date is as precise as the publisher is: YYYY, YYYY-MM or YYYY-MM-DD,
+# or UNDATED for a page that shows no date (said so on screen; a topic needs one dated source).
 SOURCE_FIELDS = {"checked", "review_by", "from"}
 CITED_FIELDS = {"by", "date", "url"}
 _CITED_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+UNDATED = "undated"
 SOURCES_FILE = "sources.yaml"  # the publishers a source may name (message ids)
 # Flows whose list step offers topics: facts a worker relies on, each with its source (tests).
 TOPIC_FLOWS = ("documents", "rights")
@@ -215,8 +217,11 @@ def _full_date(value, what: str, where: str) -> date:
         raise FlowError(f"{where}: source {what} is a date, YYYY-MM-DD (got {value!r})") from None
 
 
-def _cited_date(value, where: str) -> tuple[str, date]:
-    """A cited date as written (YYYY, YYYY-MM or YYYY-MM-DD) and its first day, for comparing."""
+def _cited_date(value, where: str) -> tuple[str, date | None]:
+    """A cited date as written (YYYY, YYYY-MM or YYYY-MM-DD) and its first day, for comparing;
+    ("", None) for a page that shows no date."""
+    if value == UNDATED:
+        return "", None
     text = value.isoformat() if isinstance(value, date) else str(value if value is not None else "")
     match = _CITED_DATE.match(text)
     try:
@@ -224,7 +229,7 @@ def _cited_date(value, where: str) -> tuple[str, date]:
             raise ValueError
         first = date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
     except ValueError:
-        raise FlowError(f"{where}: a cited date is YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})") from None
+        raise FlowError(f"{where}: a cited date is YYYY, YYYY-MM, YYYY-MM-DD or {UNDATED} (got {value!r})") from None
     return text, first
 
 
@@ -249,12 +254,14 @@ def _parse_source(raw, where: str) -> dict:
         if not isinstance(item, dict) or not {"by", "date"} <= set(item) or set(item) - CITED_FIELDS:
             raise FlowError(f"{where}: source from #{index} is {{by, date, url (optional)}}")
         text, first = _cited_date(item["date"], f"{where}: source from #{index}")
-        if first > checked:
+        if first and first > checked:
             raise FlowError(f"{where}: source from #{index} is dated {text}, after it was checked ({checked})")
         url = str(item.get("url") or "")
         if url and not re.match(r"^https?://\S+$", url):
             raise FlowError(f"{where}: source from #{index}: url is a web address (http:// or https://)")
         cited.append({"by": str(item["by"]), "date": text, "url": url})
+    if not any(c["date"] for c in cited):
+        raise FlowError(f"{where}: source `from` needs at least one dated publisher (not all {UNDATED})")
     return {"checked": checked, "review_by": review_by, "from": cited}
 
 

@@ -91,7 +91,8 @@ class Summary:
 @dataclass(frozen=True)
 class Cited:
     """One publisher a fact rests on: `by` a message id naming it (translated), `date` when it
-    said it, as precisely as known ("2026", "2026-02", "2026-02-17"), `url` where to read it."""
+    said it, as precisely as known ("2026", "2026-02", "2026-02-17"; "" when the page shows no
+    date), `url` where to read it."""
 
     by: str
     date: str

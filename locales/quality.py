@@ -37,6 +37,12 @@ _IGNORED = re.compile(
 )
 MAX_LABEL = 20
 MAX_CARD_TITLE = 40
+# Readable on a small phone: one message is one short point, in short sentences, without
+# officials' jargon. Measured on the English (the translations follow it); see readability().
+MAX_SHORT_MESSAGE = 200
+MAX_SENTENCE_WORDS = 20
+JARGON = ("TM.47", "TM47", "section 64", "s.64", "OWIC", "PJ", "PV", "Cabinet resolution", "L-A")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_MESSAGE = 5000   # LINE's limit for a text message
 AIM_MESSAGE = 500    # one phone screen: longer is reported as a warning
 
@@ -67,6 +73,28 @@ def script_of(text: str) -> str | None:
     if not counts:
         return None
     return max(counts, key=counts.get)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an English text (split after . ! ? and at line breaks)."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def readability(text: str) -> list[str]:
+    """What makes an English message hard to read on a small phone: over MAX_SHORT_MESSAGE
+    characters, a sentence over MAX_SENTENCE_WORDS words, or jargon (JARGON) left unexplained.
+    One rule for every domain (tests/catalogs/test_readable.py applies it)."""
+    found = []
+    if len(text) > MAX_SHORT_MESSAGE:
+        found.append(f"{len(text)} characters (at most {MAX_SHORT_MESSAGE})")
+    for sentence in sentences(text):
+        words = len(sentence.split())
+        if words > MAX_SENTENCE_WORDS:
+            found.append(f"a sentence of {words} words (at most {MAX_SENTENCE_WORDS}): {sentence[:50]!r}")
+    for term in JARGON:
+        if re.search(rf"(?<![\w.]){re.escape(term)}(?![\w])", text, re.IGNORECASE if " " in term else 0):
+            found.append(f"jargon {term!r}: say it in plain words, or leave it out")
+    return found
 
 
 def placeholders(text: str) -> set[str]:
@@ -129,7 +157,8 @@ class Problem:
     domain: str
     lang: str
     message_id: str
-    kind: str       # no_catalog, missing, empty, fuzzy, obsolete, script, zawgyi, placeholders, too_long
+    kind: str       # no_catalog, missing, empty, fuzzy, obsolete, script, zawgyi, placeholders, too_long,
+                    # long, readability (the last two are warnings)
     detail: str = ""
     warning: bool = False
 
@@ -182,6 +211,8 @@ def entry_problems(domain: str, lang: str, message_id: str, *, label: bool = Fal
         found.append(problem("too_long", f"button label of {len(text)} characters (max {MAX_LABEL}): {text!r}"))
     if card_title and len(text) > MAX_CARD_TITLE:
         found.append(problem("too_long", f"card title of {len(text)} characters (max {MAX_CARD_TITLE})"))
+    if lang == "en" and not (label or card_title):
+        found += [problem("readability", detail, True) for detail in readability(text)]
     if len(text) > MAX_MESSAGE:
         found.append(problem("too_long", f"{len(text)} characters (LINE max {MAX_MESSAGE})"))
     elif len(text) > AIM_MESSAGE:

@@ -87,7 +87,9 @@ def test_a_whole_conversation_in_each_language(stack, language):
     assert 2 <= len(topic["messages"]) <= 5 and tel_links(topic)
     source_label = quick_replies(topic)[-2]["label"]
     source = person.tap(topic, label=source_label)
-    assert "DOMAIN.md" in texts(source)[0]
+    said = texts(source)[0]  # who said it and when, in the person's language; never an internal tag
+    assert "DOMAIN.md" not in said and "[S" not in said and "source.by." not in said
+    assert script_of(said.split("\n")[0]) == EXPECTED_SCRIPT[language]
     rights = person.tap(person.tap(source, label=quick_replies(source)[-1]["label"]), 1)
     assert_script(rights, language)
     deep = person.tap(rights, 0)
