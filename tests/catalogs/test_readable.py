@@ -8,7 +8,7 @@ import pytest
 from bot.i18n import card_title_ids, label_message_ids, required_message_ids
 from locales.quality import MAX_SENTENCE_WORDS, MAX_SHORT_MESSAGE, readability, sentences, translation
 
-READABLE_DOMAINS = ("documents",)
+READABLE_DOMAINS = ("documents", "rights")
 
 
 def _messages(domain: str) -> list[str]:

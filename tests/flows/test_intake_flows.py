@@ -112,7 +112,7 @@ class Chat:
 
 def self_report_until_confirm(chat: Chat) -> None:
     chat.start("main.menu.report_self")
-    assert chat.said() == ["intake.self.intro", "intake.self.in_danger"]
+    assert chat.said() == ["intake.self.intro", "intake.promise", "intake.self.in_danger"]
     assert chat.at == "report.in_danger"
 
     chat.answer("yes")  # danger now: the numbers at once, then the questions go on
@@ -266,7 +266,7 @@ def test_no_intake_step_prints_the_answers_back(key):
 def test_a_full_tip_from_the_list_of_places():
     chat = Chat()
     chat.start("main.menu.report_other")
-    assert chat.said() == ["intake.tip.intro", "intake.tip.in_danger"]
+    assert chat.said() == ["intake.tip.intro", "intake.promise", "intake.tip.in_danger"]
     assert chat.at == "tip.in_danger"
     chat.answer("no")  # no numbers shown
     assert not [o for o in chat.outputs if isinstance(o, Dial)]
