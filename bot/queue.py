@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -77,8 +78,8 @@ class LockRenewer:
                 self._locks.discard(lock)
 
     def _run(self) -> None:
-        stop = threading.Event()
-        while not stop.wait(self.every):
+        while True:
+            time.sleep(self.every)
             with self._mutex:
                 locks = list(self._locks)
             for lock in locks:
