@@ -1,16 +1,20 @@
-# Quick start: `make run` (the service + LINE emulator chat page), `make test` (every test).
+# Quick start: `make run` (the service + LINE emulator chat page), `make test` (ruff, then every test).
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev browser catalogs compile-catalogs clean
+.PHONY: run test lint install install-dev browser catalogs compile-catalogs clean
 
 # Both run in development: the dev secrets and the instance dir's key are refused anywhere else.
 run: install compile-catalogs
 	HOTLINE_ENV=development $(PY) scripts/run_local.py
 
-test: install-dev browser compile-catalogs
+test: lint browser compile-catalogs
 	HOTLINE_ENV=development $(PY) -m pytest
+
+# Ruff's rules and settings are in pyproject.toml; the tree stays clean (CI runs `make test`).
+lint: install-dev
+	$(PY) -m ruff check .
 
 install: $(VENV)/.installed
 

@@ -70,7 +70,7 @@ class Settings:
         return [name for name, (value, placeholder) in required.items() if value.strip() in ("", placeholder)]
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         env = os.environ
         values = dict(
             channel_secret=_env("LINE_CHANNEL_SECRET") or DEV_CHANNEL_SECRET,  # blank = unset

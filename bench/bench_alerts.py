@@ -417,7 +417,8 @@ def main(argv=None) -> int:
         reporters = []   # (user, flow, answers)
         for i in range(n):
             flow, language, answers = answers_for(i)
-            user = api(emulator, "POST", "/users", json={"displayName": f"Reporter {i}", "language": language})["userId"]
+            user = api(emulator, "POST", "/users",
+                       json={"displayName": f"Reporter {i}", "language": language})["userId"]
             reporters.append((user, flow, answers))
         plans = [plan(engine, flows, user, flow, answers) for user, flow, answers in reporters]
         t_setup = time.monotonic()

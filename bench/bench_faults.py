@@ -441,7 +441,7 @@ def tally(ours: dict[str, dict], got200: set[str], received: list[dict], inbox_r
     for case_id, chat_key, committee in cases:
         cases_of.setdefault(chat_key, []).append((case_id, committee))
     expected = arrived = 0
-    for eid, event in ours.items():
+    for event in ours.values():
         user = event["source"].get("userId")
         if user not in expected_without_case:
             continue
@@ -489,7 +489,7 @@ class Row:
 class Fault(threading.Thread):
     """Injects one fault `at` seconds after the load starts, and takes it away again."""
 
-    def __init__(self, kind: str, ctx: "RowContext", at: float, args):
+    def __init__(self, kind: str, ctx: RowContext, at: float, args):
         super().__init__(name=f"fault-{kind}", daemon=True)
         self.kind, self.ctx, self.at, self.args = kind, ctx, at, args
         self.load_started = threading.Event()
@@ -541,9 +541,9 @@ class Fault(threading.Thread):
         try:
             while time.monotonic() < deadline:
                 for w in Worker.all(connection=conn):
-                    if w.pid == pid and (current := w.get_current_job_id()):
-                        if not reporters_only or self._reporters_job(Job, current, conn):
-                            return current
+                    if w.pid == pid and (current := w.get_current_job_id()) and (
+                            not reporters_only or self._reporters_job(Job, current, conn)):
+                        return current
                 time.sleep(0.005)
         finally:
             conn.close()
@@ -558,9 +558,9 @@ class Fault(threading.Thread):
         proc.wait(10)
         ctx.worker = start_worker(ctx.procs, ctx.stack, ctx.env, "worker-2")
         self.ended = time.time()
+        reporters = " (a reporter's chat)" if self.args.kill_during == "report" else ""
         self.detail = (f"worker pid {proc.pid} SIGKILLed (process group) "
-                       + (f"while running job {job}" + (" (a reporter's chat)" if self.args.kill_during == "report" else "")
-                          if job else "(no job seen running within 30 s)")
+                       + (f"while running job {job}" + reporters if job else "(no job seen running within 30 s)")
                        + "; a new worker started at once")
 
     def _reporters_job(self, job_class, job_id: str, conn) -> bool:
@@ -634,7 +634,8 @@ def run_row(kind: str, args) -> Row:
         reporters = []
         for i in range(n_taps):
             flow, language, answers = answers_for(i)
-            user = api(emulator, "POST", "/users", json={"displayName": f"Reporter {i}", "language": language})["userId"]
+            user = api(emulator, "POST", "/users",
+                       json={"displayName": f"Reporter {i}", "language": language})["userId"]
             reporters.append((user, flow, answers))
         for start in range(0, len(reporters), 20):
             batch = [spec for user, flow, answers in reporters[start:start + 20]
@@ -714,8 +715,9 @@ def run_row(kind: str, args) -> Row:
         row.notes.append((f"fault: {fault.detail}; began {fault.began - t_load:.1f} s into the load, ended "
                           f"{fault.ended - t_load:.1f} s; " if kind != "none" else "no fault; ")
                          + f"load sent in {load_end - t_load:.1f} s")
+        not_200 = dict(Counter(str(line.first_status.get(e)) for e in ours if line.first_status.get(e) != 200))
         row.notes.append(f"webhook: {n - first_bad} answered 200 at once, {first_bad} not "
-                         f"({dict(Counter(str(line.first_status.get(e)) for e in ours if line.first_status.get(e) != 200))}); "
+                         f"({not_200}); "
                          f"{line.redeliveries} redeliveries; {len(ours) - len(got200 & set(ours))} never 200 "
                          f"within {args.redelivery_window:.0f} s")
         row.notes.append(f"inbox: {dict(statuses)}; answers accepted by LINE: "
@@ -782,7 +784,8 @@ def machine() -> str:
         pass
     mem = "?"
     try:
-        kb = int(next(l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")))
+        rows = Path("/proc/meminfo").read_text().splitlines()
+        kb = int(next(row.split()[1] for row in rows if row.startswith("MemTotal")))
         mem = f"{kb / 1024 / 1024:.0f} GB"
     except (OSError, StopIteration, ValueError):
         pass
@@ -829,7 +832,8 @@ def parse_args(argv=None):
                    help="a short run: 60 events at 6/s, faults of 10 s (redis), 8 s (db), 10 s (LINE bursts)")
     p.add_argument("--rate", type=float, default=None, help="events per second (default 5; --quick 6)")
     p.add_argument("--report-share", type=float, default=0.1, help="share of the events that are Send taps (0.1)")
-    p.add_argument("--fault-at", type=float, default=None, help="seconds into the load the fault begins (10; --quick 3)")
+    p.add_argument("--fault-at", type=float, default=None,
+                   help="seconds into the load the fault begins (10; --quick 3)")
     p.add_argument("--redis-down", type=float, default=None, help="seconds Redis is down (30; --quick 10)")
     p.add_argument("--db-down", type=float, default=None, help="seconds PostgreSQL is down (15; --quick 8)")
     p.add_argument("--kill-during", choices=("any", "report"), default="any",

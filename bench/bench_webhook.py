@@ -115,7 +115,7 @@ class Stack:
                 break
             except Exception:
                 if self.redis_proc.poll() is not None:
-                    raise RuntimeError("redis-server exited at start")
+                    raise RuntimeError("redis-server exited at start") from None
                 time.sleep(0.05)
         else:
             raise RuntimeError("redis-server did not answer")
@@ -280,7 +280,7 @@ class Meter:
     def __init__(self, server: Server, stack: Stack):
         self.server, self.stack = server, stack
 
-    def __enter__(self) -> "Meter":
+    def __enter__(self) -> Meter:
         self.t0 = time.perf_counter()
         self.s0, self.r0, self.m0 = self.server.cpu(), self.stack.redis_cpu(), machine_cpu()
         self.d0 = self.stack.database_cpu()

@@ -266,7 +266,7 @@ class PyLoad:
     def _pump(self, timeout: float, since_sched: bool) -> int:
         """Handle ready sockets; return how many requests finished."""
         finished = 0
-        for key, mask in self.sel.select(timeout):
+        for key, _mask in self.sel.select(timeout):
             conn: _Conn = key.data
             if conn.state == "idle":            # server closed an idle keep-alive connection
                 self.idle.remove(conn)
@@ -504,7 +504,7 @@ class Wrk:
         err = errfile.read_bytes()
         data.unlink(missing_ok=True)
         text = out.decode(errors="replace")
-        line = next((l for l in text.splitlines() if l.startswith("WRKJSON ")), None)
+        line = next((row for row in text.splitlines() if row.startswith("WRKJSON ")), None)
         if proc.returncode != 0 or line is None:
             raise RuntimeError(f"wrk failed ({proc.returncode}): {text}\n{err.decode(errors='replace')}")
         j = json.loads(line[len("WRKJSON "):])

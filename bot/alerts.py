@@ -73,7 +73,7 @@ class AlertComposer:
         self.catalogs = catalogs
         self.summarise = summarise or (lambda case: [])
         self.language = language
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     # -- words --------------------------------------------------------------------------------
     def t(self, key: str, **params) -> str:
@@ -503,7 +503,7 @@ def _district(code) -> Any:
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     """SQLite hands datetimes back without their zone: they are UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _cut(text: str, limit: int) -> str:

@@ -21,7 +21,7 @@ import io
 import logging
 import re
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -46,7 +46,6 @@ MAX_CARD_TITLE = 40
 
 
 from flows.engine import N_  # noqa: E402  (one marker for the whole project)
-
 
 # Message ids the bot layer itself says (beyond flows.engine.UI). The one list: extraction
 # finds them here, and the catalog tests require them in every language.
@@ -242,7 +241,7 @@ class Catalogs:
 _PARTIAL_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2}))?\s*$")  # a year, or a year and month
 
 
-@lru_cache(maxsize=None)
+@cache
 def _date_pattern(lang: str, year: int, skeleton: str | None = None) -> str:
     """The long date pattern, or CLDR's pattern for a skeleton ("yMMMM": month and year)."""
     locale = Locale.parse(lang)

@@ -96,7 +96,8 @@ class OfficerDesk:
         if group_id and (LIST.match(plain) or SHOW.match(plain) or NOTE.match(plain)):
             return Response(self.alerts.private_only())
         if LIST.match(plain):
-            return Response(self.alerts.case_list(case_store.open_for_committees(session, self._scope(session, officer))))
+            cases = case_store.open_for_committees(session, self._scope(session, officer))
+            return Response(self.alerts.case_list(cases))
         if match := SHOW.match(plain):
             case = self._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
             return Response(self._details(session, case, officer) if case else self.alerts.not_found())

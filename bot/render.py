@@ -7,8 +7,8 @@ catalogs, and converted to Zawgyi for a person who reads Zawgyi.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from flows.model import MAX_TEXT, Ask, Dial, Say, Source, Summary
 

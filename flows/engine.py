@@ -7,7 +7,7 @@ to come back to after an interruption ("resume"), and when they last wrote ("see
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .loader import ANSWERED, FlowSet, Step
 from .model import MAX_TEXT, Answer, Ask, Call, Choice, Cited, Dial, Effect, Input, Output, Say, Source, Summary
@@ -268,7 +268,7 @@ class Engine:
         if wanted.isdigit() and 1 <= int(wanted) <= len(options):
             index = int(wanted) - 1
             return lambda state, perform: self._apply_choice(state, step.choices[index], step, perform)
-        for index, choice in options:
+        for _index, choice in options:
             label = choice.get("text") or translate(choice["label"])
             if wanted and (wanted == _fold(label) or wanted == _fold(choice.get("id", ""))):
                 return lambda state, perform, c=choice: self._apply_choice(state, c, step, perform)

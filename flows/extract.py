@@ -13,7 +13,7 @@ files go into which domain's template is the caller's job (see ``locales.domain_
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import yaml
 

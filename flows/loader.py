@@ -8,10 +8,10 @@ stop the app at start (and fail the tests), not surprises in a conversation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 

@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Union
+from typing import Any
 
 import geothai
 
@@ -80,7 +81,7 @@ class Place:
     district_code: str | None = None
 
 
-PlaceLike = Union[Place, SharedLocation, PickedArea, str, Mapping, None]
+PlaceLike = Place | SharedLocation | PickedArea | str | Mapping | None
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def update(domain: str, lang: str) -> bool:
             catalog = read_po(handle, locale=lang, domain=domain)
         catalog.locale = lang  # sets Language and Plural-Forms from CLDR
         catalog.fuzzy = False
-        catalog.revision_date = dt.datetime.now(dt.timezone.utc)
+        catalog.revision_date = dt.datetime.now(dt.UTC)
         catalog.header_comment = HEADER.format(what=f"'{domain}' messages in {catalog.locale.english_name}.")
     if lang in PLURAL_FORMS:
         catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[lang])]
@@ -203,6 +203,7 @@ def cmd_review(today: dt.date) -> int:
 # -- check ----------------------------------------------------------------------------------
 def cmd_check(selected: list[str], today: dt.date | None = None) -> int:
     from bot.i18n import card_title_ids, label_message_ids, required_message_ids
+
     from .quality import all_problems
 
     required = {d: ids for d, ids in required_message_ids().items() if d in selected}

@@ -9,7 +9,7 @@ import re
 import string
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -129,7 +129,7 @@ def looks_zawgyi(text: str) -> bool:
     return zawgyi_probability(text) >= ZAWGYI_LIMIT and not encoding_neutral(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path, mtime: float, lang: str, domain: str) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle, locale=lang, domain=domain)

@@ -20,7 +20,6 @@ sys.path.insert(0, str(ROOT))
 from bot.queue import embedded_redis  # noqa: E402
 from settings import DEV_ACCESS_TOKEN, DEV_CHANNEL_SECRET, INSTANCE  # noqa: E402
 
-
 RELEASE = "release"   # the Procfile's one-off step before a release's processes start
 
 

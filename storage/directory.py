@@ -36,10 +36,11 @@ import hmac
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import geothai
 import yaml
@@ -837,9 +838,8 @@ def _area_problems(row: dict) -> list[str]:
             problems.append("a province committee needs province_code (2-digit DOPA code)")
         elif geothai.province(province) is None:
             problems.append(f"province_code {province!r} is not a DOPA province code")
-    elif level == "national":
-        if district or province:
-            problems.append("the national committee has no province_code or district_code")
+    elif level == "national" and (district or province):
+        problems.append("the national committee has no province_code or district_code")
     return problems
 
 

@@ -16,8 +16,8 @@ without an index. On PostgreSQL, where ids are not committed in order, events ar
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from sqlalchemy import literal, select, update
 from sqlalchemy.orm import Session, defer

@@ -19,7 +19,7 @@ a dispatcher that died, or once in a burst worker); the sweeper remains the safe
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 

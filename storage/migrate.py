@@ -49,7 +49,8 @@ def require_head(database_url: str, wait_seconds: float = 30.0) -> None:
             time.sleep(1)
     if current != heads:
         raise SchemaNotReady(
-            f"refusing to start: the database schema is at {', '.join(sorted(current)) or 'no revision (empty database)'}, "
+            "refusing to start: the database schema is at "
+            f"{', '.join(sorted(current)) or 'no revision (empty database)'}, "
             f"not {', '.join(sorted(heads))}: run `flask --app app db upgrade` (the Procfile's release step)")
 
 

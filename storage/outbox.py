@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from .models import OutboxMessage, utcnow
 
-
 REPLY_TOKEN_LENGTH = OutboxMessage.__table__.c.reply_token.type.length
 
 

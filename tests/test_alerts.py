@@ -20,7 +20,7 @@ from locales.quality import script_of
 from storage.cases import Case, CaseEvent
 
 OFFICER_USER = "U" + "0" * 32
-CREATED = dt.datetime(2026, 11, 24, 7, 5, tzinfo=dt.timezone.utc)   # 14:05 in Bangkok
+CREATED = dt.datetime(2026, 11, 24, 7, 5, tzinfo=dt.UTC)   # 14:05 in Bangkok
 BURMESE = "သူဌေးက ကျွန်တော့် ပတ်စ်ပို့ကို သိမ်းထားတယ်။ အပြင်ထွက်ခွင့်မပေးဘူး။"
 PHONE = "0812345678"
 SUMMARY = ["อยู่ในอันตรายตอนนี้: ใช่", "ออกไปไหนได้อย่างอิสระ: ไม่"]

@@ -2,7 +2,7 @@
 acknowledgement, cancellation by the reporter, and officers' rights."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.fernet import Fernet
@@ -20,7 +20,7 @@ from tests.support.committees import EXAMPLE
 
 pytestmark = pytest.mark.integration
 
-TUESDAY_10_BANGKOK = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+TUESDAY_10_BANGKOK = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -95,9 +95,9 @@ def test_urgency_sets_the_escalation_window(world):
     urgent, _ = submit(db, casework, province="57", district="5709", in_danger="yes")
     standard, _ = submit(db, casework, province="57", district="5709", wages_withheld="yes")
     assert load(db, urgent).urgency == "urgent"
-    assert load(db, urgent).escalate_at.replace(tzinfo=timezone.utc) == clock.now + timedelta(minutes=15)
+    assert load(db, urgent).escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(minutes=15)
     assert load(db, standard).urgency == "standard"
-    assert load(db, standard).escalate_at.replace(tzinfo=timezone.utc) == clock.now + timedelta(hours=24)
+    assert load(db, standard).escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(hours=24)
 
 
 def test_unacknowledged_urgent_case_escalates_district_province_national(world):
@@ -176,7 +176,7 @@ def test_the_reporters_words_are_encrypted_in_the_case(world):
 
 
 # -- nobody on duty ------------------------------------------------------------------------------
-MONDAY_3_BANGKOK = datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc)   # Mon 23 Nov 2026 03:00 in Bangkok
+MONDAY_3_BANGKOK = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)   # Mon 23 Nov 2026 03:00 in Bangkok
 
 
 def card_words(row) -> str:
@@ -208,7 +208,7 @@ def test_nobody_on_duty_at_the_district_goes_at_once_to_the_province(world):
     assert recipients == sorted([line_id("CRI-57-1"), line_id("CRI-57-2")])
     case = load(db, case_id)
     assert case.committee_id == "CRI-57" and case.escalation_level == 1 and case.status == "open"
-    assert case.escalate_at.replace(tzinfo=timezone.utc) == clock.now + timedelta(hours=24)   # standard
+    assert case.escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(hours=24)   # standard
     with db.sessions() as session:
         events = trail(session, case_id)
         assert [(e.kind, e.committee_id) for e in events] == [

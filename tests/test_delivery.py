@@ -11,8 +11,16 @@ from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
 from sqlalchemy import inspect
 
-from bot.delivery import (BACKOFF_CAP_SECONDS, FAILED, RETRY, RETRY_KEY_LIFETIME, SENT, SKIPPED, Delivery,
-                          backoff_seconds)
+from bot.delivery import (
+    BACKOFF_CAP_SECONDS,
+    FAILED,
+    RETRY,
+    RETRY_KEY_LIFETIME,
+    SENT,
+    SKIPPED,
+    Delivery,
+    backoff_seconds,
+)
 from bot.line_api import LineError
 from settings import Settings
 from storage import crypto, migrate, outbox

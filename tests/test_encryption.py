@@ -63,7 +63,8 @@ def test_rows_written_with_fernet_tokens_are_read_and_rotated_to_the_current_for
     engine = app.extensions["hotline"].db.engine
     with engine.begin() as connection:
         plain = crypto.keyring().decrypt(connection.execute(text("SELECT payload FROM inbox_events")).scalar_one())
-        connection.execute(text("UPDATE inbox_events SET payload = :p"), {"p": Fernet(key.encode()).encrypt(plain).decode()})
+        connection.execute(text("UPDATE inbox_events SET payload = :p"),
+                           {"p": Fernet(key.encode()).encrypt(plain).decode()})
     assert _raw(app, "SELECT payload FROM inbox_events")[0].startswith("gAAAAA")
     assert _stored_event(app, user).payload["message"]["text"] == SECRET_WORDS
     result = app.test_cli_runner().invoke(args=["keys", "rotate"])
@@ -78,9 +79,9 @@ def test_without_the_key_nothing_can_be_read(settings, monkeypatch):
     post_events(app.test_client(), [text_event(user_id(), SECRET_WORDS)])
     monkeypatch.setenv(crypto.ENV_KEYS, Fernet.generate_key().decode())
     app = create_app(settings)
-    with app.extensions["hotline"].db.sessions() as session:
-        with pytest.raises(RuntimeError, match="cannot be decrypted"):
-            session.scalars(select(InboxEvent)).all()
+    with app.extensions["hotline"].db.sessions() as session, \
+            pytest.raises(RuntimeError, match="cannot be decrypted"):
+        session.scalars(select(InboxEvent)).all()
 
 
 def test_a_local_key_is_made_once_when_none_is_configured(tmp_path, monkeypatch):
@@ -92,12 +93,11 @@ def test_a_local_key_is_made_once_when_none_is_configured(tmp_path, monkeypatch)
 
 
 def test_rotation_covers_every_encrypted_column():
+    import storage.directory  # noqa: F401  (all tables registered)
     from storage.cases import Case, CaseEvent
     from storage.crypto import EncryptedJSON
     from storage.models import Base
     from storage.rotate import ENCRYPTED
-
-    import storage.directory  # noqa: F401  (all tables registered)
     encrypted = {(table.name, column.name) for table in Base.metadata.tables.values()
                  for column in table.columns if isinstance(column.type, EncryptedJSON)}
     covered = {(table, column) for table, (_, columns) in ENCRYPTED.items() for column in columns}

@@ -6,7 +6,7 @@ as the Response the worker would send (messages to the chat, outbox rows for oth
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import Fernet
@@ -24,7 +24,7 @@ from tests.support.committees import EXAMPLE
 
 pytestmark = pytest.mark.integration
 
-TUESDAY_10_BANGKOK = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+TUESDAY_10_BANGKOK = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 PHONE = "0812345678"
 ADDRESS = "99/1 หมู่ 4 ซอยเกษม"
 WORDS = "นายจ้างยึดพาสปอร์ตของฉัน"

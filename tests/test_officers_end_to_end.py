@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -49,7 +49,7 @@ def report(stack, user, answers) -> Case:
 def link(stack, officer_id: str) -> str:
     user = stack.user("th", name=officer_id)
     with stack.app.extensions["hotline"].db.transaction() as session:
-        code = directory.issue_link_code(session, officer_id, datetime.now(timezone.utc))
+        code = directory.issue_link_code(session, officer_id, datetime.now(UTC))
     stack.say(user, f"link {code}")
     wait_for(lambda: stack.delivered(user), message="link answer")
     return user
@@ -111,7 +111,7 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
     group = stack.api("POST", "/groups", json={"groupName": "ATIP Mae Sai"})["groupId"]
     stack.send(officer, type="join", groupId=group)
     with stack.app.extensions["hotline"].db.transaction() as session:
-        code = directory.issue_group_code(session, "CRI-5709", datetime.now(timezone.utc))
+        code = directory.issue_group_code(session, "CRI-5709", datetime.now(UTC))
     stack.send(officer, type="text", text=f"group {code}", groupId=group)
     wait_for(lambda: stack.delivered(group), message="the group code's answer")
     with stack.app.extensions["hotline"].db.sessions() as session:

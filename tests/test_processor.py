@@ -5,13 +5,12 @@ import threading
 import time
 
 import pytest
-
 from sqlalchemy import select, text
 from sqlalchemy.orm import defer
 
 from app import create_app
-from bot.queue import LockRenewer
 from bot.processor import Response
+from bot.queue import LockRenewer
 from storage import inbox
 from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import post_events, user_id
@@ -50,7 +49,8 @@ def test_events_are_handled_in_line_timestamp_order_not_arrival_order(settings):
     client = app.test_client()
     base = now_ms() - 10_000
     post_events(client, [text_event(user, "second", timestamp=base + 2000)])
-    post_events(client, [text_event(user, "first", timestamp=base + 1000), text_event(user, "third", timestamp=base + 3000)])
+    post_events(client, [text_event(user, "first", timestamp=base + 1000),
+                         text_event(user, "third", timestamp=base + 3000)])
     assert app.extensions["hotline"].processor.process_chat(user) == 3
     assert responder.seen == ["first", "second", "third"]
     assert [sent[2][0]["text"] for sent in line.sent] == ["echo first", "echo second", "echo third"]
@@ -78,7 +78,8 @@ def test_a_failing_event_is_kept_answered_with_an_apology_and_does_not_block_the
     app, line = _app(settings, responder)
     user = user_id()
     base = now_ms()
-    post_events(app.test_client(), [text_event(user, "boom", timestamp=base), text_event(user, "after", timestamp=base + 1)])
+    post_events(app.test_client(), [text_event(user, "boom", timestamp=base),
+                                    text_event(user, "after", timestamp=base + 1)])
     app.extensions["hotline"].processor.process_chat(user)
     texts = [sent[2][0]["text"] for sent in line.sent]
     assert texts == ["sorry", "echo after"]

@@ -49,8 +49,8 @@ def production_env(tmp_path: Path, database_url: str, redis_url: str, line_api: 
 
 def start(name: str, env: dict, tmp_path: Path) -> subprocess.Popen:
     """One Procfile process, started the way a platform does: its line, run by a shell."""
-    out = open(tmp_path / f"{name}.out", "wb")
-    err = open(tmp_path / f"{name}.err", "wb")
+    out = open(tmp_path / f"{name}.out", "wb")  # noqa: SIM115  (the process writes to them while it runs)
+    err = open(tmp_path / f"{name}.err", "wb")  # noqa: SIM115
     return subprocess.Popen(["bash", "-c", f"exec {procfile()[name]}"], cwd=ROOT, env=env, stdout=out, stderr=err,
                             start_new_session=True)
 

@@ -1,18 +1,24 @@
 """POST /callback: signature, body checks, durable storage before 200."""
 from __future__ import annotations
 
-import pytest
-
 import json
 import logging
 
+import pytest
 from sqlalchemy import func, select
 
 from app import create_app
 from storage.models import InboxEvent
 from tests.conftest import post_events, sign, user_id
-from tests.support.events import (beacon_event, group_source, member_left_event, message_event, now_ms,
-                                  postback_event, text_event)
+from tests.support.events import (
+    beacon_event,
+    group_source,
+    member_left_event,
+    message_event,
+    now_ms,
+    postback_event,
+    text_event,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -166,8 +172,9 @@ def test_a_malformed_event_is_dropped_alone_and_the_rest_of_its_batch_is_stored(
     assert response.status_code == 200
     assert _stored_ids(app) == {good[0]["webhookEventId"], good[1]["webhookEventId"]}
     assert "webhook dropped malformed" in caplog.text
-    if isinstance(bad.get("webhookEventId"), str) and bad["webhookEventId"].isalnum() and len(bad["webhookEventId"]) <= 64:
-        assert bad["webhookEventId"] in caplog.text        # logged by id ...
+    event_id = bad.get("webhookEventId")
+    if isinstance(event_id, str) and event_id.isalnum() and len(event_id) <= 64:
+        assert event_id in caplog.text        # logged by id ...
     assert SECRET_WORDS not in caplog.text and "12 Moo" not in caplog.text  # ... never by content
 
 

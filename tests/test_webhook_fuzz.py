@@ -22,7 +22,7 @@ from sqlalchemy import select
 from app import create_app
 from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import sign, user_id
-from tests.language.samples import (KM_UDHR, LO_UDHR, MY_UDHR, STRONG_ZAWGYI, TH_UDHR, EN_UDHR)
+from tests.language.samples import EN_UDHR, KM_UDHR, LO_UDHR, MY_UDHR, STRONG_ZAWGYI, TH_UDHR
 from tests.support import events as build
 from tests.support.fake_line import FakeLine
 

@@ -134,7 +134,8 @@ def undecided_none(rng: random.Random) -> list[tuple[str, str]]:
     rows = []
     emoticons = [chr(cp) for cp in range(0x1F600, 0x1F650)]  # Unicode "Emoticons" block
     for _ in range(40):
-        rows.append(("".join(rng.choice(emoticons) for _ in range(rng.randint(1, 3))), "generated: Unicode Emoticons block"))
+        rows.append(("".join(rng.choice(emoticons) for _ in range(rng.randint(1, 3))),
+                     "generated: Unicode Emoticons block"))
     for _ in range(30):
         kind = rng.randrange(3)
         if kind == 0:

@@ -1,7 +1,8 @@
 """Flask app factory for the LINE platform emulator (a separate process from the bot)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from flask import Flask, jsonify, request
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 
 def _default_bot_user_id(channel_secret: str) -> str:
@@ -28,7 +28,7 @@ class EmulatorConfig:
             self.bot_user_id = _default_bot_user_id(self.channel_secret)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "EmulatorConfig":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> EmulatorConfig:
         env = os.environ if env is None else env
         return cls(
             host=env.get("EMULATOR_HOST", cls.host),

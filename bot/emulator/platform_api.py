@@ -6,7 +6,8 @@ to the transcript of each target chat so the chat page shows them.
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, g, jsonify, request
 

@@ -10,7 +10,8 @@ import copy
 import itertools
 import threading
 import time
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 RETRY_KEY_WINDOW_SECONDS = 24 * 60 * 60
 

@@ -6,9 +6,8 @@ Each check returns LINE-style details: [{"message": ..., "property": "messages[0
 """
 from __future__ import annotations
 
-from typing import Any, Callable
-
-from pydantic.v1 import ValidationError as PydanticV1ValidationError
+from collections.abc import Callable
+from typing import Any
 
 from linebot.v3.messaging.models import (
     FlexContainer,
@@ -19,6 +18,7 @@ from linebot.v3.messaging.models import (
     RichMenuRequest,
     ShowLoadingAnimationRequest,
 )
+from pydantic.v1 import ValidationError as PydanticV1ValidationError
 
 from .ids import CHAT_ID_RE, USER_ID_RE
 

@@ -1,10 +1,10 @@
 """Alembic environment: the models' metadata, the URL given by storage.migrate."""
 from alembic import context
 
-from storage.db import make_engine
-from storage.models import Base
 import storage.cases  # noqa: F401,E402  (registers the tables on Base.metadata)
 import storage.directory  # noqa: F401,E402
+from storage.db import make_engine
+from storage.models import Base
 
 config = context.config
 

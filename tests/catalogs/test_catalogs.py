@@ -7,9 +7,22 @@ from __future__ import annotations
 import pytest
 
 from locales import LANGUAGES, po_path
-from locales.quality import (AIM_MESSAGE, EXPECTED_SCRIPT, MAX_CARD_TITLE, MAX_LABEL, MAX_MESSAGE, encoding_neutral,
-                             load_po, placeholders, script_counts, script_of, translation, zawgyi_probability,
-                             ZAWGYI_LIMIT)
+from locales.quality import (
+    AIM_MESSAGE,
+    EXPECTED_SCRIPT,
+    MAX_CARD_TITLE,
+    MAX_LABEL,
+    MAX_MESSAGE,
+    ZAWGYI_LIMIT,
+    encoding_neutral,
+    load_po,
+    placeholders,
+    script_counts,
+    script_of,
+    translation,
+    zawgyi_probability,
+)
+
 from .data import CARD_TITLES, LABELS, REQUIRED, catalogs, entries
 
 PLURAL_FORMS = {"my": "nplurals=1; plural=0;", "km": "nplurals=1; plural=0;", "lo": "nplurals=1; plural=0;",

@@ -73,8 +73,10 @@ def test_pybabel_commands_work_with_babel_cfg(tmp_path):
     files = [str(p.relative_to(ROOT)) for p in domain_files()["bot"]]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     pot = tmp_path / "bot.pot"
-    run = lambda *args: subprocess.run([str(PYBABEL), *args], cwd=ROOT, env=env, capture_output=True,
-                                       text=True, check=True)
+
+    def run(*args):
+        return subprocess.run([str(PYBABEL), *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+
     run("extract", "-F", "babel.cfg", "-o", str(pot), *files)
     with pot.open("rb") as handle:
         assert {m.id for m in read_po(handle) if m.id} == REQUIRED["bot"]
@@ -90,7 +92,9 @@ def test_pybabel_commands_work_with_babel_cfg(tmp_path):
 @pytest.fixture
 def sandbox(tmp_path, monkeypatch):
     """locales tooling pointed at a scratch directory instead of ./locales."""
-    po = lambda lang, domain: tmp_path / lang / "LC_MESSAGES" / f"{domain}.po"
+    def po(lang, domain):
+        return tmp_path / lang / "LC_MESSAGES" / f"{domain}.po"
+
     monkeypatch.setattr(tool, "po_path", po)
     monkeypatch.setattr(tool, "pot_path", lambda domain: tmp_path / f"{domain}.pot")
     monkeypatch.setattr(quality, "po_path", po)

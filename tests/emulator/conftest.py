@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask import Flask, request

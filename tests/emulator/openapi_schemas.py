@@ -47,7 +47,7 @@ def _discriminator(validator, discriminator, instance, schema):
 DiscriminatingValidator = validators.extend(OAS30Validator, {"discriminator": _discriminator})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _registry(filename: str) -> tuple[Registry, str]:
     path = OPENAPI_DIR / filename
     if not path.exists():

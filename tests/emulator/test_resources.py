@@ -71,9 +71,11 @@ def test_rich_menu_lifecycle(client):
     menu_id = created.get_json()["richMenuId"]
     assert client.post(f"/v2/bot/user/all/richmenu/{menu_id}", headers=AUTH).status_code == 400  # no image yet
 
-    upload = client.post(f"/v2/bot/richmenu/{menu_id}/content", headers=dict(AUTH, **{"Content-Type": "image/png"}), data=PNG)
+    upload = client.post(f"/v2/bot/richmenu/{menu_id}/content",
+                         headers=dict(AUTH, **{"Content-Type": "image/png"}), data=PNG)
     assert upload.status_code == 200
-    again = client.post(f"/v2/bot/richmenu/{menu_id}/content", headers=dict(AUTH, **{"Content-Type": "image/png"}), data=PNG)
+    again = client.post(f"/v2/bot/richmenu/{menu_id}/content",
+                        headers=dict(AUTH, **{"Content-Type": "image/png"}), data=PNG)
     assert again.status_code == 400
     assert client.post(f"/v2/bot/user/all/richmenu/{menu_id}", headers=AUTH).status_code == 200
     assert client.get("/v2/bot/user/all/richmenu", headers=AUTH).get_json() == {"richMenuId": menu_id}
@@ -96,8 +98,10 @@ def test_rich_menu_lifecycle(client):
 def test_rich_menu_per_user_link_wins_over_default(client):
     ids = []
     for name in ("default", "special"):
-        menu_id = client.post("/v2/bot/richmenu", headers=AUTH, json=dict(RICH_MENU, name=name)).get_json()["richMenuId"]
-        client.post(f"/v2/bot/richmenu/{menu_id}/content", headers=dict(AUTH, **{"Content-Type": "image/jpeg"}), data=b"\xff\xd8jpeg")
+        menu_id = client.post("/v2/bot/richmenu", headers=AUTH,
+                              json=dict(RICH_MENU, name=name)).get_json()["richMenuId"]
+        client.post(f"/v2/bot/richmenu/{menu_id}/content",
+                    headers=dict(AUTH, **{"Content-Type": "image/jpeg"}), data=b"\xff\xd8jpeg")
         ids.append(menu_id)
     client.post(f"/v2/bot/user/all/richmenu/{ids[0]}", headers=AUTH)
     client.post(f"/v2/bot/user/{USER}/richmenu/{ids[1]}", headers=AUTH)
@@ -111,7 +115,8 @@ def test_rich_menu_validation(client):
     too_many = dict(RICH_MENU, areas=RICH_MENU["areas"] * 11)
     assert client.post("/v2/bot/richmenu", headers=AUTH, json=too_many).status_code == 400
     menu_id = client.post("/v2/bot/richmenu", headers=AUTH, json=RICH_MENU).get_json()["richMenuId"]
-    wrong_type = client.post(f"/v2/bot/richmenu/{menu_id}/content", headers=dict(AUTH, **{"Content-Type": "image/gif"}), data=b"GIF")
+    wrong_type = client.post(f"/v2/bot/richmenu/{menu_id}/content",
+                             headers=dict(AUTH, **{"Content-Type": "image/gif"}), data=b"GIF")
     assert wrong_type.status_code == 415
 
 

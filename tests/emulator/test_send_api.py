@@ -54,7 +54,8 @@ def test_reply_token_is_single_use(client):
 def test_rejected_sends_are_noted_in_the_chat_for_the_developer(client):
     token = reply_token(client, type="text", text="hi")
     reply(client, token, text("x" * 5001))
-    push(client, USER, {"type": "template", "altText": "a", "template": {"type": "confirm", "text": "?", "actions": []}})
+    push(client, USER,
+         {"type": "template", "altText": "a", "template": {"type": "confirm", "text": "?", "actions": []}})
     notes = [i["text"] for i in client.get(f"/emulator/api/chat/{USER}").get_json()["items"] if i["side"] == "system"]
     assert len(notes) == 2
     assert "reply was rejected (HTTP 400)" in notes[0] and "messages[0].text" in notes[0]
@@ -163,7 +164,7 @@ def test_multicast_delivers_to_each_user_once(client):
 
 
 def test_multicast_limits(client):
-    too_many = ["U%032x" % i for i in range(501)]
+    too_many = [f"U{i:032x}" for i in range(501)]
     response = client.post("/v2/bot/message/multicast", headers=AUTH, json={"to": too_many, "messages": [text()]})
     assert response.status_code == 400
     assert response.get_json()["details"] == [{"message": "Size must be between 1 and 500", "property": "to"}]

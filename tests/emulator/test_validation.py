@@ -104,8 +104,9 @@ VALID = [
     ("5000 chars", [text("x" * 5000)]),
     ("5000 Burmese chars", [text("မ" * 5000)]),
     ("13 quick replies, 20-char label", [with_quick_reply(*[qr_item("L" * 20)] * 13)]),
-    ("quick reply camera/location", [with_quick_reply({"type": "action", "action": {"type": "location", "label": "Where"}},
-                                                      {"type": "action", "action": {"type": "cameraRoll", "label": "Photo"}})]),
+    ("quick reply camera/location",
+     [with_quick_reply({"type": "action", "action": {"type": "location", "label": "Where"}},
+                       {"type": "action", "action": {"type": "cameraRoll", "label": "Photo"}})]),
     ("buttons 4 actions", [buttons(title="t" * 40, text="t" * 60, actions=[postback()] * 4)]),
     ("buttons text 160", [buttons(text="t" * 160)]),
     ("confirm", [confirm(text="t" * 240)]),
@@ -118,7 +119,8 @@ VALID = [
         {"type": "button", "action": {"type": "message", "label": "L" * 40, "text": "x"}}]}})]),
     ("image", [{"type": "image", "originalContentUrl": "https://example.com/a.jpg",
                 "previewImageUrl": "https://example.com/p.jpg"}]),
-    ("location", [{"type": "location", "title": "Mae Sai", "address": "Chiang Rai", "latitude": 20.4, "longitude": 99.9}]),
+    ("location",
+     [{"type": "location", "title": "Mae Sai", "address": "Chiang Rai", "latitude": 20.4, "longitude": 99.9}]),
 ]
 
 
@@ -134,7 +136,8 @@ def test_body_that_is_not_json_is_400(client):
     assert response.status_code == 400 and response.get_json()["details"]
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "test-channel-access-token"}])
+@pytest.mark.parametrize("headers",
+                         [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "test-channel-access-token"}])
 @pytest.mark.parametrize("method,path", [
     ("post", "/v2/bot/message/reply"), ("post", "/v2/bot/message/push"), ("post", "/v2/bot/message/multicast"),
     ("get", f"/v2/bot/profile/{USER}"), ("post", "/v2/bot/richmenu"), ("get", "/v2/bot/richmenu/list"),

@@ -44,7 +44,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("spec,event_class,content_class", CASES, ids=lambda v: v.get("type") if isinstance(v, dict) else None)
+@pytest.mark.parametrize("spec,event_class,content_class", CASES,
+                         ids=lambda v: v.get("type") if isinstance(v, dict) else None)
 def test_every_page_event_is_a_valid_signed_line_webhook(client, receiver, config, spec, event_class, content_class):
     answer = send(client, **spec)
     assert answer["status"] == 200 and answer["body"] == "OK"
@@ -55,7 +56,8 @@ def test_every_page_event_is_a_valid_signed_line_webhook(client, receiver, confi
     assert_valid("webhook.yml", "CallbackRequest", payload)
     assert payload["destination"] == config.bot_user_id
     assert SignatureValidator(SECRET).validate(posted["raw"].decode("utf-8"), posted["headers"]["X-Line-Signature"])
-    assert not SignatureValidator("other-secret").validate(posted["raw"].decode(), posted["headers"]["X-Line-Signature"])
+    assert not SignatureValidator("other-secret").validate(posted["raw"].decode(),
+                                                           posted["headers"]["X-Line-Signature"])
 
     [event] = payload["events"]
     assert event == answer["event"]

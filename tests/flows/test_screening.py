@@ -472,7 +472,8 @@ def test_module_docstring_says_the_triage_is_not_an_official_protocol():
 
 
 def test_no_imports_beyond_the_standard_library():
-    source = open(screening.__file__, encoding="utf-8").read()
+    with open(screening.__file__, encoding="utf-8") as handle:
+        source = handle.read()
     imported = set(re.findall(r"^(?:from|import) ([\w.]+)", source, re.MULTILINE))
     assert imported <= {"__future__", "collections.abc", "dataclasses", "types"}
 

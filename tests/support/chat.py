@@ -41,7 +41,7 @@ class Chat:
         self.language, self.zawgyi = language, zawgyi
         self.clock = int(time.time() * 1000)
 
-    def be_at(self, step: str, data: dict | None = None) -> "Chat":
+    def be_at(self, step: str, data: dict | None = None) -> Chat:
         with self.hotline.db.transaction() as session:
             conversation = conversations.load(session, self.user, self.user)
             conversation.language, conversation.zawgyi = self.language, self.zawgyi

@@ -45,7 +45,7 @@ class OwnRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> "OwnRedis":
+    def start(self) -> OwnRedis:
         self.process = subprocess.Popen(
             [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", self.dir],
@@ -82,7 +82,7 @@ class ServerThread:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "ServerThread":
+    def start(self) -> ServerThread:
         self.thread.start()
         return self
 
@@ -94,7 +94,7 @@ class ServerThread:
 def start_worker(env: dict, log_path: Path) -> subprocess.Popen:
     """A real `flask worker` process, as the Procfile starts it."""
     full_env = {**os.environ, **env}
-    log = open(log_path, "ab")
+    log = open(log_path, "ab")  # noqa: SIM115  (the worker writes to it for its whole life)
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
                             cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)  # its own group: RQ's scheduler is a child process

@@ -1,12 +1,11 @@
 """inbox, conversations, outbox
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24 06:16:07.802411
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0001"
 down_revision = None
