@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
+from typing import ClassVar
 
 from flows import language as lang
 from flows.engine import MAX_CHOICES, Engine, choice_data
@@ -228,7 +229,7 @@ class FlowResponder:
         return True
 
     # flows.effects.EFFECTS name -> handler (tests/flows/test_effects.py: the same names).
-    EFFECT_HANDLERS = {
+    EFFECT_HANDLERS: ClassVar[dict] = {
         "set_language": _set_language,
         "mark_urgent": _mark_urgent,
         "submit_report": _submit_report,

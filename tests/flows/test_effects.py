@@ -3,8 +3,8 @@ flows, and what it does is seen; a registered effect with no row here fails the 
 so a new effect cannot ship untested (issue 12: effects are registered)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from sqlalchemy import select
