@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import replace
+from typing import ClassVar
 
 from flows import language as lang
 from flows.engine import MAX_CHOICES, Engine, choice_data
@@ -180,42 +181,61 @@ class FlowResponder:
         return self.renderer.render(outputs, conversation.language or FALLBACK_LANGUAGE, conversation.zawgyi)
 
     def _apply(self, conversation, state: dict, effect: Effect, session, response: Response) -> bool:
-        """Do an effect; False if it did not happen (nothing to send, nothing to cancel)."""
-        data = state.setdefault("data", {})
-        if effect.name == "set_language":
-            conversation.language = effect.args["language"]
-            conversation.zawgyi = bool(effect.args.get("zawgyi", False))
-        elif effect.name == "mark_urgent":
-            data["urgent"] = True
-        elif effect.name == "submit_report":
-            if not any(not key.startswith("_") and key not in ("case_ref", "urgent") for key in data):
-                log.info("submit ignored: no answers (an old Send button tapped again)")
-                return False
-            flow = self.engine.flows.flow_of(state["at"]).name
-            case, rows = self.casework.submit(
-                session, chat_key=conversation.chat_key, user_id=conversation.user_id,
-                language=conversation.language, kind=effect.args.get("kind", "self"),
-                answers={**data, "_flow": flow})
-            state["data"] = {"case_ref": case.reference}  # the answers live in the case now
-            response.also += rows
-            if self.schedule and case.escalate_at:
-                response.after_commit.append(lambda: self.schedule(case.id, case.escalate_at))
-        elif effect.name == "delete_my_data":  # the person said yes: see storage/erasure.py
-            erased = erasure.forget_person(session, conversation)
-            state["data"] = {}
-            log.info("erased at the person's request: %s events, %s messages, %s reports",
-                     erased.events, erased.messages, erased.cases)
-        elif effect.name == "cancel_report":
-            rows = self.casework.cancel_by_reporter(session, conversation.chat_key, data.get("case_ref", ""))
-            if rows is None:
-                log.info("cancel ignored: no case of this chat to cancel")
-                return False
-            response.also += rows
-        else:
+        """Do an effect; False if it did not happen (nothing to send, nothing to cancel).
+        One handler per name of flows/effects.py, whose loader refuses any other name."""
+        handler = self.EFFECT_HANDLERS.get(effect.name)
+        if handler is None:  # only a flow set built without the loader can get here
             log.warning("unknown effect %s", effect.name)
             return False
+        return handler(self, conversation, state.setdefault("data", {}), state, effect, session, response)
+
+    def _set_language(self, conversation, data, state, effect, session, response) -> bool:
+        conversation.language = effect.args["language"]
+        conversation.zawgyi = bool(effect.args.get("zawgyi", False))
         return True
 
+    def _mark_urgent(self, conversation, data, state, effect, session, response) -> bool:
+        data["urgent"] = True
+        return True
+
+    def _submit_report(self, conversation, data, state, effect, session, response) -> bool:
+        if not any(not key.startswith("_") and key not in ("case_ref", "urgent") for key in data):
+            log.info("submit ignored: no answers (an old Send button tapped again)")
+            return False
+        flow = self.engine.flows.flow_of(state["at"]).name
+        case, rows = self.casework.submit(
+            session, chat_key=conversation.chat_key, user_id=conversation.user_id,
+            language=conversation.language, kind=effect.args.get("kind", "self"),
+            answers={**data, "_flow": flow})
+        state["data"] = {"case_ref": case.reference}  # the answers live in the case now
+        response.also += rows
+        if self.schedule and case.escalate_at:
+            response.after_commit.append(lambda: self.schedule(case.id, case.escalate_at))
+        return True
+
+    def _delete_my_data(self, conversation, data, state, effect, session, response) -> bool:
+        erased = erasure.forget_person(session, conversation)  # the person said yes: storage/erasure.py
+        state["data"] = {}
+        log.info("erased at the person's request: %s events, %s messages, %s reports",
+                 erased.events, erased.messages, erased.cases)
+        return True
+
+    def _cancel_report(self, conversation, data, state, effect, session, response) -> bool:
+        rows = self.casework.cancel_by_reporter(session, conversation.chat_key, data.get("case_ref", ""))
+        if rows is None:
+            log.info("cancel ignored: no case of this chat to cancel")
+            return False
+        response.also += rows
+        return True
+
+    # flows.effects.EFFECTS name -> handler (tests/flows/test_effects.py: the same names).
+    EFFECT_HANDLERS: ClassVar[dict] = {
+        "set_language": _set_language,
+        "mark_urgent": _mark_urgent,
+        "submit_report": _submit_report,
+        "cancel_report": _cancel_report,
+        "delete_my_data": _delete_my_data,
+    }
 
 def _say(message_id: str) -> Say:
     return Say(message_id)

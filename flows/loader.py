@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from .effects import OUTCOME_EFFECTS
+from .effects import problem as effect_problem
 from .model import MAX_TEXT
 from .triggers import check as check_trigger
 
@@ -42,9 +44,6 @@ MAX_SAY = 3
 DIAL_FIELDS = {"title", "calls", "list"}
 DIAL_LANGUAGES = {"my", "km", "lo", "th", "en"}   # flows.language.SUPPORTED
 DEFAULT = "default"
-# Effects that may not happen (nothing to send, nothing to cancel): their choice names the
-# step for when they did not (`failed`), so no step ever says something happened that did not.
-OUTCOME_EFFECTS = {"submit_report", "cancel_report"}
 # A say parameter's source: an answer field, or this count the engine makes (answers given).
 ANSWERED = "@answered"
 COMPUTED_PARAMS = {ANSWERED}
@@ -181,6 +180,10 @@ def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
                             "name where to go when it does (go) and when it does not (failed)")
         if "failed" in choice and "effect" not in choice:
             raise FlowError(f"{where}: choice {index + 1} names `failed` but has no effect")
+        if "effect" in choice and (wrong := effect_problem(choice["effect"], choice.get("args"))):
+            raise FlowError(f"{where}: choice {index + 1}: {wrong}")
+        if "args" in choice and "effect" not in choice:
+            raise FlowError(f"{where}: choice {index + 1} has args but no effect")
         choices.append({**choice, "go": _qualify(choice.get("go"), flow),
                         **({"failed": _qualify(choice["failed"], flow)} if "failed" in choice else {})})
     nav = list(raw.get("nav") or [])
@@ -200,6 +203,11 @@ def _parse_step(flow: str, name: str, raw: dict, where: str) -> Step:
         raise FlowError(f"{where}: choices have values but the step names no `save` field")
     if "skip" in nav and not (raw.get("skip") or input_spec or raw.get("next")):
         raise FlowError(f"{where}: offers skip but names nowhere to skip to")
+    if "effect" in raw:
+        if not isinstance(raw["effect"], dict) or set(raw["effect"]) - {"name", "args"}:
+            raise FlowError(f"{where}: a step's effect is {{name, args}}")
+        if wrong := effect_problem(raw["effect"].get("name"), raw["effect"].get("args")):
+            raise FlowError(f"{where}: {wrong}")
     if (raw.get("effect") or {}).get("name") in OUTCOME_EFFECTS:
         raise FlowError(f"{where}: {raw['effect']['name']} may not happen: make it a choice with go and failed")
     if len(raw.get("say") or []) > MAX_SAY:

@@ -169,8 +169,18 @@ def _report(step: str, quiet: bool = True) -> str:
     ("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: cancel_report, go: sent}\n",
      "cancel_report may not happen"),
     ("say: [q.confirm]\nchoices:\n  - {label: a.send, go: sent, failed: not_sent}\n", "has no effect"),
-    ("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: submit_report, go: sent, failed: nowhere}\n",
-     "unknown step 'report.nowhere'"),
+    (("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: submit_report, args: {kind: self}, go: sent, "
+      "failed: nowhere}\n"), "unknown step 'report.nowhere'"),
+    # Effects are registered (flows/effects.py): a misspelled one or a missing argument never loads.
+    ("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: submit_reprot, args: {kind: self}, go: sent}\n",
+     "choice 1: unknown effect 'submit_reprot'"),
+    ("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: submit_report, go: sent, failed: not_sent}\n",
+     r"choice 1: submit_report needs argument\(s\) \['kind'\]"),
+    (("say: [q.confirm]\nchoices:\n  - {label: a.send, effect: submit_report, args: {kind: self, knd: tip}, "
+      "go: sent, failed: not_sent}\n"), r"submit_report takes no argument\(s\) \['knd'\]"),
+    ("say: [q.confirm]\nchoices:\n  - {label: a.send, args: {kind: self}, go: sent}\n", "has args but no effect"),
+    ("say: [q.confirm]\neffect: {name: mark_urgnet}\nnext: sent\n", "confirm': unknown effect 'mark_urgnet'"),
+    ("say: [q.confirm]\neffect: {name: set_language}\nnext: sent\n", "set_language needs argument"),
     ("say: [{id: q.confirm, params: {count: '@everything'}}]\nnav: [menu]\n", "unknown computed parameter"),
     ("say: [q.confirm]\ninput: {type: text, save: words, next: sent, max_length: 5001}\n",
      "max_length is a number from 1 to 5000"),
@@ -182,6 +192,6 @@ def test_reporting_mistakes_are_refused(tmp_path, step, error):
 
 def test_a_send_naming_both_outcomes_and_the_answer_count_load(tmp_path):
     step = ("say: [{id: q.confirm, params: {count: '@answered'}}]\nchoices:\n"
-            "  - {label: a.send, effect: submit_report, go: sent, failed: not_sent}\n")
+            "  - {label: a.send, effect: submit_report, args: {kind: self}, go: sent, failed: not_sent}\n")
     flows = _load(tmp_path, **{"report.yaml": _report(step)})
     assert flows.step("report.confirm").choices[0]["failed"] == "report.not_sent"
