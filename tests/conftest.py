@@ -13,9 +13,12 @@ import os
 import uuid
 
 import pytest
+from cryptography.fernet import Fernet
 from redis import Redis
 
 from settings import Settings
+from storage import crypto
+from storage.db import Database
 from tests.support.databases import fresh_database
 from tests.support.servers import OwnRedis
 
@@ -57,6 +60,15 @@ def settings(tmp_path, database_url, redis_url):
     return Settings(channel_secret=SECRET, access_token=TOKEN, database_url=database_url,
                     redis_url=redis_url, queue_name=f"test-{uuid.uuid4().hex[:8]}",
                     instance_dir=tmp_path, line_api_base="http://127.0.0.1:9", line_api_data_base="http://127.0.0.1:9")
+
+
+@pytest.fixture
+def db(database_url):
+    """A migrated database with a fresh encryption key: for tests below the app."""
+    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
+    database = Database(database_url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from cryptography.fernet import Fernet
 from sqlalchemy import inspect
 
 from bot.delivery import (
@@ -23,7 +22,7 @@ from bot.delivery import (
 )
 from bot.line_api import LineError
 from settings import Settings
-from storage import crypto, migrate, outbox
+from storage import migrate, outbox
 from storage.db import Database
 from storage.models import Base, InboxEvent, OutboxMessage, utcnow
 from storage.timeutil import as_utc
@@ -44,14 +43,6 @@ class RecordingQueue:
     def deliver(self, outbox_id, delay_seconds=0):
         self.delayed.append((outbox_id, delay_seconds))
         return True
-
-
-@pytest.fixture
-def db(database_url):
-    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def _row(db, *, token="tok", deadline_in=30, push_allowed=True, until_in=None, answers_event=False,

@@ -6,13 +6,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from cryptography.fernet import Fernet
 
 from bot.delivery import HOLD_SECONDS, RETRY, SENT, SKIPPED, Delivery
 from bot.line_api import LineError
 from bot.sweeper import sweep
-from storage import crypto, outbox
-from storage.db import Database
+from storage import outbox
 from storage.models import OutboxMessage, utcnow
 from storage.timeutil import as_utc
 from tests.support.clock import Clock
@@ -49,14 +47,6 @@ class SlowLine(FakeLine):
             self.inside.set()
             assert self.release.wait(10)
         super().reply(reply_token, messages)
-
-
-@pytest.fixture
-def db(database_url):
-    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def _row(db, deadline_in=600, created=None) -> int:

@@ -2,24 +2,14 @@
 from __future__ import annotations
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text
 
-from storage import crypto, inbox
-from storage.db import Database
+from storage import inbox
 from storage.models import InboxEvent
 from tests.conftest import user_id
 from tests.support.events import text_event
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def db(database_url):
-    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def _rows(db, *events):
