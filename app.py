@@ -9,19 +9,15 @@ from flask import Flask
 
 from bot import i18n
 from bot.alerts import AlertComposer
-from bot.casework import Casework
-from bot.cli import sweep_command, worker
 from bot.conversation import FlowResponder
 from bot.delivery import Delivery
-from bot.escalation import Escalations
 from bot.line_api import LineClient
 from bot.officers import OfficerDesk
-from bot.processor import ChatProcessor
-from bot.queue import JobQueue, connect_redis
 from bot.render import Renderer
 from bot.responders import Dispatcher
 from bot.richmenu import richmenu_cli
 from bot.webhook import make_signature_validator, webhook
+from cases.casework import Casework
 from flows import language
 from flows.engine import Engine
 from flows.loader import FlowError, load_flows
@@ -30,6 +26,10 @@ from storage import crypto
 from storage.cli import db_cli, keys_cli
 from storage.db import Database
 from storage.directory_cli import committees_cli
+from worker.chat_processor import ChatProcessor
+from worker.cli import sweep_command, worker
+from worker.escalations import Escalations
+from worker.queue import JobQueue, connect_redis
 
 
 @dataclass

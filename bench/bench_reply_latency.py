@@ -8,7 +8,7 @@ Target: p50 <= 20 ms, p99 <= 100 ms.
 
 It starts its own Redis and a fresh SQLite database (or a temporary database on the
 PostgreSQL server given by --database-url, dropped afterwards), migrates it, and starts:
-the LINE emulator (`python -m bot.emulator`), the web app (gunicorn, 2 sync workers, with
+the LINE emulator (`python -m emulator`), the web app (gunicorn, 2 sync workers, with
 LINE_API_BASE / LINE_API_DATA_BASE pointing at the emulator) and ONE worker
 (`flask --app app worker`).
 
@@ -88,7 +88,7 @@ def start_emulator(procs: Processes, stack: Stack, webhook_url: str) -> tuple[st
     env = stack.env(EMULATOR_HOST="127.0.0.1", EMULATOR_PORT=str(port), EMULATOR_WEBHOOK_URL=webhook_url)
     log = stack.tmp / "emulator.log"
     with open(log, "wb") as out:
-        proc = procs.start([sys.executable, "-m", "bot.emulator"], cwd=ROOT, env=env, stdout=out,
+        proc = procs.start([sys.executable, "-m", "emulator"], cwd=ROOT, env=env, stdout=out,
                            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

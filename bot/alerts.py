@@ -1,5 +1,5 @@
 """LINE messages for duty officers: the alert card of a case, and the answers to their taps
-and commands (bot/officers.py asks, bot/casework.py sends).
+and commands (bot/officers.py asks, cases/casework.py sends).
 
 Officers are Thai officials: every word comes from the `officer` catalog (Thai; English for
 an English-reading desk), never from the reporter's language. The reporter's own words are
@@ -29,8 +29,8 @@ from typing import Any
 
 import geothai
 
+from cases.screening import FRAMEWORKS, VOCABULARY
 from flows.language import language_names
-from flows.screening import FRAMEWORKS, VOCABULARY
 
 from .officer_text import OFFICER_MESSAGE_IDS, indicator_id, officer_id, rule_id
 from .render import MAX_LABEL, MAX_MESSAGES, MAX_TEXT, Renderer, fit

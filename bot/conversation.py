@@ -16,7 +16,7 @@ from flows.model import Ask, Choice, Effect, Say
 from storage import erasure
 
 from .events import is_group, to_input, user_of
-from .processor import Response
+from .response import Response
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class FlowResponder:
         self.catalogs = catalogs
         self.renderer = renderer
         self.line = line
-        self.casework = casework      # turns a confirmed report into a case (bot.casework)
+        self.casework = casework      # turns a confirmed report into a case (cases.casework)
         self.schedule = schedule      # schedule(case_id, when): the escalation check
         self.clock = clock
 

@@ -34,7 +34,7 @@ def backoff_seconds(attempt: int, base: float = 1.0, cap: float = BACKOFF_CAP_SE
 
 class Delivery:
     """notice_seconds: how long an alert or notice to officers (a push that answers no event,
-    bot/casework.py) keeps trying; someone is waiting on the report it carries."""
+    cases/casework.py) keeps trying; someone is waiting on the report it carries."""
 
     def __init__(self, db, line, queue, max_attempts: int = 5, notice_seconds: float = 0, clock=utcnow):
         self.db = db

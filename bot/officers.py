@@ -21,7 +21,7 @@ from storage import directory
 from storage.cases import Case
 
 from .events import user_of
-from .processor import Response
+from .response import Response
 
 log = logging.getLogger(__name__)
 

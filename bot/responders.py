@@ -7,7 +7,7 @@ from __future__ import annotations
 from storage import conversations as conversation_store
 
 from .events import blocks_bot
-from .processor import Response
+from .response import Response
 
 
 class Dispatcher:

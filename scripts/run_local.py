@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.queue import embedded_redis  # noqa: E402
 from settings import DEV_ACCESS_TOKEN, DEV_CHANNEL_SECRET, INSTANCE  # noqa: E402
+from worker.queue import embedded_redis  # noqa: E402
 
 RELEASE = "release"   # the Procfile's one-off step before a release's processes start
 
@@ -51,7 +51,7 @@ def main() -> int:
     if release and subprocess.run(["bash", "-c", release], cwd=ROOT, env=env).returncode:
         print(f"the release step failed ({release}); not starting", flush=True)
         return 1
-    commands = {**processes, "emulator": f"{sys.executable} -m bot.emulator"}
+    commands = {**processes, "emulator": f"{sys.executable} -m emulator"}
     children = {name: subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env,
                                        start_new_session=True)
                 for name, command in commands.items()}

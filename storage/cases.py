@@ -9,59 +9,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from .crypto import EncryptedJSON
-from .models import Base, utcnow
+from .models import Case, CaseEvent, utcnow
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # nothing to misread: no 0/O, 1/I
-
-
-class Case(Base):
-    __tablename__ = "cases"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reference: Mapped[str] = mapped_column(String(16), unique=True)
-    kind: Mapped[str] = mapped_column(String(8))                 # self | tip
-    chat_key: Mapped[str] = mapped_column(String(80))
-    reporter_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    answers: Mapped[dict] = mapped_column(EncryptedJSON)
-    indicators: Mapped[list] = mapped_column(JSON, default=list)
-    urgency: Mapped[str] = mapped_column(String(16))
-    urgency_rule: Mapped[str] = mapped_column(String(40))
-    sector: Mapped[str | None] = mapped_column(String(24), nullable=True)
-    province_code: Mapped[str | None] = mapped_column(String(4), nullable=True)
-    district_code: Mapped[str | None] = mapped_column(String(6), nullable=True)
-    committee_id: Mapped[str] = mapped_column(String(40))
-    routing: Mapped[dict] = mapped_column(JSON, default=dict)     # reason, method, distance
-    contact_allowed: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open acknowledged cancelled closed
-    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
-    escalate_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    acknowledged_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    __table_args__ = (Index("ix_cases_status_escalate", "status", "escalate_at"),
-                      Index("ix_cases_committee_status", "committee_id", "status"))
-
-
-class CaseEvent(Base):
-    """One line of a case's audit trail: created, alerted, acknowledged, escalated, note..."""
-
-    __tablename__ = "case_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    kind: Mapped[str] = mapped_column(String(24))
-    actor: Mapped[str] = mapped_column(String(80))                 # officer id, "system", "reporter"
-    committee_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    detail: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
-
-    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
 
 
 def new_reference(session: Session) -> str:

@@ -44,10 +44,10 @@ from typing import Any
 
 import geothai
 import yaml
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from .models import Base, utcnow
+from .models import Committee, LinkCodeAttempt, Officer, PendingGroupLink, utcnow
 from .timeutil import as_utc
 
 try:
@@ -68,87 +68,6 @@ ATTEMPT_WINDOW = timedelta(hours=1)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
-# -- tables ------------------------------------------------------------------------------------
-class Committee(Base):
-    """A committee that receives reports: district, province or the national focal point."""
-
-    __tablename__ = "committees"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)         # e.g. "CRI-5709"
-    level: Mapped[str] = mapped_column(String(16))                          # district|province|national
-    name_th: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
-    province_code: Mapped[str | None] = mapped_column(String(2), nullable=True)   # DOPA, 2 digits
-    district_code: Mapped[str | None] = mapped_column(String(4), nullable=True)   # DOPA, 4 digits
-    parent_id: Mapped[str | None] = mapped_column(ForeignKey("committees.id"), nullable=True)
-    line_group_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
-    group_code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    group_code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    __table_args__ = (Index("ix_committees_area", "level", "province_code", "district_code"),)
-
-    def __repr__(self) -> str:
-        return f"<Committee {self.id} {self.level}{'' if self.active else ' inactive'}>"
-
-    def as_route_entry(self) -> dict:
-        """The plain snapshot flows.routing works on."""
-        return {"id": self.id, "level": self.level, "province_code": self.province_code,
-                "district_code": self.district_code, "parent_id": self.parent_id, "active": self.active}
-
-
-class Officer(Base):
-    """A person on a committee who gets alerts while on duty."""
-
-    __tablename__ = "officers"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    committee_id: Mapped[str] = mapped_column(ForeignKey("committees.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    line_user_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
-    linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    link_code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    link_code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    roster: Mapped[Any] = mapped_column(JSON)       # "always" or [{"days", "from", "to"}], Bangkok time
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<Officer {self.id} of {self.committee_id}{'' if self.active else ' inactive'}>"
-
-    def on_duty(self, now: datetime) -> bool:
-        return roster_covers(self.roster, now)
-
-
-class LinkCodeAttempt(Base):
-    """Failed code redemptions of one LINE user ("user:U…") or one chat ("chat:C…")."""
-
-    __tablename__ = "link_code_attempts"
-
-    subject: Mapped[str] = mapped_column(String(80), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class PendingGroupLink(Base):
-    """A right group code sent in a group, waiting for an officer of the committee to confirm
-    there. One per group; the code stays valid (and single-use) until confirmed."""
-
-    __tablename__ = "pending_group_links"
-
-    group_id: Mapped[str] = mapped_column(String(64), primary_key=True)        # LINE groupId or roomId
-    committee_id: Mapped[str] = mapped_column(ForeignKey("committees.id"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
-    requested_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # LINE userId, if LINE gave it
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-# -- rosters -----------------------------------------------------------------------------------
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAYS = {name: day for day, name in zip(DAYS, ("monday", "tuesday", "wednesday", "thursday",
                                                     "friday", "saturday", "sunday"))}
@@ -301,7 +220,7 @@ def on_duty_officers(session: Session, committee_id: str, now: datetime, *,
     if committee is None or not committee.active:
         return []
     return [officer for officer in officers_of(session, committee_id)
-            if officer.on_duty(now) and (officer.line_user_id or not linked_only)]
+            if roster_covers(officer.roster, now) and (officer.line_user_id or not linked_only)]
 
 
 def national_committee(session: Session) -> Committee | None:
@@ -330,7 +249,7 @@ def escalation_chain(session: Session, committee_id: str) -> list[Committee]:
 
 def committee_for_area(session: Session, province_code: str | None,
                        district_code: str | None) -> Committee | None:
-    """The committee for a known place, the same rule as flows.routing.route for a picked
+    """The committee for a known place, the same rule as cases.routing.route for a picked
     area: the district's committee, else its province's, else the national focal point."""
     if district_code:
         province_code = province_code or district_code[:2]
@@ -349,7 +268,7 @@ def committee_for_area(session: Session, province_code: str | None,
 
 
 def directory_snapshot(session: Session) -> list[dict]:
-    """Every committee as plain data for flows.routing.route (inactive ones included, flagged)."""
+    """Every committee as plain data for cases.routing.route (inactive ones included, flagged)."""
     return [c.as_route_entry() for c in session.scalars(select(Committee).order_by(Committee.id))]
 
 

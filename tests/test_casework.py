@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot import i18n
 from bot.alerts import AlertComposer
-from bot.casework import Casework
+from cases.casework import Casework
 from storage import crypto, directory
 from storage.cases import Case, CaseEvent, trail
 from storage.db import Database

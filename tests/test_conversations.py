@@ -212,5 +212,5 @@ def test_each_routing_path_through_the_emulator(stack, district_officer, place, 
     if "district" in place:
         answers["province"] = "57"
     case = _report_through_emulator(stack, answers)
-    # where routing sent it; with nobody linked there the case itself then moves up (bot/casework.py)
+    # where routing sent it; with nobody linked there the case itself then moves up (cases/casework.py)
     assert (case.routing["committee_id"], case.routing["reason"]) == (committee, reason)

@@ -9,12 +9,12 @@ import pytest
 
 from bot.delivery import HOLD_SECONDS, RETRY, SENT, SKIPPED, Delivery
 from bot.line_api import LineError
-from bot.sweeper import sweep
 from storage import outbox
 from storage.models import OutboxMessage, utcnow
 from storage.timeutil import as_utc
 from tests.support.clock import Clock
 from tests.support.fake_line import FakeLine
+from worker.sweeper import sweep
 
 pytestmark = pytest.mark.integration
 

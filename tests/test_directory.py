@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text
 
-from flows.routing import PickedArea, choose_committee, route
+from cases.routing import PickedArea, choose_committee, route
 from storage import migrate
 from storage.db import Database
 from storage.directory import (

@@ -6,11 +6,11 @@ import threading
 import pytest
 
 from app import create_app
-from bot.sweeper import DispatcherThread, sweep
 from storage import inbox
 from tests.conftest import post_events, user_id
 from tests.support.events import text_event
 from tests.support.servers import wait_for
+from worker.sweeper import DispatcherThread, sweep
 
 pytestmark = pytest.mark.integration
 

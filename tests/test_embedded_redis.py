@@ -4,7 +4,7 @@ from __future__ import annotations
 import redis
 from rq.connections import parse_connection
 
-from bot.queue import embedded_redis
+from worker.queue import embedded_redis
 
 
 def test_processes_of_one_instance_share_one_server_and_rq_rebuilds_a_plain_client(tmp_path):

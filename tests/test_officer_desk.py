@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot import i18n
 from bot.alerts import AlertComposer
-from bot.casework import Casework
 from bot.officers import CONFIRM_GROUP_DATA, OfficerDesk
+from cases.casework import Casework
 from storage import crypto, directory
 from storage.cases import Case, trail
 from storage.db import Database

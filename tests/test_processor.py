@@ -9,13 +9,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import defer
 
 from app import create_app
-from bot.processor import Response
-from bot.queue import LockRenewer
+from bot.response import Response
 from storage import inbox
 from storage.models import InboxEvent, OutboxMessage
 from tests.conftest import post_events, user_id
 from tests.support.events import now_ms, text_event
 from tests.support.fake_line import FakeLine
+from worker.queue import LockRenewer
 
 pytestmark = pytest.mark.integration
 

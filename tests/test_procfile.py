@@ -15,7 +15,7 @@ import pytest
 import requests
 from cryptography.fernet import Fernet
 
-from bot.emulator import create_emulator_app
+from emulator import create_emulator_app
 from storage import migrate
 from tests.support.databases import fresh_database
 from tests.support.servers import ServerThread, free_port, stop_process_group, wait_for

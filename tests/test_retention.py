@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import event, select, update
 
 from app import create_app
-from bot.sweeper import retention_policy
 from settings import Settings
 from storage import erasure, outbox, retention
 from storage.cases import Case, CaseEvent
@@ -18,6 +17,7 @@ from storage.models import Conversation, InboxEvent, OutboxMessage, utcnow
 from tests.conftest import post_events, user_id
 from tests.support.events import text_event
 from tests.support.fake_line import FakeLine
+from worker.sweeper import retention_policy
 
 pytestmark = pytest.mark.integration
 
@@ -199,8 +199,8 @@ def test_flask_sweep_also_purges(app, db):
 
 
 def test_the_workers_sweeper_thread_purges(app, db):
-    from bot.sweeper import SweeperThread
     from tests.support.servers import wait_for
+    from worker.sweeper import SweeperThread
 
     _message(db, 100 * DAY, event_id=_event(db, 100 * DAY))
     hotline = app.extensions["hotline"]

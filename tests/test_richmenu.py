@@ -14,8 +14,6 @@ import yaml
 from PIL import Image
 
 from app import create_app
-from bot.emulator import EmulatorConfig, create_emulator_app
-from bot.emulator.context import EXTENSION_KEY
 from bot.line_api import LineClient, LineError
 from bot.richmenu import (
     CHAT_BAR_TEXT,
@@ -27,6 +25,8 @@ from bot.richmenu import (
     richmenu_cli,
 )
 from bot.richmenu_image import HEIGHT, MAX_BYTES, RED, TILES, WIDTH, render_png
+from emulator import EmulatorConfig, create_emulator_app
+from emulator.context import EXTENSION_KEY
 from flows.engine import Engine
 from flows.loader import DATA, load_flows
 from flows.model import Input

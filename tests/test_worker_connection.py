@@ -5,8 +5,8 @@ import pytest
 from redis import Redis
 from rq import Queue, SimpleWorker
 
-from bot.cli import rq_connection
-from bot.queue import connect_redis
+from worker.cli import rq_connection
+from worker.queue import connect_redis
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot import cli
+from worker import cli
 
 
 class _Queue:

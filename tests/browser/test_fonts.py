@@ -1,5 +1,5 @@
 """The chat page renders Burmese, Khmer, Lao and Thai with the fonts it ships
-(bot/emulator/static/fonts), not as empty boxes on a machine without them.
+(emulator/static/fonts), not as empty boxes on a machine without them.
 
 The bot answers a greeting in each language; the page's text of that answer must be set in the
 shipped font, whose width differs from the same text in the page's fonts without it (the

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, request
 from werkzeug.serving import make_server
 
-from bot.emulator import EmulatorConfig, create_emulator_app
+from emulator import EmulatorConfig, create_emulator_app
 
 SECRET = "test-channel-secret"
 TOKEN = "test-channel-access-token"

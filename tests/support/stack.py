@@ -10,7 +10,7 @@ from pathlib import Path
 import requests
 
 from app import create_app
-from bot.emulator import create_emulator_app
+from emulator import create_emulator_app
 from settings import Settings
 from tests.support.servers import ServerThread, free_port, start_worker, stop_process_group, wait_for
 

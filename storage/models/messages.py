@@ -1,4 +1,4 @@
-"""Tables: the durable inbox of LINE events, conversations, and the outbox of replies.
+"""Tables of messages in and out: the durable inbox of LINE events and the outbox of replies.
 
 The inbox is what makes "nothing lost, nothing twice" hold: an event is committed here
 before the webhook answers 200, is unique by LINE's webhookEventId, and is marked done in
@@ -6,20 +6,13 @@ the same transaction that records what the bot decided to answer (the outbox row
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from .crypto import EncryptedJSON
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    pass
+from ..crypto import EncryptedJSON
+from .base import Base, utcnow
 
 
 class InboxEvent(Base):
@@ -47,22 +40,6 @@ class InboxEvent(Base):
         Index("ix_inbox_pending", "chat_key", "line_timestamp", "id",
               sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
     )
-
-
-class Conversation(Base):
-    """Where one chat (a user, or a group) stands: language and flow state."""
-
-    __tablename__ = "conversations"
-
-    chat_key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    zawgyi: Mapped[bool] = mapped_column(Boolean, default=False)
-    state: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)  # their answers: encrypted
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # The person blocked the bot (`unfollow`, migration 0006): nothing is sent to this chat
-    # until they unblock it (`follow`).
-    blocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class OutboxMessage(Base):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from redis.exceptions import LockError, RedisError
 
+from bot.response import Response
 from storage import conversations, inbox, outbox
 from storage.models import Conversation, InboxEvent, utcnow
 from storage.timeutil import as_utc
@@ -21,22 +21,6 @@ from storage.timeutil import as_utc
 log = logging.getLogger(__name__)
 
 MAX_EVENT_ATTEMPTS = 3
-
-
-@dataclass
-class Response:
-    """What the bot answers to one event: LINE message objects, and whether a push is fine.
-
-    also: outbox rows the answer set off (e.g. alerts to officers), written in the same
-    transaction and sent after the answer; after_commit: calls to make once it is committed
-    (e.g. scheduling an escalation check); emergency: an answer from an emergency flow, retried
-    until delivered within EMERGENCY_DELIVERY_SECONDS instead of LINE_SEND_RETRIES attempts."""
-
-    messages: list[dict] = field(default_factory=list)
-    push_allowed: bool = True
-    emergency: bool = False
-    also: list = field(default_factory=list)
-    after_commit: list = field(default_factory=list)
 
 
 class ChatProcessor:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from flows import routing
-from flows.screening import screen, urgency_windows
+from cases import routing
+from cases.screening import screen, urgency_windows
 from storage import cases as case_store
 from storage import directory, outbox
 from storage.cases import Case

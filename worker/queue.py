@@ -20,10 +20,10 @@ from rq import Queue
 
 log = logging.getLogger(__name__)
 
-PROCESS_CHAT = "bot.jobs.process_chat"
+PROCESS_CHAT = "worker.jobs.process_chat"
 DISPATCHER = "hotline:dispatcher"
-DELIVER = "bot.jobs.deliver"
-ESCALATION_CHECK = "bot.jobs.escalation_check"
+DELIVER = "worker.jobs.deliver"
+ESCALATION_CHECK = "worker.jobs.escalation_check"
 
 # A chat's lock lapses this soon after its worker dies (SIGKILL, lost host), so the sweeper can
 # hand the chat to another worker while the person's reply token is still fresh; a live worker

@@ -1,6 +1,6 @@
 """Local emulator of the LINE platform (Messaging API + webhooks) with a chat page.
 
-Run with `python -m bot.emulator`; see README.md in this folder.
+Run with `python -m emulator`; see README.md in this folder.
 """
 from .app import create_emulator_app
 from .config import EmulatorConfig

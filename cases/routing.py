@@ -24,7 +24,7 @@ or to the nearest known point), so an alert can say why it came to its reader.
 
 A shared location's district: first a district name in LINE's address text (Thai or
 English names from geothai, DOPA data [S86]); else the nearest approximate district point
-(flows/geo_points.py, [S88] — APPROXIMATE, ROUGH ROUTING ONLY: there are no boundary
+(cases/geo_points.py, [S88] — APPROXIMATE, ROUGH ROUTING ONLY: there are no boundary
 polygons with a clear licence, DOMAIN.md §6) within `max_distance_km`. Farther than that
 from every known point, the district and province are unknown (unless the address names
 the province) → national. Points exist only for Chiang Rai's 18 districts and Phanom

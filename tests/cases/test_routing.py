@@ -5,8 +5,8 @@ from __future__ import annotations
 import geothai
 import pytest
 
-from flows.geo_points import POINTS
-from flows.routing import (
+from cases.geo_points import POINTS
+from cases.routing import (
     METHODS,
     REASONS,
     Located,

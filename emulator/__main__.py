@@ -1,4 +1,4 @@
-"""`python -m bot.emulator`: serve the emulator with werkzeug's threaded server.
+"""`python -m emulator`: serve the emulator with werkzeug's threaded server.
 
 Threaded because the bot calls the reply API while the emulator still waits for
 the bot's answer to the webhook POST.

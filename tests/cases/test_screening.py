@@ -7,8 +7,8 @@ from types import MappingProxyType
 
 import pytest
 
-from flows import screening
-from flows.screening import (
+from cases import screening
+from cases.screening import (
     ANSWER_KEYS,
     FRAMEWORKS,
     INDICATOR_RULES,

@@ -1,0 +1,20 @@
+"""The answer a responder gives to one event, which the chat processor stores and sends."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Response:
+    """What the bot answers to one event: LINE message objects, and whether a push is fine.
+
+    also: outbox rows the answer set off (e.g. alerts to officers), written in the same
+    transaction and sent after the answer; after_commit: calls to make once it is committed
+    (e.g. scheduling an escalation check); emergency: an answer from an emergency flow, retried
+    until delivered within EMERGENCY_DELIVERY_SECONDS instead of LINE_SEND_RETRIES attempts."""
+
+    messages: list[dict] = field(default_factory=list)
+    push_allowed: bool = True
+    emergency: bool = False
+    also: list = field(default_factory=list)
+    after_commit: list = field(default_factory=list)
