@@ -42,7 +42,7 @@ class FlowResponder:
         notes = []
         detection = None
         if given.kind == "text":
-            # langdetect (~2 ms) only while we do not know the language yet
+            # langdetect is slow: only while we do not know the language yet
             text, detection = lang.normalise_input(given.text, statistics=conversation.language is None)
             given = replace(given, text=text)
             if detection.zawgyi and not conversation.zawgyi:

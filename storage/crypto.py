@@ -8,8 +8,7 @@ re-encrypts every row).
 
 A token is `h1.` + base64url(key id | nonce | AES-256-GCM ciphertext and tag), from the
 `cryptography` package's AESGCM: authenticated like Fernet, but without Fernet's per-call
-cipher and HMAC set-up (the webhook: +5 % throughput, 0.64 against 0.68 ms of CPU per event;
-bench/README.md).
+cipher and HMAC set-up, which the webhook pays on every event.
 Each key's AES key is derived from it with HKDF-SHA256 (never the raw key bytes), its id
 is the first 4 bytes of a SHA-256 of that derived key, and every encryption draws a fresh
 96-bit nonce from os.urandom (at most 2^32 encryptions per key, NIST SP 800-38D:
