@@ -42,7 +42,7 @@ class Casework:
         """Store a screened, routed case and queue its alerts; returns the case and outbox rows."""
         answers = {k: v for k, v in answers.items() if k != "case_ref"}
         screening = screen({**answers, "kind": kind})
-        route = routing.route(_place(answers), directory.snapshot(session))
+        route = routing.route(_place(answers), directory.directory_snapshot(session))
         now = self.clock()
         case = Case(
             reference=case_store.new_reference(session), kind=kind, chat_key=chat_key,

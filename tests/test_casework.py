@@ -14,8 +14,8 @@ from cases.casework import Casework
 from storage import crypto, directory
 from storage.cases import Case, CaseEvent, trail
 from storage.db import Database
-from storage.directory import Officer
-from storage.models import OutboxMessage
+from storage.directory_file import load_directory, read_directory_file
+from storage.models import Officer, OutboxMessage
 from tests.support.committees import EXAMPLE
 
 pytestmark = pytest.mark.integration
@@ -36,7 +36,7 @@ def world(database_url):
     crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
     db = Database(database_url)
     with db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file(EXAMPLE))
+        load_directory(session, read_directory_file(EXAMPLE))
         for officer in session.scalars(select(Officer)):
             officer.line_user_id = line_id(officer.id)
     clock = Clock(TUESDAY_10_BANGKOK)
