@@ -12,6 +12,7 @@ from bot import i18n
 from bot.alerts import AlertComposer
 from cases.casework import Casework
 from storage import crypto, directory
+from storage.case_store import CaseStore
 from storage.cases import Case, CaseEvent, trail
 from storage.db import Database
 from storage.directory_file import load_directory, read_directory_file
@@ -40,7 +41,7 @@ def world(database_url):
         for officer in session.scalars(select(Officer)):
             officer.line_user_id = line_id(officer.id)
     clock = Clock(TUESDAY_10_BANGKOK)
-    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), clock=clock)
+    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), CaseStore(), clock=clock)
     yield db, casework, clock
     db.dispose()
 

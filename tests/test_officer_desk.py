@@ -18,6 +18,7 @@ from bot.officers import CONFIRM_GROUP_DATA, OfficerDesk
 from cases.casework import Casework
 from cases.link_codes import MAX_FAILED_ATTEMPTS
 from storage import crypto, directory, link_codes
+from storage.case_store import CaseStore
 from storage.cases import Case, trail
 from storage.db import Database
 from storage.directory_file import load_directory, read_directory_file
@@ -50,7 +51,7 @@ def desk(database_url):
         for officer in session.scalars(select(Officer)):
             if officer.id != "CRI-5709-2":      # one officer left to link with a code
                 officer.line_user_id = line_id(officer.id)
-    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), clock=lambda: TUESDAY_10_BANGKOK)
+    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), CaseStore(), clock=lambda: TUESDAY_10_BANGKOK)
     yield db, casework, OfficerDesk(casework, casework.alerts)
     db.dispose()
 
