@@ -77,7 +77,7 @@ class OfficerDesk:
         plain = plain_digits(text)
         if match := LINK.match(plain):
             officer = link_codes.redeem_link_code(session, match.group(1), user_id, now,
-                                                 chat_id=group_id or user_id) if user_id else None
+                                                  chat_id=group_id or user_id) if user_id else None
             if officer is None:
                 return Response(self.alerts.link_failed())
             committee = directory.get_committee(session, officer.committee_id)

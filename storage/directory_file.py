@@ -24,6 +24,8 @@ from .timeutil import as_utc
 
 @dataclass
 class LoadSummary:
+    """What a load did, item by item, for the administrator to check before and after."""
+
     created: list[str] = field(default_factory=list)       # "committee CRI-5709", "officer CRI-5709-1"
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -35,6 +37,7 @@ class LoadSummary:
 
 
 def read_directory_file(path: str | Path) -> dict:
+    """The file as data; one that is not YAML or not a mapping is refused like any other mistake."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
