@@ -23,6 +23,7 @@ from flows.engine import Engine
 from flows.loader import FlowError, load_flows
 from settings import Settings
 from storage import crypto
+from storage.case_store import CaseStore
 from storage.cli import db_cli, keys_cli
 from storage.db import Database
 from storage.directory_cli import committees_cli
@@ -63,7 +64,7 @@ def build_responder(settings: Settings, line, queue: JobQueue) -> tuple[Dispatch
         return renderer.summary_lines(engine.summarise(flow, case.answers), "th") if flow in flows.flows else []
 
     alerts = AlertComposer(catalogs, summarise)
-    casework = Casework(alerts, windows=settings.urgency_windows)
+    casework = Casework(alerts, CaseStore(), windows=settings.urgency_windows)
     conversations = FlowResponder(engine, catalogs, renderer, line, casework, schedule=queue.escalation_check)
     return Dispatcher(OfficerDesk(casework, alerts, schedule=queue.escalation_check), conversations), casework
 

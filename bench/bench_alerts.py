@@ -191,12 +191,12 @@ class Db:
         Returns committee id -> its officers' LINE user ids."""
         from sqlalchemy import select
 
-        from storage import directory
-        from storage.directory import Officer
+        from storage.directory_file import load_directory, read_directory_file
+        from storage.models import Officer
 
         by_committee: dict[str, list[str]] = {}
         with self.session() as session, session.begin():
-            directory.load_directory(session, directory.read_directory_file(DIRECTORY_FILE))
+            load_directory(session, read_directory_file(DIRECTORY_FILE))
             for officer in session.scalars(select(Officer).order_by(Officer.id)):
                 officer.roster = "always"
                 officer.line_user_id = officer_users[officer.id]

@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 import re
 
+from cases.link_codes import plain_digits
 from storage import cases as case_store
-from storage import directory
+from storage import directory, link_codes
 from storage.cases import Case
 
 from .events import user_of
@@ -25,7 +26,7 @@ from .response import Response
 
 log = logging.getLogger(__name__)
 
-# Matched on directory.plain_digits(text): Thai and full-width digits and letters read as ASCII.
+# Matched on plain_digits(text): Thai and full-width digits and letters read as ASCII.
 # A code is digits with spaces or dashes; anything else after "link" is not a command.
 LINK = re.compile(r"^\s*link\s+([0-9][0-9\s\-‐‑‒–—]*)$", re.IGNORECASE)
 GROUP = re.compile(r"^\s*group\s+([0-9][0-9\s\-‐‑‒–—]*)$", re.IGNORECASE)
@@ -73,16 +74,16 @@ class OfficerDesk:
     # -- typed ---------------------------------------------------------------------------------
     def _text(self, session, user_id, group_id, text: str) -> Response | None:
         now = self.clock()
-        plain = directory.plain_digits(text)
+        plain = plain_digits(text)
         if match := LINK.match(plain):
-            officer = directory.redeem_link_code(session, match.group(1), user_id, now,
-                                                 chat_id=group_id or user_id) if user_id else None
+            officer = link_codes.redeem_link_code(session, match.group(1), user_id, now,
+                                                  chat_id=group_id or user_id) if user_id else None
             if officer is None:
                 return Response(self.alerts.link_failed())
             committee = directory.get_committee(session, officer.committee_id)
             return Response(self.alerts.linked(officer.name, committee.name_th if committee else ""))
         if group_id and (match := GROUP.match(plain)):
-            request = directory.request_group_link(session, match.group(1), group_id, now, user_id=user_id)
+            request = link_codes.request_group_link(session, match.group(1), group_id, now, user_id=user_id)
             if request.outcome == "pending":
                 return Response(self.alerts.group_pending(request.committee.name_th, CONFIRM_GROUP_DATA))
             if request.outcome == "in_use":
@@ -115,7 +116,7 @@ class OfficerDesk:
     def _confirm_group(self, session, user_id, group_id) -> Response:
         """An officer confirms the link a group code asked for; a replaced group and the
         committee's on-duty officers are told (no case details)."""
-        result = directory.confirm_group_link(session, group_id, user_id, self.clock())
+        result = link_codes.confirm_group_link(session, group_id, user_id, self.clock())
         if result.outcome == "nothing":
             return Response(self.alerts.group_confirm_nothing())
         if result.outcome == "in_use":

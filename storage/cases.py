@@ -1,29 +1,36 @@
-"""Cases: a screened report, the committee it went to, and everything that happened to it.
+"""Case queries: new cases and references, the audit trail, lookups, escalation claims.
 
-The reporter's answers (their words, contact, place, photo ids) are encrypted; what the
-committee needs to triage (indicators, urgency, area, sector) is stored plainly so cases
-can be listed without decrypting. Every step is a CaseEvent: the audit trail.
+The tables are in storage/models/cases.py; every step of a case is a CaseEvent, written here
+so the audit trail has one writer.
 """
 from __future__ import annotations
 
-import secrets
+from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .models import Case, CaseEvent, utcnow
+from cases.reference import random_reference
 
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # nothing to misread: no 0/O, 1/I
+from .models import Case, CaseEvent, utcnow
+from .timeutil import as_utc
 
 
 def new_reference(session: Session) -> str:
-    """A short random number to tell the reporter: says nothing about what it is."""
+    """A reference no case has yet (cases.reference says what one looks like)."""
     while True:
-        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
-        reference = f"{code[:3]}-{code[3:]}"
+        reference = random_reference()
         if session.scalar(select(Case.id).where(Case.reference == reference)) is None:
             return reference
+
+
+def add(session: Session, **fields) -> Case:
+    """A new case, flushed so it has its id for the audit trail."""
+    case = Case(**fields)
+    session.add(case)
+    session.flush()
+    return case
 
 
 def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None,
@@ -48,16 +55,24 @@ def open_for_committees(session: Session, committee_ids: list[str], limit: int =
         .order_by(Case.created_at.desc()).limit(limit)))
 
 
-def due_escalations(session: Session, now: datetime) -> list[int]:
-    return list(session.scalars(select(Case.id).where(Case.status == "open", Case.escalate_at <= now)))
+def due_escalations(session: Session, now: datetime) -> Iterator[Case]:
+    """Open cases whose window has passed, each checked again as it is handed out (the
+    caller escalates one before it takes the next)."""
+    for case_id in list(session.scalars(select(Case.id).where(Case.status == "open", Case.escalate_at <= now))):
+        case = session.get(Case, case_id)
+        if case.status == "open" and as_utc(case.escalate_at) <= now:
+            yield case
 
 
-def claim_escalation(session: Session, case_id: int, level: int) -> bool:
+def claim_escalation(session: Session, case: Case) -> bool:
     """Move a case one level up, only if nobody else did or acknowledged it meanwhile:
-    several workers' sweepers may look at the same overdue case."""
-    from sqlalchemy import update
-
-    result = session.execute(update(Case).where(Case.id == case_id, Case.escalation_level == level,
+    several workers' sweepers may look at the same overdue case. The case is read again
+    when it was claimed."""
+    level = case.escalation_level
+    result = session.execute(update(Case).where(Case.id == case.id, Case.escalation_level == level,
                                                 Case.status == "open")
                              .values(escalation_level=level + 1))
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    session.refresh(case)
+    return True

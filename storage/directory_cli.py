@@ -11,15 +11,13 @@ from datetime import datetime, timedelta
 
 import click
 
-from . import directory
-from .directory import (
-    LINK_CODE_TTL,
-    DirectoryError,
-    bangkok_time,
-    describe_roster,
-    officers_of,
-)
-from .models import utcnow
+from cases.directory_rules import DirectoryError
+from cases.link_codes import LINK_CODE_TTL
+from cases.roster import BANGKOK, bangkok_time, describe_roster
+
+from . import directory, directory_file, link_codes
+from .directory import officers_of
+from .models import Officer, utcnow
 
 
 def _db():
@@ -50,9 +48,9 @@ def load(path: str, dry_run: bool) -> None:
     """Load the directory from PATH (YAML): upsert by id; what the file lacks becomes inactive."""
     db = _db()
     try:
-        data = directory.read_directory_file(path)
+        data = directory_file.read_directory_file(path)
         with db.sessions() as session:
-            summary = directory.load_directory(session, data)
+            summary = directory_file.load_directory(session, data)
             if dry_run:
                 session.rollback()
             else:
@@ -97,10 +95,10 @@ def link_code(officer_id: str) -> None:
     now = utcnow()
     with _db().transaction() as session:
         try:
-            code = directory.issue_link_code(session, officer_id, now)
+            code = link_codes.issue_link_code(session, officer_id, now)
         except LookupError as error:
             raise click.ClickException(str(error)) from None
-        officer = session.get(directory.Officer, officer_id)
+        officer = session.get(Officer, officer_id)
         name = officer.name
     click.echo(f"One-time code for {officer_id} ({name}): {code}")
     click.echo(f"Ask them to send `link {code}` to the bot in LINE. Valid {_ttl_text(LINK_CODE_TTL)}, "
@@ -115,7 +113,7 @@ def group_code(committee_id: str) -> None:
     now = utcnow()
     with _db().transaction() as session:
         try:
-            code = directory.issue_group_code(session, committee_id, now)
+            code = link_codes.issue_group_code(session, committee_id, now)
         except LookupError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"One-time code for the LINE group of {committee_id}: {code}")
@@ -147,14 +145,14 @@ def roster(at: str | None) -> None:
     """Who is on duty now (or --at a Bangkok time), per committee."""
     if at:
         try:
-            now = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=directory.BANGKOK)
+            now = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=BANGKOK)
         except ValueError:
             raise click.BadParameter("use 'YYYY-MM-DD HH:MM' (Bangkok time)", param_hint="--at") from None
     else:
         now = utcnow()
     click.echo(f"on duty at {bangkok_time(now).strftime('%a %Y-%m-%d %H:%M')} (Bangkok time)")
     with _db().sessions() as session:
-        for committee in directory.active_committees(session):
+        for committee in directory.all_committees(session):
             on_duty = directory.on_duty_officers(session, committee.id, now)
             group = "group linked" if committee.line_group_id else "no group"
             if not on_duty:

@@ -16,10 +16,13 @@ from bot import i18n
 from bot.alerts import AlertComposer
 from bot.officers import CONFIRM_GROUP_DATA, OfficerDesk
 from cases.casework import Casework
-from storage import crypto, directory
+from cases.link_codes import MAX_FAILED_ATTEMPTS
+from storage import crypto, directory, link_codes
+from storage.case_store import CaseStore
 from storage.cases import Case, trail
 from storage.db import Database
-from storage.directory import MAX_FAILED_ATTEMPTS, Committee, Officer
+from storage.directory_file import load_directory, read_directory_file
+from storage.models import Committee, Officer
 from tests.support.committees import EXAMPLE
 
 pytestmark = pytest.mark.integration
@@ -44,11 +47,11 @@ def desk(database_url):
     crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
     db = Database(database_url)
     with db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file(EXAMPLE))
+        load_directory(session, read_directory_file(EXAMPLE))
         for officer in session.scalars(select(Officer)):
             if officer.id != "CRI-5709-2":      # one officer left to link with a code
                 officer.line_user_id = line_id(officer.id)
-    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), clock=lambda: TUESDAY_10_BANGKOK)
+    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), CaseStore(), clock=lambda: TUESDAY_10_BANGKOK)
     yield db, casework, OfficerDesk(casework, casework.alerts)
     db.dispose()
 
@@ -106,8 +109,8 @@ FORMS = {
 def test_link_and_group_codes_typed_in_any_digits_work(desk, form):
     db, casework, officers = desk
     with db.transaction() as session:
-        link = directory.issue_link_code(session, "CRI-5709-2", TUESDAY_10_BANGKOK)
-        group = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+        link = link_codes.issue_link_code(session, "CRI-5709-2", TUESDAY_10_BANGKOK)
+        group = link_codes.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
     response, _ = ask(db, officers, text_event("U-new", "link " + FORMS[form](link)))
     assert response.messages[0]["text"] == said("linked", name="Example duty officer 2 (Mae Sai)",
                                                  committee=_name(db, "CRI-5709"))
@@ -206,7 +209,7 @@ def _group_of(db, committee_id) -> str | None:
 def test_a_group_code_needs_an_officer_of_that_committee_to_confirm_in_the_group(desk):
     db, casework, officers = desk
     with db.transaction() as session:
-        code = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+        code = link_codes.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
     response, _ = ask(db, officers, text_event("U-stranger", f"group {code}", group="C-new"))
     flex = response.messages[0]
     assert flex["type"] == "flex" and _name(db, "CRI-5709") in flex["altText"]
@@ -228,7 +231,7 @@ def test_replacing_a_groups_link_tells_the_old_group_and_the_officers_without_ca
     db, casework, officers = desk
     with db.transaction() as session:
         directory.link_group(session, "CRI-5709", "C-old")
-        code = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+        code = link_codes.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
     case = new_case(db, casework)
     ask(db, officers, text_event("U-someone", f"group {code}", group="C-new"))
     assert _group_of(db, "CRI-5709") == "C-old"             # the code alone moved nothing
@@ -241,7 +244,7 @@ def test_replacing_a_groups_link_tells_the_old_group_and_the_officers_without_ca
     with db.transaction() as session:
         session.get(Officer, "CRI-5709-2").line_user_id = "U-night"
         session.get(Officer, "CRI-5709-2").roster = "always"
-        code = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+        code = link_codes.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
     ask(db, officers, text_event("U-someone", f"group {code}", group="C-newer"))
     response, rows = ask(db, officers, postback(line_id("CRI-5709-1"), CONFIRM_GROUP_DATA, group="C-newer"))
     assert [target for target, _ in rows] == ["C-new", "U-night"]
@@ -254,7 +257,7 @@ def test_a_group_already_serving_another_committee_is_not_taken_by_a_code(desk):
     db, _, officers = desk
     with db.transaction() as session:
         directory.link_group(session, "CRI-5709", "C-mae-sai")
-        code = directory.issue_group_code(session, "CRI-57", TUESDAY_10_BANGKOK)
+        code = link_codes.issue_group_code(session, "CRI-57", TUESDAY_10_BANGKOK)
     response, _ = ask(db, officers, text_event(line_id("CRI-57-1"), f"group {code}", group="C-mae-sai"))
     assert response.messages[0]["text"] == said("group_in_use", committee=_name(db, "CRI-5709"))
     assert _group_of(db, "CRI-5709") == "C-mae-sai" and _group_of(db, "CRI-57") is None
@@ -263,7 +266,7 @@ def test_a_group_already_serving_another_committee_is_not_taken_by_a_code(desk):
 def test_wrong_codes_are_limited_per_person_across_groups(desk):
     db, _, officers = desk
     with db.transaction() as session:
-        code = directory.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
+        code = link_codes.issue_group_code(session, "CRI-5709", TUESDAY_10_BANGKOK)
     wrong = "00000000" if code != "00000000" else "11111111"
     for index in range(MAX_FAILED_ATTEMPTS):
         response, _ = ask(db, officers, text_event("U-guess", f"group {wrong}", group=f"C-room-{index}"))

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from flows.loader import load_flows
-from storage import directory
+from storage import directory, link_codes
 from storage.cases import Case, trail
-from storage.directory import Officer
+from storage.models import Officer
 from tests.support.committees import load_example
 from tests.support.reporter import Reporter
 from tests.support.servers import wait_for
@@ -49,7 +49,7 @@ def report(stack, user, answers) -> Case:
 def link(stack, officer_id: str) -> str:
     user = stack.user("th", name=officer_id)
     with stack.app.extensions["hotline"].db.transaction() as session:
-        code = directory.issue_link_code(session, officer_id, datetime.now(UTC))
+        code = link_codes.issue_link_code(session, officer_id, datetime.now(UTC))
     stack.say(user, f"link {code}")
     wait_for(lambda: stack.delivered(user), message="link answer")
     return user
@@ -111,7 +111,7 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
     group = stack.api("POST", "/groups", json={"groupName": "ATIP Mae Sai"})["groupId"]
     stack.send(officer, type="join", groupId=group)
     with stack.app.extensions["hotline"].db.transaction() as session:
-        code = directory.issue_group_code(session, "CRI-5709", datetime.now(UTC))
+        code = link_codes.issue_group_code(session, "CRI-5709", datetime.now(UTC))
     stack.send(officer, type="text", text=f"group {code}", groupId=group)
     wait_for(lambda: stack.delivered(group), message="the group code's answer")
     with stack.app.extensions["hotline"].db.sessions() as session:

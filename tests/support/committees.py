@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from storage import directory
-from storage.directory import Officer
+from storage.directory_file import load_directory, read_directory_file
+from storage.models import Officer
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "committees.example.yaml"
 
@@ -15,7 +15,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "committees.example.y
 def load_example(db, linked: dict[str, str] | None = None) -> None:
     """Load the example; `linked` maps officer ids to the LINE user ids they are linked to."""
     with db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file(EXAMPLE))
+        load_directory(session, read_directory_file(EXAMPLE))
         for officer in session.scalars(select(Officer)):
             officer.roster = "always"
             if linked and officer.id in linked:

@@ -1,21 +1,20 @@
-"""Cases: routing to the right committee, alerts queued with the case, escalation on time,
-acknowledgement, cancellation by the reporter, and officers' rights."""
+"""Casework on a real database (storage's CaseStore): routing to the right committee, alerts
+queued with the case, escalation on time, acknowledgement, cancellation by the reporter."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from bot import i18n
 from bot.alerts import AlertComposer
 from cases.casework import Casework
-from storage import crypto, directory
+from storage import directory
+from storage.case_store import CaseStore
 from storage.cases import Case, CaseEvent, trail
-from storage.db import Database
-from storage.directory import Officer
-from storage.models import OutboxMessage
+from storage.directory_file import load_directory, read_directory_file
+from storage.models import Officer, OutboxMessage
 from tests.support.committees import EXAMPLE
 
 pytestmark = pytest.mark.integration
@@ -32,17 +31,14 @@ class Clock:
 
 
 @pytest.fixture
-def world(database_url):
-    crypto.configure(crypto.KeyRing([Fernet.generate_key().decode()]))
-    db = Database(database_url)
+def world(db):
     with db.transaction() as session:
-        directory.load_directory(session, directory.read_directory_file(EXAMPLE))
+        load_directory(session, read_directory_file(EXAMPLE))
         for officer in session.scalars(select(Officer)):
             officer.line_user_id = line_id(officer.id)
     clock = Clock(TUESDAY_10_BANGKOK)
-    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), clock=clock)
-    yield db, casework, clock
-    db.dispose()
+    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), CaseStore(), clock=clock)
+    return db, casework, clock
 
 
 def line_id(officer_id: str) -> str:

@@ -1,0 +1,70 @@
+"""What casework (cases/casework.py) needs of the database, handed to it by app.py.
+
+Casework decides; this object reads and writes. Keeping the two apart lets cases/ stay free
+of SQL, so its rules read without the tables and a dashboard can reuse them. The session is
+the caller's: everything happens in the caller's transaction.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from . import cases, directory, outbox
+from .models import Case, CaseEvent, Committee, Officer, OutboxMessage
+
+
+class CaseStore:
+    """The database operations of Casework, one method each."""
+
+    # -- cases ---------------------------------------------------------------------------------
+    @staticmethod
+    def new_case(session: Session, **fields) -> Case:
+        """A new case with a fresh reference, flushed (it has its id)."""
+        return cases.add(session, reference=cases.new_reference(session), **fields)
+
+    @staticmethod
+    def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None,
+               **detail) -> CaseEvent:
+        return cases.record(session, case, kind, actor, committee_id, **detail)
+
+    @staticmethod
+    def by_reference(session: Session, reference: str) -> Case | None:
+        return cases.by_reference(session, reference)
+
+    @staticmethod
+    def due_escalations(session: Session, now: datetime) -> Iterator[Case]:
+        return cases.due_escalations(session, now)
+
+    @staticmethod
+    def claim_escalation(session: Session, case: Case) -> bool:
+        return cases.claim_escalation(session, case)
+
+    # -- the directory -------------------------------------------------------------------------
+    @staticmethod
+    def directory_snapshot(session: Session) -> list[dict]:
+        return directory.directory_snapshot(session)
+
+    @staticmethod
+    def escalation_chain(session: Session, committee_id: str) -> list[Committee]:
+        return directory.escalation_chain(session, committee_id)
+
+    @staticmethod
+    def get_committee(session: Session, committee_id: str | None) -> Committee | None:
+        return directory.get_committee(session, committee_id)
+
+    @staticmethod
+    def on_duty_officers(session: Session, committee_id: str, now: datetime) -> list[Officer]:
+        """Who can be alerted now: on duty and linked to a LINE account."""
+        return directory.on_duty_officers(session, committee_id, now, linked_only=True)
+
+    # -- messages ------------------------------------------------------------------------------
+    @staticmethod
+    def push(session: Session, target: str, messages: list[dict]) -> OutboxMessage:
+        """One outbox row pushing `messages` to an officer's or a group's chat."""
+        return outbox.add(session, chat_key=target, messages=messages, push_to=target, push_allowed=True)
+
+    @staticmethod
+    def flush(session: Session) -> None:
+        session.flush()
