@@ -84,6 +84,3 @@ class PendingGroupLink(Base):
     code_hash: Mapped[str] = mapped_column(String(64))
     requested_by: Mapped[str | None] = mapped_column(String(64), nullable=True)  # LINE userId, if LINE gave it
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-# -- rosters -----------------------------------------------------------------------------------
