@@ -32,6 +32,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from locales import DOMAIN_LANGUAGES
+from locales.marker import N_
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,6 @@ OFFICER_DOMAIN = "officer"   # Thai and English only (locales.DOMAIN_LANGUAGES)
 MAX_LABEL = 20     # LINE: quick-reply / button label
 MAX_CARD_TITLE = 40
 
-
-from flows.engine import N_  # noqa: E402  (one marker for the whole project)
 
 # Message ids the bot layer itself says (beyond flows.engine.UI). The one list: extraction
 # finds them here, and the catalog tests require them in every language.

@@ -11,7 +11,7 @@ checks both lists are complete. bot.alerts.AlertComposer is the only user.
 """
 from __future__ import annotations
 
-from bot.i18n import N_
+from locales.marker import N_
 
 PREFIX = "officer."
 

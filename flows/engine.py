@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from locales.marker import N_
+
 from .loader import ANSWERED, FlowSet, Step
 from .model import MAX_TEXT, Answer, Ask, Call, Choice, Cited, Dial, Effect, Input, Output, Say, Source, Summary
 from .triggers import NOT_UNDERSTOOD, Triggers
@@ -17,11 +19,6 @@ Translate = Callable[[str], str]
 # Does an effect now, on the engine's working state; True if it happened. Only an effect's
 # caller knows (a case filed, a case cancelled), and the step that follows depends on it.
 Perform = Callable[[Effect, dict], bool]
-
-
-def N_(message_id: str) -> str:
-    """Marks a message id for extraction into the catalogs; translated later, by the bot."""
-    return message_id
 
 
 UI = {
