@@ -30,7 +30,7 @@ from typing import Any
 import geothai
 
 from cases.screening import FRAMEWORKS, VOCABULARY
-from flows.language import language_names
+from locales.languages import AUTONYMS
 
 from .officer_text import OFFICER_MESSAGE_IDS, indicator_id, officer_id, rule_id
 from .render import MAX_LABEL, MAX_MESSAGES, MAX_TEXT, Renderer, fit
@@ -215,7 +215,7 @@ class AlertComposer:
         text = _answers(case).get("description")
         if not isinstance(text, str) or not text.strip():
             return None
-        language = language_names().get(getattr(case, "language", None) or "", None) or self.t("unknown")
+        language = AUTONYMS.get(getattr(case, "language", None) or "") or self.t("unknown")
         return self.t("row.words", language=language), text.strip()
 
     def summary(self, case) -> list[str]:

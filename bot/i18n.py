@@ -32,13 +32,13 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from locales import DOMAIN_LANGUAGES
+from locales.languages import LANGUAGES
 from locales.marker import N_
 
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES_DIR = ROOT / "locales"
-LANGUAGES = ("my", "km", "lo", "th", "en")   # also the order of every_language()
 FALLBACK = "en"
 BOT_DOMAIN = "bot"
 OFFICER_DOMAIN = "officer"   # Thai and English only (locales.DOMAIN_LANGUAGES)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flows.model import MAX_TEXT, Ask, Dial, Say, Source, Summary
+from locales.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,6 @@ MAX_LABEL = 20
 MAX_TEMPLATE_ACTIONS = 4
 MAX_BUTTONS_TEXT = 160
 MAX_ALT_TEXT = 400
-LANGUAGE_ORDER = ("my", "km", "lo", "th", "en")
 
 
 def fit(text: str, limit: int) -> str:
@@ -45,7 +45,7 @@ class Renderer:
         """One line per language, Burmese twice (Unicode and Zawgyi): this is shown exactly
         when we do not yet know what the person reads."""
         lines = []
-        for language in LANGUAGE_ORDER:
+        for language in LANGUAGES:
             line = self.catalogs.text(language, message_id)
             lines.append(line)
             if language == "my":

@@ -23,15 +23,16 @@ from pathlib import Path
 
 import yaml
 
+from .languages import LANGUAGES, OFFICER_LANGUAGES
+
 LOCALES = Path(__file__).resolve().parent
 ROOT = LOCALES.parent
 FLOW_DATA = ROOT / "flows" / "data"
 PYTHON_SOURCES = ("flows", "bot")
 BOT_DOMAIN = "bot"
-LANGUAGES = ("my", "km", "lo", "th", "en")
 OFFICER_DOMAIN = "officer"
 # Domains not meant for the public: their languages, the first one the fallback.
-DOMAIN_LANGUAGES: dict[str, tuple[str, ...]] = {OFFICER_DOMAIN: ("th", "en")}
+DOMAIN_LANGUAGES: dict[str, tuple[str, ...]] = {OFFICER_DOMAIN: OFFICER_LANGUAGES}
 # Python files whose marks belong to a domain other than bot (paths relative to ROOT).
 PYTHON_DOMAINS: dict[str, str] = {"bot/officer_text.py": OFFICER_DOMAIN}
 
