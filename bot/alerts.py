@@ -30,10 +30,18 @@ from typing import Any
 import geothai
 
 from cases.screening import FRAMEWORKS, VOCABULARY
+from line_limits import (
+    MAX_ACTION_LABEL_CHARS,
+    MAX_FLEX_ALT_TEXT_CHARS,
+    MAX_LOCATION_ADDRESS_CHARS,
+    MAX_LOCATION_TITLE_CHARS,
+    MAX_MESSAGES_PER_REQUEST,
+    MAX_TEXT_CHARS,
+)
 from locales.languages import AUTONYMS
 
 from .officer_text import OFFICER_MESSAGE_IDS, indicator_id, officer_id, rule_id
-from .render import MAX_LABEL, MAX_MESSAGES, MAX_TEXT, Renderer, fit
+from .render import Renderer, fit
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +58,10 @@ HEADER_TEXT_COLOUR = "#FFFFFF"
 LABEL_COLOUR = "#8C8C8C"
 ACK_COLOUR = "#2E7D32"
 
-MAX_ALT_TEXT = 1500          # LINE: flex altText
 MAX_SUMMARY_LINES = 25
 MAX_SUMMARY_LINE = 300
 MAX_FLEX_TEXT = 2000         # one text component
 NOTE_LIMIT = 300             # a note's words in the audit trail
-LOCATION_TEXT = 100          # LINE: a location message's title and address
 
 ESCALATED = "escalated:"
 
@@ -246,7 +252,7 @@ class AlertComposer:
         alt = self.t("alert.alt_escalated" if escalated else "alert.alt_new", reference=case.reference,
                      urgency=urgency)
         bubble = self._bubble(case, reason, escalated, nobody_at)
-        return [{"type": "flex", "altText": fit(alt, MAX_ALT_TEXT), "contents": bubble}]
+        return [{"type": "flex", "altText": fit(alt, MAX_FLEX_ALT_TEXT_CHARS), "contents": bubble}]
 
     def _bubble(self, case, reason, escalated: bool, nobody_at: str | None) -> dict:
         colour = URGENCY_COLOURS.get(case.urgency, DEFAULT_COLOUR)
@@ -315,12 +321,12 @@ class AlertComposer:
         """In the group, after a right group code: an officer of the committee must confirm
         here (a button, or the words)."""
         text = self.t("group_pending", committee=committee_name or self.t("unknown"))
-        action = {"type": "postback", "label": fit(self.t("button.confirm_group.label"), MAX_LABEL),
+        action = {"type": "postback", "label": fit(self.t("button.confirm_group.label"), MAX_ACTION_LABEL_CHARS),
                   "data": confirm_data, "displayText": self.t("confirm_group.display")}
         bubble = {"type": "bubble", "body": _box("vertical", [_text(text, size="sm")]),
                   "footer": _box("vertical", [{"type": "button", "style": "primary", "color": ACK_COLOUR,
                                                "height": "sm", "action": action}])}
-        return [{"type": "flex", "altText": fit(text, MAX_ALT_TEXT), "contents": bubble}]
+        return [{"type": "flex", "altText": fit(text, MAX_FLEX_ALT_TEXT_CHARS), "contents": bubble}]
 
     def group_in_use(self, committee_name: str | None) -> list[dict]:
         return _texts(self.t("group_in_use", committee=committee_name or self.t("unknown")))
@@ -362,7 +368,7 @@ class AlertComposer:
                 self.age(getattr(case, "created_at", None), now),
                 self.t(status) if _known(status) else str(case.status)]))
         lines.append(self.t("case_list.hint"))
-        return _texts(_join_within(lines, MAX_TEXT))
+        return _texts(_join_within(lines, MAX_TEXT_CHARS))
 
     # -- everything about a case ------------------------------------------------------------------
     def details(self, case, events: Iterable = (), names: Mapping[str, str] | None = None) -> list[dict]:
@@ -387,11 +393,11 @@ class AlertComposer:
         summary = self.summary(case)
         if summary:
             facts += ["", self.t("row.summary") + ":"] + ["• " + line for line in summary]
-        messages = _texts(_join_within(facts, MAX_TEXT))
+        messages = _texts(_join_within(facts, MAX_TEXT_CHARS))
 
         words = self.words(case)
         if words:
-            messages += _texts(fit(f"{words[0]}:\n{words[1]}", MAX_TEXT))
+            messages += _texts(fit(f"{words[0]}:\n{words[1]}", MAX_TEXT_CHARS))
 
         contact = [self.t("row.contact") + ":"]
         if getattr(case, "contact_allowed", False) or answers.get("contact_ok") == "yes":
@@ -410,14 +416,14 @@ class AlertComposer:
         contact.append(self.t("photos.count", count=count) if count else self.t("photos.none"))
         place_message, place_line = self._location(answers.get("location"))
         contact.append(place_line)
-        messages += _texts(_join_within(contact, MAX_TEXT))
+        messages += _texts(_join_within(contact, MAX_TEXT_CHARS))
         if place_message:
             messages.append(place_message)
 
         trail = self._trail(events, names)
         if trail:
             messages += _texts(trail)
-        return Renderer.finish(messages)[:MAX_MESSAGES]
+        return Renderer.finish(messages)[:MAX_MESSAGES_PER_REQUEST]
 
     def _location(self, location) -> tuple[dict | None, str]:
         """(a LINE location message or None, a line of text) for the shared location."""
@@ -434,8 +440,8 @@ class AlertComposer:
             line += "\n" + self.t("location.address", address=address.strip())
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None, line
-        message = {"type": "location", "title": fit(self.t("location.title"), LOCATION_TEXT),
-                   "address": fit(address.strip() or f"{lat:.6f}, {lon:.6f}", LOCATION_TEXT),
+        message = {"type": "location", "title": fit(self.t("location.title"), MAX_LOCATION_TITLE_CHARS),
+                   "address": fit(address.strip() or f"{lat:.6f}, {lon:.6f}", MAX_LOCATION_ADDRESS_CHARS),
                    "latitude": lat, "longitude": lon}
         return message, line
 
@@ -445,7 +451,7 @@ class AlertComposer:
             return ""
         title = self.t("trail.title") + ":"
         kept: list[str] = []
-        budget = MAX_TEXT - len(title) - 60  # room for the "earlier entries" line
+        budget = MAX_TEXT_CHARS - len(title) - 60  # room for the "earlier entries" line
         for line in reversed(lines):  # the newest matter most: drop the oldest first
             if len(line) + 1 > budget:
                 break
@@ -454,7 +460,7 @@ class AlertComposer:
         head = [title]
         if len(kept) < len(lines):
             head.append(self.t("trail.earlier", count=len(lines) - len(kept)))
-        return fit("\n".join(head + kept), MAX_TEXT)
+        return fit("\n".join(head + kept), MAX_TEXT_CHARS)
 
     def _trail_line(self, event, names: Mapping[str, str]) -> str:
         kind, actor = _field(event, "kind") or "", _field(event, "actor") or ""
@@ -530,7 +536,7 @@ def _line(label: str, value: str) -> str:
 
 
 def _texts(*texts: str) -> list[dict]:
-    return [{"type": "text", "text": fit(text, MAX_TEXT)} for text in texts if text]
+    return [{"type": "text", "text": fit(text, MAX_TEXT_CHARS)} for text in texts if text]
 
 
 def _text(text: str, **style) -> dict:
@@ -560,4 +566,4 @@ def _section(title: str, lines: list[str]) -> dict:
 
 def _button(label: str, data: str, **style) -> dict:
     return {"type": "button", "height": "sm", "flex": 1, **style,
-            "action": {"type": "postback", "label": fit(label, MAX_LABEL), "data": data}}
+            "action": {"type": "postback", "label": fit(label, MAX_ACTION_LABEL_CHARS), "data": data}}

@@ -42,8 +42,6 @@ LOCALES_DIR = ROOT / "locales"
 FALLBACK = "en"
 BOT_DOMAIN = "bot"
 OFFICER_DOMAIN = "officer"   # Thai and English only (locales.DOMAIN_LANGUAGES)
-MAX_LABEL = 20     # LINE: quick-reply / button label
-MAX_CARD_TITLE = 40
 
 
 # Message ids the bot layer itself says (beyond flows.engine.UI). The one list: extraction
@@ -324,7 +322,7 @@ def required_message_ids(flows=None) -> dict[str, set[str]]:
 
 
 def label_message_ids(flows=None) -> set[str]:
-    """Ids shown as buttons (at most MAX_LABEL characters): choice labels, hotline labels,
+    """Ids shown as buttons (at most line_limits.MAX_ACTION_LABEL_CHARS characters): choice labels, hotline labels,
     the standard nav buttons, and any id ending in ".label"."""
     from flows.engine import UI
     from flows.loader import load_flows
@@ -340,7 +338,7 @@ def label_message_ids(flows=None) -> set[str]:
 
 
 def card_title_ids(flows=None) -> set[str]:
-    """Ids shown as the title of a card of phone numbers (at most MAX_CARD_TITLE characters)."""
+    """Ids shown as the title of a card of phone numbers (at most locales.quality.MAX_CARD_TITLE characters)."""
     from flows.loader import load_flows
 
     flows = flows or load_flows()

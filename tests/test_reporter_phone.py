@@ -198,7 +198,8 @@ def test_the_apology_outside_a_report_may_be_pushed(world):
 
 
 def test_cutting_a_text_logs_its_length_never_its_words(caplog):
-    from bot.render import MAX_TEXT, fit
+    from bot.render import fit
+    from line_limits import MAX_TEXT_CHARS as MAX_TEXT
 
     address = "12 Moo 3, Wiang Phang Kham, Mae Sai "
     with caplog.at_level("DEBUG"):
