@@ -29,6 +29,7 @@ from typing import Any
 
 import geothai
 
+from cases.officer_text import OFFICER_MESSAGE_IDS, indicator_id, officer_id, rule_id
 from cases.screening import FRAMEWORKS, VOCABULARY
 from line_limits import (
     MAX_ACTION_LABEL_CHARS,
@@ -40,7 +41,6 @@ from line_limits import (
 )
 from locales.languages import AUTONYMS
 
-from .officer_text import OFFICER_MESSAGE_IDS, indicator_id, officer_id, rule_id
 from .render import Renderer, fit
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class AlertComposer:
 
     # -- words --------------------------------------------------------------------------------
     def t(self, key: str, **params) -> str:
-        """An officer text by its key in bot.officer_text ("alert.title")."""
+        """An officer text by its key in cases.officer_text ("alert.title")."""
         return self.catalogs.text(self.language, officer_id(key), **params)
 
     def urgency_name(self, urgency: str | None) -> str:

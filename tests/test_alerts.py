@@ -12,10 +12,10 @@ import pytest
 from linebot.v3.messaging import FlexMessage, TextMessage
 
 from bot.alerts import URGENCY_COLOURS, AlertComposer
-from bot.i18n import catalogs
-from bot.officer_text import OFFICER_MESSAGE_IDS, indicator_id, rule_id
+from cases.officer_text import OFFICER_MESSAGE_IDS, indicator_id, rule_id
 from cases.screening import FRAMEWORKS, URGENCY_LEVELS, URGENCY_RULES, VOCABULARY
 from emulator.validation import validate_push
+from locales.catalogs import catalogs
 from locales.quality import script_of
 from storage.cases import Case, CaseEvent
 

@@ -8,9 +8,9 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from bot import i18n
 from bot.alerts import AlertComposer
 from cases.casework import Casework
+from locales.catalogs import catalogs
 from storage import crypto, directory
 from storage.cases import Case, CaseEvent, trail
 from storage.db import Database
@@ -40,7 +40,7 @@ def world(database_url):
         for officer in session.scalars(select(Officer)):
             officer.line_user_id = line_id(officer.id)
     clock = Clock(TUESDAY_10_BANGKOK)
-    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), clock=clock)
+    casework = Casework(AlertComposer(catalogs(), lambda case: []), clock=clock)
     yield db, casework, clock
     db.dispose()
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from bot import i18n
+from locales.catalogs import catalogs
 from storage import conversations
 from storage.cases import Case
 from storage.models import OutboxMessage
@@ -21,7 +21,7 @@ from tests.support.fake_line import FakeLine
 
 pytestmark = pytest.mark.integration
 
-CATALOGS = i18n.catalogs()
+CATALOGS = catalogs()
 # A finished self-report, as the engine saves it; the words and the phone must never be shown back.
 WORDS = "The boss keeps my passport at 12 Moo 3"
 PHONE = "081 234 5678"

@@ -1,6 +1,6 @@
 """Every message the flows need, in every language, and right. Data-driven: the ids come
 from the flow files (all domains: bot, documents, rights, any new one), flows.engine.UI and
-bot.i18n.BOT_MESSAGE_IDS, so a new step or a new flow file is covered without a test change.
+bot.ui_text.BOT_MESSAGE_IDS, so a new step or a new flow file is covered without a test change.
 """
 from __future__ import annotations
 
