@@ -11,7 +11,7 @@ update   extract, then merge every .pot into locales/<lang>/LC_MESSAGES/<domain>
          extracted (#.) notes are rewritten on every update, translator notes (# ...) kept.
 compile  .po -> .mo next to it (only when the .po is newer); fuzzy/empty entries left out.
 check    every required id translated in every language of its domain, right script, no
-         Zawgyi, same placeholders as English, labels <= 20 characters, no fuzzy/obsolete entries;
+         Zawgyi, same placeholders as English, labels within LINE's length, no fuzzy/obsolete entries;
          prints each problem, exits 1 if there is any error.
          Also prints, as warnings, the topics past their review date (see review).
 review   the topics whose facts a person must check again (their source's review_by is

@@ -8,7 +8,7 @@ Nothing here is LINE's: the bot, the cases and the tools all read the same catal
     from locales.catalogs import catalogs
     t = catalogs()
     t.text("th", "ui.source", sources="กรมการจัดหางาน, กุมภาพันธ์ 2569", checked=t.date("th", "2026-12-06"))
-    t.every_language("language.choose")      # my, km, lo, th, en: one per line
+    t.every_language("language.choose")      # one line per language, in LANGUAGES order
     t.money("lo", 900)                       # "900 ບາດ"
     t.date("th", date(2026, 11, 24))         # "24 พฤศจิกายน 2569"  (Buddhist Era)
 
@@ -153,7 +153,7 @@ class Catalogs:
         return result
 
     def every_language(self, message_id: str, **params) -> str:
-        """The message in all languages, one per line (my, km, lo, th, en); a line equal to an
+        """The message in all languages, one per line (in LANGUAGES order); a line equal to an
         earlier one (a missing translation falling back to English) is left out."""
         lines: list[str] = []
         for lang in self.languages:
