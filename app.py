@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import click
 from flask import Flask
 
-from bot import i18n
 from bot.alerts import AlertComposer
 from bot.conversation import FlowResponder
 from bot.delivery import Delivery
@@ -21,6 +20,8 @@ from cases.casework import Casework
 from flows import language
 from flows.engine import Engine
 from flows.loader import FlowError, load_flows
+from locales.catalogs import catalogs as load_catalogs
+from locales.message_ids import required_message_ids
 from settings import Settings
 from storage import crypto
 from storage.case_store import CaseStore
@@ -51,8 +52,8 @@ def build_responder(settings: Settings, line, queue: JobQueue) -> tuple[Dispatch
     """Officers' desk, then the conversation flows. Flows are checked at start: a broken
     flow or a message without an English text stops the app here, not in a conversation."""
     flows = load_flows()
-    catalogs = i18n.catalogs()
-    missing = sorted(message_id for ids in i18n.required_message_ids(flows).values() for message_id in ids
+    catalogs = load_catalogs()
+    missing = sorted(message_id for ids in required_message_ids(flows).values() for message_id in ids
                      if not catalogs.has("en", message_id) and not catalogs.has("th", message_id))
     if missing:
         raise FlowError(f"message ids without a text: {missing}")

@@ -1,68 +1,21 @@
-"""LINE messages for duty officers: the alert card of a case, and the answers to their taps
-and commands (bot/officers.py asks, cases/casework.py sends).
+"""LINE messages for duty officers: the alert card of a case, its details, and the answers to
+their taps and commands (bot/officers.py asks, cases/casework.py sends).
 
-Officers are Thai officials: every word comes from the `officer` catalog (Thai; English for
-an English-reading desk), never from the reporter's language. The reporter's own words are
-shown as they wrote them, with the name of their language in its own script.
-
-What an alert card holds, and what it does not: the card goes to every on-duty officer AND
-to the committee's LINE group (whoever is in it), and phones show it on the lock screen. It
-holds only what the committee needs to triage: urgency and the rule that decided it, the
-district, the sector, the indicators, why the case came to this committee, who reported
-(self or tip) and when, and the buttons. Nothing the reporter typed or shared: not their
-words, not the flow's summary of their answers, no phone, no way or time to contact them, no
-address or map pin, no photos. Those are only in `details`, which an officer asks for in
-their 1:1 chat (bot/officers.py). The alt text, which phones show in notifications, says only
-"new case <ref> (<urgency>)".
-
-Every method returns a list of LINE message dicts (at most 5) that LINE accepts: 20
-characters a postback button label in the card (LINE allows 40 there; we keep 20), 1..5000
-characters a text, a flex bubble well under LINE's 30 KB.
+One object for the callers, in one language: the words are cases.alert_text's, the card's
+layout bot/alert_cards.py's, the details' bot/alert_details.py's. Every method returns a list
+of LINE message dicts that LINE accepts.
 """
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import geothai
+from cases.alert_text import AlertText
+from line_limits import MAX_TEXT_CHARS
 
-from cases.screening import FRAMEWORKS, VOCABULARY
-from flows.language import language_names
-
-from .officer_text import OFFICER_MESSAGE_IDS, indicator_id, officer_id, rule_id
-from .render import MAX_LABEL, MAX_MESSAGES, MAX_TEXT, Renderer, fit
-
-log = logging.getLogger(__name__)
-
-try:
-    from zoneinfo import ZoneInfo
-
-    BANGKOK = ZoneInfo("Asia/Bangkok")
-except Exception:  # no tz database: Thailand has had UTC+7 all year since 1920
-    BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
-
-URGENCY_COLOURS = {"urgent": "#C62828", "high": "#E65100", "standard": "#616161"}  # red, orange, grey
-DEFAULT_COLOUR = URGENCY_COLOURS["standard"]
-HEADER_TEXT_COLOUR = "#FFFFFF"
-LABEL_COLOUR = "#8C8C8C"
-ACK_COLOUR = "#2E7D32"
-
-MAX_ALT_TEXT = 1500          # LINE: flex altText
-MAX_SUMMARY_LINES = 25
-MAX_SUMMARY_LINE = 300
-MAX_FLEX_TEXT = 2000         # one text component
-NOTE_LIMIT = 300             # a note's words in the audit trail
-LOCATION_TEXT = 100          # LINE: a location message's title and address
-
-ESCALATED = "escalated:"
-
-
-def postback_data(action: str, case) -> str:
-    """The data of an alert button: "case|ack|<id>" (bot/officers.py parses it)."""
-    return f"case|{action}|{case.id}"
+from .alert_cards import alert_card, confirm_card
+from .alert_details import details, join_within, text_messages
 
 
 class AlertComposer:
@@ -70,494 +23,95 @@ class AlertComposer:
 
     def __init__(self, catalogs, summarise: Callable[[Any], list[str]] | None = None, *,
                  language: str = "th", clock: Callable[[], dt.datetime] | None = None):
-        self.catalogs = catalogs
-        self.summarise = summarise or (lambda case: [])
-        self.language = language
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.text = AlertText(catalogs, summarise, language=language, clock=clock)
 
-    # -- words --------------------------------------------------------------------------------
-    def t(self, key: str, **params) -> str:
-        """An officer text by its key in bot.officer_text ("alert.title")."""
-        return self.catalogs.text(self.language, officer_id(key), **params)
-
-    def urgency_name(self, urgency: str | None) -> str:
-        key = f"urgency.{urgency}"
-        return self.t(key) if _known(key) else str(urgency or self.t("unknown"))
-
-    def urgency_with_rule(self, case) -> str:
-        """"ด่วนมาก (อยู่ในอันตรายตอนนี้)": the urgency and the rule that decided it."""
-        urgency, rule = self.urgency_name(case.urgency), self.rule_name(getattr(case, "urgency_rule", None))
-        return f"{urgency} ({rule})" if rule else urgency
-
-    def rule_name(self, rule: str | None) -> str:
-        found = rule_id(rule or "")
-        return self.catalogs.text(self.language, found) if found else str(rule or "")
-
-    def indicator_name(self, framework: str, name: str) -> str:
-        found = indicator_id(framework, name)
-        return self.catalogs.text(self.language, found) if found else name.replace("_", " ")
-
-    def framework_name(self, framework: str) -> str:
-        key = f"framework.{framework}"
-        return self.t(key) if _known(key) else framework
-
-    def place(self, case) -> str:
-        """The case's district and province in words ("อ.แม่สาย จ.เชียงราย"), or "unknown"."""
-        district = _district(getattr(case, "district_code", None))
-        province_code = getattr(case, "province_code", None) or (district.province_code if district else None)
-        province = geothai.province(str(province_code)[:2]) if province_code else None
-        english = self.language == "en"
-        province_name = (province.name_en if english else province.name_th) if province else None
-        if district is not None:
-            name = district.name_en if english else district.name_th
-            if province_name is None:
-                return name
-            key = "place.bangkok" if district.province_code == "10" else "place.district"
-            return self.t(key, district=name, province=province_name)
-        if province_name:
-            return self.t("place.province", province=province_name)
-        return self.t("unknown")
-
-    def answer(self, case, field: str) -> str | None:
-        """A chosen answer in officers' words: officer.value.<field>.<value>, else the flow's
-        label (answers["_labels"]), else the value itself; None if not answered."""
-        answers = _answers(case)
-        value = answers.get(field)
-        if field == "sector" and not value:
-            value = getattr(case, "sector", None)
-        if value is None or value == "" or value == "unknown":
-            return None
-        key = f"value.{field}.{value}"
-        if _known(key):
-            return self.t(key)
-        label = (answers.get("_labels") or {}).get(field)
-        if isinstance(label, str) and label:
-            return self.catalogs.text(self.language, label)
-        return str(value)
-
-    def when(self, moment: dt.datetime | None) -> str:
-        """A moment in Bangkok time: "24 พฤศจิกายน 2569 เวลา 14:05 น." (Buddhist Era)."""
-        if moment is None:
-            return self.t("unknown")
-        local = _aware(moment).astimezone(BANGKOK)
-        return self.t("time.at", date=self.catalogs.date(self.language, local.date()), time=local.strftime("%H:%M"))
-
-    def age(self, moment: dt.datetime | None, now: dt.datetime | None = None) -> str:
-        if moment is None:
-            return self.t("unknown")
-        minutes = max(0, int((_aware(now or self.clock()) - _aware(moment)).total_seconds() // 60))
-        if minutes < 60:
-            return self.t("age.minutes", count=minutes)
-        if minutes < 48 * 60:
-            return self.t("age.hours", count=minutes // 60)
-        return self.t("age.days", count=minutes // (24 * 60))
-
-    def indicator_lines(self, case) -> list[str]:
-        """One line per framework, in FRAMEWORKS then VOCABULARY order: "ILO: a, b"."""
-        grouped: dict[str, list[str]] = {}
-        for item in getattr(case, "indicators", None) or []:
-            framework, _, name = str(item).partition(":")
-            grouped.setdefault(framework, []).append(name)
-        order = list(FRAMEWORKS) + sorted(set(grouped) - set(FRAMEWORKS))
-        lines = []
-        for framework in order:
-            names = grouped.get(framework)
-            if not names:
-                continue
-            vocabulary = VOCABULARY.get(framework, ())
-            names = sorted(dict.fromkeys(names),
-                           key=lambda n: (vocabulary.index(n) if n in vocabulary else len(vocabulary), n))
-            lines.append(f"{self.framework_name(framework)}: "
-                         + ", ".join(self.indicator_name(framework, n) for n in names))
-        return lines
-
-    def why(self, case, reason: str | None, nobody_at: str | None = None, *, method: bool = True) -> str:
-        """Why the case came to this committee, and (method) how its place was decided, which
-        is for the details only: "nearest district point 3.2 km" says where the reporter was.
-        `nobody_at` names the committee that had nobody to alert (escalated:nobody_on_duty)."""
-        routing = getattr(case, "routing", None) or {}
-        reason = reason or routing.get("reason") or ""
-        if reason.startswith(ESCALATED):
-            why = reason[len(ESCALATED):]
-            key = f"escalated.{why}"
-            text = self.t(key, committee=nobody_at or self.t("unknown")) if _known(key) else why
-            return self.t("reason.escalated", level=max(1, int(getattr(case, "escalation_level", 0) or 0)),
-                          why=text)
-        key = f"reason.{reason}"
-        text = self.t(key) if _known(key) else reason
-        how = self.method(routing) if method else ""
-        return f"{text}\n{how}" if how and text else (text or how or self.t("unknown"))
-
-    def method(self, routing: Mapping) -> str:
-        method = routing.get("method")
-        if method == "nearest_point":
-            km = routing.get("distance_km")
-            km = "-" if km is None else self.catalogs.number(self.language, round(float(km), 1))
-            return self.t("method.nearest_point", km=km)
-        key = f"method.{method}"
-        return self.t(key) if method and _known(key) else (str(method) if method else "")
-
-    def kind(self, case) -> str:
-        """Self-report, or a tip (with how many people and their nationality when given)."""
-        if getattr(case, "kind", None) != "tip":
-            return self.t("kind.self")
-        parts = [self.t("kind.tip")]
-        count = _answers(case).get("people_count")
-        if count not in (None, ""):
-            parts.append(self.t("kind.people", count=count))
-        nationality = self.answer(case, "nationality")
-        if nationality:
-            parts.append(self.t("kind.nationality", nationality=nationality))
-        return "\n".join(parts)
-
-    def words(self, case) -> tuple[str, str] | None:
-        """(row title with the language's name, the reporter's words as written, whole), or None."""
-        text = _answers(case).get("description")
-        if not isinstance(text, str) or not text.strip():
-            return None
-        language = language_names().get(getattr(case, "language", None) or "", None) or self.t("unknown")
-        return self.t("row.words", language=language), text.strip()
-
-    def summary(self, case) -> list[str]:
-        try:
-            lines = [str(line) for line in (self.summarise(case) or []) if str(line).strip()]
-        except Exception:  # the alert must go out even if the summary cannot be made
-            log.exception("case %s: no summary for the alert", getattr(case, "reference", "?"))
-            return []
-        return [fit(line, MAX_SUMMARY_LINE) for line in lines[:MAX_SUMMARY_LINES]]
-
-    def status(self, case, names: Mapping[str, str] | None = None) -> str:
-        """The case's status; who acknowledged it by name when `names` has their id."""
-        status = getattr(case, "status", None) or "open"
-        if status == "acknowledged":
-            who = getattr(case, "acknowledged_by", None)
-            return self.t("status.acknowledged", name=(names or {}).get(who, who) if who else self.t("unknown"),
-                          time=self.when(getattr(case, "acknowledged_at", None)))
-        key = f"status.{status}"
-        return self.t(key) if _known(key) else status
-
-    # -- the alert card -------------------------------------------------------------------------
     def alert(self, case, reason: str | None = None, *, nobody_at: str | None = None) -> list[dict]:
         """The flex card pushed to the committee's duty officers (and its group): no contact
-        details, no place details, no words of the reporter (see the module's notes).
+        details, no place details, no words of the reporter (see cases/alert_text.py).
         `nobody_at`: the name of the committee nobody could be alerted at, for the reason."""
-        escalated = bool(reason and reason.startswith(ESCALATED))
-        urgency = self.urgency_name(case.urgency)
-        alt = self.t("alert.alt_escalated" if escalated else "alert.alt_new", reference=case.reference,
-                     urgency=urgency)
-        bubble = self._bubble(case, reason, escalated, nobody_at)
-        return [{"type": "flex", "altText": fit(alt, MAX_ALT_TEXT), "contents": bubble}]
+        return [alert_card(self.text, case, reason, nobody_at)]
 
-    def _bubble(self, case, reason, escalated: bool, nobody_at: str | None) -> dict:
-        colour = URGENCY_COLOURS.get(case.urgency, DEFAULT_COLOUR)
-        urgency = self.urgency_name(case.urgency)
-        header = _box("vertical", [
-            _text(self.t("alert.title", urgency=urgency, reference=case.reference), weight="bold", size="lg",
-                  color=HEADER_TEXT_COLOUR),
-            _text(self.t("alert.subtitle_escalated" if escalated else "alert.subtitle_new"), size="sm",
-                  color=HEADER_TEXT_COLOUR),
-        ], backgroundColor=colour, paddingAll="16px")
-        rows = [
-            _row(self.t("row.urgency"), [self.urgency_with_rule(case)]),
-            _row(self.t("row.place"), [self.place(case)]),
-            _row(self.t("row.sector"), [self.answer(case, "sector") or self.t("unknown")]),
-            _row(self.t("row.indicators"), self.indicator_lines(case) or [self.t("indicators.none")]),
-            _row(self.t("row.why"), [self.why(case, reason, nobody_at, method=False)]),
-            _row(self.t("row.kind"), [self.kind(case)]),
-            _row(self.t("row.time"), [self.when(getattr(case, "created_at", None))]),
-        ]
-        footer = _box("horizontal", [
-            _button(self.t("button.ack.label"), postback_data("ack", case), style="primary", color=ACK_COLOUR),
-            _button(self.t("button.esc.label"), postback_data("esc", case), style="secondary"),
-            _button(self.t("button.info.label"), postback_data("info", case), style="secondary"),
-        ], spacing="sm")
-        return {"type": "bubble", "size": "giga", "header": header,
-                "body": _box("vertical", rows, spacing="md"), "footer": footer}
-
-    # -- answers to officers ----------------------------------------------------------------------
-    def acknowledged(self, case, officer) -> list[dict]:
-        """To the other officers: who took the case, and when."""
-        name = getattr(officer, "name", None) or self.t("unknown")
-        moment = getattr(case, "acknowledged_at", None) or self.clock()
-        return _texts(self.t("acknowledged", name=name, reference=case.reference, time=self.when(moment)))
-
-    def ack_confirmed(self, case) -> list[dict]:
-        return _texts(self.t("ack_confirmed", reference=case.reference))
-
-    def already_acknowledged(self, case, officer_name: str | None) -> list[dict]:
-        return _texts(self.t("already_acknowledged", reference=case.reference,
-                             name=officer_name or self.t("unknown")))
-
-    def escalated(self, case, committee_name: str | None) -> list[dict]:
-        return _texts(self.t("escalated", reference=case.reference, committee=committee_name or self.t("unknown")))
-
-    def cancelled(self, case) -> list[dict]:
-        return _texts(self.t("cancelled", reference=case.reference))
-
-    def note_saved(self, case) -> list[dict]:
-        return _texts(self.t("note_saved", reference=case.reference))
-
-    def not_found(self) -> list[dict]:
-        """The same words for a wrong reference and for someone who may not see the case."""
-        return _texts(self.t("not_found"))
-
-    def linked(self, officer_name: str | None, committee_name: str | None) -> list[dict]:
-        return _texts(self.t("linked", name=officer_name or self.t("unknown"),
-                             committee=committee_name or self.t("unknown")))
-
-    def link_failed(self) -> list[dict]:
-        return _texts(self.t("link_failed"))
-
-    def group_linked(self, committee_name: str | None) -> list[dict]:
-        return _texts(self.t("group_linked", committee=committee_name or self.t("unknown")))
-
-    def group_pending(self, committee_name: str | None, confirm_data: str) -> list[dict]:
-        """In the group, after a right group code: an officer of the committee must confirm
-        here (a button, or the words)."""
-        text = self.t("group_pending", committee=committee_name or self.t("unknown"))
-        action = {"type": "postback", "label": fit(self.t("button.confirm_group.label"), MAX_LABEL),
-                  "data": confirm_data, "displayText": self.t("confirm_group.display")}
-        bubble = {"type": "bubble", "body": _box("vertical", [_text(text, size="sm")]),
-                  "footer": _box("vertical", [{"type": "button", "style": "primary", "color": ACK_COLOUR,
-                                               "height": "sm", "action": action}])}
-        return [{"type": "flex", "altText": fit(text, MAX_ALT_TEXT), "contents": bubble}]
-
-    def group_in_use(self, committee_name: str | None) -> list[dict]:
-        return _texts(self.t("group_in_use", committee=committee_name or self.t("unknown")))
-
-    def group_confirm_refused(self, committee_name: str | None) -> list[dict]:
-        return _texts(self.t("group_confirm_refused", committee=committee_name or self.t("unknown")))
-
-    def group_confirm_nothing(self) -> list[dict]:
-        return _texts(self.t("group_confirm_nothing"))
-
-    def group_replaced_old(self, committee_name: str | None, officer_name: str | None) -> list[dict]:
-        """To the group that had the committee's alerts until now."""
-        return _texts(self.t("group_replaced_old", committee=committee_name or self.t("unknown"),
-                             name=officer_name or self.t("unknown")))
-
-    def group_replaced_officers(self, committee_name: str | None, officer_name: str | None) -> list[dict]:
-        """To the committee's officers: their alert group changed, and who confirmed it."""
-        return _texts(self.t("group_replaced_officers", committee=committee_name or self.t("unknown"),
-                             name=officer_name or self.t("unknown")))
-
-    def private_only(self) -> list[dict]:
-        """A command that shows case details, typed in a group."""
-        return _texts(self.t("private_only"))
-
-    def help(self) -> list[dict]:
-        return _texts(self.t("help"))
+    def details(self, case, events: Iterable = (), names: Mapping[str, str] | None = None) -> list[dict]:
+        """Everything about the case, for an officer's 1:1 chat only (see bot/alert_details.py)."""
+        return details(self.text, case, events, names)
 
     def case_list(self, cases: Iterable, now: dt.datetime | None = None) -> list[dict]:
         """The open cases, newest first as given: reference, urgency, area, age, status."""
         cases = list(cases)
         if not cases:
-            return _texts(self.t("case_list.empty"))
-        now = now or self.clock()
-        lines = [self.t("case_list.title", count=len(cases))]
-        for case in cases:
-            status = "status.acknowledged_short" if case.status == "acknowledged" else f"status.{case.status}"
-            lines.append(" · ".join([
-                "• " + case.reference, self.urgency_name(case.urgency), self.place(case),
-                self.age(getattr(case, "created_at", None), now),
-                self.t(status) if _known(status) else str(case.status)]))
-        lines.append(self.t("case_list.hint"))
-        return _texts(_join_within(lines, MAX_TEXT))
+            return self._say("case_list.empty")
+        return text_messages(join_within(self.text.case_list_lines(cases, now), MAX_TEXT_CHARS))
 
-    # -- everything about a case ------------------------------------------------------------------
-    def details(self, case, events: Iterable = (), names: Mapping[str, str] | None = None) -> list[dict]:
-        """Everything about the case, contact details included, and its audit trail: at most
-        5 messages. `names` maps officer and committee ids to names for the trail."""
-        names, events = dict(names or {}), list(events or ())
-        answers = _answers(case)
-        escalations = [_field(e, "detail") or {} for e in events if _field(e, "kind") == "escalated"]
-        reason = f"{ESCALATED}{escalations[-1].get('why', '')}" if escalations else None
-        came_from = escalations[-1].get("frm") if escalations else None
-        facts = [self.t("details.title", reference=case.reference), self.t("details.confidential"), "",
-                 _line(self.t("row.status"), self.status(case, names)),
-                 _line(self.t("row.urgency"), self.urgency_with_rule(case)),
-                 _line(self.t("row.place"), self.place(case)),
-                 _line(self.t("row.sector"), self.answer(case, "sector") or self.t("unknown")),
-                 _line(self.t("row.kind"), self.kind(case).replace("\n", ", ")),
-                 _line(self.t("row.time"), self.when(getattr(case, "created_at", None))),
-                 _line(self.t("row.why"), self.why(case, reason, names.get(came_from, came_from))
-                       .replace("\n", ", ")),
-                 "", self.t("row.indicators") + ":"]
-        facts += ["• " + line for line in self.indicator_lines(case)] or [self.t("indicators.none")]
-        summary = self.summary(case)
-        if summary:
-            facts += ["", self.t("row.summary") + ":"] + ["• " + line for line in summary]
-        messages = _texts(_join_within(facts, MAX_TEXT))
+    # -- answers to officers ----------------------------------------------------------------------
+    def acknowledged(self, case, officer) -> list[dict]:
+        """To the other officers: who took the case, and when."""
+        name = getattr(officer, "name", None) or self._unknown()
+        moment = getattr(case, "acknowledged_at", None) or self.text.clock()
+        return self._say("acknowledged", name=name, reference=case.reference, time=self.text.when(moment))
 
-        words = self.words(case)
-        if words:
-            messages += _texts(fit(f"{words[0]}:\n{words[1]}", MAX_TEXT))
+    def ack_confirmed(self, case) -> list[dict]:
+        return self._say("ack_confirmed", reference=case.reference)
 
-        contact = [self.t("row.contact") + ":"]
-        if getattr(case, "contact_allowed", False) or answers.get("contact_ok") == "yes":
-            contact.append(self.t("contact.allowed"))
-            how, when_ = self.answer(case, "contact_how"), self.answer(case, "contact_when")
-            if how:
-                contact.append(self.t("contact.how", how=how))
-            if when_:
-                contact.append(self.t("contact.when", when=when_))
-        else:
-            contact.append(self.t("contact.not_allowed"))
-        phone = answers.get("contact_phone") or answers.get("phone")
-        contact.append(self.t("contact.phone", phone=phone) if phone else self.t("contact.no_phone"))
-        photos = answers.get("photos")
-        count = len(photos) if isinstance(photos, (list, tuple)) else (1 if photos else 0)
-        contact.append(self.t("photos.count", count=count) if count else self.t("photos.none"))
-        place_message, place_line = self._location(answers.get("location"))
-        contact.append(place_line)
-        messages += _texts(_join_within(contact, MAX_TEXT))
-        if place_message:
-            messages.append(place_message)
+    def already_acknowledged(self, case, officer_name: str | None) -> list[dict]:
+        return self._say("already_acknowledged", reference=case.reference, name=officer_name or self._unknown())
 
-        trail = self._trail(events, names)
-        if trail:
-            messages += _texts(trail)
-        return Renderer.finish(messages)[:MAX_MESSAGES]
+    def escalated(self, case, committee_name: str | None) -> list[dict]:
+        return self._say("escalated", reference=case.reference, committee=committee_name or self._unknown())
 
-    def _location(self, location) -> tuple[dict | None, str]:
-        """(a LINE location message or None, a line of text) for the shared location."""
-        if not isinstance(location, Mapping):
-            return None, self.t("location.none")
-        lat, lon = location.get("latitude"), location.get("longitude")
-        address = location.get("address") if isinstance(location.get("address"), str) else ""
-        try:
-            lat, lon = float(lat), float(lon)
-        except (TypeError, ValueError):
-            return None, (self.t("location.address", address=address) if address.strip() else self.t("location.none"))
-        line = self.t("location.coordinates", latitude=f"{lat:.6f}", longitude=f"{lon:.6f}")
-        if address.strip():
-            line += "\n" + self.t("location.address", address=address.strip())
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return None, line
-        message = {"type": "location", "title": fit(self.t("location.title"), LOCATION_TEXT),
-                   "address": fit(address.strip() or f"{lat:.6f}, {lon:.6f}", LOCATION_TEXT),
-                   "latitude": lat, "longitude": lon}
-        return message, line
+    def cancelled(self, case) -> list[dict]:
+        return self._say("cancelled", reference=case.reference)
 
-    def _trail(self, events: Iterable, names: Mapping[str, str]) -> str:
-        lines = [self._trail_line(event, names) for event in events]
-        if not lines:
-            return ""
-        title = self.t("trail.title") + ":"
-        kept: list[str] = []
-        budget = MAX_TEXT - len(title) - 60  # room for the "earlier entries" line
-        for line in reversed(lines):  # the newest matter most: drop the oldest first
-            if len(line) + 1 > budget:
-                break
-            kept.insert(0, line)
-            budget -= len(line) + 1
-        head = [title]
-        if len(kept) < len(lines):
-            head.append(self.t("trail.earlier", count=len(lines) - len(kept)))
-        return fit("\n".join(head + kept), MAX_TEXT)
+    def note_saved(self, case) -> list[dict]:
+        return self._say("note_saved", reference=case.reference)
 
-    def _trail_line(self, event, names: Mapping[str, str]) -> str:
-        kind, actor = _field(event, "kind") or "", _field(event, "actor") or ""
-        committee_id = _field(event, "committee_id")
-        detail = _field(event, "detail") or {}
-        committee = names.get(committee_id, committee_id) if committee_id else self.t("unknown")
-        if kind == "alerted":
-            what = self.t("event.alerted", committee=committee, count=detail.get("recipients", 0))
-        elif kind == "escalated":
-            what = self.t("event.escalated", committee=committee)
-            why = detail.get("why")
-            if why:
-                key, came_from = f"escalated.{why}", detail.get("frm")
-                what += f" ({self.t(key, committee=names.get(came_from, came_from)) if _known(key) else why})"
-        elif kind == "note":
-            what = self.t("event.note", text=_cut(" ".join(str(detail.get("text", "")).split()), NOTE_LIMIT))
-        elif _known(f"event.{kind}"):
-            what = self.t(f"event.{kind}")
-        else:
-            what = kind
-        who = (self.t(f"actor.{actor}") if actor in ("system", "reporter") else names.get(actor, actor)) \
-            or self.t("unknown")
-        return f"{self.when(_field(event, 'at'))} · {what} · {who}"
+    def not_found(self) -> list[dict]:
+        """The same words for a wrong reference and for someone who may not see the case."""
+        return self._say("not_found")
 
+    def linked(self, officer_name: str | None, committee_name: str | None) -> list[dict]:
+        return self._say("linked", name=officer_name or self._unknown(), committee=committee_name or self._unknown())
 
-# -- helpers -------------------------------------------------------------------------------------
-def _known(key: str) -> bool:
-    return key in OFFICER_MESSAGE_IDS
+    def link_failed(self) -> list[dict]:
+        return self._say("link_failed")
 
+    def group_linked(self, committee_name: str | None) -> list[dict]:
+        return self._say("group_linked", committee=committee_name or self._unknown())
 
-def _answers(case) -> dict:
-    answers = getattr(case, "answers", None)
-    return answers if isinstance(answers, dict) else {}
+    def group_pending(self, committee_name: str | None, confirm_data: str) -> list[dict]:
+        """In the group, after a right group code: an officer of the committee must confirm
+        here (a button, or the words)."""
+        text = self.text.t("group_pending", committee=committee_name or self._unknown())
+        return [confirm_card(text, self.text.t("button.confirm_group.label"), confirm_data,
+                             self.text.t("confirm_group.display"))]
 
+    def group_in_use(self, committee_name: str | None) -> list[dict]:
+        return self._say("group_in_use", committee=committee_name or self._unknown())
 
-def _field(event, name: str):
-    return event.get(name) if isinstance(event, Mapping) else getattr(event, name, None)
+    def group_confirm_refused(self, committee_name: str | None) -> list[dict]:
+        return self._say("group_confirm_refused", committee=committee_name or self._unknown())
 
+    def group_confirm_nothing(self) -> list[dict]:
+        return self._say("group_confirm_nothing")
 
-def _district(code) -> Any:
-    if not code:
-        return None
-    code = str(code).strip()
-    return geothai.district(code[:4]) if len(code) >= 4 and code[:4].isdigit() else None
+    def group_replaced_old(self, committee_name: str | None, officer_name: str | None) -> list[dict]:
+        """To the group that had the committee's alerts until now."""
+        return self._say("group_replaced_old", committee=committee_name or self._unknown(),
+                         name=officer_name or self._unknown())
 
+    def group_replaced_officers(self, committee_name: str | None, officer_name: str | None) -> list[dict]:
+        """To the committee's officers: their alert group changed, and who confirmed it."""
+        return self._say("group_replaced_officers", committee=committee_name or self._unknown(),
+                         name=officer_name or self._unknown())
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands datetimes back without their zone: they are UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    def private_only(self) -> list[dict]:
+        """A command that shows case details, typed in a group."""
+        return self._say("private_only")
 
+    def help(self) -> list[dict]:
+        return self._say("help")
 
-def _cut(text: str, limit: int) -> str:
-    """The first `limit` characters, never splitting a letter from its marks (Burmese, Thai)."""
-    if len(text) <= limit:
-        return text
-    end = limit
-    while end > 0 and unicodedata.category(text[end])[0] == "M":
-        end -= 1
-    return text[:end].rstrip()
+    def _say(self, key: str, **params) -> list[dict]:
+        return text_messages(self.text.t(key, **params))
 
-
-def _join_within(lines: list[str], limit: int) -> str:
-    """Lines joined, cut to LINE's text limit at a line break where possible."""
-    text = "\n".join(lines).strip("\n") or "…"
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    return (cut[: cut.rfind("\n")] if "\n" in cut else cut) + "\n…"
-
-
-def _line(label: str, value: str) -> str:
-    return f"{label}: {value}"
-
-
-def _texts(*texts: str) -> list[dict]:
-    return [{"type": "text", "text": fit(text, MAX_TEXT)} for text in texts if text]
-
-
-def _text(text: str, **style) -> dict:
-    return {"type": "text", "text": fit(text, MAX_FLEX_TEXT), "wrap": True, **style}
-
-
-def _box(layout: str, contents: list[dict], **style) -> dict:
-    return {"type": "box", "layout": layout, "contents": contents, **style}
-
-
-def _separator() -> dict:
-    return {"type": "separator"}
-
-
-def _row(label: str, values: list[str]) -> dict:
-    """A "label | value" row; several values are stacked in the value column."""
-    value = _text(values[0], size="sm", flex=7) if len(values) == 1 else \
-        _box("vertical", [_text(v, size="sm") for v in values], flex=7, spacing="xs")
-    return _box("horizontal", [_text(label, size="sm", color=LABEL_COLOUR, flex=3), value], spacing="md")
-
-
-def _section(title: str, lines: list[str]) -> dict:
-    """A titled block for longer text: the summary, the reporter's words."""
-    return _box("vertical", [_text(title, size="sm", color=LABEL_COLOUR)]
-                + [_text(line, size="sm") for line in lines], spacing="xs")
-
-
-def _button(label: str, data: str, **style) -> dict:
-    return {"type": "button", "height": "sm", "flex": 1, **style,
-            "action": {"type": "postback", "label": fit(label, MAX_LABEL), "data": data}}
+    def _unknown(self) -> str:
+        return self.text.t("unknown")

@@ -1,7 +1,7 @@
 """Turn the flow engine's abstract outputs into LINE message objects.
 
-Everything LINE would refuse is fixed here, once: at most 5 messages, 13 quick replies,
-20 characters a button label, 1..5000 characters a text. Texts are translated from the
+Everything LINE would refuse is fixed here, once, within line_limits.py (messages a request,
+quick replies, the length of a label, a text, an alt text). Texts are translated from the
 catalogs, and converted to Zawgyi for a person who reads Zawgyi.
 """
 from __future__ import annotations
@@ -10,18 +10,19 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from flows.model import MAX_TEXT, Ask, Dial, Say, Source, Summary
+from flows.model import Ask, Dial, Say, Source, Summary
+from line_limits import (
+    MAX_ACTION_LABEL_CHARS,
+    MAX_BUTTONS_TEMPLATE_ACTIONS,
+    MAX_BUTTONS_TEMPLATE_TEXT_CHARS,
+    MAX_MESSAGES_PER_REQUEST,
+    MAX_QUICK_REPLY_ITEMS,
+    MAX_TEMPLATE_ALT_TEXT_CHARS,
+    MAX_TEXT_CHARS,
+)
+from locales.languages import LANGUAGES
 
 log = logging.getLogger(__name__)
-
-MAX_MESSAGES = 5
-MAX_QUICK_REPLIES = 13
-MAX_LABEL = 20
-# MAX_TEXT (LINE's 5,000 characters a text) is flows.model's: the longest answer kept is the longest text sent.
-MAX_TEMPLATE_ACTIONS = 4
-MAX_BUTTONS_TEXT = 160
-MAX_ALT_TEXT = 400
-LANGUAGE_ORDER = ("my", "km", "lo", "th", "en")
 
 
 def fit(text: str, limit: int) -> str:
@@ -45,7 +46,7 @@ class Renderer:
         """One line per language, Burmese twice (Unicode and Zawgyi): this is shown exactly
         when we do not yet know what the person reads."""
         lines = []
-        for language in LANGUAGE_ORDER:
+        for language in LANGUAGES:
             line = self.catalogs.text(language, message_id)
             lines.append(line)
             if language == "my":
@@ -66,19 +67,19 @@ class Renderer:
             if isinstance(output, Say):
                 body = self._every_language(output.message) if output.every_language else tr(output.message,
                                                                                               **output.params)
-                messages.append({"type": "text", "text": fit(body, MAX_TEXT)})
+                messages.append({"type": "text", "text": fit(body, MAX_TEXT_CHARS)})
             elif isinstance(output, Dial):
                 messages.extend(self._dial(output, tr, language))
             elif isinstance(output, Source):
-                messages.append({"type": "text", "text": fit(self._source(output, language, tr), MAX_TEXT)})
+                messages.append({"type": "text", "text": fit(self._source(output, language, tr), MAX_TEXT_CHARS)})
             elif isinstance(output, Summary):
                 lines = [f"• {tr(a.title)}: {self._answer(a, tr)}" for a in output.answers]
-                messages.append({"type": "text", "text": fit("\n".join(lines) or "-", MAX_TEXT)})
+                messages.append({"type": "text", "text": fit("\n".join(lines) or "-", MAX_TEXT_CHARS)})
             elif isinstance(output, Ask) and output.choices:
                 if not messages:
-                    messages.append({"type": "text", "text": fit(tr("ui.choose"), MAX_TEXT)})
+                    messages.append({"type": "text", "text": fit(tr("ui.choose"), MAX_TEXT_CHARS)})
                 messages[-1]["quickReply"] = {"items": [self._quick_reply(c, tr)
-                                                        for c in output.choices[:MAX_QUICK_REPLIES]]}
+                                                        for c in output.choices[:MAX_QUICK_REPLY_ITEMS]]}
         return messages
 
     @staticmethod
@@ -90,14 +91,15 @@ class Renderer:
         """One card per four numbers, in the order given for the reader's language."""
         cards = []
         calls = list(output.calls_for(language))
-        for start in range(0, len(calls), MAX_TEMPLATE_ACTIONS):
-            actions = [{"type": "uri", "label": fit(tr(call.label), MAX_LABEL), "uri": f"tel:{call.number}"}
-                       for call in calls[start:start + MAX_TEMPLATE_ACTIONS]]
+        for start in range(0, len(calls), MAX_BUTTONS_TEMPLATE_ACTIONS):
+            actions = [{"type": "uri", "label": fit(tr(call.label), MAX_ACTION_LABEL_CHARS),
+                        "uri": f"tel:{call.number}"} for call in calls[start:start + MAX_BUTTONS_TEMPLATE_ACTIONS]]
             title = tr(output.title)
             cards.append({
                 "type": "template",
-                "altText": fit(tr("ui.hotlines_alt"), MAX_ALT_TEXT),  # shows in notifications: discreet
-                "template": {"type": "buttons", "text": fit(title, MAX_BUTTONS_TEXT), "actions": actions},
+                "altText": fit(tr("ui.hotlines_alt"), MAX_TEMPLATE_ALT_TEXT_CHARS),  # shows in notifications: discreet
+                "template": {"type": "buttons", "text": fit(title, MAX_BUTTONS_TEMPLATE_TEXT_CHARS),
+                             "actions": actions},
             })
         return cards
 
@@ -133,7 +135,7 @@ class Renderer:
 
     def _quick_reply(self, choice, tr) -> dict:
         label = choice.label if choice.literal else tr(choice.label)
-        label = fit(label, MAX_LABEL)
+        label = fit(label, MAX_ACTION_LABEL_CHARS)
         if choice.kind == "location":
             return {"type": "action", "action": {"type": "location", "label": label}}
         action = {"type": "postback", "label": label, "data": choice.data}
@@ -144,17 +146,17 @@ class Renderer:
 
 def _at_most_five(messages: list[dict]) -> list[dict]:
     """Join neighbouring plain texts until LINE's five-message limit is met."""
-    while len(messages) > MAX_MESSAGES:
+    while len(messages) > MAX_MESSAGES_PER_REQUEST:
         for index in range(len(messages) - 1):
             first, second = messages[index], messages[index + 1]
             if first["type"] == "text" == second["type"] and "quickReply" not in first:
-                joined = fit(first["text"] + "\n\n" + second["text"], MAX_TEXT)
+                joined = fit(first["text"] + "\n\n" + second["text"], MAX_TEXT_CHARS)
                 messages[index:index + 2] = [{**second, "text": joined}]
                 break
         else:
-            log.warning("dropping %s messages over LINE's limit", len(messages) - MAX_MESSAGES)
+            log.warning("dropping %s messages over LINE's limit", len(messages) - MAX_MESSAGES_PER_REQUEST)
             quick = messages[-1].get("quickReply")
-            messages = messages[:MAX_MESSAGES]
+            messages = messages[:MAX_MESSAGES_PER_REQUEST]
             if quick:
                 messages[-1] = {**messages[-1], "quickReply": quick}
     return messages

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from line_limits import MAX_QUICK_REPLY_ITEMS
+from locales.marker import N_
+
 from .loader import ANSWERED, FlowSet, Step
 from .model import MAX_TEXT, Answer, Ask, Call, Choice, Cited, Dial, Effect, Input, Output, Say, Source, Summary
 from .triggers import NOT_UNDERSTOOD, Triggers
@@ -17,11 +20,6 @@ Translate = Callable[[str], str]
 # Does an effect now, on the engine's working state; True if it happened. Only an effect's
 # caller knows (a case filed, a case cancelled), and the step that follows depends on it.
 Perform = Callable[[Effect, dict], bool]
-
-
-def N_(message_id: str) -> str:
-    """Marks a message id for extraction into the catalogs; translated later, by the bot."""
-    return message_id
 
 
 UI = {
@@ -47,13 +45,14 @@ UI = {
     "answer_cut": N_("ui.answer_cut"),
 }
 MAX_HISTORY = 30
-# A typed message this long at a question answered by buttons is a story, not an answer:
-# the person is told it is too long (rather than "not understood"). Not a limit on answers.
+# Ours, not LINE's: a typed message this long at a question answered by buttons is a story, not
+# an answer, so the person is told it is too long (rather than "not understood").
 TOO_LONG_FOR_BUTTONS = 2000
 MAX_CHAINED_STEPS = 10
-# LINE shows at most 13 quick replies (bot/render.py cuts the rest): the help button of a
-# "not understood" is added only where it fits, the help words are in that message anyway.
-MAX_CHOICES = 13
+# A step's choices are shown as quick replies, and LINE shows only so many (bot/render.py cuts
+# the rest): the help button of a "not understood" is added only where it fits, the help words
+# are in that message anyway.
+MAX_CHOICES = MAX_QUICK_REPLY_ITEMS
 
 
 def choice_data(step_key: str, index: int) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from locales.languages import LANGUAGES
+
 from .effects import OUTCOME_EFFECTS
 from .effects import problem as effect_problem
 from .model import MAX_TEXT
@@ -42,7 +44,6 @@ MAX_SAY = 3
 # A dial's numbers: a plain list (`calls`, the same for everyone) or a named list of
 # hotlines.yaml (`list`) that gives each reader's language its own order, `default` for the rest.
 DIAL_FIELDS = {"title", "calls", "list"}
-DIAL_LANGUAGES = {"my", "km", "lo", "th", "en"}   # flows.language.SUPPORTED
 DEFAULT = "default"
 # A say parameter's source: an answer field, or this count the engine makes (answers given).
 ANSWERED = "@answered"
@@ -360,7 +361,7 @@ def _check_dial_lists(lists: dict, hotlines: dict) -> None:
     for name, by_language in lists.items():
         if not isinstance(by_language, dict) or DEFAULT not in by_language:
             raise FlowError(f"hotlines.yaml: list {name!r} needs a {DEFAULT!r} order")
-        unknown = set(by_language) - DIAL_LANGUAGES - {DEFAULT}
+        unknown = set(by_language) - set(LANGUAGES) - {DEFAULT}
         if unknown:
             raise FlowError(f"hotlines.yaml: list {name!r}: unknown language(s) {sorted(unknown)}")
         for language, calls in by_language.items():

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# The longest text one message can carry: LINE's limit for a text message (5,000 characters).
-# A typed answer is kept up to this length (an input's max_length may only lower it) and the
-# renderer never sends a longer text.
-MAX_TEXT = 5000
+from line_limits import MAX_TEXT_CHARS
+
+# A typed answer is kept up to the longest text one message carries, so it can always be sent
+# whole (an input's max_length may only lower it).
+MAX_TEXT = MAX_TEXT_CHARS
 
 
 @dataclass(frozen=True)

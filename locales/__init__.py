@@ -8,13 +8,13 @@
     python -m locales files bot  # the input files of a domain, for `pybabel extract`
 
 Domains: `bot` (flow files whose `domain:` is bot, hotlines.yaml, and N_()/_() marks in
-flows/ and bot/), one per other `domain:` a flow file names (documents, rights, ...), and
-`officer` (the N_() marks of bot/officer_text.py: what duty officers read).
+flows/, bot/ and cases/), one per other `domain:` a flow file names (documents, rights, ...), and
+`officer` (the N_() marks of cases/officer_text.py: what duty officers read).
 
 Languages: every domain is translated into LANGUAGES (the public's five), except those
 listed in DOMAIN_LANGUAGES: officers are Thai officials, so `officer` is Thai and English
 only. `languages_for(domain)` is the one answer, used by extract/update/compile/check,
-the catalog tests and bot.i18n.Catalogs.
+the catalog tests and locales.catalogs.Catalogs.
 """
 from __future__ import annotations
 
@@ -23,17 +23,18 @@ from pathlib import Path
 
 import yaml
 
+from .languages import LANGUAGES, OFFICER_LANGUAGES
+
 LOCALES = Path(__file__).resolve().parent
 ROOT = LOCALES.parent
 FLOW_DATA = ROOT / "flows" / "data"
-PYTHON_SOURCES = ("flows", "bot")
+PYTHON_SOURCES = ("flows", "bot", "cases")
 BOT_DOMAIN = "bot"
-LANGUAGES = ("my", "km", "lo", "th", "en")
 OFFICER_DOMAIN = "officer"
 # Domains not meant for the public: their languages, the first one the fallback.
-DOMAIN_LANGUAGES: dict[str, tuple[str, ...]] = {OFFICER_DOMAIN: ("th", "en")}
+DOMAIN_LANGUAGES: dict[str, tuple[str, ...]] = {OFFICER_DOMAIN: OFFICER_LANGUAGES}
 # Python files whose marks belong to a domain other than bot (paths relative to ROOT).
-PYTHON_DOMAINS: dict[str, str] = {"bot/officer_text.py": OFFICER_DOMAIN}
+PYTHON_DOMAINS: dict[str, str] = {"cases/officer_text.py": OFFICER_DOMAIN}
 
 if str(ROOT) not in sys.path:  # Babel imports flows.extract by name (babel.cfg)
     sys.path.insert(0, str(ROOT))

@@ -11,7 +11,7 @@ update   extract, then merge every .pot into locales/<lang>/LC_MESSAGES/<domain>
          extracted (#.) notes are rewritten on every update, translator notes (# ...) kept.
 compile  .po -> .mo next to it (only when the .po is newer); fuzzy/empty entries left out.
 check    every required id translated in every language of its domain, right script, no
-         Zawgyi, same placeholders as English, labels <= 20 characters, no fuzzy/obsolete entries;
+         Zawgyi, same placeholders as English, labels within LINE's length, no fuzzy/obsolete entries;
          prints each problem, exits 1 if there is any error.
          Also prints, as warnings, the topics past their review date (see review).
 review   the topics whose facts a person must check again (their source's review_by is
@@ -33,10 +33,10 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, check_and_call_extract_file
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from . import ROOT, domain_files, domains, languages_for, po_path, pot_path
+from .catalogs import compile_po
 
 PROJECT = "migrant-worker hotline bot"
 COMMENT_TAGS = ("TRANSLATORS:",)
@@ -88,7 +88,7 @@ def extract(domain: str) -> Catalog:
 
 def _cross_check(domain: str, catalog: Catalog) -> list[str]:
     """Extraction and the flow loader must agree on the ids (each is a check on the other)."""
-    from bot.i18n import required_message_ids
+    from .message_ids import required_message_ids
     required = required_message_ids().get(domain, set())
     extracted = {m.id for m in catalog if m.id}
     notes = [f"warning: {domain}: {i!r} is required (flows/UI/BOT_MESSAGE_IDS) but was not extracted"
@@ -168,11 +168,7 @@ def compile_catalog(domain: str, lang: str, force: bool = False) -> bool:
     mo = po.with_suffix(".mo")
     if not po.exists() or (not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime):
         return False
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=domain)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    mo.write_bytes(buffer.getvalue())
+    mo.write_bytes(compile_po(po, lang, domain))
     return True
 
 
@@ -202,8 +198,7 @@ def cmd_review(today: dt.date) -> int:
 
 # -- check ----------------------------------------------------------------------------------
 def cmd_check(selected: list[str], today: dt.date | None = None) -> int:
-    from bot.i18n import card_title_ids, label_message_ids, required_message_ids
-
+    from .message_ids import card_title_ids, label_message_ids, required_message_ids
     from .quality import all_problems
 
     required = {d: ids for d, ids in required_message_ids().items() if d in selected}

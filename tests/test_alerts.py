@@ -1,4 +1,5 @@
-"""bot.alerts.AlertComposer: what duty officers get on LINE, in Thai (and English).
+"""bot.alerts.AlertComposer (cases.alert_text's words in bot.alert_cards' and bot.alert_details'
+layouts): what duty officers get on LINE, in Thai (and English).
 
 Cases are built in memory (no database); every message list is checked the way LINE would:
 the line-bot-sdk models and the emulator's request validation.
@@ -11,11 +12,12 @@ import json
 import pytest
 from linebot.v3.messaging import FlexMessage, TextMessage
 
-from bot.alerts import URGENCY_COLOURS, AlertComposer
-from bot.i18n import catalogs
-from bot.officer_text import OFFICER_MESSAGE_IDS, indicator_id, rule_id
+from bot.alert_cards import URGENCY_COLOURS
+from bot.alerts import AlertComposer
+from cases.officer_text import OFFICER_MESSAGE_IDS, indicator_id, rule_id
 from cases.screening import FRAMEWORKS, URGENCY_LEVELS, URGENCY_RULES, VOCABULARY
 from emulator.validation import validate_push
+from locales.catalogs import catalogs
 from locales.quality import script_of
 from storage.cases import Case, CaseEvent
 
@@ -144,11 +146,11 @@ def test_urgency_rule_is_in_words(composer):
 def test_district_is_named_in_thai(composer):
     text = card_text(composer.alert(make_case(), "district_committee"))
     assert "อ.แม่สาย จ.เชียงราย" in text
-    assert composer.place(make_case(district_code="5709", province_code=None)) == "อ.แม่สาย จ.เชียงราย"
-    assert composer.place(make_case(district_code="1004", province_code="10")) == "เขตบางรัก กรุงเทพมหานคร"
-    assert composer.place(make_case(district_code=None, province_code="57")) == "จ.เชียงราย (ไม่ทราบอำเภอ)"
-    assert composer.place(make_case(district_code=None, province_code=None)) == "ไม่ทราบ"
-    assert composer.place(make_case(district_code="9999", province_code=None)) == "ไม่ทราบ"
+    assert composer.text.place(make_case(district_code="5709", province_code=None)) == "อ.แม่สาย จ.เชียงราย"
+    assert composer.text.place(make_case(district_code="1004", province_code="10")) == "เขตบางรัก กรุงเทพมหานคร"
+    assert composer.text.place(make_case(district_code=None, province_code="57")) == "จ.เชียงราย (ไม่ทราบอำเภอ)"
+    assert composer.text.place(make_case(district_code=None, province_code=None)) == "ไม่ทราบ"
+    assert composer.text.place(make_case(district_code="9999", province_code=None)) == "ไม่ทราบ"
 
 
 def test_sector_and_unknowns(composer):
@@ -159,7 +161,7 @@ def test_sector_and_unknowns(composer):
 
 
 def test_indicators_are_translated_and_grouped_by_framework(composer):
-    lines = composer.indicator_lines(make_case())
+    lines = composer.text.indicator_lines(make_case())
     assert lines == [
         "พาเลอร์โม (การกระทำ): การจัดหา",
         "พาเลอร์โม (วิธีการ): การหลอกลวง",
@@ -278,7 +280,7 @@ def test_the_card_carries_no_contact_place_or_words_of_the_reporter():
             "_flow": flow, "in_danger": "no", "description": BURMESE, "contact_ok": "yes", "contact_how": "phone",
             "contact_phone": PHONE, "contact_when": "evening", "people_count": 3, "nationality": "myanmar",
             "location": {"latitude": 20.43353, "longitude": 99.87617, "address": ADDRESS}})
-        assert PHONE in "\n".join(composer.summary(case))      # the summariser does see them all
+        assert PHONE in "\n".join(composer.text.summary(case))      # the summariser does see them all
         for reason in ("district_committee", "escalated:no_acknowledgement"):
             dumped = json.dumps(valid(composer.alert(case, reason)), ensure_ascii=False)
             for secret in (PHONE, ADDRESS, "ซอยเกษม", BURMESE, BURMESE[:12], "20.43", "99.87",

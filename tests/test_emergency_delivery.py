@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app import create_app
 from bot.delivery import RETRY, SENT
-from bot.i18n import catalogs
 from bot.line_api import LineError
+from locales.catalogs import catalogs
 from storage.models import OutboxMessage
 from storage.timeutil import as_utc
 from tests.conftest import post_events, user_id

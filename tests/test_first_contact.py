@@ -10,15 +10,15 @@ import time
 import pytest
 
 from app import create_app
-from bot import i18n
 from flows.loader import load_flows
+from locales.catalogs import catalogs
 from storage import conversations
 from tests.support.chat import Chat
 from tests.support.fake_line import FakeLine
 
 pytestmark = pytest.mark.integration
 
-CATALOGS = i18n.catalogs()
+CATALOGS = catalogs()
 FLOWS = load_flows()
 LANGUAGES = ("my", "km", "lo", "th", "en")
 # A few greetings and thanks per language, as people type them (the list the bot matches is

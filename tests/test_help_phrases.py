@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import i18n
 from flows.language import to_zawgyi
 from flows.loader import load_flows
+from locales.catalogs import catalogs
 from tests.support.chat import Chat, hotline_app, tel_numbers, texts
 
 pytestmark = pytest.mark.integration
 
 DATA = yaml.safe_load((Path(__file__).parent / "data" / "help_phrases.yaml").read_text(encoding="utf-8"))
 FLOWS = load_flows()
-CATALOGS = i18n.catalogs()
+CATALOGS = catalogs()
 # Where the person may be when they write (with the answers a report would have by then).
 STEPS = {"main.menu": {}, "report.medical_emergency": {"in_danger": "no"},
          "report.description": {"in_danger": "no", "medical_emergency": "no"}, "documents.list": {}}

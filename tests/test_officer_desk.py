@@ -12,11 +12,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from bot import i18n
 from bot.alerts import AlertComposer
 from bot.officers import CONFIRM_GROUP_DATA, OfficerDesk
 from cases.casework import Casework
 from cases.link_codes import MAX_FAILED_ATTEMPTS
+from locales.catalogs import catalogs
 from storage import crypto, directory, link_codes
 from storage.case_store import CaseStore
 from storage.cases import Case, trail
@@ -31,7 +31,7 @@ TUESDAY_10_BANGKOK = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 PHONE = "0812345678"
 ADDRESS = "99/1 หมู่ 4 ซอยเกษม"
 WORDS = "นายจ้างยึดพาสปอร์ตของฉัน"
-TH = i18n.catalogs()
+TH = catalogs()
 
 
 def said(key: str, **params) -> str:
@@ -51,7 +51,7 @@ def desk(database_url):
         for officer in session.scalars(select(Officer)):
             if officer.id != "CRI-5709-2":      # one officer left to link with a code
                 officer.line_user_id = line_id(officer.id)
-    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), CaseStore(), clock=lambda: TUESDAY_10_BANGKOK)
+    casework = Casework(AlertComposer(catalogs(), lambda case: []), CaseStore(), clock=lambda: TUESDAY_10_BANGKOK)
     yield db, casework, OfficerDesk(casework, casework.alerts)
     db.dispose()
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from bot import i18n
+from locales.catalogs import catalogs
 from storage import conversations
 from storage.cases import Case
 from storage.models import OutboxMessage
@@ -21,7 +21,7 @@ from tests.support.fake_line import FakeLine
 
 pytestmark = pytest.mark.integration
 
-CATALOGS = i18n.catalogs()
+CATALOGS = catalogs()
 # A finished self-report, as the engine saves it; the words and the phone must never be shown back.
 WORDS = "The boss keeps my passport at 12 Moo 3"
 PHONE = "081 234 5678"
@@ -198,7 +198,8 @@ def test_the_apology_outside_a_report_may_be_pushed(world):
 
 
 def test_cutting_a_text_logs_its_length_never_its_words(caplog):
-    from bot.render import MAX_TEXT, fit
+    from bot.render import fit
+    from line_limits import MAX_TEXT_CHARS as MAX_TEXT
 
     address = "12 Moo 3, Wiang Phang Kham, Mae Sai "
     with caplog.at_level("DEBUG"):

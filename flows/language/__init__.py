@@ -7,7 +7,6 @@ Pure Python (no Flask, LINE or database): give it text, get answers.
     if lang is None: ask, listing language_names()
 """
 from flows.language.detect import (
-    SUPPORTED,
     Detection,
     detect_language,
     normalise_input,
@@ -18,7 +17,6 @@ from flows.language.policy import choose_language, from_line_language, language_
 from flows.language.zawgyi import ZAWGYI_THRESHOLD, to_unicode, to_zawgyi, zawgyi_probability
 
 __all__ = [
-    "SUPPORTED",
     "ZAWGYI_THRESHOLD",
     "Detection",
     "choose_language",

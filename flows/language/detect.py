@@ -16,8 +16,6 @@ from functools import lru_cache
 from flows.language.romanised import greeting_language
 from flows.language.zawgyi import encoding, is_zawgyi, to_unicode
 
-SUPPORTED = ("my", "km", "lo", "th", "en")
-
 
 @dataclass(frozen=True, slots=True)
 class Detection:

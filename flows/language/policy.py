@@ -1,22 +1,13 @@
 """Which language to answer in: the one policy, in one place."""
 from __future__ import annotations
 
-from flows.language.detect import SUPPORTED, Detection
-
-# Each language's name in its own script (the CLDR autonyms, as in Babel's
-# Locale(code).display_name), so a person who reads only one of them finds theirs.
-_NAMES = {
-    "my": "မြန်မာ",
-    "km": "ខ្មែរ",
-    "lo": "ລາວ",
-    "th": "ไทย",
-    "en": "English",
-}
+from flows.language.detect import Detection
+from locales.languages import AUTONYMS, LANGUAGES
 
 
 def language_names() -> dict[str, str]:
     """{code: name in its own script} for every supported language, in menu order."""
-    return dict(_NAMES)
+    return {code: AUTONYMS[code] for code in LANGUAGES}
 
 
 def from_line_language(code: str | None) -> str | None:
@@ -25,7 +16,7 @@ def from_line_language(code: str | None) -> str | None:
     if not code:
         return None
     primary = code.strip().replace("_", "-").split("-", 1)[0].lower()
-    return primary if primary in SUPPORTED else None
+    return primary if primary in LANGUAGES else None
 
 
 def choose_language(
@@ -49,7 +40,7 @@ def choose_language(
     """
     if detection is not None and detection.language and detection.confident:
         return detection.language
-    if current in SUPPORTED:
+    if current in LANGUAGES:
         return current
     if detection is not None and detection.language:
         return detection.language

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import i18n
 from bot.alerts import AlertComposer
 from cases.casework import Casework
+from locales.catalogs import catalogs
 from storage import directory
 from storage.case_store import CaseStore
 from storage.cases import Case, CaseEvent, trail
@@ -37,7 +37,7 @@ def world(db):
         for officer in session.scalars(select(Officer)):
             officer.line_user_id = line_id(officer.id)
     clock = Clock(TUESDAY_10_BANGKOK)
-    casework = Casework(AlertComposer(i18n.catalogs(), lambda case: []), CaseStore(), clock=clock)
+    casework = Casework(AlertComposer(catalogs(), lambda case: []), CaseStore(), clock=clock)
     return db, casework, clock
 
 

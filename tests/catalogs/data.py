@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import card_title_ids, label_message_ids, required_message_ids
 from flows.loader import load_flows
 from locales import languages_for
+from locales.message_ids import card_title_ids, label_message_ids, required_message_ids
 
 FLOWS = load_flows()
 REQUIRED = required_message_ids(FLOWS)          # {domain: ids}

@@ -1,18 +1,17 @@
 """Every message the flows need, in every language, and right. Data-driven: the ids come
 from the flow files (all domains: bot, documents, rights, any new one), flows.engine.UI and
-bot.i18n.BOT_MESSAGE_IDS, so a new step or a new flow file is covered without a test change.
+bot.ui_text.BOT_MESSAGE_IDS, so a new step or a new flow file is covered without a test change.
 """
 from __future__ import annotations
 
 import pytest
 
+from line_limits import MAX_ACTION_LABEL_CHARS, MAX_TEXT_CHARS
 from locales import LANGUAGES, po_path
 from locales.quality import (
     AIM_MESSAGE,
     EXPECTED_SCRIPT,
     MAX_CARD_TITLE,
-    MAX_LABEL,
-    MAX_MESSAGE,
     ZAWGYI_LIMIT,
     encoding_neutral,
     load_po,
@@ -93,7 +92,8 @@ def test_english_braces_are_valid(domain, lang, message_id):
                          [p for p in entries(LANGUAGES) if p.values[2] in LABELS])
 def test_labels_fit_a_button(domain, lang, message_id):
     text = _text(domain, lang, message_id)
-    assert len(text) <= MAX_LABEL, f"button label has {len(text)} characters (LINE max {MAX_LABEL}): {text!r}"
+    assert len(text) <= MAX_ACTION_LABEL_CHARS, \
+        f"button label has {len(text)} characters (LINE max {MAX_ACTION_LABEL_CHARS}): {text!r}"
     assert "\n" not in text
 
 
@@ -107,7 +107,7 @@ def test_card_titles_fit(domain, lang, message_id):
 @pytest.mark.parametrize("domain, lang, message_id", entries(LANGUAGES))
 def test_message_fits_line(domain, lang, message_id):
     text = _text(domain, lang, message_id)
-    assert len(text) <= MAX_MESSAGE, f"{len(text)} characters; LINE allows {MAX_MESSAGE}"
+    assert len(text) <= MAX_TEXT_CHARS, f"{len(text)} characters; LINE allows {MAX_TEXT_CHARS}"
 
 
 @pytest.mark.parametrize("domain, lang", catalogs(LANGUAGES))

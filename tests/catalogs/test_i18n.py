@@ -1,4 +1,4 @@
-"""bot.i18n.Catalogs: lookups with fallback and placeholders, all domains merged, .po
+"""locales.catalogs.Catalogs: lookups with fallback and placeholders, all domains merged, .po
 compiled in memory when the .mo is missing or stale; numbers, money and dates per locale."""
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 
-from bot.i18n import BOT_MESSAGE_IDS, Catalogs, catalogs, required_message_ids
+from bot.ui_text import BOT_MESSAGE_IDS
 from locales import LANGUAGES
+from locales.catalogs import Catalogs, catalogs
+from locales.message_ids import required_message_ids
 
 
 def write_catalog(root, lang, domain, messages, mo=False):

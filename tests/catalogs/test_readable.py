@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import card_title_ids, label_message_ids, required_message_ids
+from locales.message_ids import card_title_ids, label_message_ids, required_message_ids
 from locales.quality import MAX_SENTENCE_WORDS, MAX_SHORT_MESSAGE, readability, sentences, translation
 
 READABLE_DOMAINS = ("documents", "rights")

@@ -168,8 +168,8 @@ def test_check_fails_on_a_bad_catalog(sandbox, monkeypatch, capsys):
         catalog.add("demo.hello", text)
         with (folder / "demo.po").open("wb") as handle:
             write_po(handle, catalog)
-    import bot.i18n
-    monkeypatch.setattr(bot.i18n, "required_message_ids", lambda flows=None: {"demo": {"demo.hello"}})
+    import locales.message_ids
+    monkeypatch.setattr(locales.message_ids, "required_message_ids", lambda flows=None: {"demo": {"demo.hello"}})
     assert tool.cmd_check(["demo"]) == 1
     out = capsys.readouterr().out
     assert "th/demo.po: demo.hello: script" in out            # Latin text in the Thai catalog
@@ -183,13 +183,13 @@ def test_check_passes_on_the_bot_catalogs(capsys):
 
 
 def test_officer_domain_is_thai_and_english_only():
-    """Officers' texts (bot/officer_text.py) are their own domain, kept in th and en only."""
-    from bot.officer_text import OFFICER_MESSAGE_IDS
+    """Officers' texts (cases/officer_text.py) are their own domain, kept in th and en only."""
+    from cases.officer_text import OFFICER_MESSAGE_IDS
     from locales import LANGUAGES, languages_for
 
     assert languages_for("officer") == ("th", "en")
     assert languages_for("bot") == LANGUAGES
-    assert [p.relative_to(ROOT).as_posix() for p in domain_files()["officer"]] == ["bot/officer_text.py"]
+    assert [p.relative_to(ROOT).as_posix() for p in domain_files()["officer"]] == ["cases/officer_text.py"]
     assert all(p.name != "officer_text.py" for p in domain_files()["bot"])
     assert REQUIRED["officer"] == set(OFFICER_MESSAGE_IDS.values())
     assert not REQUIRED["officer"] & REQUIRED["bot"]

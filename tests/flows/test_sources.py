@@ -11,11 +11,11 @@ import textwrap
 
 import pytest
 
-from bot.i18n import catalogs
 from bot.render import Renderer
 from flows.engine import UI, Engine
 from flows.loader import TOPIC_FLOWS, FlowError, load_flows, topic_steps
 from flows.model import Ask, Cited, Input, Say, Source
+from locales.catalogs import catalogs
 
 from .test_loader import BASE, _load
 

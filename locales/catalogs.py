@@ -2,12 +2,13 @@
 
 Message ids are symbolic ("documents.work_permit.1"); their words live only in the gettext
 catalogs locales/<lang>/LC_MESSAGES/<domain>.po. All domains of a language are merged into
-one lookup table, loaded once, so a lookup is a dict access (well under a microsecond).
+one lookup table, loaded once, so every message sent costs a dict access, not a catalog search.
+Nothing here is LINE's: the bot, the cases and the tools all read the same catalogs.
 
-    from bot.i18n import catalogs
+    from locales.catalogs import catalogs
     t = catalogs()
     t.text("th", "ui.source", sources="กรมการจัดหางาน, กุมภาพันธ์ 2569", checked=t.date("th", "2026-12-06"))
-    t.every_language("language.choose")      # my, km, lo, th, en: one per line
+    t.every_language("language.choose")      # one line per language, in LANGUAGES order
     t.money("lo", 900)                       # "900 ບາດ"
     t.date("th", date(2026, 11, 24))         # "24 พฤศจิกายน 2569"  (Buddhist Era)
 
@@ -31,43 +32,12 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from locales import DOMAIN_LANGUAGES
+from . import BOT_DOMAIN, DOMAIN_LANGUAGES, LOCALES
+from .languages import LANGUAGES
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[1]
-LOCALES_DIR = ROOT / "locales"
-LANGUAGES = ("my", "km", "lo", "th", "en")   # also the order of every_language()
 FALLBACK = "en"
-BOT_DOMAIN = "bot"
-OFFICER_DOMAIN = "officer"   # Thai and English only (locales.DOMAIN_LANGUAGES)
-MAX_LABEL = 20     # LINE: quick-reply / button label
-MAX_CARD_TITLE = 40
-
-
-from flows.engine import N_  # noqa: E402  (one marker for the whole project)
-
-# Message ids the bot layer itself says (beyond flows.engine.UI). The one list: extraction
-# finds them here, and the catalog tests require them in every language.
-BOT_MESSAGE_IDS = {
-    # TRANSLATORS: said when something broke on our side: try again; in danger, the free line
-    # in the reader's language first (my 1-800-010-180, km -181, lo -182), then police 191, saying
-    # it speaks Thai (th, en: 191 only). The card of numbers below it follows the same order.
-    "apology": N_("ui.apology"),
-    # TRANSLATORS: alt text of the card of phone numbers; shows in phone notifications,
-    # so keep it short and discreet.
-    "hotlines_alt": N_("ui.hotlines_alt"),
-    # TRANSLATORS: to someone writing Burmese in Zawgyi: Zawgyi or Unicode can be chosen
-    # in the Language menu.
-    "zawgyi_hint": N_("ui.zawgyi_hint"),
-    # TRANSLATORS: shown above buttons when there is no other message to attach them to.
-    "choose": N_("ui.choose"),
-    # TRANSLATORS: one publisher under the Source button: its name and when it said it,
-    # e.g. "Department of Employment, February 2026" (both already in your language).
-    "source_item": N_("ui.source.item"),
-    # TRANSLATORS: in place of the date of a publisher whose page shows no date.
-    "source_undated": N_("ui.source.undated"),
-}
 
 # Baht, the word people use in each language (Babel's currency names are formal: "ထိုင်း ဘတ်").
 BAHT = {"my": "ဘတ်", "km": "បាត", "lo": "ບາດ", "th": "บาท", "en": "THB"}
@@ -87,7 +57,7 @@ class _KeepMissing(dict):
 class Catalogs:
     """All languages' catalogs, every domain merged per language, loaded once."""
 
-    def __init__(self, locales_dir: Path | str = LOCALES_DIR, languages: tuple[str, ...] = LANGUAGES):
+    def __init__(self, locales_dir: Path | str = LOCALES, languages: tuple[str, ...] = LANGUAGES):
         self.locales_dir = Path(locales_dir)
         self.languages = tuple(languages)
         self._lock = threading.Lock()
@@ -183,7 +153,7 @@ class Catalogs:
         return result
 
     def every_language(self, message_id: str, **params) -> str:
-        """The message in all languages, one per line (my, km, lo, th, en); a line equal to an
+        """The message in all languages, one per line (in LANGUAGES order); a line equal to an
         earlier one (a missing translation falling back to English) is left out."""
         lines: list[str] = []
         for lang in self.languages:
@@ -302,48 +272,3 @@ def catalogs() -> Catalogs:
             if _default is None:
                 _default = Catalogs()
     return _default
-
-
-# -- what must be translated (used by `python -m locales check` and tests/catalogs) ---------
-def required_message_ids(flows=None) -> dict[str, set[str]]:
-    """{domain: message ids} every catalog of that domain must translate: the flows' ids
-    (all domains, hotline labels, input.invalid), flows.engine.UI and BOT_MESSAGE_IDS, and
-    the officers' texts (bot.officer_text, domain "officer": Thai and English only)."""
-    from bot.officer_text import OFFICER_MESSAGE_IDS
-    from flows.engine import UI
-    from flows.loader import load_flows
-
-    flows = flows or load_flows()
-    ids = {domain: set(found) for domain, found in flows.message_ids().items()}
-    for flow in flows.flows.values():
-        for step in flow.steps.values():
-            if step.input and step.input.get("invalid"):
-                ids.setdefault(flow.domain, set()).add(step.input["invalid"])
-    ids.setdefault(BOT_DOMAIN, set()).update(UI.values(), BOT_MESSAGE_IDS.values())
-    ids.setdefault(OFFICER_DOMAIN, set()).update(OFFICER_MESSAGE_IDS.values())
-    return ids
-
-
-def label_message_ids(flows=None) -> set[str]:
-    """Ids shown as buttons (at most MAX_LABEL characters): choice labels, hotline labels,
-    the standard nav buttons, and any id ending in ".label"."""
-    from flows.engine import UI
-    from flows.loader import load_flows
-
-    flows = flows or load_flows()
-    labels = {h["label"] for h in flows.hotlines.values()}
-    labels.update(message for key, message in UI.items() if key.startswith("nav."))
-    for flow in flows.flows.values():
-        for step in flow.steps.values():
-            labels.update(c["label"] for c in step.choices if "label" in c)
-    labels.update(i for ids in required_message_ids(flows).values() for i in ids if i.endswith(".label"))
-    return labels
-
-
-def card_title_ids(flows=None) -> set[str]:
-    """Ids shown as the title of a card of phone numbers (at most MAX_CARD_TITLE characters)."""
-    from flows.loader import load_flows
-
-    flows = flows or load_flows()
-    return {step.dial["title"] for flow in flows.flows.values() for step in flow.steps.values()
-            if step.dial and step.dial.get("title")}

@@ -7,11 +7,11 @@ the N_() marks below into locales/officer.pot (this file feeds the officer domai
 
 One id per indicator of cases.screening.VOCABULARY ("officer.indicator.<framework>.<name>")
 and per rule of cases.screening.URGENCY_RULES ("officer.rule.<id>"); tests/test_alerts.py
-checks both lists are complete. bot.alerts.AlertComposer is the only user.
+checks both lists are complete. cases.alert_text.AlertText is the only user.
 """
 from __future__ import annotations
 
-from bot.i18n import N_
+from locales.marker import N_
 
 PREFIX = "officer."
 
