@@ -1,4 +1,4 @@
-"""The floor for bench_webhook.py: a Flask app whose /callback only checks the signature.
+"""The floor for bench.webhook: a Flask app whose /callback only checks the signature.
 
 Same framework, same server (gunicorn, 2 sync workers), same SDK validator as the real
 webhook, and nothing else: no JSON parsing, no database, no queue. What our webhook costs

@@ -1,16 +1,11 @@
-"""bench/bench_faults.py's counting: what makes an answer a duplicate, an event lost, an alert arrived.
+"""bench/faults/tally.py's counting: what makes an answer a duplicate, an event lost, an alert arrived.
 
 The fault table is only as true as this count, so it is checked on records shaped like the
 emulator's /received log and the database's rows, without starting anything.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import bench_faults  # noqa: E402
+from bench.faults.tally import tally
 
 OFFICERS = {"D-1": ["Uofficer1", "Uofficer2"]}
 
@@ -33,7 +28,7 @@ def push(to: str, key: str, status: int = 200, at: float = 2.0, case_id: int | N
 
 
 def count(ours, got200=None, received=(), inbox=(), outbox=(), cases=(), fallback=None):
-    return bench_faults.tally(ours, set(ours) if got200 is None else got200, list(received), list(inbox),
+    return tally(ours, set(ours) if got200 is None else got200, list(received), list(inbox),
                               list(outbox), list(cases), OFFICERS, fallback or {})
 
 

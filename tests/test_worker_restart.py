@@ -1,6 +1,6 @@
 """`flask worker` outlives a Redis outage: it builds RQ's worker again until Redis answers.
 
-bench/bench_faults.py (Redis down 30 s) found the worker process gone: after RQ's loop
+bench/faults (Redis down 30 s) found the worker process gone: after RQ's loop
 quit on the lost Redis, building the next RQ worker (which names its connection with
 CLIENT SETNAME) raised while Redis was still down, outside run_worker's try, and the
 process exited, leaving the queue unserved for good.

@@ -4,7 +4,7 @@ Unicode and in Zawgyi, labelled, with the source of every entry (see SOURCES.md)
 Not run by the benchmark or the tests (the TSV is committed); kept so the set can be
 checked and rebuilt. The two repositories are public; clone them (any way you like) and:
 
-    python bench/data/build_short_burmese.py \\
+    python -m bench.data.build_short_burmese \\
         --dailyburmese /path/to/qisine/dailyburmese --r12a /path/to/r12a/scripts
 
 Entries, in this order:
@@ -27,13 +27,9 @@ import argparse
 import csv
 import re
 import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from flows.language.zawgyi import to_unicode, to_zawgyi  # noqa: E402
+from flows.language.zawgyi import to_unicode, to_zawgyi
 
 OUT = Path(__file__).with_name("short_burmese.tsv")
 DAILY_COMMIT = "9a8fd7a60c432981c163010a7d5f665f00491d8e"

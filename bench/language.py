@@ -1,6 +1,6 @@
 """Benchmark flows.language.detect_language against langdetect alone.
 
-Run on demand (not a test):  python bench/bench_language.py
+Run on demand (not a test):  python -m bench.language
 Data: bench/data/language_samples.tsv, chat-length pieces of public texts (2-8 words),
 and bench/data/short_burmese.tsv, one- and two-word Burmese messages in Unicode and in
 Zawgyi (both: see bench/data/SOURCES.md). Prints accuracy overall and per class for both
@@ -16,17 +16,13 @@ the codes it actually returned are listed so that mapping can be judged.
 from __future__ import annotations
 
 import csv
-import sys
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from flows.language import detect as detect_mod  # noqa: E402
-from flows.language import zawgyi as zawgyi_mod  # noqa: E402
-from flows.language.detect import detect_language, normalise_input, warm_up  # noqa: E402
+from bench.harness import ROOT
+from flows.language import detect as detect_mod
+from flows.language import zawgyi as zawgyi_mod
+from flows.language.detect import detect_language, normalise_input, warm_up
 
 TARGET = 50_000  # messages per second, one core
 # CPU time of this process, not wall time: the machine may be shared, and the
