@@ -13,7 +13,7 @@ from bot.delivery import Delivery
 from bot.line_api import LineClient
 from bot.officers import OfficerDesk
 from bot.render import Renderer
-from bot.responders import Dispatcher
+from bot.responders import Responders
 from bot.richmenu import richmenu_cli
 from bot.webhook import make_signature_validator, webhook
 from cases.casework import Casework
@@ -48,7 +48,7 @@ class Hotline:
     escalations: Escalations
 
 
-def build_responder(settings: Settings, line, queue: JobQueue) -> tuple[Dispatcher, Casework]:
+def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
     """Officers' desk, then the conversation flows. Flows are checked at start: a broken
     flow or a message without an English text stops the app here, not in a conversation."""
     flows = load_flows()
@@ -66,8 +66,8 @@ def build_responder(settings: Settings, line, queue: JobQueue) -> tuple[Dispatch
 
     alerts = AlertComposer(catalogs, summarise)
     casework = Casework(alerts, CaseStore(), windows=settings.urgency_windows)
-    conversations = FlowResponder(engine, catalogs, renderer, line, casework, schedule=queue.escalation_check)
-    return Dispatcher(OfficerDesk(casework, alerts, schedule=queue.escalation_check), conversations), casework
+    conversations = FlowResponder(engine, catalogs, renderer, line, casework)
+    return Responders(OfficerDesk(casework, alerts), conversations), casework
 
 
 class StartupRefused(click.ClickException):
@@ -114,8 +114,8 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
     line = line or LineClient(settings.access_token, settings.line_api_base, settings.line_api_data_base)
     delivery = Delivery(db, line, queue, max_attempts=settings.send_retries,
                         notice_seconds=settings.emergency_delivery_seconds)
-    dispatcher, casework = build_responder(settings, line, queue)
-    processor = ChatProcessor(db, queue, delivery, responder or dispatcher,
+    responders, casework = build_responder(settings, line)
+    processor = ChatProcessor(db, queue, delivery, responder or responders,
                               reply_token_ttl=settings.reply_token_ttl_seconds,
                               emergency_delivery=settings.emergency_delivery_seconds)
     return Hotline(settings, db, queue, line, delivery, processor,

@@ -26,13 +26,12 @@ APOLOGY_DIAL = "emergency.now"
 
 
 class FlowResponder:
-    def __init__(self, engine: Engine, catalogs, renderer, line, casework=None, schedule=None, clock=time.time):
+    def __init__(self, engine: Engine, catalogs, renderer, line, casework=None, clock=time.time):
         self.engine = engine
         self.catalogs = catalogs
         self.renderer = renderer
         self.line = line
         self.casework = casework      # turns a confirmed report into a case (cases.casework)
-        self.schedule = schedule      # schedule(case_id, when): the escalation check
         self.clock = clock
 
     def respond(self, event: dict, conversation, session=None) -> Response:
@@ -209,8 +208,7 @@ class FlowResponder:
             answers={**data, "_flow": flow})
         state["data"] = {"case_ref": case.reference}  # the answers live in the case now
         response.also += rows
-        if self.schedule and case.escalate_at:
-            response.after_commit.append(lambda: self.schedule(case.id, case.escalate_at))
+        response.schedule_escalation(case)
         return True
 
     def _delete_my_data(self, conversation, data, state, effect, session, response) -> bool:

@@ -45,10 +45,9 @@ def _reference(raw: str) -> str:
 
 
 class OfficerDesk:
-    def __init__(self, casework, alerts, schedule=None, clock=None):
+    def __init__(self, casework, alerts, clock=None):
         self.casework = casework
         self.alerts = alerts
-        self.schedule = schedule
         self.clock = clock or casework.clock
 
     def respond(self, event: dict, session) -> Response | None:
@@ -162,8 +161,7 @@ class OfficerDesk:
             rows = self.casework.escalate(session, case, officer.id, "officer_request")
             response = Response(self.alerts.escalated(case, self._committee_name(session, case.committee_id)),
                                 also=rows)
-            if self.schedule and case.escalate_at:
-                response.after_commit.append(lambda: self.schedule(case.id, case.escalate_at))
+            response.schedule_escalation(case)
             return response
         if action == "info":
             details = self._details(session, case, officer)

@@ -10,7 +10,9 @@ from .events import blocks_bot
 from .response import Response
 
 
-class Dispatcher:
+class Responders:
+    """The chain of responders the chat processor asks for each event's answer."""
+
     def __init__(self, officers, conversations):
         self.officers = officers
         self.conversations = conversations

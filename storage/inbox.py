@@ -6,8 +6,8 @@ two workers that somehow both reached it cannot both commit its effects.
 
 An event's life: received -> pending -> done (or failed). On SQLite the webhook stores it
 as `received`, outside the index over pending events, so its insert writes two B-trees, not
-three (+10 % webhook throughput, bench/bench_webhook.py); the worker side moves every
-received event to `pending` in one UPDATE (PROMOTE_SQL) before it looks for work. SQLite gives
+three, on the path LINE waits on; the worker side moves every received event to `pending` in
+one UPDATE (PROMOTE_SQL, through worker/promotion.py) before it looks for work. SQLite gives
 each new row an id above every existing one and commits writers one at a time, so received
 events are always the newest rows: PROMOTE_SQL finds them by walking back from the newest id,
 without an index. On PostgreSQL, where ids are not committed in order, events are stored

@@ -1,12 +1,12 @@
 """How a worker learns, within milliseconds, that the webhook committed new events.
 
 The webhook talks to the database only: once its insert is committed it answers LINE, and
-telling the workers costs it nothing more. (A Redis LPUSH there cost about a tenth of the
-webhook's throughput: redis-server woke on the same core and ran before the web worker
-could go on; bench/bench_webhook.py.) Instead the dispatcher, beside a worker, watches:
+telling the workers costs it nothing more. (A Redis push from the webhook would wake
+redis-server on the same core before the web worker could go on, on the path LINE waits on.)
+Instead the dispatcher, beside a worker, watches:
 
 - SQLite: `PRAGMA data_version` changes whenever another connection commits; it is read every
-  `poll_seconds` (a few microseconds, no lock), and only then are the rows after the last
+  `poll_seconds` (cheap, and without a lock), and only then are the rows after the last
   one seen read. SQLite has one writer at a time, so ids are committed in order. The webhook
   stored them as received (storage/inbox.py): the watch promotes them to pending before it
   names their chats, so a job never looks for an event that is not pending yet.
@@ -50,7 +50,7 @@ class _Connection(OwnConnection):
 class SqliteInboxWatch:
     def __init__(self, engine: Engine, promote: Callable[[], int], poll_seconds: float = 0.002):
         self.connection = _Connection(engine, isolation_level=None)   # autocommit: no read snapshot kept
-        self.promote = promote             # InboxWriter.promote: under the writers' lock
+        self.promote = promote             # worker/promotion.py's step, under the writers' lock
         self.poll_seconds = poll_seconds
         self.version = None
         self.last_id = 0
@@ -110,7 +110,7 @@ class PostgresInboxWatch:
 
 
 def inbox_watch(engine: Engine, promote: Callable[[], int], poll_seconds: float = 0.002):
-    """The watcher for this database; promote is the database's InboxWriter.promote."""
+    """The watcher for this database; promote is the worker's promotion step (worker/promotion.py)."""
     if engine.dialect.name == "sqlite":
         return SqliteInboxWatch(engine, promote, poll_seconds)
     if engine.dialect.name == "postgresql":

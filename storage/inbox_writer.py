@@ -2,15 +2,14 @@
 
 Why not a SQLAlchemy Connection: on the webhook's hot path, checking a connection out of
 the pool, beginning, executing through SQLAlchemy and resetting the connection on its
-return cost about three times the insert itself (bench/bench_webhook.py: the webhook went
-from 0.77 to 0.63 ms of CPU per event with two gunicorn workers on SQLite). So each thread
-keeps one DBAPI connection, made by the engine (the same connect arguments and pragmas)
-but detached from its pool, and runs the prepared rows (storage.inbox.prepare_events)
-through a plain cursor, in one transaction per request.
+return cost more than the insert itself. So each thread keeps one DBAPI connection, made
+by the engine (the same connect arguments and pragmas) but detached from its pool, and runs
+the prepared rows (storage.inbox.prepare_events) through a plain cursor, in one transaction
+per request.
 
 On SQLite, writers from several processes queue on a file lock, woken by the kernel the
-moment it is free, instead of SQLite's busy handler sleeping 20-50 ms between retries. The
-worker side's promotion of received events (storage/inbox.py) queues on the same lock.
+moment it is free, instead of SQLite's busy handler sleeping between retries. The worker
+side's promotion of received events (storage/inbox.py) queues on the same lock.
 """
 from __future__ import annotations
 
@@ -128,8 +127,8 @@ class InboxWriter:
 
     def promote(self) -> int:
         """SQLite: move every event the webhook stored as received into the pending index, in
-        one statement; returns how many. Called by the worker side before it looks for work
-        (dispatcher, processor, sweeper). Nothing to do on other databases."""
+        one statement; returns how many. Its caller is worker/promotion.py, the step every
+        worker path takes before it looks for work. Nothing to do on other databases."""
         if self.engine.dialect.name != "sqlite":
             return 0
         return self._on_connection(lambda connection: connection.promote())

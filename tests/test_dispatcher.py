@@ -10,7 +10,8 @@ from storage import inbox
 from tests.conftest import post_events, user_id
 from tests.support.events import text_event
 from tests.support.servers import wait_for
-from worker.sweeper import DispatcherThread, sweep
+from worker.inbox_dispatcher import InboxDispatcher
+from worker.sweeper import sweep
 
 pytestmark = pytest.mark.integration
 
@@ -37,13 +38,13 @@ def app(settings):
     return create_app(settings)
 
 
-def _dispatcher(app, **kwargs) -> tuple[DispatcherThread, RecordingQueue]:
+def _dispatcher(app, **kwargs) -> tuple[InboxDispatcher, RecordingQueue]:
     hotline = app.extensions["hotline"]
     queue = RecordingQueue(hotline.queue)
-    return DispatcherThread(hotline.db, queue, **kwargs), queue
+    return InboxDispatcher(hotline.db, queue, **kwargs), queue
 
 
-def _stop(*dispatchers: DispatcherThread) -> None:
+def _stop(*dispatchers: InboxDispatcher) -> None:
     for dispatcher in dispatchers:
         dispatcher.stop()
     for dispatcher in dispatchers:

@@ -5,8 +5,8 @@ import pytest
 from redis import Redis
 from rq import Queue, SimpleWorker
 
-from worker.cli import rq_connection
 from worker.queue import connect_redis
+from worker.rq_worker import rq_connection
 
 pytestmark = pytest.mark.integration
 

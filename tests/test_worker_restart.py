@@ -1,16 +1,14 @@
 """`flask worker` outlives a Redis outage: it builds RQ's worker again until Redis answers.
 
-bench/faults (Redis down 30 s) found the worker process gone: after RQ's loop
-quit on the lost Redis, building the next RQ worker (which names its connection with
-CLIENT SETNAME) raised while Redis was still down, outside run_worker's try, and the
-process exited, leaving the queue unserved for good.
+Building RQ's worker talks to Redis (CLIENT SETNAME): done outside run_worker's retry, a
+Redis outage would end the process and leave the queue unserved for good.
 """
 from __future__ import annotations
 
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from worker import cli
+from worker import rq_worker
 
 
 class _Queue:
@@ -36,8 +34,8 @@ def test_a_redis_error_while_building_rq_s_worker_is_waited_out(monkeypatch):
             worked.append(kwargs)
             self._stop_requested = True      # then a SIGTERM: run_worker returns
 
-    monkeypatch.setattr(cli, "SimpleWorker", FlakyWorker)
-    cli.run_worker(_Queue(), pause=0)
+    monkeypatch.setattr(rq_worker, "SimpleWorker", FlakyWorker)
+    rq_worker.run_worker(_Queue(), pause=0)
     assert len(built) == 3
     assert len(worked) == 1
 
@@ -47,5 +45,5 @@ def test_a_burst_worker_still_ends_when_redis_is_down(monkeypatch):
         def __init__(self, queues, connection):
             raise RedisConnectionError("Connection refused.")
 
-    monkeypatch.setattr(cli, "SimpleWorker", DownWorker)
-    cli.run_worker(_Queue(), burst=True, pause=0)          # returns instead of looping for ever
+    monkeypatch.setattr(rq_worker, "SimpleWorker", DownWorker)
+    rq_worker.run_worker(_Queue(), burst=True, pause=0)    # returns instead of looping for ever

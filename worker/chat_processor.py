@@ -18,6 +18,9 @@ from storage import conversations, inbox, outbox
 from storage.models import Conversation, InboxEvent, utcnow
 from storage.timeutil import as_utc
 
+from .escalations import schedule_checks
+from .promotion import promote_received
+
 log = logging.getLogger(__name__)
 
 MAX_EVENT_ATTEMPTS = 3
@@ -35,7 +38,7 @@ class ChatProcessor:
 
     def process_chat(self, chat_key: str) -> int:
         """Process what is pending for the chat; returns how many events were handled."""
-        self.db.inbox_writer.promote()   # whoever queued this job promoted already; a read if so
+        promote_received(self.db)
         handled = 0
         lock = self.queue.chat_lock(chat_key)
         while True:
@@ -81,11 +84,10 @@ class ChatProcessor:
             session.rollback()
             return []
         session.commit()
-        for call in response.after_commit:
-            try:
-                call()
-            except Exception:  # the sweeper does it later
-                log.exception("after-commit step failed for event %s", event.webhook_event_id)
+        try:
+            schedule_checks(self.queue, response.escalating)
+        except Exception:  # the sweeper escalates the case in time instead
+            log.exception("escalation check not scheduled for event %s", event.webhook_event_id)
         return [row.id for row in rows]
 
     def _queue_messages(self, session, event: InboxEvent, payload: dict, response: Response):

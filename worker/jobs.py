@@ -16,6 +16,7 @@ def deliver(outbox_id: int) -> str:
     return _hotline().delivery.deliver(outbox_id)
 
 
-def escalation_check(case_id: int) -> int:
-    """At a case's deadline: escalate it (and any other overdue case) if still unacknowledged."""
+def escalation_check() -> int:
+    """At a case's deadline: escalate every case due by now (that one, if still unacknowledged,
+    and any other overdue); returns how many moved up."""
     return _hotline().escalations.run_due()

@@ -92,12 +92,11 @@ class LockRenewer:
 class JobQueue:
     """Names the jobs the bot runs; knows nothing of what they do."""
 
-    def __init__(self, redis: Redis, name: str, chat_lock_seconds: float = CHAT_LOCK_SECONDS,
-                 renew_every: float = CHAT_LOCK_RENEW_SECONDS):
+    def __init__(self, redis: Redis, name: str):
         self.redis = redis
         self.queue = Queue(name, connection=redis)
-        self.chat_lock_seconds = chat_lock_seconds
-        self.renewer = LockRenewer(renew_every)
+        self.chat_lock_seconds = CHAT_LOCK_SECONDS
+        self.renewer = LockRenewer()
 
     def dispatcher_lock(self, timeout: float):
         """Held by the one worker whose dispatcher turns new inbox events into jobs."""
@@ -126,13 +125,13 @@ class JobQueue:
             DELIVER, outbox_id, result_ttl=0, failure_ttl=86400))
 
     def escalation_check(self, case_id: int, when) -> bool:
-        """Check the case for escalation at its deadline (the sweeper also checks)."""
+        """At the case's deadline, a job that escalates every case then due (the sweeper also
+        checks). The job takes no argument: case_id only names it in the log."""
         return self._enqueue(f"escalation of case {case_id}", lambda: self.queue.enqueue_at(
-            when, ESCALATION_CHECK, case_id, result_ttl=0, failure_ttl=86400))
+            when, ESCALATION_CHECK, result_ttl=0, failure_ttl=86400))
 
-    def chat_lock(self, chat_key: str, timeout: float | None = None):
+    def chat_lock(self, chat_key: str):
         """A Redis lock that keeps one chat's events to one worker at a time. Its token is
         shared by the process's threads (not thread-local) so that LockRenewer can renew it."""
-        return self.redis.lock(f"hotline:chat-lock:{chat_key}", timeout=timeout or self.chat_lock_seconds,
-                               thread_local=False)
+        return self.redis.lock(f"hotline:chat-lock:{chat_key}", timeout=self.chat_lock_seconds, thread_local=False)
 

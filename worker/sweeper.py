@@ -1,5 +1,6 @@
-"""Finds work the queue lost or never got (Redis was down, a worker died) and re-queues it;
-now and then, purges what is kept no longer (storage/retention.py).
+"""Finds work the queue lost or never got (Redis was down, a worker died) and re-queues it,
+escalates cases whose scheduled check was lost, and now and then purges what is kept no
+longer (storage/retention.py).
 
 Processing is idempotent, so re-queueing something that is merely slow costs a lookup,
 never a second reply.
@@ -12,7 +13,8 @@ import time
 from datetime import timedelta
 
 from storage import inbox, outbox, retention
-from storage.inbox_watch import inbox_watch
+
+from .promotion import promote_received
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ def purge_expired(db, policy: retention.Policy) -> retention.Purged:
 def sweep(db, queue, older_than_seconds: float) -> tuple[int, int]:
     """Re-queue stale pending events and outbox rows; returns how many of each."""
     older_than = timedelta(seconds=older_than_seconds)
-    db.inbox_writer.promote()           # events stored as received count as pending from here on
+    promote_received(db)
     with db.sessions() as session:
         chats = inbox.stale_chats(session, older_than)
         rows = outbox.due(session, older_than)
@@ -49,71 +51,6 @@ def sweep(db, queue, older_than_seconds: float) -> tuple[int, int]:
     if chats or rows:
         log.info("sweeper re-queued %s chats and %s outbox rows", queued_chats, queued_rows)
     return queued_chats, queued_rows
-
-
-class DispatcherThread(threading.Thread):
-    """Turns newly committed inbox events into process_chat jobs, beside a worker.
-
-    The webhook only commits; this thread watches the inbox (storage/inbox_watch.py) and
-    enqueues each chat that got new events. One worker's dispatcher at a time does it (a
-    Redis lock, renewed every loop); the others try every second to take over, and a new
-    leader first enqueues every chat with pending events, so nothing a dead leader saw is
-    left waiting for the sweeper."""
-
-    def __init__(self, db, queue, lock_seconds: float = 5.0, poll_seconds: float = 0.002):
-        super().__init__(name="dispatcher", daemon=True)
-        self.db, self.queue = db, queue
-        self.lock_seconds, self.poll_seconds = lock_seconds, poll_seconds
-        self.stopped = threading.Event()
-        self.leading = threading.Event()     # for tests and logs: is this one dispatching now
-
-    def run(self) -> None:
-        lock = self.queue.dispatcher_lock(self.lock_seconds)
-        watch = None
-        try:
-            while not self.stopped.is_set():
-                try:
-                    if not self.leading.is_set():
-                        if not lock.acquire(blocking=False):
-                            self.stopped.wait(1.0)
-                            continue
-                        self.leading.set()
-                        watch = inbox_watch(self.db.engine, self.db.inbox_writer.promote, self.poll_seconds)
-                        self._dispatch(watch.catch_up())
-                    self._dispatch(watch.wait(timeout=min(1.0, self.lock_seconds / 3)))
-                    lock.reacquire()         # renew; raises if the lock was lost meanwhile
-                except Exception as exc:  # Redis or the database down: the sweeper covers what is missed
-                    log.warning("dispatcher: %s", exc)
-                    watch = self._step_down(lock, watch)
-                    self.stopped.wait(1.0)
-        finally:
-            self._step_down(lock, watch)
-
-    def _dispatch(self, chats: list[str]) -> None:
-        for chat_key in chats:
-            self.queue.process_chat(chat_key)
-
-    def _step_down(self, lock, watch) -> None:
-        if watch is not None:
-            watch.close()
-        if self.leading.is_set():
-            self.leading.clear()
-            try:
-                lock.release()
-            except Exception:  # noqa: BLE001 - expired or Redis down: nothing to give back
-                pass
-        return None
-
-    def drain(self) -> int:
-        """Enqueue every chat with pending events now (a burst worker has no thread)."""
-        watch = inbox_watch(self.db.engine, self.db.inbox_writer.promote, self.poll_seconds)
-        try:
-            return sum(self.queue.process_chat(chat_key) for chat_key in watch.catch_up())
-        finally:
-            watch.close()
-
-    def stop(self) -> None:
-        self.stopped.set()
 
 
 class SweeperThread(threading.Thread):
