@@ -1,7 +1,7 @@
 """The effects a flow may name, each with the arguments it takes (goflow's actions by name).
 
 One registry read by the loader, which refuses an unknown effect or a wrong argument at
-start, and by the bot, which has one handler per name: a misspelled effect can no longer
+start, and by the bot, which has one handler per name: a misspelled effect cannot
 load and then silently drop what a person sent (tests/flows/test_effects.py).
 """
 from __future__ import annotations

@@ -47,9 +47,9 @@ _BLOCKS = {
     "th": ((0x0E00, 0x0E7F),),  # Thai
 }
 # One pass of str.translate maps every character of a block to a marker and
-# str.count tallies the markers: ~2-3 µs for a 40-character message, about half
-# the time of one regex findall per block. The markers are control characters no
-# one types; any already in the text are deleted first so they cannot be miscounted.
+# str.count tallies the markers, cheaper than one regex findall per block, since
+# every message goes through here. The markers are control characters no one
+# types; any already in the text are deleted first so they cannot be miscounted.
 _MARK = {"my": "\x01", "km": "\x02", "lo": "\x03", "th": "\x04", "latin": "\x05"}
 _TABLE: dict[int, str | None] = {}
 for _lang, _ranges in _BLOCKS.items():
@@ -107,8 +107,8 @@ def _load_langdetect():
 def english_probability(text: str) -> float:
     """langdetect's probability that text is English (0.0 when it finds nothing).
 
-    langdetect costs ~2 ms a call, so this runs only for long-enough Latin text
-    and is cached: the same phrases come back again and again in a hotline.
+    langdetect is the costly step of detection, so this runs only for long-enough
+    Latin text and is cached: the same phrases come back again and again in a hotline.
     """
     detect_langs = _load_langdetect()
     try:
@@ -120,7 +120,7 @@ def english_probability(text: str) -> float:
 
 # English function words (closed-class: articles, pronouns, auxiliaries, prepositions).
 # Ordinary English chat is full of them and romanised Burmese, Thai, Khmer or Lao has
-# none, so they settle most English messages without langdetect's ~2 ms.
+# none, so they settle most English messages without calling langdetect.
 ENGLISH_FUNCTION_WORDS = frozenset("""
     a an the i you he she we they it me him her us them my your his its our their
     am is are was were be been being do does did have has had can could will would should
@@ -207,7 +207,7 @@ def normalise_input(text: str, statistics: bool = True) -> tuple[str, Detection]
 
 
 def warm_up() -> None:
-    """Load the Zawgyi model and langdetect's profiles now (≈0.4 s) rather than on
-    the first user message. Optional; call it when a worker starts."""
+    """Load the Zawgyi model and langdetect's profiles now rather than on the first
+    user message, which would otherwise wait for them. Optional; call it when a worker starts."""
     is_zawgyi("\u1000")
     _load_langdetect()

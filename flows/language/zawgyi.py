@@ -26,10 +26,10 @@ _model: tuple[dict[str, int], list[float], int] | None = None  # (state per char
 
 
 def _load_model() -> tuple[dict[str, int], list[float], int]:
-    """Load myanmartools' Markov model once (it takes ~50 ms), flattened for speed.
+    """Load myanmartools' Markov model once, flattened for speed.
 
     ZawgyiDetector.get_zawgyi_probability walks the string twice with a bisect per
-    character (~75 µs for a 40-character message), too slow for our target. We use
+    character, too slow to run on every Burmese message. We use
     its parameters (the detector's _chars and _params) with the same arithmetic,
     looking states up in a dict instead; a test checks both give the same results
     on the library's own compatibility data, and fails loudly if a new version of
@@ -72,8 +72,8 @@ def _probability(text: str) -> float:
     log-likelihood ratios of consecutive character-state pairs (characters the
     model does not know are state 0, the string is padded with state 0 at both
     ends, the pair of two state-0 characters scores 0 — the library skips it),
-    then turn the total into a probability. One pass, ~0.2 µs a character,
-    about a quarter of the library's time."""
+    then turn the total into a probability, in one pass with dict look-ups instead
+    of the library's two passes with a bisect per character."""
     states, params, size = _load_model()
     get = states.get
     total = 0.0
@@ -259,8 +259,8 @@ def to_unicode(text: str) -> str:
     """Convert Zawgyi-encoded text to Unicode. Non-Myanmar text passes unchanged.
 
     Never raises on user input: if the converter fails, the text is returned as is
-    (and logged) — a garbled-looking message beats a lost one. python-myanmar
-    takes ~0.2 ms for a short message, so message-sized results are cached.
+    (and logged) — a garbled-looking message beats a lost one. Converting is the
+    costly step and the same short messages recur, so message-sized results are cached.
     """
     if not text:
         return text

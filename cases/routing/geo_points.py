@@ -2,7 +2,7 @@
 
 APPROXIMATE; ROUGH ROUTING ONLY. There are no district boundary polygons with a clear
 licence (DOMAIN.md §6), so a location is given the district of the nearest point below,
-within a distance cap (cases/routing.py).
+within a distance cap (cases/routing/locate.py).
 
 Source: [S88] GitHub Tangol/Osclass-Locations, locations/TH-Thailand.sql
 @5100278f5d0403007e17137285a5cd67b176c819 (licence not checked), as listed in DOMAIN.md
