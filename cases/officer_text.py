@@ -51,11 +51,11 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "unknown": N_("officer.unknown"),
     # TRANSLATORS: {date}: e.g. 24 พฤศจิกายน 2569 (Buddhist Era); {time}: 14:05, Bangkok time.
     "time.at": N_("officer.time.at"),
-    # ---- Urgency and the rule that decided it (cases/screening.py URGENCY_LEVELS, URGENCY_RULES) -------------
+    # ---- Urgency and the rule that decided it (cases/screening/ URGENCY_LEVELS, URGENCY_RULES) -------------
     "urgency.urgent": N_("officer.urgency.urgent"),
     "urgency.high": N_("officer.urgency.high"),
     "urgency.standard": N_("officer.urgency.standard"),
-    # TRANSLATORS: the triage rule that decided the urgency (cases/screening.py).
+    # TRANSLATORS: the triage rule that decided the urgency (cases/screening/).
     "rule.danger_now": N_("officer.rule.danger_now"),
     "rule.medical_emergency": N_("officer.rule.medical_emergency"),
     "rule.child_exploitation": N_("officer.rule.child_exploitation"),
@@ -73,7 +73,7 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     # TRANSLATORS: a Bangkok district: its name already says เขต, e.g. เขตบางรัก กรุงเทพมหานคร.
     "place.bangkok": N_("officer.place.bangkok"),
     "place.province": N_("officer.place.province"),
-    # ---- Indicator frameworks and names (cases/screening.py VOCABULARY) --------------------------------------
+    # ---- Indicator frameworks and names (cases/screening/ VOCABULARY) --------------------------------------
     # TRANSLATORS: a framework's short name, shown before its indicators: "name: a, b".
     "framework.palermo.act": N_("officer.framework.palermo.act"),
     "framework.palermo.means": N_("officer.framework.palermo.means"),
@@ -153,7 +153,7 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "indicator.forced_criminality.forced_drug_use": N_("officer.indicator.forced_criminality.forced_drug_use"),
     "indicator.forced_criminality.sexual_exploitation":
         N_("officer.indicator.forced_criminality.sexual_exploitation"),
-    # ---- Why the case came to this committee (cases/routing.py reasons and methods) --------------------------
+    # ---- Why the case came to this committee (cases/routing/ reasons and methods) --------------------------
     "reason.district_committee": N_("officer.reason.district_committee"),
     "reason.uncovered_district": N_("officer.reason.uncovered_district"),
     "reason.province_only": N_("officer.reason.province_only"),
