@@ -132,6 +132,7 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
     time.sleep(1.5)
     with stack.app.extensions["hotline"].db.sessions() as session:
         assert session.get(Case, case.id).status == "open"  # a non-officer's tap changes nothing
+    before_ack = len(stack.delivered(group))
     stack.send(officer, type="postback", data=f"case|ack|{case.id}", groupId=group)
 
     def acknowledged_by():
@@ -139,6 +140,8 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
             return session.get(Case, case.id).acknowledged_by
 
     assert wait_for(acknowledged_by, message="acknowledged from the group") == "CRI-5709-1"
+    # The answer to the tap is sent after its transaction commits: count once it has arrived.
+    wait_for(lambda: len(stack.delivered(group)) > before_ack, message="the group told who took it")
     in_group = len(stack.delivered(group))
     stack.send(officer, type="postback", data=f"case|info|{case.id}", groupId=group)
     title = f"เคส {case.reference}: รายละเอียดทั้งหมด"
