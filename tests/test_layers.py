@@ -1,14 +1,24 @@
-"""The walls between layers: flows never import the channel, the web framework or storage."""
+"""The walls between layers, checked on every module's imports (issue 12's layout).
+
+LINE's SDK stays in bot/ and emulator/; cases/ and flows/ are pure (no Flask, LINE or database code,
+nothing of the layers above them); storage/ never reaches up; the emulator is LINE's side and imports
+nothing of the app.
+"""
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN_IN_FLOWS = ("bot", "storage", "flask", "linebot", "sqlalchemy", "redis", "rq", "app")
+APP_PACKAGES = {"app", "bot", "cases", "flows", "locales", "settings", "storage", "worker", "line_limits"}
+DATABASE = {"sqlalchemy", "psycopg", "psycopg2", "sqlite3", "alembic", "storage"}
+WEB_AND_QUEUE = {"flask", "werkzeug", "redis", "rq"}
 
 
 def _imports(path: Path) -> set[str]:
+    """Top-level names a module imports (absolute imports; relative ones stay in their package)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
@@ -19,14 +29,50 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_flows_import_no_channel_web_or_storage():
-    offenders = {str(path.relative_to(ROOT)): sorted(_imports(path) & set(FORBIDDEN_IN_FLOWS))
-                 for path in (ROOT / "flows").rglob("*.py")}
-    assert {path: names for path, names in offenders.items() if names} == {}
+def _modules(*folders: str) -> list[Path]:
+    return [path for folder in folders for path in (ROOT / folder).rglob("*.py")
+            if "migrations" not in path.parts]
 
 
-def test_storage_does_not_import_the_channel():
-    offenders = {str(path.relative_to(ROOT)): sorted(_imports(path) & {"bot", "flows", "linebot", "flask"})
-                 for path in (ROOT / "storage").rglob("*.py") if "migrations" not in path.parts}
-    offenders.pop("storage/cli.py", None)  # the `flask db` commands are Flask CLI by nature
-    assert {path: names for path, names in offenders.items() if names} == {}
+def _offenders(paths: list[Path], forbidden: set[str]) -> dict[str, list[str]]:
+    found = {str(path.relative_to(ROOT)): sorted(_imports(path) & forbidden) for path in paths}
+    return {path: names for path, names in found.items() if names}
+
+
+def test_only_bot_and_the_emulator_import_lines_sdk():
+    """The app's other code never touches LINE's SDK (tests and benchmarks may, to check shapes)."""
+    outside = [path for path in ROOT.rglob("*.py")
+               if path.relative_to(ROOT).parts[0] not in {"bot", "emulator", "tests", "bench", ".venv"}
+               and ".venv" not in path.parts]
+    assert _offenders(outside, {"linebot"}) == {}
+
+
+@pytest.mark.parametrize("package", ["cases", "flows"])
+def test_cases_and_flows_import_no_web_line_or_database_code(package):
+    forbidden = {"linebot"} | DATABASE | WEB_AND_QUEUE | {"app", "bot", "worker", "emulator", "settings"}
+    assert _offenders(_modules(package), forbidden) == {}
+
+
+def test_flows_know_nothing_of_cases():
+    assert _offenders(_modules("flows"), {"cases"}) == {}
+
+
+def test_storage_does_not_reach_up():
+    offenders = _offenders(_modules("storage"), {"bot", "flows", "worker", "linebot", "app"})
+    assert offenders == {}
+
+
+def test_storage_uses_flask_only_for_its_cli():
+    flask_users = _offenders(_modules("storage"), {"flask"})
+    assert set(flask_users) <= {"storage/cli.py", "storage/directory_cli.py"}
+
+
+def test_the_emulator_imports_nothing_of_the_app():
+    assert _offenders(_modules("emulator"), APP_PACKAGES | {"worker", "cases"}) == {}
+
+
+def test_the_gettext_marker_and_limits_are_leaves():
+    for leaf in ("locales/marker.py", "line_limits.py"):
+        path = ROOT / leaf
+        assert path.exists(), leaf
+        assert _imports(path) <= {"__future__"}, leaf
