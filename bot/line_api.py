@@ -16,7 +16,6 @@ from linebot.v3.messaging import (
     MessagingApiBlob,
     PushMessageRequest,
     ReplyMessageRequest,
-    ShowLoadingAnimationRequest,
 )
 from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError
@@ -88,14 +87,6 @@ class LineClient:
         except LineError:
             return None
         return json.loads(profile.to_json())
-
-    def show_loading(self, chat_id: str, seconds: int = 5) -> None:
-        """The typing dots: a courtesy, so failures are only logged."""
-        try:
-            self._call("loading", self.api.show_loading_animation,
-                       ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=seconds))
-        except LineError:
-            pass
 
     def content(self, message_id: str) -> bytes:
         return self._call("content", self.blob.get_message_content, message_id)
