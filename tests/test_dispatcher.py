@@ -5,11 +5,10 @@ import threading
 
 import pytest
 
-from app import create_app
 from storage import inbox
-from tests.conftest import post_events, user_id
 from tests.support.events import text_event
 from tests.support.servers import wait_for
+from tests.support.webhook import post_events, user_id
 from worker.sweeper import DispatcherThread, sweep
 
 pytestmark = pytest.mark.integration
@@ -30,11 +29,6 @@ class RecordingQueue:
         with self._lock:
             self.chats.append(chat_key)
         return True
-
-
-@pytest.fixture
-def app(settings):
-    return create_app(settings)
 
 
 def _dispatcher(app, **kwargs) -> tuple[DispatcherThread, RecordingQueue]:
