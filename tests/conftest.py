@@ -103,7 +103,8 @@ def stack(request, tmp_path):
 
 @pytest.fixture(scope="module")
 def module_stack(request, tmp_path_factory, redis_url):
-    """The `stack` of a module marked `scope="module"`: on a database of its own, shared by its tests."""
+    """The `stack` of a module marked `scope="module"`: on a database of its own, shared by its tests
+    (and the name module-scoped fixtures of that module ask for)."""
     options = _stack_options(request.node)
     options.pop("scope", None)
     tmp_path = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])

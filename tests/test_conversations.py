@@ -111,11 +111,11 @@ def test_a_zawgyi_writer_is_answered_in_zawgyi_until_they_switch(stack):
 
 
 @pytest.fixture(scope="module")
-def district_officer(stack):
+def district_officer(module_stack):
     from tests.support.committees import load_example
 
-    user = stack.user("th", name="Duty officer")
-    load_example(stack.app.extensions["hotline"].db, {"CRI-5703-1": user})
+    user = module_stack.user("th", name="Duty officer")
+    load_example(module_stack.app.extensions["hotline"].db, {"CRI-5703-1": user})
     return user
 
 
