@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import base64
 
-from .conftest import AUTH, GROUP, USER, USER2, send
+from tests.support.emulator_api import AUTH, GROUP, USER, USER2, send
+
 from .openapi_schemas import assert_valid
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")

@@ -31,7 +31,9 @@ from linebot.v3.messaging import (
 )
 from werkzeug.serving import make_server
 
-from .conftest import TOKEN, USER, send
+from tests.support.emulator_api import USER, send
+from tests.support.webhook import TOKEN
+
 from .test_resources import PNG
 
 

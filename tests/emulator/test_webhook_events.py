@@ -20,7 +20,9 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
 )
 
-from .conftest import AUTH, GROUP, SECRET, USER, send
+from tests.support.emulator_api import AUTH, GROUP, USER, send
+from tests.support.webhook import SECRET
+
 from .openapi_schemas import assert_valid, schema_errors
 
 ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
