@@ -31,10 +31,8 @@ from linebot.v3.messaging import (
 )
 from werkzeug.serving import make_server
 
-from tests.support.emulator_api import USER, send
+from tests.support.emulator_api import PNG, USER, send
 from tests.support.webhook import TOKEN
-
-from .test_resources import PNG
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 uses it, a fake bot that records the webhooks it posts, and a clock that moves only when told."""
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Callable
@@ -15,6 +16,8 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 USER = "U" + "1" * 32
 USER2 = "U" + "2" * 32
 GROUP = "C" + "3" * 32
+# A 1x1 PNG: an image LINE takes (message content, rich menu pictures).
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 
 
 class FakeClock:
