@@ -8,13 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from app import create_app
 from bot.delivery import SENT, UNDELIVERABLE
 from storage import outbox
 from storage.models import Conversation, OutboxMessage
-from tests.conftest import post_events, user_id
 from tests.support.events import text_event
-from tests.support.fake_line import FakeLine
+from tests.support.webhook import post_events, user_id
 
 pytestmark = pytest.mark.integration
 
@@ -27,15 +25,6 @@ def follow_event(user: str, kind: str) -> dict:
     if kind == "follow":
         event["replyToken"] = uuid.uuid4().hex
     return event
-
-
-@pytest.fixture
-def app(settings):
-    line = FakeLine()
-    application = create_app(settings, line=line)
-    application.line = line
-    yield application
-    application.extensions["hotline"].db.dispose()
 
 
 def _push_row(db, to: str) -> int:
@@ -53,7 +42,8 @@ def _event(app, user: str, event: dict) -> None:
 
 
 def test_after_unfollow_nothing_is_pushed_and_follow_lifts_it(app):
-    hotline, line = app.extensions["hotline"], app.line
+    hotline = app.extensions["hotline"]
+    line = hotline.line
     user = user_id()
     _event(app, user, text_event(user, "hello"))
     assert len(line.sent) == 1                     # answered while following
@@ -83,7 +73,8 @@ def test_after_unfollow_nothing_is_pushed_and_follow_lifts_it(app):
 
 
 def test_an_officer_who_blocked_the_bot_gets_no_alert_pushes(app):
-    hotline, line = app.extensions["hotline"], app.line
+    hotline = app.extensions["hotline"]
+    line = hotline.line
     officer, colleague = user_id(), user_id()
     _event(app, officer, follow_event(officer, "unfollow"))
     blocked_alert, alert = _push_row(hotline.db, officer), _push_row(hotline.db, colleague)

@@ -4,34 +4,18 @@ A worker's answers must be in the person's own script, every step of the way; he
 must interrupt from deep inside a flow; a Zawgyi writer must get Zawgyi back."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from flows.language import to_unicode, to_zawgyi, zawgyi_probability
 from locales.quality import EXPECTED_SCRIPT, script_of
-from settings import Settings
-from tests.conftest import SECRET, TOKEN
-from tests.support.databases import fresh_database
 from tests.support.stack import Stack, texts
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.stack(scope="module")]
 
 # What a person might type first (greetings, as common phrases in each language) and a help word.
 GREETING = {"my": "မင်္ဂလာပါ ခင်ဗျာ", "km": "សួស្តី បង", "lo": "ສະບາຍດີ ເຈົ້າ", "th": "สวัสดีครับ",
             "en": "Hello, good morning to you"}
 HELP = {"my": "ကယ်ပါ", "km": "ជួយខ្ញុំផង", "lo": "ຊ່ວຍແດ່", "th": "ช่วยด้วย", "en": "help"}
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, redis_url):
-    tmp_path = tmp_path_factory.mktemp("conversations")
-    with fresh_database(tmp_path) as database_url:
-        settings = Settings(channel_secret=SECRET, access_token=TOKEN, database_url=database_url,
-                            redis_url=redis_url, queue_name=f"test-{uuid.uuid4().hex[:8]}", instance_dir=tmp_path)
-        running = Stack(settings, tmp_path, workers=1)
-        yield running
-        running.close()
 
 
 class Person:
@@ -127,11 +111,11 @@ def test_a_zawgyi_writer_is_answered_in_zawgyi_until_they_switch(stack):
 
 
 @pytest.fixture(scope="module")
-def district_officer(stack):
+def district_officer(module_stack):
     from tests.support.committees import load_example
 
-    user = stack.user("th", name="Duty officer")
-    load_example(stack.app.extensions["hotline"].db, {"CRI-5703-1": user})
+    user = module_stack.user("th", name="Duty officer")
+    load_example(module_stack.app.extensions["hotline"].db, {"CRI-5703-1": user})
     return user
 
 

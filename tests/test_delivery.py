@@ -29,20 +29,12 @@ from storage.timeutil import as_utc
 from tests.support.clock import Clock
 from tests.support.fake_line import FakeLine
 from tests.support.flaky_line import FlakyLine
+from tests.support.recording_queue import RecordingQueue
 
 pytestmark = pytest.mark.integration
 
 MESSAGES = [{"type": "text", "text": "hello"}]
 LINE_500 = LineError(500, '{"message":"Internal error"}')
-
-
-class RecordingQueue:
-    def __init__(self):
-        self.delayed = []
-
-    def deliver(self, outbox_id, delay_seconds=0):
-        self.delayed.append((outbox_id, delay_seconds))
-        return True
 
 
 def _row(db, *, token="tok", deadline_in=30, push_allowed=True, until_in=None, answers_event=False,
@@ -94,7 +86,7 @@ def test_line_500_is_retried_with_backoff_then_sent_once(db):
     row_id = _row(db, now=clock.now)
     delivery = Delivery(db, line, queue, clock=clock)
     assert delivery.deliver(row_id) == RETRY
-    assert queue.delayed == [(row_id, backoff_seconds(1))]
+    assert queue.delivers == [(row_id, backoff_seconds(1))]
     row = _status(db, row_id)
     assert row.status == "pending" and "Internal error" in row.last_error
     assert as_utc(row.next_attempt_at) == clock.now + timedelta(seconds=backoff_seconds(1))
@@ -110,7 +102,7 @@ def test_429_is_retried_too_and_gives_up_after_max_attempts(db):
     delivery = Delivery(db, line, queue, max_attempts=3, clock=clock)
     assert _drive(db, delivery, clock, row_id) == [RETRY, RETRY, FAILED]
     assert _status(db, row_id).status == "failed"
-    assert [delay for _, delay in queue.delayed] == [1.0, 2.0]
+    assert [delay for _, delay in queue.delivers] == [1.0, 2.0]
 
 
 def test_a_row_waiting_for_its_back_off_is_not_sent_early(db):
@@ -280,7 +272,7 @@ def test_the_bound_is_respected(db):
     assert len(times) > 30                       # kept trying all along, not just 5 times
     gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:])]
     assert max(gaps) <= BACKOFF_CAP_SECONDS      # seconds between tries, never minutes
-    assert all(0 <= delay <= BACKOFF_CAP_SECONDS for _, delay in queue.delayed)
+    assert all(0 <= delay <= BACKOFF_CAP_SECONDS for _, delay in queue.delivers)
     assert _status(db, row_id).status == "failed"
     assert Delivery(db, line, queue, clock=clock).deliver(row_id) == SKIPPED
 
@@ -290,7 +282,7 @@ def test_a_400_is_not_retried_even_for_an_emergency_answer(db):
     line.failures = [LineError(400, '{"message":"The request body has 1 error(s)"}')]
     row_id = _row(db, deadline_in=-1, until_in=900, answers_event=True)
     assert Delivery(db, line, queue).deliver(row_id) == FAILED
-    assert _status(db, row_id).status == "undeliverable" and queue.delayed == []
+    assert _status(db, row_id).status == "undeliverable" and queue.delivers == []
 
 
 def test_an_emergency_answer_is_not_pushed_where_the_conversation_forbids_it(db):

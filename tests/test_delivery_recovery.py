@@ -14,25 +14,12 @@ from storage.models import OutboxMessage, utcnow
 from storage.timeutil import as_utc
 from tests.support.clock import Clock
 from tests.support.fake_line import FakeLine
+from tests.support.recording_queue import RecordingQueue
 from worker.sweeper import sweep
 
 pytestmark = pytest.mark.integration
 
 MESSAGES = [{"type": "text", "text": "hello"}]
-
-
-class RecordingQueue:
-    """Stands for Redis: records the jobs asked for; a 'lost' job is one never run."""
-
-    def __init__(self):
-        self.delivers = []
-
-    def deliver(self, outbox_id, delay_seconds=0):
-        self.delivers.append((outbox_id, delay_seconds))
-        return True
-
-    def process_chat(self, chat_key):
-        return True
 
 
 class SlowLine(FakeLine):

@@ -5,11 +5,10 @@ import threading
 
 import pytest
 
-from app import create_app
 from storage import inbox
-from tests.conftest import post_events, user_id
 from tests.support.events import text_event
 from tests.support.servers import wait_for
+from tests.support.webhook import post_events, user_id
 from worker.inbox_dispatcher import InboxDispatcher
 from worker.sweeper import sweep
 
@@ -31,11 +30,6 @@ class RecordingQueue:
         with self._lock:
             self.chats.append(chat_key)
         return True
-
-
-@pytest.fixture
-def app(settings):
-    return create_app(settings)
 
 
 def _dispatcher(app, **kwargs) -> tuple[InboxDispatcher, RecordingQueue]:

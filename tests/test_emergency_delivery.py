@@ -15,10 +15,10 @@ from bot.line_api import LineError
 from locales.catalogs import catalogs
 from storage.models import OutboxMessage
 from storage.timeutil import as_utc
-from tests.conftest import post_events, user_id
 from tests.support.clock import Clock
 from tests.support.events import text_event
 from tests.support.flaky_line import FlakyLine
+from tests.support.webhook import post_events, user_id
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,8 @@ from sqlalchemy import select, text
 from app import create_app
 from storage import crypto
 from storage.models import InboxEvent
-from tests.conftest import post_events, user_id
 from tests.support.events import text_event
+from tests.support.webhook import post_events, user_id
 
 pytestmark = pytest.mark.integration
 

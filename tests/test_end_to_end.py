@@ -17,13 +17,6 @@ from tests.support.stack import Stack
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def stack(settings, tmp_path):
-    running = Stack(settings, tmp_path, workers=1)
-    yield running
-    running.close()
-
-
 def _events(stack, chat):
     with stack.app.extensions["hotline"].db.sessions() as session:
         return session.scalars(select(InboxEvent).where(InboxEvent.chat_key == chat)

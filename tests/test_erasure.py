@@ -9,17 +9,15 @@ import uuid
 import pytest
 from sqlalchemy import select, text
 
-from app import create_app
 from flows.engine import choice_data
 from flows.loader import load_flows
 from storage import erasure
 from storage.cases import Case, CaseEvent
 from storage.models import Base, Conversation, InboxEvent
-from tests.conftest import post_events, user_id
 from tests.support.committees import load_example
 from tests.support.events import text_event
-from tests.support.fake_line import FakeLine
 from tests.support.reporter import Reporter
+from tests.support.webhook import post_events, user_id
 
 pytestmark = pytest.mark.integration
 
@@ -62,11 +60,8 @@ def _now_ms() -> int:
 
 
 @pytest.fixture
-def world(settings):
-    line = FakeLine()
-    app = create_app(settings, line=line)
-    yield InProcess(app, line)
-    app.extensions["hotline"].db.dispose()
+def world(app, line):
+    return InProcess(app, line)
 
 
 class InProcessReporter(Reporter):

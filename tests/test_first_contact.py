@@ -9,11 +9,10 @@ import time
 
 import pytest
 
-from app import create_app
 from flows.loader import load_flows
 from locales.catalogs import catalogs
 from storage import conversations
-from tests.support.chat import Chat
+from tests.support.chat import Chat, hotline_app
 from tests.support.fake_line import FakeLine
 
 pytestmark = pytest.mark.integration
@@ -58,21 +57,8 @@ def text(language: str, message_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, redis_url):
-    import uuid
-
-    from settings import Settings
-    from tests.conftest import SECRET, TOKEN
-    from tests.support.databases import fresh_database
-
-    tmp_path = tmp_path_factory.mktemp("first-contact")
-    with fresh_database(tmp_path) as database_url:
-        settings = Settings(channel_secret=SECRET, access_token=TOKEN, database_url=database_url,
-                            redis_url=redis_url, queue_name=f"test-{uuid.uuid4().hex[:8]}", instance_dir=tmp_path,
-                            line_api_base="http://127.0.0.1:9", line_api_data_base="http://127.0.0.1:9")
-        line = FakeLine()
-        app = create_app(settings, line=line)
-        yield app, line
-        app.extensions["hotline"].db.dispose()
+    with hotline_app(tmp_path_factory.mktemp("first-contact"), redis_url) as running:
+        yield running
 
 
 def language_choices() -> list[dict]:

@@ -6,8 +6,8 @@ from sqlalchemy import func, select, text
 
 from storage import inbox
 from storage.models import InboxEvent
-from tests.conftest import user_id
 from tests.support.events import text_event
+from tests.support.webhook import user_id
 
 pytestmark = pytest.mark.integration
 

@@ -13,22 +13,13 @@ from flows.loader import load_flows
 from storage import directory, link_codes
 from storage.cases import Case, trail
 from storage.models import Officer
-from tests.support.committees import load_example
 from tests.support.reporter import Reporter
 from tests.support.servers import wait_for
-from tests.support.stack import Stack, texts
+from tests.support.stack import texts
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.stack(example_directory=True)]
 
 FLOWS = load_flows()
-
-
-@pytest.fixture
-def stack(settings, tmp_path):
-    running = Stack(settings, tmp_path, workers=1)
-    load_example(running.app.extensions["hotline"].db)
-    yield running
-    running.close()
 
 
 def said(stack, user) -> str:

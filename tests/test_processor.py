@@ -12,9 +12,9 @@ from app import create_app
 from bot.response import Response
 from storage import inbox
 from storage.models import InboxEvent, OutboxMessage
-from tests.conftest import post_events, user_id
 from tests.support.events import now_ms, text_event
 from tests.support.fake_line import FakeLine
+from tests.support.webhook import post_events, user_id
 from worker.queue import LockRenewer
 
 pytestmark = pytest.mark.integration

@@ -9,15 +9,14 @@ import time
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from locales.catalogs import catalogs
 from storage import conversations
 from storage.cases import Case
 from storage.models import OutboxMessage
-from tests.conftest import post_events, user_id
 from tests.support.committees import load_example
 from tests.support.events import text_event
 from tests.support.fake_line import FakeLine
+from tests.support.webhook import post_events, user_id
 
 pytestmark = pytest.mark.integration
 
@@ -78,12 +77,9 @@ class Phone:
 
 
 @pytest.fixture
-def world(settings):
-    line = FakeLine()
-    app = create_app(settings, line=line)
+def world(app, line):
     load_example(app.extensions["hotline"].db)
-    yield app, line
-    app.extensions["hotline"].db.dispose()
+    return app, line
 
 
 def test_after_send_the_chat_keeps_no_answer_and_a_neutral_code(world):

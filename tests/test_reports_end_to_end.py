@@ -16,7 +16,7 @@ from tests.support.reporter import Reporter
 from tests.support.servers import OwnRedis, wait_for
 from tests.support.stack import Stack, texts
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.stack(urgency_windows={"urgent": 3})]
 
 FLOWS = load_flows()
 
@@ -27,13 +27,6 @@ def setup_directory(stack) -> dict[str, str]:
              for officer in ("CRI-5709-1", "CRI-5709-2", "CRI-57-1", "CRI-57-2")}
     load_example(stack.app.extensions["hotline"].db, users)
     return users
-
-
-@pytest.fixture
-def stack(settings, tmp_path):
-    running = Stack(replace(settings, urgency_windows={"urgent": 3}), tmp_path, workers=1)
-    yield running
-    running.close()
 
 
 def alerts_for(stack, user: str) -> list[dict]:

@@ -9,27 +9,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select, update
 
-from app import create_app
 from settings import Settings
 from storage import erasure, outbox, retention
 from storage.cases import Case, CaseEvent
 from storage.models import Conversation, InboxEvent, OutboxMessage, utcnow
-from tests.conftest import post_events, user_id
 from tests.support.events import text_event
-from tests.support.fake_line import FakeLine
+from tests.support.webhook import post_events, user_id
 from worker.sweeper import retention_policy
 
 pytestmark = pytest.mark.integration
 
 DAY = timedelta(days=1)
 POLICY = retention.Policy(retention=90 * DAY, case_retention=365 * DAY, redelivery_window=3 * DAY)
-
-
-@pytest.fixture
-def app(settings):
-    application = create_app(settings, line=FakeLine())
-    yield application
-    application.extensions["hotline"].db.dispose()
 
 
 @pytest.fixture

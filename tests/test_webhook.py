@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from app import create_app
 from storage.models import InboxEvent
-from tests.conftest import post_events, sign, user_id
 from tests.support.events import (
     beacon_event,
     group_source,
@@ -19,6 +18,7 @@ from tests.support.events import (
     postback_event,
     text_event,
 )
+from tests.support.webhook import post_events, sign, user_id
 
 pytestmark = pytest.mark.integration
 

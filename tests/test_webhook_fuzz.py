@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from app import create_app
 from storage.models import InboxEvent, OutboxMessage
-from tests.conftest import sign, user_id
 from tests.language.samples import EN_UDHR, KM_UDHR, LO_UDHR, MY_UDHR, STRONG_ZAWGYI, TH_UDHR
 from tests.support import events as build
 from tests.support.fake_line import FakeLine
+from tests.support.webhook import sign, user_id
 
 pytestmark = pytest.mark.integration
 

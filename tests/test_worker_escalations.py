@@ -11,8 +11,8 @@ from redis import Redis
 
 from app import create_app
 from bot.response import Response
-from tests.conftest import post_events, user_id
 from tests.support.events import text_event
+from tests.support.webhook import post_events, user_id
 from worker import jobs
 from worker.escalations import Escalations, schedule_checks
 from worker.queue import ESCALATION_CHECK, JobQueue

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from tests.conftest import post_events, user_id
 from tests.support.events import text_event
 from tests.support.fake_line import FakeLine
+from tests.support.webhook import post_events, user_id
 from worker.inbox_dispatcher import InboxDispatcher
 from worker.sweeper import sweep
 

@@ -3,16 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.stack import Stack
-
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
-
-@pytest.fixture
-def stack(settings, tmp_path):
-    running = Stack(settings, tmp_path, workers=1)
-    yield running
-    running.close()
 
 
 def test_typing_on_the_chat_page_gets_a_reply_with_buttons(stack, page):

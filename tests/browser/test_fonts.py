@@ -6,16 +6,9 @@ shipped font, whose width differs from the same text in the page's fonts without
 system's: on a fresh machine, boxes of one width, "tofu"). A screenshot of each is kept."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from settings import Settings
-from tests.conftest import SECRET, TOKEN
-from tests.support.databases import fresh_database
-from tests.support.stack import Stack
-
-pytestmark = [pytest.mark.browser, pytest.mark.integration]
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.stack(scope="module")]
 
 GREETING = {"my": "မင်္ဂလာပါ", "km": "សួស្តី", "lo": "ສະບາຍດີ", "th": "สวัสดีครับ"}
 FAMILY = {"my": "Hotline Myanmar", "km": "Hotline Khmer", "lo": "Hotline Lao", "th": "Hotline Thai"}
@@ -39,17 +32,6 @@ MEASURE = """async () => {
   const loaded = [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family.replace(/"/g, ''));
   return {text, family, shipped: width(family), without: width(without), loaded};
 }"""
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, redis_url):
-    tmp_path = tmp_path_factory.mktemp("fonts")
-    with fresh_database(tmp_path) as database_url:
-        settings = Settings(channel_secret=SECRET, access_token=TOKEN, database_url=database_url,
-                            redis_url=redis_url, queue_name=f"test-{uuid.uuid4().hex[:8]}", instance_dir=tmp_path)
-        running = Stack(settings, tmp_path, workers=1)
-        yield running
-        running.close()
 
 
 @pytest.mark.parametrize("language", sorted(GREETING))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import USER, send
+from tests.support.emulator_api import USER, send
 
 
 def test_page_has_the_stable_ids(client, config):

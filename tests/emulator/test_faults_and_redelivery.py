@@ -5,7 +5,8 @@ import time
 
 from linebot.v3.webhook import SignatureValidator
 
-from .conftest import AUTH, SECRET, USER, reply_token, send, text
+from tests.support.emulator_api import AUTH, USER, reply_token, send, text
+from tests.support.webhook import SECRET
 
 
 def reply(client, token):

@@ -1,12 +1,10 @@
 """Profiles, groups and rich menus, as the bot reads and sets them."""
 from __future__ import annotations
 
-import base64
+from tests.support.emulator_api import AUTH, GROUP, PNG, USER, USER2, send
 
-from .conftest import AUTH, GROUP, USER, USER2, send
 from .openapi_schemas import assert_valid
 
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 RICH_MENU = {
     "size": {"width": 2500, "height": 843}, "selected": True, "name": "main", "chatBarText": "Menu",
     "areas": [

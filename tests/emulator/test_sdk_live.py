@@ -31,8 +31,8 @@ from linebot.v3.messaging import (
 )
 from werkzeug.serving import make_server
 
-from .conftest import TOKEN, USER, send
-from .test_resources import PNG
+from tests.support.emulator_api import PNG, USER, send
+from tests.support.webhook import TOKEN
 
 
 @pytest.fixture

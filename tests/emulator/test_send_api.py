@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import uuid
 
-from .conftest import AUTH, GROUP, USER, USER2, reply_token, send, text
+from tests.support.emulator_api import AUTH, GROUP, USER, USER2, reply_token, send, text
+
 from .openapi_schemas import assert_valid
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import AUTH, USER, text
+from tests.support.emulator_api import AUTH, USER, text
+
 from .openapi_schemas import assert_valid
 
 

@@ -20,11 +20,12 @@ from linebot.v3.webhooks import (
     UnfollowEvent,
 )
 
-from .conftest import AUTH, GROUP, SECRET, USER, send
+from tests.support.emulator_api import AUTH, GROUP, PNG, USER, send
+from tests.support.webhook import SECRET
+
 from .openapi_schemas import assert_valid, schema_errors
 
 ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 
 CASES = [
     ({"type": "text", "text": "မင်္ဂလာပါ\nhello"}, MessageEvent, TextMessageContent),

@@ -2,13 +2,11 @@
 carries each language's order, the default for the rest."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from flows.engine import Engine
-from flows.loader import FlowError, load_flows
-from tests.flows.test_loader import BASE
+from flows.loader import FlowError
+from tests.support.flow_files import BASE, load_flow_files
 
 HOTLINES = """
     hotlines:
@@ -31,10 +29,7 @@ SOS = """
 
 
 def _load(tmp_path, dial: str = "list: emergency", hotlines: str = HOTLINES):
-    files = {**BASE, "hotlines.yaml": hotlines, "sos.yaml": SOS % dial}
-    for name, text in files.items():
-        (tmp_path / name).write_text(textwrap.dedent(text))
-    return load_flows(tmp_path)
+    return load_flow_files(tmp_path, {**BASE, "hotlines.yaml": hotlines, "sos.yaml": SOS % dial})
 
 
 def test_a_step_gives_each_language_its_order(tmp_path):

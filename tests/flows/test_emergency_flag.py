@@ -1,12 +1,10 @@
 """Which answers are emergency answers is data: `emergency: true` on a flow file."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from flows.loader import FlowError, load_flows
-from tests.flows.test_loader import BASE
+from tests.support.flow_files import BASE, write_flows
 
 
 def test_the_shipped_emergency_flow_is_marked_and_no_other():
@@ -17,8 +15,7 @@ def test_the_shipped_emergency_flow_is_marked_and_no_other():
 
 
 def _write(tmp_path, extra: str):
-    for name, text in {**BASE, "sos.yaml": extra}.items():
-        (tmp_path / name).write_text(textwrap.dedent(text))
+    write_flows(tmp_path, {**BASE, "sos.yaml": extra})
 
 
 def test_a_flow_can_be_marked_emergency(tmp_path):

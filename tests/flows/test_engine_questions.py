@@ -2,13 +2,11 @@
 the summary (for officers), and effects whose outcome decides the next step."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from flows.engine import UI, Engine
-from flows.loader import load_flows
 from flows.model import Answer, Ask, Effect, Input, Say, Summary
+from tests.support.flow_files import LANGUAGE, load_flow_files
 
 FLOWS = {
     "main.yaml": """
@@ -20,15 +18,7 @@ FLOWS = {
             choices:
               - {label: m.ask, go: ask.first}
     """,
-    "language.yaml": """
-        flow: language
-        domain: bot
-        steps:
-          choose:
-            say: [l.choose]
-            choices:
-              - {text: English, effect: set_language, args: {language: en}, go: main.menu}
-    """,
+    "language.yaml": LANGUAGE,
     "ask.yaml": """
         flow: ask
         domain: intake
@@ -85,9 +75,7 @@ FLOWS = {
 
 @pytest.fixture
 def engine(tmp_path):
-    for name, text in FLOWS.items():
-        (tmp_path / name).write_text(textwrap.dedent(text))
-    return Engine(load_flows(tmp_path))
+    return Engine(load_flow_files(tmp_path, FLOWS))
 
 
 def ask(outputs):
@@ -244,9 +232,7 @@ def test_going_back_forgets_the_answers_given_again(engine):
 def test_a_reset_step_starts_a_new_report_without_the_last_ones_answers(tmp_path):
     flows = dict(FLOWS)
     flows["ask.yaml"] = FLOWS["ask.yaml"].replace("          first:\n", "          first:\n            reset: true\n")
-    for name, text in flows.items():
-        (tmp_path / name).write_text(textwrap.dedent(text))
-    engine = Engine(load_flows(tmp_path))
+    engine = Engine(load_flow_files(tmp_path, flows))
     state = {"at": "main.menu", "data": {"in_danger": "yes", "description": "old words", "urgent": True}}
     state, _ = engine.handle(state, Input("choice", data="c|main.menu|0"), 1, lambda m: m)
     assert state["at"] == "ask.first" and state["data"] == {"urgent": True}

@@ -6,39 +6,7 @@ import textwrap
 import pytest
 
 from flows.loader import FlowError, load_flows
-
-BASE = {
-    "main.yaml": """
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            choices:
-              - {label: m.topic, go: topic}
-          topic:
-            say: [m.topic.1]
-            back: menu
-            nav: [back, menu]
-    """,
-    "language.yaml": """
-        flow: language
-        domain: bot
-        steps:
-          choose:
-            say: [l.choose]
-            choices:
-              - {text: English, effect: set_language, args: {language: en}, go: main.menu}
-    """,
-}
-
-
-def _load(tmp_path, **changes):
-    files = {**BASE, **changes}
-    for name, text in files.items():
-        if text is not None:
-            (tmp_path / name).write_text(textwrap.dedent(text))
-    return load_flows(tmp_path)
+from tests.support.flow_files import load_base
 
 
 def test_the_shipped_flows_load():
@@ -48,7 +16,7 @@ def test_the_shipped_flows_load():
 
 
 def test_a_valid_flow_set_loads_and_lists_its_message_ids(tmp_path):
-    flows = _load(tmp_path)
+    flows = load_base(tmp_path)
     assert flows.message_ids()["bot"] >= {"m.prompt", "m.topic", "m.topic.1", "l.choose"}
 
 
@@ -121,12 +89,12 @@ def test_a_valid_flow_set_loads_and_lists_its_message_ids(tmp_path):
 ])
 def test_mistakes_are_clear_errors(tmp_path, main, error):
     with pytest.raises(FlowError, match=error):
-        _load(tmp_path, **{"main.yaml": main})
+        load_base(tmp_path, **{"main.yaml": main})
 
 
 def test_a_missing_language_step_is_an_error(tmp_path):
     with pytest.raises(FlowError, match="language.choose"):
-        _load(tmp_path, **{"language.yaml": None})
+        load_base(tmp_path, **{"language.yaml": None})
 
 
 def test_dialling_an_unknown_hotline_is_an_error(tmp_path):
@@ -140,7 +108,7 @@ def test_dialling_an_unknown_hotline_is_an_error(tmp_path):
             dial: {title: t, calls: ["999"]}
     """
     with pytest.raises(FlowError, match="unknown hotline '999'"):
-        _load(tmp_path, **{"main.yaml": main})
+        load_base(tmp_path, **{"main.yaml": main})
 
 
 def _report(step: str, quiet: bool = True) -> str:
@@ -187,11 +155,11 @@ def _report(step: str, quiet: bool = True) -> str:
 ])
 def test_reporting_mistakes_are_refused(tmp_path, step, error):
     with pytest.raises(FlowError, match=error):
-        _load(tmp_path, **{"report.yaml": _report(step)})
+        load_base(tmp_path, **{"report.yaml": _report(step)})
 
 
 def test_a_send_naming_both_outcomes_and_the_answer_count_load(tmp_path):
     step = ("say: [{id: q.confirm, params: {count: '@answered'}}]\nchoices:\n"
             "  - {label: a.send, effect: submit_report, args: {kind: self}, go: sent, failed: not_sent}\n")
-    flows = _load(tmp_path, **{"report.yaml": _report(step)})
+    flows = load_base(tmp_path, **{"report.yaml": _report(step)})
     assert flows.step("report.confirm").choices[0]["failed"] == "report.not_sent"

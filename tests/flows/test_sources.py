@@ -16,8 +16,7 @@ from flows.engine import UI, Engine
 from flows.loader import TOPIC_FLOWS, FlowError, load_flows, topic_steps
 from flows.model import Ask, Cited, Input, Say, Source
 from locales.catalogs import catalogs
-
-from .test_loader import BASE, _load
+from tests.support.flow_files import BASE, load_base
 
 TODAY = dt.date(2026, 12, 7)
 INTERNAL = re.compile(r"DOMAIN\.md|§|\[S\d+")
@@ -41,7 +40,7 @@ PUBLISHERS = {"sources.yaml": "publishers: [p.doe, p.news]\n"}
 
 
 def _with_source(tmp_path, source: str, **more):
-    return _load(tmp_path, **PUBLISHERS, **{"main.yaml": _topic_file(source)}, **more)
+    return load_base(tmp_path, **PUBLISHERS, **{"main.yaml": _topic_file(source)}, **more)
 
 
 # -- the flow data ------------------------------------------------------------------------
@@ -91,9 +90,9 @@ def test_a_page_without_a_date_is_cited_as_such(tmp_path, renderer):
 
 def test_a_source_without_its_button_or_a_button_without_a_source_is_an_error(tmp_path):
     with pytest.raises(FlowError, match="offers no source button"):
-        _load(tmp_path, **PUBLISHERS, **{"main.yaml": _topic_file(GOOD, nav="[back, menu]")})
+        load_base(tmp_path, **PUBLISHERS, **{"main.yaml": _topic_file(GOOD, nav="[back, menu]")})
     with pytest.raises(FlowError, match="offers source but has none"):
-        _load(tmp_path, **PUBLISHERS, **{"main.yaml": _topic_file("", nav="[back, source, menu]")})
+        load_base(tmp_path, **PUBLISHERS, **{"main.yaml": _topic_file("", nav="[back, source, menu]")})
 
 
 def test_every_topic_has_a_source_with_its_dates():
@@ -124,7 +123,7 @@ def test_the_topic_rule_fails_on_a_topic_without_a_source(tmp_path):
             say: [d.a.1]
             nav: [menu]
     """
-    flows = _load(tmp_path, **{"documents.yaml": documents})
+    flows = load_base(tmp_path, **{"documents.yaml": documents})
     assert topic_steps(flows) == ["documents.a"]
     assert flows.step("documents.a").source is None
 
@@ -221,7 +220,7 @@ MORE = """
 
 
 def test_more_shows_the_details_once_asked(tmp_path):
-    flows = _load(tmp_path, **{"main.yaml": MORE})
+    flows = load_base(tmp_path, **{"main.yaml": MORE})
     engine = Engine(flows)
     state, outputs = engine.handle({"at": "main.menu", "data": {}}, Input("choice", data="c|main.menu|0"), 0,
                                    lambda m: m)
@@ -235,6 +234,6 @@ def test_more_shows_the_details_once_asked(tmp_path):
 
 def test_more_without_details_or_details_without_more_is_an_error(tmp_path):
     with pytest.raises(FlowError, match="more"):
-        _load(tmp_path, **{"main.yaml": MORE.replace("nav: [more, menu]", "nav: [menu]")})
+        load_base(tmp_path, **{"main.yaml": MORE.replace("nav: [more, menu]", "nav: [menu]")})
     with pytest.raises(FlowError, match="more"):
-        _load(tmp_path, **{"main.yaml": MORE.replace("        more: [m.topic.detail1, m.topic.detail2]\n", "")})
+        load_base(tmp_path, **{"main.yaml": MORE.replace("        more: [m.topic.detail1, m.topic.detail2]\n", "")})

@@ -56,7 +56,7 @@ def test_a_wrong_trigger_stops_the_load(tmp_path):
     import textwrap
 
     from flows.loader import FlowError, load_flows
-    from tests.flows.test_loader import BASE
+    from tests.support.flow_files import BASE
     files = {**BASE, "triggers.yaml": """
         triggers:
           - {name: sos, go: main.menu, words: [danger], unless: [visa]}

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from contextlib import contextmanager
 
 from app import create_app
-from settings import Settings
 from storage import conversations
-from tests.conftest import SECRET, TOKEN, post_events, user_id
+from tests.support.app_settings import settings_for
 from tests.support.databases import fresh_database
 from tests.support.events import text_event
 from tests.support.fake_line import FakeLine
+from tests.support.webhook import post_events, user_id
 
 # A phone number as the texts write it: "191", "1669", "1-800-010-180" (ASCII digits only).
 NUMBER = re.compile(r"(?<![0-9])[0-9](?:[0-9-]*[0-9])?(?![0-9])")
@@ -24,10 +23,8 @@ NUMBER = re.compile(r"(?<![0-9])[0-9](?:[0-9-]*[0-9])?(?![0-9])")
 def hotline_app(tmp_path, redis_url):
     """An app on a fresh migrated database, LINE faked; yields (app, line)."""
     with fresh_database(tmp_path) as database_url:
-        settings = Settings(channel_secret=SECRET, access_token=TOKEN, database_url=database_url,
-                            redis_url=redis_url, queue_name=f"test-{uuid.uuid4().hex[:8]}", instance_dir=tmp_path)
         line = FakeLine()
-        app = create_app(settings, line=line)
+        app = create_app(settings_for(tmp_path, database_url, redis_url), line=line)
         try:
             yield app, line
         finally:

@@ -12,6 +12,7 @@ import requests
 from app import create_app
 from emulator import create_emulator_app
 from settings import Settings
+from tests.support.committees import load_example
 from tests.support.servers import ServerThread, free_port, start_worker, stop_process_group, wait_for
 
 
@@ -84,6 +85,16 @@ class Stack:
         self.web.stop()
         self.emulator.stop()
         self.app.extensions["hotline"].db.dispose()
+
+
+def start_stack(settings: Settings, tmp_path: Path, *, workers: int = 1, example_directory: bool = False,
+                **changes) -> Stack:
+    """A Stack on `settings` with `changes` (Settings fields), the example committee directory
+    loaded if asked: the options of the `stack` fixture's marker."""
+    running = Stack(replace(settings, **changes), tmp_path, workers=workers)
+    if example_directory:
+        load_example(running.app.extensions["hotline"].db)
+    return running
 
 
 def texts(delivery: dict) -> list[str]:
