@@ -76,3 +76,21 @@ def test_the_gettext_marker_and_limits_are_leaves():
         path = ROOT / leaf
         assert path.exists(), leaf
         assert _imports(path) <= {"__future__"}, leaf
+
+
+def test_tests_and_benchmarks_import_nothing_from_a_conftest():
+    """Shared helpers live in tests/support/ (conftest files hold fixtures only)."""
+    users = {str(path.relative_to(ROOT)) for folder in ("tests", "bench") for path in (ROOT / folder).rglob("*.py")
+             if any(name.endswith("conftest") for name in _imported_modules(path))}
+    assert users == set()
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
