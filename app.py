@@ -28,6 +28,7 @@ from storage.case_store import CaseStore
 from storage.cli import db_cli, keys_cli
 from storage.db import Database
 from storage.directory_cli import committees_cli
+from storage.stats_cli import cases_cli
 from worker.chat_processor import ChatProcessor
 from worker.cli import sweep_command, worker
 from worker.escalations import Escalations
@@ -132,7 +133,7 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["hotline"] = build_hotline(settings, **parts)
     app.register_blueprint(webhook)
-    for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli):
+    for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli):
         app.cli.add_command(command)
 
     @app.get("/healthz")

@@ -1,0 +1,281 @@
+"""A committee's numbers per month, computed from the cases' audit trail (pure: rows in, numbers out).
+
+`flask cases stats` (storage/stats_cli.py) prints them; storage/case_stats.py reads the rows.
+Everything is derived from the EVENTS (case_events: created, acknowledged, taken, moved, closed,
+reopened, cancelled, escalated) plus a case's plain columns (committee, kind, urgency, sector,
+created_at), so the numbers need no column that only some schema versions have.
+
+How a case is counted (the rules, in one place):
+- Month: the month (Bangkok time) the case was received, i.e. of its "created" event (the case's
+  created_at when there is none). A month's numbers are those of the cases received in it, so a
+  recent month still changes while its cases are open ("open" says how many are).
+- Committee: a case is received by the committee of its "created" event. A "moved" event hands it
+  to another committee: the one it left counts it as "moved out" (the outcome "moved to another
+  committee"), the one it went to as "moved in". Escalation does not hand a case over: the
+  committees above help, the case stays the holder's. Everything else about a case (its state and
+  outcome, escalated, the three times) counts for the committee holding it at the end, i.e. the one
+  that closed it. So for every committee and month:
+      received + moved in == moved out + open + cancelled + closed.
+- State at the end: the last of closed / reopened / cancelled decides (closed, open again, or
+  cancelled); none of them: open. The outcome is that of the last "closed" event (detail "outcome";
+  "unknown" if it has none).
+- Times, from the "created" event: to acknowledge = to the first "acknowledged" event (or the first
+  "taken", if the case was taken without being acknowledged first: taking answers the alert too);
+  to take = to the first "taken"; to close = to the first "closed" (a reopened case keeps its first
+  close). Events before the "created" one are ignored. Median (middle value, the mean of the two
+  middle ones for an even count) and 90th percentile (nearest rank: the smallest value that at
+  least 90% of the cases do not exceed).
+- Small numbers: a count from 1 to 4, and a time measured on fewer than 5 cases, is shown as "<5"
+  unless `exact` is asked for: numbers that leave the committee's own desk must not let anyone
+  pick out a person. Zero stays 0.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from .roster import BANGKOK
+
+SMALL = 5                     # counts below this (but above 0) are shown as "<5" outside the committee
+SUPPRESSED = f"<{SMALL}"
+UNKNOWN = "unknown"
+
+# The event kinds the numbers are made of (the storage query reads only these).
+COUNTED_KINDS = ("created", "acknowledged", "taken", "moved", "closed", "reopened", "cancelled", "escalated")
+_ENDINGS = ("closed", "reopened", "cancelled")
+# Where a "moved" event names the committee it went to, first found wins; else the event's committee.
+_MOVED_TO_KEYS = ("to_committee", "to_committee_id", "committee_id", "committee", "target")
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    committee_id: str
+    kind: str
+    urgency: str
+    sector: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventRow:
+    case_id: int
+    at: datetime
+    kind: str
+    committee_id: str | None = None
+    detail: dict = field(default_factory=dict)
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Seconds from a case's creation to one of its steps, over the cases that took it."""
+    values: tuple[float, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.values)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.values) if self.values else None
+
+    @property
+    def p90(self) -> float | None:
+        if not self.values:
+            return None
+        ordered = sorted(self.values)
+        return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+@dataclass
+class CommitteeMonth:
+    committee_id: str
+    month: str                                   # YYYY-MM, Bangkok time
+    received: int = 0
+    moved_in: int = 0
+    moved_out: int = 0
+    open: int = 0
+    cancelled: int = 0
+    closed: int = 0
+    escalated: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    by_urgency: Counter = field(default_factory=Counter)
+    by_sector: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)
+    to_acknowledge: list = field(default_factory=list)
+    to_take: list = field(default_factory=list)
+    to_close: list = field(default_factory=list)
+
+    def durations(self, which: str) -> Durations:
+        return Durations(tuple(getattr(self, which)))
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)   # SQLite: naive = UTC
+
+
+def month_of(value: datetime) -> str:
+    return _utc(value).astimezone(BANGKOK).strftime("%Y-%m")
+
+
+def month_start(month: str) -> datetime:
+    """The first instant of a YYYY-MM month in Bangkok, as UTC (ValueError if not a month)."""
+    start = datetime.strptime(month, "%Y-%m").replace(tzinfo=BANGKOK)
+    return start.astimezone(UTC)
+
+
+def month_after(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def _moved_to(event: EventRow, holder: str) -> str | None:
+    detail = event.detail or {}
+    for key in _MOVED_TO_KEYS:
+        value = detail.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return event.committee_id if event.committee_id and event.committee_id != holder else None
+
+
+def compute(cases: Iterable[CaseRow], events: Iterable[EventRow], committee_id: str | None = None,
+            first_month: str | None = None, last_month: str | None = None) -> list[CommitteeMonth]:
+    """The numbers per (committee, month), sorted by committee then month; only rows of
+    `committee_id` if given, only months from `first_month` to `last_month` (YYYY-MM, inclusive)."""
+    trails: dict[int, list[EventRow]] = {}
+    for event in events:
+        if event.kind in COUNTED_KINDS:
+            trails.setdefault(event.case_id, []).append(event)
+    table: dict[tuple[str, str], CommitteeMonth] = {}
+
+    def row(committee: str, month: str) -> CommitteeMonth:
+        if (committee, month) not in table:
+            table[committee, month] = CommitteeMonth(committee, month)
+        return table[committee, month]
+
+    for case in cases:
+        trail = sorted(trails.get(case.id, []), key=lambda e: (_utc(e.at), e.id))
+        created = next((e for e in trail if e.kind == "created"), None)
+        start = _utc(created.at if created else case.created_at)
+        month = month_of(start)
+        if (first_month and month < first_month) or (last_month and month > last_month):
+            continue
+        trail = [e for e in trail if _utc(e.at) >= start]
+        holder = (created.committee_id if created else None) or case.committee_id
+
+        first = row(holder, month)
+        first.received += 1
+        first.by_kind[case.kind or UNKNOWN] += 1
+        first.by_urgency[case.urgency or UNKNOWN] += 1
+        first.by_sector[case.sector or UNKNOWN] += 1
+        for event in trail:
+            if event.kind != "moved":
+                continue
+            target = _moved_to(event, holder)
+            if target is None or target == holder:
+                continue
+            row(holder, month).moved_out += 1
+            row(target, month).moved_in += 1
+            holder = target
+
+        final = row(holder, month)
+        ending = next((e for e in reversed(trail) if e.kind in _ENDINGS), None)
+        if ending is None or ending.kind == "reopened":
+            final.open += 1
+        elif ending.kind == "cancelled":
+            final.cancelled += 1
+        else:
+            final.closed += 1
+            final.outcomes[str((ending.detail or {}).get("outcome") or UNKNOWN)] += 1
+        if any(e.kind == "escalated" for e in trail):
+            final.escalated += 1
+
+        firsts: dict[str, datetime] = {}
+        for event in trail:
+            firsts.setdefault(event.kind, _utc(event.at))
+        acknowledged = firsts.get("acknowledged") or firsts.get("taken")
+        for at, bucket in ((acknowledged, final.to_acknowledge), (firsts.get("taken"), final.to_take),
+                           (firsts.get("closed"), final.to_close)):
+            if at is not None:
+                bucket.append((at - start).total_seconds())
+
+    rows = [r for r in table.values() if committee_id is None or r.committee_id == committee_id]
+    return sorted(rows, key=lambda r: (r.committee_id, r.month))
+
+
+# -- printing ------------------------------------------------------------------------------------
+def hours_minutes(seconds: float | None) -> str:
+    """h:mm (hours may pass 24: 50:03 is two days and two hours and three minutes)."""
+    if seconds is None:
+        return "-"
+    minutes = int(seconds / 60 + 0.5)          # to the nearest minute, half up
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def count_text(value: int, exact: bool) -> str:
+    return SUPPRESSED if not exact and 0 < value < SMALL else str(value)
+
+
+def duration_text(durations: Durations, which: str, exact: bool) -> str:
+    if durations.count == 0:
+        return "-"
+    if not exact and durations.count < SMALL:
+        return SUPPRESSED
+    return hours_minutes(durations.median if which == "median" else durations.p90)
+
+
+_TIMES = (("to_acknowledge", "acknowledge"), ("to_take", "take"), ("to_close", "close"))
+_BREAKDOWNS = (("by_kind", "kind"), ("by_urgency", "urgency"), ("by_sector", "sector"), ("outcomes", "outcome"))
+_COUNTS = ("received", "moved_in", "moved_out", "open", "cancelled", "closed", "escalated")
+
+
+def measures(rows: list[CommitteeMonth]) -> list[str]:
+    """The measures' names, in print order: counts, breakdowns (keys seen in any row), times."""
+    names = list(_COUNTS)
+    for attribute, label in _BREAKDOWNS:
+        keys = sorted({key for r in rows for key in getattr(r, attribute)})
+        names += [f"{label}:{key}" for key in keys]
+    for _attribute, label in _TIMES:
+        names += [f"time to {label} median (h:mm)", f"time to {label} p90 (h:mm)"]
+    return names
+
+
+def value_text(r: CommitteeMonth, measure: str, exact: bool) -> str:
+    if measure in _COUNTS:
+        return count_text(getattr(r, measure), exact)
+    if measure.startswith("time to "):
+        label, which = measure[len("time to "):].split(" ")[:2]
+        attribute = next(a for a, name in _TIMES if name == label)
+        return duration_text(r.durations(attribute), which, exact)
+    label, key = measure.split(":", 1)
+    attribute = next(a for a, name in _BREAKDOWNS if name == label)
+    return count_text(getattr(r, attribute)[key], exact)
+
+
+def table_text(rows: list[CommitteeMonth], exact: bool) -> str:
+    """One block per committee: the measures down, its months across."""
+    if not rows:
+        return "no cases in that period"
+    names = measures(rows)
+    blocks = []
+    for committee in dict.fromkeys(r.committee_id for r in rows):
+        mine = [r for r in rows if r.committee_id == committee]
+        lines = [[committee] + [r.month for r in mine]]
+        lines += [[name] + [value_text(r, name, exact) for r in mine] for name in names]
+        widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+        blocks.append("\n".join(
+            "  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(line))
+            .rstrip() for line in lines))
+    return "\n\n".join(blocks)
+
+
+def csv_rows(rows: list[CommitteeMonth], exact: bool) -> list[list[str]]:
+    """A header and one line per committee and month (the same texts as the table)."""
+    names = measures(rows)
+    return [["committee", "month", *names]] + [[r.committee_id, r.month, *(value_text(r, n, exact) for n in names)]
+                                               for r in rows]
