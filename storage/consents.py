@@ -1,0 +1,64 @@
+"""Consent queries: written at submit, revoked by the person, read before anything is sent to them.
+
+The rules (what the answers grant, may we push now) are cases/consent.py."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from cases import consent as rules
+
+from . import cases, outbox
+from .models import Case, Consent, Conversation, utcnow
+
+
+def record_from_answers(session: Session, case: Case, answers: dict, now: datetime | None = None) -> list[Consent]:
+    """One row per channel for a new case, from the intake's answers."""
+    now = now or utcnow()
+    rows = [Consent(case_id=case.id, chat_key=case.chat_key, channel=channel, granted=grant["granted"],
+                    safe_time=grant["safe_time"], decided_at=now)
+            for channel, grant in rules.from_answers(answers).items()]
+    session.add_all(rows)
+    return rows
+
+
+def of_case(session: Session, case_id: int) -> list[Consent]:
+    return list(session.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.channel)))
+
+
+def revoke_chat(session: Session, chat_key: str, now: datetime | None = None) -> int:
+    """Revoke every consent of the chat not revoked yet; how many were."""
+    result = session.execute(update(Consent).where(Consent.chat_key == chat_key, Consent.revoked_at.is_(None))
+                             .values(revoked_at=now or utcnow()).execution_options(synchronize_session="fetch"))
+    return result.rowcount
+
+
+def cases_of_chat(session: Session, chat_key: str) -> list[Case]:
+    return list(session.scalars(select(Case).where(Case.chat_key == chat_key).order_by(Case.id)))
+
+
+class ConsentStore:
+    """What cases/reporter_notes.ReporterNotes needs of the database (injected by app.py)."""
+
+    @staticmethod
+    def consents(session: Session, case_id: int) -> list[Consent]:
+        return of_case(session, case_id)
+
+    @staticmethod
+    def conversation(session: Session, chat_key: str) -> Conversation | None:
+        return session.get(Conversation, chat_key)
+
+    @staticmethod
+    def push_later(session: Session, chat_key: str, messages: list[dict], not_before: datetime | None):
+        """A push to the reporter's chat; not sent before `not_before` (their safe time): the
+        row is due then (next_attempt_at), and the sweeper sends it."""
+        row = outbox.add(session, chat_key=chat_key, messages=messages, push_to=chat_key, push_allowed=True)
+        row.next_attempt_at = not_before
+        session.flush()
+        return row
+
+    @staticmethod
+    def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None, **detail):
+        return cases.record(session, case, kind, actor, committee_id, **detail)
