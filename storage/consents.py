@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from cases import consent as rules
 
 from . import cases, outbox
-from .models import Case, Consent, Conversation, utcnow
+from .models import Case, Consent, Conversation, OutboxMessage, utcnow
 
 
 def record_from_answers(session: Session, case: Case, answers: dict, now: datetime | None = None) -> list[Consent]:
@@ -33,6 +33,22 @@ def revoke_chat(session: Session, chat_key: str, now: datetime | None = None) ->
     result = session.execute(update(Consent).where(Consent.chat_key == chat_key, Consent.revoked_at.is_(None))
                              .values(revoked_at=now or utcnow()).execution_options(synchronize_session="fetch"))
     return result.rowcount
+
+
+def forget_people(session: Session, people: list[str], erased: str, now: datetime | None = None) -> int:
+    """"Delete my data" (storage/erasure.py): their consents are withdrawn and no longer name
+    their chat, and the notes and officers' messages queued for them (pushes that answer no
+    event, still pending) are not sent. Returns how many queued messages were dropped."""
+    now = now or utcnow()
+    session.execute(update(Consent).where(Consent.chat_key.in_(people))
+                    .values(chat_key=erased, granted=False, revoked_at=func.coalesce(Consent.revoked_at, now))
+                    .execution_options(synchronize_session="fetch"))
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.push_to.in_(people), OutboxMessage.status == "pending",
+               OutboxMessage.inbox_event_id.is_(None), OutboxMessage.reply_token.is_(None))
+        .values(status="undeliverable", messages=[], last_error="not sent: the person erased their data")
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def cases_of_chat(session: Session, chat_key: str) -> list[Case]:

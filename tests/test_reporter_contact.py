@@ -24,7 +24,7 @@ from flows import language
 from flows.engine import Engine
 from flows.loader import load_flows
 from locales.catalogs import catalogs
-from storage import consents, crypto
+from storage import consents, crypto, erasure
 from storage.case_store import CaseStore
 from storage.cases import Case, trail
 from storage.consents import ConsentStore
@@ -262,3 +262,18 @@ def test_msg_is_for_the_cases_officers_only_and_never_in_a_group(world):
     assert rows == [] and answer["text"] == said("private_only")
     [answer], _ = officer_says(world, "msg ZZZ-999 safe")
     assert answer["text"] == said("not_found")
+
+
+def test_delete_my_data_withdraws_the_consent_and_drops_queued_notes(world):
+    case = report(world, contact_ok="yes", contact_how="line", contact_when="evening")
+    [queued] = notify(world, case)          # waits for the evening
+    with world.db.transaction() as session:
+        erasure.forget_person(session, session.get(Conversation, "Ureporter1"))
+    with world.db.sessions() as session:
+        assert session.get(OutboxMessage, queued.id).status == "undeliverable"
+        [line] = [c for c in consents.of_case(session, case.id) if c.channel == "line"]
+        assert (line.chat_key, line.granted, line.revoked_at is not None) == (erasure.ERASED, False, True)
+    world.now["at"] = TUESDAY_17_BANGKOK
+    assert notify(world, case, "closed") == []
+    [answer], rows = officer_says(world, f"msg {case.reference} safe")
+    assert rows == [] and answer["text"] == said("msg.not_sent.no_consent", reference=case.reference)
