@@ -74,7 +74,8 @@ def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
     conversations = FlowResponder(engine, catalogs, renderer, line, casework)
     voice.may_push = conversations.may_push
     desk = OfficerDesk(casework, alerts)
-    desk.messages = OfficerMessages(notes)   # `msg REF` (bot/officer_messages.py)
+    desk.messages = OfficerMessages(notes, alerts)   # `msg REF` (bot/officer_messages.py)
+    conversations.talk = desk.messages               # the reporter's answers to that officer
     return Responders(desk, conversations), casework
 
 

@@ -32,7 +32,13 @@ STATUS = re.compile(r"^\s*(?:status|สถานะ|အခြေအနေ|ស្
                     re.IGNORECASE)
 
 
+TALKING_STEP = "contact.talking"   # an official wrote; the person's words go to them (flows/data/contact.yaml)
+
+
 class FlowResponder:
+    # bot/officer_messages.OfficerMessages, set by app.py: relays a reporter's answers to an officer
+    talk = None
+
     def __init__(self, engine: Engine, catalogs, renderer, line, casework=None, clock=time.time):
         self.engine = engine
         self.catalogs = catalogs
@@ -67,8 +73,12 @@ class FlowResponder:
             response.messages = self.renderer.finish(self._status(conversation, session, "".join(status.groups())))
             response.push_allowed = not self._in_report(state)
             return response  # where they were in the flows stays as it was
-        ask_encoding = self._asks_encoding(before, conversation, detection, given)
-        if conversation.language is None and not self._answers_without_language(state, given):
+        relayed = self._relay(conversation, state, given, session)
+        ask_encoding = relayed is None and self._asks_encoding(before, conversation, detection, given)
+        if relayed is not None:  # an official is talking with them: their words went to the case
+            response.also += relayed
+            state, outputs = self.engine.goto(state, TALKING_STEP, now)
+        elif conversation.language is None and not self._answers_without_language(state, given):
             state, outputs = self.engine.goto(state, self.engine.flows.language_step, now)
         elif ask_encoding:
             state, outputs = self.engine.goto(state, self.engine.flows.encoding_step, now)
@@ -81,10 +91,32 @@ class FlowResponder:
         response.messages = self._render(conversation, state, notes, outputs, session, response)
         if ask_encoding:
             response.messages = _in_both_encodings(response.messages)
+        if self.talk is not None and session is not None and state.get("at") == self.engine.flows.entry:
+            consents.end_talk(session, conversation.chat_key)  # back at the menu: the talk is over
         conversation.state = state
         response.push_allowed = not self._in_report(state)
         response.emergency = self._in_emergency(state)
         return response
+
+    def _relay(self, conversation, state: dict, given, session) -> list | None:
+        """Outbox rows to the official talking with this person, if their text goes there: not
+        inside a report, not a help/danger/menu word, not an answer to a question that asks
+        for text (bot/officer_messages.OfficerMessages.relay)."""
+        if self.talk is None or session is None or given.kind != "text" or self._answering_report(state):
+            return None
+        if self.engine.interrupts(given.text):
+            return None
+        at = state.get("at") or ""
+        if self.engine.flows.has_step(at) and (self.engine.flows.step(at).input or {}).get("type") == "text":
+            return None
+        return self.talk.relay(session, conversation, given.text)
+
+    def _answering_report(self, state: dict) -> bool:
+        """Inside a report with answers not sent yet. After Send the person is still at the
+        report's last step, but the state keeps only the case's code (the same rule as
+        bot/officer_messages.ReporterVoice.in_report)."""
+        data = state.get("data") or {}
+        return self._in_report(state) and (not data or set(data) - {"case_ref"} != set())
 
     def _status(self, conversation, session, raw: str) -> list[dict]:
         """The neutral state of one of the person's own cases; a case of another chat gets

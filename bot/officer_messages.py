@@ -13,7 +13,12 @@ LINE consent granted and not revoked, not blocked, not inside a report, not "onl
 first"; outside their safe hours it is queued for the next safe moment. The officer is told
 which. Every message (sent, queued, held) is a line of the case's trail, its words encrypted.
 
-Not done yet (issue 13): the reporter's replies going to the taking officer's chat.
+The reporter's replies: once an officer's message was sent (or queued), what the reporter
+types (outside a report, not a help/danger/menu word, not an answer to a question asking for
+text) goes to the case's trail (encrypted) and to that officer's 1:1 chat with the case's
+reference, and the reporter is told it was passed on, with a Menu button; going back to the
+menu ends it (bot/conversation.py; storage/consents.talk_officer_id). The officer is the one
+who wrote last (the one who took the case, as a rule).
 """
 from __future__ import annotations
 
@@ -23,8 +28,11 @@ from cases import consent as rules
 from cases.reporter_notes import ReporterNotes
 from flows.model import Say
 from line_limits import MAX_ACTION_LABEL_CHARS, MAX_TEXT_CHARS
+from locales.languages import AUTONYMS
 from locales.marker import N_
 from storage import cases as case_store
+from storage import consents
+from storage.models import Case, Officer
 
 from .render import fit
 from .response import Response
@@ -35,6 +43,7 @@ MSG = re.compile(r"^\s*(?:msg|ข้อความ)\s+([0-9A-Za-z]{3}-?[0-9A-Za
 PREPARED = {"received": ("msg.received", None), "safe": ("msg.safe", None), "when": ("msg.call_when", None),
             "call": ("msg.call_us", "number"), "meet": ("msg.meet", "place")}
 MAX_TYPED = 1000   # what an officer types into a message to the reporter
+MAX_REPLY = 2000   # what a reporter's reply carries to the officer
 
 # What officers read about it (officer domain, Thai and English).
 OFFICER_MESSAGE_IDS: dict[str, str] = {
@@ -64,6 +73,9 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "not_sent.blocked": N_("officer.msg.not_sent.blocked"),
     # TRANSLATORS: not sent now: the reporter is answering questions in the bot; try again later.
     "not_sent.in_report": N_("officer.msg.not_sent.in_report"),
+    # TRANSLATORS: the reporter's answer, pushed to the officer who wrote to them: {reference} the case,
+    # {language} the name of the reporter's language in its own script, {text} their words as written.
+    "reply": N_("officer.msg.reply"),
     # TRANSLATORS: one line of the case details: the reporter's consent, per channel ({line}, {phone}).
     "consent.row": N_("officer.consent.row"),
     # TRANSLATORS: consent state shown in the case details: granted, with the safe time after it.
@@ -99,8 +111,25 @@ class ReporterVoice:
 class OfficerMessages:
     """`msg REF ...` from an officer's chat (delegated to by bot/officers.OfficerDesk)."""
 
-    def __init__(self, notes: ReporterNotes):
+    def __init__(self, notes: ReporterNotes, alerts):
         self.notes = notes
+        self.alerts = alerts   # bot.alerts.AlertComposer: the officers' language and catalogs
+
+    def relay(self, session, conversation, text: str) -> list | None:
+        """The reporter wrote while an officer is talking with them: recorded in the case and
+        pushed to that officer; the outbox rows, or None when nobody is talking with them."""
+        consent = consents.talking(session, conversation.chat_key)
+        if consent is None:
+            return None
+        case = session.get(Case, consent.case_id)
+        words = text.strip()[:MAX_REPLY]
+        case_store.record(session, case, "reporter_reply", "reporter", case.committee_id, text=words)
+        officer = session.get(Officer, consent.talk_officer_id)
+        if officer is None or not officer.active or not officer.line_user_id:
+            return []
+        language = AUTONYMS.get(case.language or "") or (case.language or "")
+        messages = _Say(self.alerts.text)("reply", reference=case.reference, language=language, text=words)
+        return [self.notes.store.push_later(session, officer.line_user_id, messages, None)]
 
     def respond(self, desk, session, officer, group_id, text: str):
         """A Response, or None when the text is not a `msg` command."""
@@ -126,12 +155,20 @@ class OfficerMessages:
             params = {"ref": case.reference, **({param: value} if param else {})}
             decision, rows = self.notes.send(session, case, key, officer.id, officer.committee_id,
                                              kind="reporter_message", detail={"params": params}, **params)
+            self._talk(session, case, officer, rows)
             return Response(say.outcome(case.reference, decision), also=rows)
         words = rest[:MAX_TYPED]
         decision, rows = self.notes.send(session, case, "msg.free", officer.id, officer.committee_id,
                                          kind="reporter_message", detail={"text": words}, text=words,
                                          ref=case.reference)
+        self._talk(session, case, officer, rows)
         return Response(say.outcome(case.reference, decision, free=True), also=rows)
+
+    @staticmethod
+    def _talk(session, case, officer, rows) -> None:
+        """A message went (or waits for a safe time): the reporter's answers go to this officer."""
+        if rows:
+            consents.start_talk(session, case.id, officer.id)
 
 
 class _Say:

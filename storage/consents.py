@@ -31,8 +31,26 @@ def of_case(session: Session, case_id: int) -> list[Consent]:
 def revoke_chat(session: Session, chat_key: str, now: datetime | None = None) -> int:
     """Revoke every consent of the chat not revoked yet; how many were."""
     result = session.execute(update(Consent).where(Consent.chat_key == chat_key, Consent.revoked_at.is_(None))
-                             .values(revoked_at=now or utcnow()).execution_options(synchronize_session="fetch"))
+                             .values(revoked_at=now or utcnow(), talk_officer_id=None)
+                             .execution_options(synchronize_session="fetch"))
     return result.rowcount
+
+
+def talking(session: Session, chat_key: str) -> Consent | None:
+    """The live LINE consent of this chat an officer is talking through, newest case first."""
+    return session.scalars(select(Consent).where(
+        Consent.chat_key == chat_key, Consent.channel == "line", Consent.granted.is_(True),
+        Consent.revoked_at.is_(None), Consent.talk_officer_id.is_not(None)).order_by(Consent.id.desc())).first()
+
+
+def start_talk(session: Session, case_id: int, officer_id: str) -> None:
+    session.execute(update(Consent).where(Consent.case_id == case_id, Consent.channel == "line")
+                    .values(talk_officer_id=officer_id).execution_options(synchronize_session="fetch"))
+
+
+def end_talk(session: Session, chat_key: str) -> int:
+    return session.execute(update(Consent).where(Consent.chat_key == chat_key, Consent.talk_officer_id.is_not(None))
+                           .values(talk_officer_id=None).execution_options(synchronize_session="fetch")).rowcount
 
 
 def forget_people(session: Session, people: list[str], erased: str, now: datetime | None = None) -> int:
@@ -41,7 +59,8 @@ def forget_people(session: Session, people: list[str], erased: str, now: datetim
     event, still pending) are not sent. Returns how many queued messages were dropped."""
     now = now or utcnow()
     session.execute(update(Consent).where(Consent.chat_key.in_(people))
-                    .values(chat_key=erased, granted=False, revoked_at=func.coalesce(Consent.revoked_at, now))
+                    .values(chat_key=erased, granted=False, revoked_at=func.coalesce(Consent.revoked_at, now),
+                            talk_officer_id=None)
                     .execution_options(synchronize_session="fetch"))
     return session.execute(
         update(OutboxMessage)

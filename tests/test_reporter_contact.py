@@ -64,7 +64,7 @@ def world(database_url):
     voice.may_push = FlowResponder(Engine(load_flows()), TEXTS, renderer, None).may_push
     notes = ReporterNotes(ConsentStore(), voice, clock=lambda: now["at"])
     desk = OfficerDesk(casework, alerts)
-    desk.messages = OfficerMessages(notes)
+    desk.messages = OfficerMessages(notes, alerts)
     yield SimpleNamespace(db=db, casework=casework, notes=notes, desk=desk, now=now)
     db.dispose()
 

@@ -11,6 +11,7 @@ from flows.loader import load_flows
 from locales.catalogs import catalogs
 from storage import consents
 from storage.cases import Case, trail
+from storage.models import Officer
 from tests.support.chat import Chat, hotline_app, texts
 from tests.support.committees import load_example
 
@@ -99,3 +100,54 @@ def test_status_of_someone_elses_case_is_not_found_like_a_wrong_code(app):
     theirs = texts(stranger.say(f"status {case.reference}"))
     wrong = texts(stranger.say("status ZZZ-999"))
     assert theirs == wrong == [TEXTS.text("en", "intake.status.not_found")]
+
+
+def officer_chat(app, officer_id: str) -> Chat:
+    """An officer's 1:1 chat, linked to `officer_id` (on duty around the clock)."""
+    chat = Chat(*app, language="th")
+    with chat.hotline.db.transaction() as session:
+        session.get(Officer, officer_id).line_user_id = chat.user
+    return chat
+
+
+def pushed_to(line, user: str, since: int) -> list[str]:
+    return [m["text"] for sent in line.sent[since:] if sent[0] == "push" and sent[1] == user for m in sent[2]]
+
+
+def test_an_officers_message_and_the_reporters_answers_until_they_go_back_to_the_menu(app):
+    _, line = app
+    reporter = Chat(*app, language="km")
+    case = reported(reporter, {**CONSENT, "province": "57", "district": "5709"})
+    officer = officer_chat(app, "TH-NATIONAL-2")
+    before = len(line.sent)
+    officer.say(f"msg {case.reference} safe")
+    assert pushed_to(line, reporter.user, before) == [TEXTS.text("km", "intake.msg.safe", ref=case.reference)]
+
+    before = len(line.sent)
+    answer = reporter.say("ខ្ញុំសុខសប្បាយ")       # "I am fine"
+    assert texts(answer)[0] == TEXTS.text("km", "intake.talk.sent")
+    assert reporter.at() == "contact.talking"
+    assert pushed_to(line, officer.user, before) == [TEXTS.text(
+        "th", "officer.msg.reply", reference=case.reference, language="ខ្មែរ", text="ខ្ញុំសុខសប្បាយ")]
+    with reporter.hotline.db.sessions() as session:
+        [event] = [e for e in trail(session, case.id) if e.kind == "reporter_reply"]
+        assert event.detail["text"] == "ខ្ញុំសុខសប្បាយ"
+
+    reporter.say("ម៉ឺនុយ")                         # the menu word: they leave that conversation
+    assert reporter.at() == "main.menu"
+    before = len(line.sent)
+    reporter.say("ខ្ញុំសុខសប្បាយ")
+    assert pushed_to(line, officer.user, before) == []
+
+
+def test_inside_a_report_the_answers_stay_in_the_report(app):
+    _, line = app
+    reporter = Chat(*app, language="en")
+    case = reported(reporter, {**CONSENT, "province": "57", "district": "5709"})
+    officer = officer_chat(app, "TH-NATIONAL-1")
+    officer.say(f"msg {case.reference} received")
+    reporter.be_at("report.description", {"sector": "fishing"})
+    before = len(line.sent)
+    reporter.say("they keep our papers")
+    assert pushed_to(line, officer.user, before) == []
+    assert reporter.at() != "contact.talking"

@@ -27,6 +27,9 @@ class Consent(Base):
     safe_time: Mapped[str | None] = mapped_column(String(24), nullable=True)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # LINE row only: the officer who last wrote to the reporter through the bot (msg REF). Until
+    # the person goes back to the menu, what they type goes to the case and to that officer.
+    talk_officer_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     __table_args__ = (UniqueConstraint("case_id", "channel", name="uq_consents_case_channel"),
                       Index("ix_consents_chat", "chat_key"))

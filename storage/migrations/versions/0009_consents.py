@@ -1,8 +1,10 @@
 """consents: the reporter's consent to be contacted, per case and channel (issue 13)
 
 One row per case and channel (line, phone): granted or not, when, the safe time the person
-chose (contact_when), revoked_at when they said "stop". Written at submit from the intake's
-answers (storage/consents.py); read by cases/consent.py before anything is sent to them.
+chose (contact_when), revoked_at when they said "stop", and talk_officer_id: the officer who
+wrote to them last (their replies go to that officer until they go back to the menu).
+Written at submit from the intake's answers (storage/consents.py); read by cases/consent.py
+before anything is sent to them.
 
 Revision ID: 0009_consents
 Revises: 0008_case_lifecycle
@@ -30,6 +32,7 @@ def upgrade() -> None:
         sa.Column("safe_time", sa.String(24), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("talk_officer_id", sa.String(40), nullable=True),
         sa.UniqueConstraint("case_id", "channel", name="uq_consents_case_channel"),
     )
     op.create_index("ix_consents_chat", "consents", ["chat_key"])
