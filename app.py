@@ -11,12 +11,14 @@ from bot.alerts import AlertComposer
 from bot.conversation import FlowResponder
 from bot.delivery import Delivery
 from bot.line_api import LineClient
+from bot.officer_messages import OfficerMessages, ReporterVoice
 from bot.officers import OfficerDesk
 from bot.render import Renderer
 from bot.responders import Responders
 from bot.richmenu import richmenu_cli
 from bot.webhook import make_signature_validator, webhook
 from cases.casework import Casework
+from cases.reporter_notes import ReporterNotes
 from flows import language
 from flows.engine import Engine
 from flows.loader import FlowError, load_flows
@@ -26,6 +28,7 @@ from settings import Settings
 from storage import crypto
 from storage.case_store import CaseStore
 from storage.cli import db_cli, keys_cli
+from storage.consents import ConsentStore
 from storage.db import Database
 from storage.directory_cli import committees_cli
 from storage.stats_cli import cases_cli
@@ -66,9 +69,15 @@ def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
         return renderer.summary_lines(engine.summarise(flow, case.answers), "th") if flow in flows.flows else []
 
     alerts = AlertComposer(catalogs, summarise)
+    voice = ReporterVoice(renderer)
+    notes = ReporterNotes(ConsentStore(), voice)   # the `reporter` collaborator (issue 13)
     casework = Casework(alerts, CaseStore(), windows=settings.urgency_windows)
     conversations = FlowResponder(engine, catalogs, renderer, line, casework)
-    return Responders(OfficerDesk(casework, alerts), conversations), casework
+    voice.may_push = conversations.may_push
+    desk = OfficerDesk(casework, alerts)
+    desk.messages = OfficerMessages(notes, alerts)   # `msg REF` (bot/officer_messages.py)
+    conversations.talk = desk.messages               # the reporter's answers to that officer
+    return Responders(desk, conversations), casework
 
 
 class StartupRefused(click.ClickException):

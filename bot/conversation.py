@@ -6,14 +6,18 @@ outputs become LINE messages in the person's language. The flows never see LINE.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import replace
 from typing import ClassVar
 
+from cases import reporter_notes
+from cases.link_codes import plain_digits
 from flows import language as lang
 from flows.engine import MAX_CHOICES, Engine, choice_data
 from flows.model import Ask, Choice, Effect, Say
-from storage import erasure
+from storage import cases as case_store
+from storage import consents, erasure
 
 from .events import is_group, to_input, user_of
 from .response import Response
@@ -23,9 +27,18 @@ log = logging.getLogger(__name__)
 FALLBACK_LANGUAGE = "en"
 # The numbers under the apology: the emergency step's card (in the reader's language first).
 APOLOGY_DIAL = "emergency.now"
+# `status ABC-123` (issue 13): the word in en, th, my, km, lo, then a case reference.
+STATUS = re.compile(r"^\s*(?:status|สถานะ|အခြေအနေ|ស្ថានភាព|ສະຖານະ)\s*([0-9A-Za-z]{3})\s*-?\s*([0-9A-Za-z]{3})\s*$",
+                    re.IGNORECASE)
+
+
+TALKING_STEP = "contact.talking"   # an official wrote; the person's words go to them (flows/data/contact.yaml)
 
 
 class FlowResponder:
+    # bot/officer_messages.OfficerMessages, set by app.py: relays a reporter's answers to an officer
+    talk = None
+
     def __init__(self, engine: Engine, catalogs, renderer, line, casework=None, clock=time.time):
         self.engine = engine
         self.catalogs = catalogs
@@ -56,8 +69,16 @@ class FlowResponder:
         def perform(effect: Effect, working: dict) -> bool:  # Send, cancel: the engine goes on by the outcome
             return self._apply(conversation, working, effect, session, response)
 
-        ask_encoding = self._asks_encoding(before, conversation, detection, given)
-        if conversation.language is None and not self._answers_without_language(state, given):
+        if given.kind == "text" and (status := STATUS.match(plain_digits(given.text))):
+            response.messages = self.renderer.finish(self._status(conversation, session, "".join(status.groups())))
+            response.push_allowed = not self._in_report(state)
+            return response  # where they were in the flows stays as it was
+        relayed = self._relay(conversation, state, given, session)
+        ask_encoding = relayed is None and self._asks_encoding(before, conversation, detection, given)
+        if relayed is not None:  # an official is talking with them: their words went to the case
+            response.also += relayed
+            state, outputs = self.engine.goto(state, TALKING_STEP, now)
+        elif conversation.language is None and not self._answers_without_language(state, given):
             state, outputs = self.engine.goto(state, self.engine.flows.language_step, now)
         elif ask_encoding:
             state, outputs = self.engine.goto(state, self.engine.flows.encoding_step, now)
@@ -70,10 +91,44 @@ class FlowResponder:
         response.messages = self._render(conversation, state, notes, outputs, session, response)
         if ask_encoding:
             response.messages = _in_both_encodings(response.messages)
+        if self.talk is not None and session is not None and state.get("at") == self.engine.flows.entry:
+            consents.end_talk(session, conversation.chat_key)  # back at the menu: the talk is over
         conversation.state = state
         response.push_allowed = not self._in_report(state)
         response.emergency = self._in_emergency(state)
         return response
+
+    def _relay(self, conversation, state: dict, given, session) -> list | None:
+        """Outbox rows to the official talking with this person, if their text goes there: not
+        inside a report, not a help/danger/menu word, not an answer to a question that asks
+        for text (bot/officer_messages.OfficerMessages.relay)."""
+        if self.talk is None or session is None or given.kind != "text" or self._answering_report(state):
+            return None
+        if self.engine.interrupts(given.text):
+            return None
+        at = state.get("at") or ""
+        if self.engine.flows.has_step(at) and (self.engine.flows.step(at).input or {}).get("type") == "text":
+            return None
+        return self.talk.relay(session, conversation, given.text)
+
+    def _answering_report(self, state: dict) -> bool:
+        """Inside a report with answers not sent yet. After Send the person is still at the
+        report's last step, but the state keeps only the case's code (the same rule as
+        bot/officer_messages.ReporterVoice.in_report)."""
+        data = state.get("data") or {}
+        return self._in_report(state) and (not data or set(data) - {"case_ref"} != set())
+
+    def _status(self, conversation, session, raw: str) -> list[dict]:
+        """The neutral state of one of the person's own cases; a case of another chat gets
+        the same "not found" as a wrong code (cases/reporter_notes.py has the words)."""
+        reference = f"{raw[:3].upper()}-{raw[3:].upper()}"
+        case = case_store.by_reference(session, reference) if session is not None else None
+        if case is None or case.chat_key != conversation.chat_key:
+            message = Say(reporter_notes.message_id("status.not_found"))
+        else:
+            case_store.record(session, case, "status_viewed", "reporter", case.committee_id)
+            message = Say(reporter_notes.status_message_id(case), params={"ref": case.reference})
+        return self._flush(conversation, [message])
 
     def _in_emergency(self, state: dict) -> bool:
         """An answer that leaves the person in an emergency flow (flows/data: `emergency: true`)
@@ -206,6 +261,7 @@ class FlowResponder:
             session, chat_key=conversation.chat_key, user_id=conversation.user_id,
             language=conversation.language, kind=effect.args.get("kind", "self"),
             answers={**data, "_flow": flow})
+        consents.record_from_answers(session, case, data)  # the person's consent, per channel
         state["data"] = {"case_ref": case.reference}  # the answers live in the case now
         response.also += rows
         response.schedule_escalation(case)
@@ -226,6 +282,14 @@ class FlowResponder:
         response.also += rows
         return True
 
+    def _revoke_consent(self, conversation, data, state, effect, session, response) -> bool:
+        """"Stop": every consent this chat gave is withdrawn, each case's trail says so."""
+        revoked = consents.revoke_chat(session, conversation.chat_key)
+        for case in consents.cases_of_chat(session, conversation.chat_key):
+            case_store.record(session, case, "consent_revoked", "reporter", case.committee_id)
+        log.info("consent withdrawn by the person: %s consents", revoked)
+        return True
+
     # flows.effects.EFFECTS name -> handler (tests/flows/test_effects.py: the same names).
     EFFECT_HANDLERS: ClassVar[dict] = {
         "set_language": _set_language,
@@ -233,6 +297,7 @@ class FlowResponder:
         "submit_report": _submit_report,
         "cancel_report": _cancel_report,
         "delete_my_data": _delete_my_data,
+        "revoke_consent": _revoke_consent,
     }
 
 def _say(message_id: str) -> Say:

@@ -107,6 +107,9 @@ class OfficerDesk:
                 return Response(self.alerts.not_found())
             self.casework.add_note(session, case, officer, match.group(2).strip())
             return Response(self.alerts.note_saved(case))
+        if (answer := getattr(self, "messages", None) and self.messages.respond(self, session, officer, group_id,
+                                                                                  text)):
+            return answer  # `msg REF ...` to the reporter (bot/officer_messages.py, issue 13)
         if HELP.match(plain):
             return Response(self.alerts.help())
         return None

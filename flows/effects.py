@@ -23,6 +23,8 @@ EFFECTS: dict[str, EffectSpec] = {
     "submit_report": EffectSpec(required=frozenset({"kind"}), outcome=True),
     "cancel_report": EffectSpec(outcome=True),
     "delete_my_data": EffectSpec(),
+    # The person's "stop": every consent to contact them withdrawn (flows/data/contact.yaml).
+    "revoke_consent": EffectSpec(),
 }
 
 OUTCOME_EFFECTS = frozenset(name for name, spec in EFFECTS.items() if spec.outcome)

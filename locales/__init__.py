@@ -34,7 +34,8 @@ OFFICER_DOMAIN = "officer"
 # Domains not meant for the public: their languages, the first one the fallback.
 DOMAIN_LANGUAGES: dict[str, tuple[str, ...]] = {OFFICER_DOMAIN: OFFICER_LANGUAGES}
 # Python files whose marks belong to a domain other than bot (paths relative to ROOT).
-PYTHON_DOMAINS: dict[str, str] = {"cases/officer_text.py": OFFICER_DOMAIN}
+PYTHON_DOMAINS: dict[str, str] = {"cases/officer_text.py": OFFICER_DOMAIN,
+                                  "cases/reporter_notes.py": "intake", "bot/officer_messages.py": OFFICER_DOMAIN}
 
 if str(ROOT) not in sys.path:  # Babel imports flows.extract by name (babel.cfg)
     sys.path.insert(0, str(ROOT))

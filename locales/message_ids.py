@@ -15,8 +15,10 @@ def required_message_ids(flows=None) -> dict[str, set[str]]:
     """{domain: message ids} every catalog of that domain must translate: the flows' ids
     (all domains, hotline labels, input.invalid), flows.engine.UI and bot.ui_text.BOT_MESSAGE_IDS,
     and the officers' texts (cases.officer_text, domain "officer": Thai and English only)."""
+    from bot.officer_messages import OFFICER_MESSAGE_IDS as MSG_OFFICER_IDS
     from bot.ui_text import BOT_MESSAGE_IDS
     from cases.officer_text import OFFICER_MESSAGE_IDS
+    from cases.reporter_notes import REPORTER_MESSAGE_IDS
     from flows.engine import UI
     from flows.loader import load_flows
 
@@ -27,7 +29,8 @@ def required_message_ids(flows=None) -> dict[str, set[str]]:
             if step.input and step.input.get("invalid"):
                 ids.setdefault(flow.domain, set()).add(step.input["invalid"])
     ids.setdefault(BOT_DOMAIN, set()).update(UI.values(), BOT_MESSAGE_IDS.values())
-    ids.setdefault(OFFICER_DOMAIN, set()).update(OFFICER_MESSAGE_IDS.values())
+    ids.setdefault(OFFICER_DOMAIN, set()).update(OFFICER_MESSAGE_IDS.values(), MSG_OFFICER_IDS.values())
+    ids.setdefault("intake", set()).update(REPORTER_MESSAGE_IDS.values())
     return ids
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from . import cases as case_store
-from . import inbox
+from . import consents, inbox
 from .cases import Case
 from .models import Conversation, InboxEvent, OutboxMessage
 
@@ -64,6 +64,7 @@ def forget_person(session: Session, conversation: Conversation) -> Erased:
         _forget_contact(session, case)
         erased.cases += 1
     erased.messages += _forget_sent_about(session, reported)
+    erased.messages += consents.forget_people(session, people, ERASED)  # issue 13: no contact after this
     session.delete(conversation)
     session.flush()
     return erased

@@ -183,15 +183,18 @@ def test_check_passes_on_the_bot_catalogs(capsys):
 
 
 def test_officer_domain_is_thai_and_english_only():
-    """Officers' texts (cases/officer_text.py) are their own domain, kept in th and en only."""
+    """Officers' texts (cases/officer_text.py; bot/officer_messages.py, issue 13) are their own
+    domain, kept in th and en only."""
+    from bot.officer_messages import OFFICER_MESSAGE_IDS as MSG_OFFICER_IDS
     from cases.officer_text import OFFICER_MESSAGE_IDS
     from locales import LANGUAGES, languages_for
 
     assert languages_for("officer") == ("th", "en")
     assert languages_for("bot") == LANGUAGES
-    assert [p.relative_to(ROOT).as_posix() for p in domain_files()["officer"]] == ["cases/officer_text.py"]
-    assert all(p.name != "officer_text.py" for p in domain_files()["bot"])
-    assert REQUIRED["officer"] == set(OFFICER_MESSAGE_IDS.values())
+    assert [p.relative_to(ROOT).as_posix() for p in domain_files()["officer"]] == [
+        "bot/officer_messages.py", "cases/officer_text.py"]
+    assert all(p.name not in ("officer_text.py", "officer_messages.py") for p in domain_files()["bot"])
+    assert REQUIRED["officer"] == set(OFFICER_MESSAGE_IDS.values()) | set(MSG_OFFICER_IDS.values())
     assert not REQUIRED["officer"] & REQUIRED["bot"]
     for lang in ("my", "km", "lo"):
         assert not (ROOT / "locales" / lang / "LC_MESSAGES" / "officer.po").exists()

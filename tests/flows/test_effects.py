@@ -13,6 +13,7 @@ from bot.conversation import FlowResponder
 from flows.effects import EFFECTS
 from flows.engine import choice_data
 from flows.loader import load_flows
+from storage import consents
 from storage.cases import Case
 from storage.models import Conversation, InboxEvent
 from tests.support.chat import Chat, hotline_app, texts
@@ -111,6 +112,18 @@ def check_delete_my_data(chat: Chat) -> None:
         assert not session.scalars(select(InboxEvent).where(InboxEvent.chat_key == chat.user)).all()
 
 
+def check_revoke_consent(chat: Chat) -> None:
+    step, data = tap_of("submit_report", kind="self")
+    chat.be_at(step, {"sector": "fishing", "contact_ok": "yes", "contact_how": "line", "contact_when": "anytime"})
+    chat.tap(data)
+    answer = chat.say("stop")   # triggers.yaml: stop_contact -> contact.stop, whose effect this is
+    assert texts(answer)[0] == chat.hotline.processor.responder.conversations.catalogs.text(
+        "en", "intake.contact.stopped")
+    [case] = cases_of(chat)
+    with chat.hotline.db.sessions() as session:
+        assert all(c.revoked_at is not None for c in consents.of_case(session, case.id))
+
+
 @dataclass(frozen=True)
 class Firing:
     effect: str
@@ -126,6 +139,7 @@ FIRINGS = [
     Firing("submit_report", check_submit_report),
     Firing("cancel_report", check_cancel_report),
     Firing("delete_my_data", check_delete_my_data),
+    Firing("revoke_consent", check_revoke_consent),
 ]
 
 

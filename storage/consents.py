@@ -1,0 +1,99 @@
+"""Consent queries: written at submit, revoked by the person, read before anything is sent to them.
+
+The rules (what the answers grant, may we push now) are cases/consent.py."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from cases import consent as rules
+
+from . import cases, outbox
+from .models import Case, Consent, Conversation, OutboxMessage, utcnow
+
+
+def record_from_answers(session: Session, case: Case, answers: dict, now: datetime | None = None) -> list[Consent]:
+    """One row per channel for a new case, from the intake's answers."""
+    now = now or utcnow()
+    rows = [Consent(case_id=case.id, chat_key=case.chat_key, channel=channel, granted=grant["granted"],
+                    safe_time=grant["safe_time"], decided_at=now)
+            for channel, grant in rules.from_answers(answers).items()]
+    session.add_all(rows)
+    return rows
+
+
+def of_case(session: Session, case_id: int) -> list[Consent]:
+    return list(session.scalars(select(Consent).where(Consent.case_id == case_id).order_by(Consent.channel)))
+
+
+def revoke_chat(session: Session, chat_key: str, now: datetime | None = None) -> int:
+    """Revoke every consent of the chat not revoked yet; how many were."""
+    result = session.execute(update(Consent).where(Consent.chat_key == chat_key, Consent.revoked_at.is_(None))
+                             .values(revoked_at=now or utcnow(), talk_officer_id=None)
+                             .execution_options(synchronize_session="fetch"))
+    return result.rowcount
+
+
+def talking(session: Session, chat_key: str) -> Consent | None:
+    """The live LINE consent of this chat an officer is talking through, newest case first."""
+    return session.scalars(select(Consent).where(
+        Consent.chat_key == chat_key, Consent.channel == "line", Consent.granted.is_(True),
+        Consent.revoked_at.is_(None), Consent.talk_officer_id.is_not(None)).order_by(Consent.id.desc())).first()
+
+
+def start_talk(session: Session, case_id: int, officer_id: str) -> None:
+    session.execute(update(Consent).where(Consent.case_id == case_id, Consent.channel == "line")
+                    .values(talk_officer_id=officer_id).execution_options(synchronize_session="fetch"))
+
+
+def end_talk(session: Session, chat_key: str) -> int:
+    return session.execute(update(Consent).where(Consent.chat_key == chat_key, Consent.talk_officer_id.is_not(None))
+                           .values(talk_officer_id=None).execution_options(synchronize_session="fetch")).rowcount
+
+
+def forget_people(session: Session, people: list[str], erased: str, now: datetime | None = None) -> int:
+    """"Delete my data" (storage/erasure.py): their consents are withdrawn and no longer name
+    their chat, and the notes and officers' messages queued for them (pushes that answer no
+    event, still pending) are not sent. Returns how many queued messages were dropped."""
+    now = now or utcnow()
+    session.execute(update(Consent).where(Consent.chat_key.in_(people))
+                    .values(chat_key=erased, granted=False, revoked_at=func.coalesce(Consent.revoked_at, now),
+                            talk_officer_id=None)
+                    .execution_options(synchronize_session="fetch"))
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.push_to.in_(people), OutboxMessage.status == "pending",
+               OutboxMessage.inbox_event_id.is_(None), OutboxMessage.reply_token.is_(None))
+        .values(status="undeliverable", messages=[], last_error="not sent: the person erased their data")
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def cases_of_chat(session: Session, chat_key: str) -> list[Case]:
+    return list(session.scalars(select(Case).where(Case.chat_key == chat_key).order_by(Case.id)))
+
+
+class ConsentStore:
+    """What cases/reporter_notes.ReporterNotes needs of the database (injected by app.py)."""
+
+    @staticmethod
+    def consents(session: Session, case_id: int) -> list[Consent]:
+        return of_case(session, case_id)
+
+    @staticmethod
+    def conversation(session: Session, chat_key: str) -> Conversation | None:
+        return session.get(Conversation, chat_key)
+
+    @staticmethod
+    def push_later(session: Session, chat_key: str, messages: list[dict], not_before: datetime | None):
+        """A push to the reporter's chat; not sent before `not_before` (their safe time): the
+        row is due then (next_attempt_at), and the sweeper sends it."""
+        row = outbox.add(session, chat_key=chat_key, messages=messages, push_to=chat_key, push_allowed=True)
+        row.next_attempt_at = not_before
+        session.flush()
+        return row
+
+    @staticmethod
+    def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None, **detail):
+        return cases.record(session, case, kind, actor, committee_id, **detail)

@@ -1,0 +1,29 @@
+"""The consents table (issue 13): the migration matches the model and goes down and up."""
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from storage import migrate
+from storage.db import Database
+from storage.models import Base
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_consents_migration_matches_the_model_and_goes_down_and_up(database_url):
+    database = Database(database_url)
+    try:
+        with database.engine.connect() as connection:
+            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert [d for d in diffs if "consents" in repr(d)] == []
+        migrate.downgrade(database_url, "0009_consents-1")
+        with database.engine.connect() as connection:
+            assert "consents" not in set(connection.dialect.get_table_names(connection))
+        migrate.upgrade(database_url)
+        with database.engine.connect() as connection:
+            assert "consents" in set(connection.dialect.get_table_names(connection))
+            assert {i["name"] for i in connection.dialect.get_indexes(connection, "consents")} >= {"ix_consents_chat"}
+    finally:
+        database.dispose()
