@@ -122,7 +122,7 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
     stack.send(stranger, type="postback", data=f"case|ack|{case.id}", groupId=group)
     time.sleep(1.5)
     with stack.app.extensions["hotline"].db.sessions() as session:
-        assert session.get(Case, case.id).status == "open"  # a non-officer's tap changes nothing
+        assert session.get(Case, case.id).status == "new"  # a non-officer's tap changes nothing
     before_ack = len(stack.delivered(group))
     stack.send(officer, type="postback", data=f"case|ack|{case.id}", groupId=group)
 

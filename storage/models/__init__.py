@@ -1,9 +1,9 @@
 """Every table, split by subject; importing this package registers them all on Base.metadata."""
 from .base import Base, utcnow
-from .cases import Case, CaseEvent
+from .cases import Case, CaseAccess, CaseEvent, CaseReferral
 from .conversations import Conversation
 from .directory import Committee, LinkCodeAttempt, Officer, PendingGroupLink
 from .messages import InboxEvent, OutboxMessage
 
 __all__ = ["Base", "utcnow", "InboxEvent", "OutboxMessage", "Conversation", "Case", "CaseEvent",
-           "Committee", "Officer", "LinkCodeAttempt", "PendingGroupLink"]
+           "CaseReferral", "CaseAccess", "Committee", "Officer", "LinkCodeAttempt", "PendingGroupLink"]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.alerts import AlertComposer
 from cases.casework import Casework
+from cases.lifecycle import NotAllowed
 from locales.catalogs import catalogs
 from storage import directory
 from storage.case_store import CaseStore
@@ -127,10 +128,11 @@ def test_acknowledgement_stops_escalation_and_tells_the_others(world):
         officer = session.get(Officer, "CRI-57-1")
         rows = casework.acknowledge(session, case, officer)
         assert [r.push_to for r in rows] == [line_id("CRI-57-2")]
-        assert casework.acknowledge(session, case, session.get(Officer, "CRI-57-2")) == []
+        with pytest.raises(NotAllowed):  # the lifecycle refuses a second acknowledgement
+            casework.acknowledge(session, case, session.get(Officer, "CRI-57-2"))
     case = load(db, case_id)
     assert case.status == "acknowledged" and case.acknowledged_by == "CRI-57-1"
-    clock.now += timedelta(hours=2)
+    clock.now += timedelta(minutes=20)  # past the urgent window (15 min), before the acknowledged timer (30 min)
     with db.transaction() as session:
         assert casework.escalate_due(session) == ([], [])
 
@@ -203,7 +205,7 @@ def test_nobody_on_duty_at_the_district_goes_at_once_to_the_province(world):
     case_id, recipients = submit(db, casework, province="57", district="5709", wages_withheld="yes")
     assert recipients == sorted([line_id("CRI-57-1"), line_id("CRI-57-2")])
     case = load(db, case_id)
-    assert case.committee_id == "CRI-57" and case.escalation_level == 1 and case.status == "open"
+    assert case.committee_id == "CRI-57" and case.escalation_level == 1 and case.status == "new"
     assert case.escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(hours=24)   # standard
     with db.sessions() as session:
         events = trail(session, case_id)
