@@ -16,6 +16,7 @@ from bot.render import Renderer
 from bot.responders import Responders
 from bot.richmenu import richmenu_cli
 from bot.webhook import make_signature_validator, webhook
+from cases import lifecycle
 from cases.casework import Casework
 from flows import language
 from flows.engine import Engine
@@ -65,7 +66,8 @@ def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
         return renderer.summary_lines(engine.summarise(flow, case.answers), "th") if flow in flows.flows else []
 
     alerts = AlertComposer(catalogs, summarise)
-    casework = Casework(alerts, CaseStore(), windows=settings.urgency_windows)
+    casework = Casework(alerts, CaseStore(), windows=settings.urgency_windows,
+                        data=lifecycle.load(settings.casework_file))
     conversations = FlowResponder(engine, catalogs, renderer, line, casework)
     return Responders(OfficerDesk(casework, alerts), conversations), casework
 
