@@ -74,7 +74,8 @@ class AlertComposer:
         return self._say("reopened", name=self._name(officer), reference=case.reference)
 
     def reminder(self, case, officer) -> list[dict]:
-        return self._say("reminder", reference=case.reference, status=self.text.status(case),
+        names = {officer.id: officer.name} if getattr(officer, "id", None) else {}
+        return self._say("reminder", reference=case.reference, status=self.text.status(case, names),
                          name=self._name(officer))
 
     # -- case work: answers to the officer who acted -------------------------------------------------

@@ -140,7 +140,9 @@ class OfficerDesk:
                 if case.status == "taken" and case.assigned_to == officer.id:
                     return Response(self.alerts.already_yours(case))
                 rows = self.casework.take(session, case, officer)
-                return Response(self.alerts.take_confirmed(case), also=rows)
+                response = Response(self.alerts.take_confirmed(case), also=rows)
+                response.schedule_escalation(case)   # the taken state's timer (a reminder, not up)
+                return response
             if action == "close":
                 outcomes = self.casework.data.outcomes
                 if not choice:

@@ -174,8 +174,9 @@ class Casework:
             raise ValueError(f"unknown outcome {outcome!r}")
         self.check(CLOSE, case)
         case.closed_at, case.outcome = self.clock(), outcome
-        detail = {"outcome": outcome} | ({"note": note[:2000]} if note else {})
-        self._transition(session, case, CLOSE, officer.id, officer.committee_id, **detail)
+        self._transition(session, case, CLOSE, officer.id, officer.committee_id, outcome=outcome)
+        if note:  # a note event: what officers write is erased with the case's personal content
+            self.add_note(session, case, officer, note)
         rows = self.tell_committee(session, case.committee_id, self.alerts.closed(case, officer, outcome),
                                    skip_user=officer.line_user_id)
         return rows + self._tell_reporter(session, case, "closed")

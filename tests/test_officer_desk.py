@@ -350,7 +350,8 @@ def test_close_offers_the_outcomes_and_refuses_one_not_in_the_list(desk):
     with db.sessions() as session:
         assert session.get(Case, case.id).outcome == "duplicate"
         closed = [e for e in trail(session, case.id) if e.kind == "closed"][0]
-        assert closed.detail == {"from": "new", "to": "closed", "outcome": "duplicate", "note": "XYZ-123"}
+        assert closed.detail == {"from": "new", "to": "closed", "outcome": "duplicate"}
+        assert [e.detail["text"] for e in trail(session, case.id) if e.kind == "note"] == ["XYZ-123"]
 
 
 def test_case_details_carry_the_actions_and_help_lists_the_commands(desk):
