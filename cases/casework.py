@@ -235,7 +235,7 @@ class Casework:
             self.store.record(session, case, "escalation_exhausted", actor, case.committee_id, why=why)
             log.error("case %s: no committee above %s", case.reference, case.committee_id)
             return []
-        previous = case.committee_id
+        previous, before = case.committee_id, case.status
         if case.status == NEW:
             if not self.store.claim_escalation(session, case):
                 return []  # another worker escalated it, or an officer just acknowledged it
@@ -246,7 +246,8 @@ class Casework:
             case.state_since = self.clock()
         case.status = NEW
         case.escalate_at = deadline(self.windows, case.urgency, self.clock())
-        self.store.record(session, case, "escalated", actor, target.id, frm=previous, why=why)
+        change = {"from": before, "to": NEW} if before != NEW else {}  # a worked case sent up is new again
+        self.store.record(session, case, "escalated", actor, target.id, frm=previous, why=why, **change)
         nobody_at = None
         if why == NOBODY_ON_DUTY:
             committee = self.store.get_committee(session, previous)

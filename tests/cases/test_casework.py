@@ -406,3 +406,17 @@ def test_cancel_by_the_reporter_follows_the_table(world):
         assert casework.cancel_by_reporter(session, "Ureporter", case.reference) is None
         event = _events(session, case_id, "cancelled")[0]
         assert (event.detail["from"], event.detail["to"], case.escalate_at) == ("taken", "cancelled", None)
+
+
+def test_a_taken_case_sent_up_by_its_officer_is_new_up_there(world):
+    db, casework, clock = world
+    case_id, _ = submit(db, casework, province="57", district="5709", in_danger="yes")
+    with db.transaction() as session:
+        case, officer = session.get(Case, case_id), session.get(Officer, "CRI-5709-1")
+        casework.take(session, case, officer)
+        casework.escalate(session, case, officer.id, "officer_request")
+        event = _events(session, case_id, "escalated")[0]
+        assert (event.detail["from"], event.detail["to"], event.detail["frm"]) == ("taken", "new", "CRI-5709")
+    case = load(db, case_id)
+    assert (case.status, case.committee_id) == ("new", "CRI-57")
+    assert case.escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(minutes=15)
