@@ -198,7 +198,8 @@ class Casework:
         officer = self.store.get_officer(session, case.assigned_to or case.acknowledged_by)
         messages = self.alerts.reminder(case, officer)
         rows = self.tell_committee(session, case.committee_id, messages)
-        if officer is not None and officer.line_user_id and officer.committee_id != case.committee_id:
+        if officer is not None and officer.line_user_id and \
+                officer.line_user_id not in {getattr(r, "push_to", None) for r in rows}:  # off duty, or elsewhere
             rows.append(self.push(session, officer.line_user_id, messages))
         return rows
 
