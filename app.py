@@ -17,6 +17,7 @@ from bot.render import Renderer
 from bot.responders import Responders
 from bot.richmenu import richmenu_cli
 from bot.webhook import make_signature_validator, webhook
+from cases import lifecycle
 from cases.casework import Casework
 from cases.reporter_notes import ReporterNotes
 from flows import language
@@ -71,7 +72,8 @@ def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
     alerts = AlertComposer(catalogs, summarise)
     voice = ReporterVoice(renderer)
     notes = ReporterNotes(ConsentStore(), voice)   # the `reporter` collaborator (issue 13)
-    casework = Casework(alerts, CaseStore(), windows=settings.urgency_windows)
+    casework = Casework(alerts, CaseStore(), windows=settings.urgency_windows,
+                        data=lifecycle.load(settings.casework_file), reporter=notes)
     conversations = FlowResponder(engine, catalogs, renderer, line, casework)
     voice.may_push = conversations.may_push
     desk = OfficerDesk(casework, alerts)

@@ -49,6 +49,10 @@ class Settings:
     send_retries: int = 10     # 1+2+4+8 s, then every 15 s: rides out about 90 s of LINE 429/5xx
     emergency_delivery_seconds: float = 900.0   # emergency answers and officers' alerts keep trying this long
     urgency_windows: dict = field(default_factory=dict)  # seconds before escalation, per urgency
+    # Case work's lists and per-state timers (outcomes, services, referral states; seconds a worked
+    # case may sit in a state per urgency before a reminder): a committee's copy of
+    # cases/data/casework.yaml, or None for that file. Checked at start (cases/lifecycle.py).
+    casework_file: str | None = None
     retention_days: float = 90.0        # inbox events, outbox rows, conversations (storage/retention.py)
     case_retention_days: float = 365.0  # personal content of closed or cancelled cases
     instance_dir: Path = field(default=INSTANCE)
@@ -90,6 +94,7 @@ class Settings:
             urgency_windows={level: _int(f"ESCALATE_{level.upper()}_SECONDS", 0)
                              for level in ("urgent", "high", "standard")
                              if env.get(f"ESCALATE_{level.upper()}_SECONDS")},
+            casework_file=env.get("CASEWORK_FILE") or None,
             retention_days=_float("RETENTION_DAYS", cls.retention_days),
             case_retention_days=_float("CASE_RETENTION_DAYS", cls.case_retention_days),
             instance_dir=INSTANCE,   # environment: its default reads HOTLINE_ENV

@@ -22,9 +22,10 @@ ACK_COLOUR = "#2E7D32"
 CARD_TEXT_CHARS = 2000
 
 
-def postback_data(action: str, case) -> str:
-    """The data of an alert button: "case|ack|<id>" (bot/officers.py parses it)."""
-    return f"case|{action}|{case.id}"
+def postback_data(action: str, case, *choice: str) -> str:
+    """The data of an alert button: "case|ack|<id>", with a choice "case|close|<id>|<outcome>"
+    (bot/officers.py parses it)."""
+    return "|".join(("case", action, str(case.id), *choice))
 
 
 def alert_card(text: AlertText, case, reason: str | None = None, nobody_at: str | None = None) -> dict:
@@ -34,10 +35,16 @@ def alert_card(text: AlertText, case, reason: str | None = None, nobody_at: str 
         _text(words.title, weight="bold", size="lg", color=HEADER_TEXT_COLOUR),
         _text(words.subtitle, size="sm", color=HEADER_TEXT_COLOUR),
     ], backgroundColor=URGENCY_COLOURS.get(case.urgency, DEFAULT_COLOUR), paddingAll="16px")
-    footer = _box("horizontal", [
-        _button(text.t("button.ack.label"), postback_data("ack", case), style="primary", color=ACK_COLOUR),
-        _button(text.t("button.esc.label"), postback_data("esc", case), style="secondary"),
-        _button(text.t("button.info.label"), postback_data("info", case), style="secondary"),
+    footer = _box("vertical", [
+        _box("horizontal", [
+            _button(text.t("button.ack.label"), postback_data("ack", case), style="primary", color=ACK_COLOUR),
+            _button(text.t("button.esc.label"), postback_data("esc", case), style="secondary"),
+            _button(text.t("button.info.label"), postback_data("info", case), style="secondary"),
+        ], spacing="sm"),
+        _box("horizontal", [
+            _button(text.t(f"button.{action}.label"), postback_data(action, case), style="secondary")
+            for action in ("take", "close", "refer", "move")
+        ], spacing="sm"),
     ], spacing="sm")
     bubble = {"type": "bubble", "size": "giga", "header": header,
               "body": _box("vertical", [_row(label, values) for label, values in words.rows], spacing="md"),

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from cases.alert_text import AlertText
-from line_limits import MAX_TEXT_CHARS
+from line_limits import MAX_ACTION_LABEL_CHARS, MAX_QUICK_REPLY_ITEMS, MAX_TEXT_CHARS
 
-from .alert_cards import alert_card, confirm_card
+from .alert_cards import alert_card, confirm_card, postback_data
 from .alert_details import details, join_within, text_messages
+from .render import fit
 
 
 class AlertComposer:
@@ -31,9 +32,12 @@ class AlertComposer:
         `nobody_at`: the name of the committee nobody could be alerted at, for the reason."""
         return [alert_card(self.text, case, reason, nobody_at)]
 
-    def details(self, case, events: Iterable = (), names: Mapping[str, str] | None = None) -> list[dict]:
-        """Everything about the case, for an officer's 1:1 chat only (see bot/alert_details.py)."""
-        return details(self.text, case, events, names)
+    def details(self, case, events: Iterable = (), names: Mapping[str, str] | None = None, *,
+                actions: bool = False) -> list[dict]:
+        """Everything about the case, for an officer's 1:1 chat only (see bot/alert_details.py);
+        `actions`: Take, Close, Refer, Move as quick replies under it (not for read-only access)."""
+        messages = details(self.text, case, events, names)
+        return self._with_actions(messages, case) if actions else messages
 
     def case_list(self, cases: Iterable, now: dt.datetime | None = None) -> list[dict]:
         """The open cases, newest first as given: reference, urgency, area, age, status."""
@@ -48,6 +52,95 @@ class AlertComposer:
         name = getattr(officer, "name", None) or self._unknown()
         moment = getattr(case, "acknowledged_at", None) or self.text.clock()
         return self._say("acknowledged", name=name, reference=case.reference, time=self.text.when(moment))
+
+    # -- case work (cases/casework.py): to the committee (officers and group: no contact details) ---
+    def taken(self, case, officer) -> list[dict]:
+        moment = getattr(case, "assigned_at", None) or self.text.clock()
+        return self._say("taken", name=self._name(officer), reference=case.reference, time=self.text.when(moment))
+
+    def referred(self, case, officer, service: str) -> list[dict]:
+        return self._say("referred", name=self._name(officer), reference=case.reference,
+                         service=self.text.choice("service", service))
+
+    def moved(self, case, officer, committee_name: str | None) -> list[dict]:
+        return self._say("moved", name=self._name(officer), reference=case.reference,
+                         committee=committee_name or self._unknown())
+
+    def closed(self, case, officer, outcome: str) -> list[dict]:
+        return self._say("closed", name=self._name(officer), reference=case.reference,
+                         outcome=self.text.choice("outcome", outcome))
+
+    def reopened(self, case, officer) -> list[dict]:
+        return self._say("reopened", name=self._name(officer), reference=case.reference)
+
+    def reminder(self, case, officer) -> list[dict]:
+        names = {officer.id: officer.name} if getattr(officer, "id", None) else {}
+        return self._say("reminder", reference=case.reference, status=self.text.status(case, names),
+                         name=self._name(officer))
+
+    # -- case work: answers to the officer who acted -------------------------------------------------
+    def take_confirmed(self, case) -> list[dict]:
+        return self._with_actions(self._say("take_confirmed", reference=case.reference), case)
+
+    def refer_done(self, case, service: str, agency: str | None) -> list[dict]:
+        return self._say("refer_done", reference=case.reference, service=self.text.choice("service", service),
+                         agency=agency or "")
+
+    def move_done(self, case, committee_name: str | None) -> list[dict]:
+        return self._say("move_done", reference=case.reference, committee=committee_name or self._unknown())
+
+    def close_done(self, case, outcome: str) -> list[dict]:
+        return self._say("close_done", reference=case.reference, outcome=self.text.choice("outcome", outcome))
+
+    def not_allowed(self, case) -> list[dict]:
+        """A transition the case's state does not allow: "not possible: it is closed"."""
+        return self._say("not_allowed", reference=case.reference, status=self.text.status(case))
+
+    def already_yours(self, case) -> list[dict]:
+        return self._say("already_yours", reference=case.reference)
+
+    def read_only(self, case) -> list[dict]:
+        return self._say("read_only", reference=case.reference)
+
+    def unknown_choice(self, value: str) -> list[dict]:
+        return self._say("unknown_choice", value=value[:100])
+
+    def choose_outcome(self, case, outcomes: Iterable[str]) -> list[dict]:
+        """Close: the outcomes as quick replies (postback "case|close|<id>|<outcome>")."""
+        return self._choose(self.text.t("choose_outcome", reference=case.reference),
+                            [(self.text.choice("outcome", o), postback_data("close", case, o)) for o in outcomes])
+
+    def choose_service(self, case, services: Iterable[str]) -> list[dict]:
+        """Refer: the services as quick replies (postback "case|refer|<id>|<service>")."""
+        return self._choose(self.text.t("choose_service", reference=case.reference),
+                            [(self.text.choice("service", s), postback_data("refer", case, s)) for s in services])
+
+    def ask_agency(self, case, service: str) -> list[dict]:
+        """After the service: the agency typed (refer REF service name, contact) or Skip."""
+        text = self.text.t("ask_agency", reference=case.reference, service=self.text.choice("service", service),
+                           service_id=service)
+        return self._choose(text, [(self.text.t("button.skip.label"), postback_data("refer", case, service, "-"))])
+
+    def choose_committee(self, case, committees: Iterable[tuple[str, str]]) -> list[dict]:
+        """Move: the committees of the chain as quick replies (id, name), or typed."""
+        committees = list(committees)
+        text = self.text.t("choose_committee", reference=case.reference,
+                           example=committees[0][0] if committees else "CRI-57")
+        return self._choose(text, [(name, postback_data("move", case, cid)) for cid, name in committees])
+
+    def _with_actions(self, messages: list[dict], case) -> list[dict]:
+        """Take, Close, Refer, Move as quick replies under the last message (`case REF`)."""
+        items = [_quick(self.text.t(f"button.{action}.label"), postback_data(action, case))
+                 for action in ("take", "close", "refer", "move")]
+        return messages[:-1] + [{**messages[-1], "quickReply": {"items": items}}]
+
+    def _choose(self, text: str, choices: list[tuple[str, str]]) -> list[dict]:
+        message = text_messages(text)[-1]
+        items = [_quick(label, data) for label, data in choices][:MAX_QUICK_REPLY_ITEMS]
+        return [{**message, "quickReply": {"items": items}}] if items else [message]
+
+    def _name(self, officer) -> str:
+        return getattr(officer, "name", None) or self._unknown()
 
     def ack_confirmed(self, case) -> list[dict]:
         return self._say("ack_confirmed", reference=case.reference)
@@ -115,3 +208,8 @@ class AlertComposer:
 
     def _unknown(self) -> str:
         return self.text.t("unknown")
+
+
+def _quick(label: str, data: str) -> dict:
+    label = fit(label, MAX_ACTION_LABEL_CHARS)
+    return {"type": "action", "action": {"type": "postback", "label": label, "data": data, "displayText": label}}

@@ -7,7 +7,10 @@ Someone who is not an officer of the case's committees learns nothing about any 
 Groups are shared rooms, so case details never go there: `cases`, `case REF` and `note`
 typed in a group answer "ask me in a private chat", and the Details button tapped in a
 group sends the details to the officer's own 1:1 chat (officers agreed to alerts there)
-and nothing to the group. Acknowledge and Escalate work in groups. A group code only asks
+and nothing to the group. Acknowledge, Escalate, Take, Close, Refer and Move work in groups (their answers carry no
+contact details). Each state change goes through cases/casework.py, whose lifecycle table
+refuses what the state does not allow (answered politely: "case ABC-234 is closed"). A
+committee a case was moved away from keeps reading it (`case REF`), without actions. A group code only asks
 for a link; an officer of that committee confirms it in the same group. When the bot is
 removed from a group (`leave`), the group is unlinked and alerts go to the officers only.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 
+from cases.lifecycle import NotAllowed
 from cases.link_codes import plain_digits
 from storage import cases as case_store
 from storage import directory, link_codes
@@ -34,6 +38,11 @@ CONFIRM_GROUP = re.compile(r"^\s*(?:confirm\s+group|ยืนยัน\s*กล�
 LIST = re.compile(r"^\s*(cases|เคส)\s*$", re.IGNORECASE)
 SHOW = re.compile(r"^\s*(?:case|เคส)\s+([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})\s*$", re.IGNORECASE)
 NOTE = re.compile(r"^\s*(?:note|โน้ต)\s+([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})\s+(.+)$", re.IGNORECASE | re.DOTALL)
+_REF = r"([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})"
+TAKE = re.compile(rf"^\s*(?:take|รับ)\s+{_REF}\s*$", re.IGNORECASE)
+CLOSE = re.compile(rf"^\s*(?:close|ปิด)\s+{_REF}(?:\s+(\S+)(?:\s+(.+))?)?\s*$", re.IGNORECASE | re.DOTALL)
+REFER = re.compile(rf"^\s*(?:refer|ส่งต่อ)\s+{_REF}(?:\s+(\S+)(?:\s+(.+))?)?\s*$", re.IGNORECASE | re.DOTALL)
+MOVE = re.compile(rf"^\s*(?:move|ย้าย)\s+{_REF}(?:\s+(\S+)(?:\s+(.+))?)?\s*$", re.IGNORECASE | re.DOTALL)
 HELP = re.compile(r"^\s*(help officer|officer|คำสั่ง)\s*$", re.IGNORECASE)
 
 CONFIRM_GROUP_DATA = "group|confirm"
@@ -110,9 +119,70 @@ class OfficerDesk:
         if (answer := getattr(self, "messages", None) and self.messages.respond(self, session, officer, group_id,
                                                                                   text)):
             return answer  # `msg REF ...` to the reporter (bot/officer_messages.py, issue 13)
+        for pattern, action in ((TAKE, "take"), (CLOSE, "close"), (REFER, "refer"), (MOVE, "move")):
+            if match := pattern.match(text):
+                case = self._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
+                choice = match.group(2) if match.re.groups >= 2 else None
+                rest = match.group(3) if match.re.groups >= 3 else None
+                return self._act(session, officer, case, action, choice and choice.strip(), rest and rest.strip())
         if HELP.match(plain):
             return Response(self.alerts.help())
         return None
+
+    # -- case work: take, close, refer, move (typed or tapped) --------------------------------------
+    def _act(self, session, officer, case: Case | None, action: str, choice: str | None = None,
+             rest: str | None = None) -> Response:
+        """One case-work action; without its choice (outcome, service, committee) the choices
+        as quick replies. A refusal by the lifecycle is answered politely."""
+        if case is None:
+            return Response(self.alerts.not_found())
+        if not self._may_act(session, officer, case):
+            return Response(self.alerts.read_only(case))
+        try:
+            if action == "take":
+                if case.status == "taken" and case.assigned_to == officer.id:
+                    return Response(self.alerts.already_yours(case))
+                rows = self.casework.take(session, case, officer)
+                response = Response(self.alerts.take_confirmed(case), also=rows)
+                response.schedule_escalation(case)   # the taken state's timer (a reminder, not up)
+                return response
+            if action == "close":
+                outcomes = self.casework.data.outcomes
+                if not choice:
+                    self.casework.check("closed", case)
+                    return Response(self.alerts.choose_outcome(case, outcomes))
+                if choice not in outcomes:
+                    return Response(self.alerts.unknown_choice(choice) + self.alerts.choose_outcome(case, outcomes))
+                rows = self.casework.close(session, case, officer, choice, rest or None)
+                return Response(self.alerts.close_done(case, choice), also=rows)
+            if action == "refer":
+                services = self.casework.data.services
+                if not choice:
+                    self.casework.check("referred", case)
+                    return Response(self.alerts.choose_service(case, services))
+                if choice not in services:
+                    return Response(self.alerts.unknown_choice(choice) + self.alerts.choose_service(case, services))
+                if rest is None:
+                    self.casework.check("referred", case)
+                    return Response(self.alerts.ask_agency(case, choice))
+                agency, _, contact = ("" if rest == "-" else rest).partition(",")
+                rows = self.casework.refer(session, case, officer, choice, agency.strip(), contact.strip() or None)
+                return Response(self.alerts.refer_done(case, choice, agency.strip()), also=rows)
+            if action == "move":
+                chain = [c for c in directory.escalation_chain(session, case.committee_id) if c.id != case.committee_id]
+                if not choice:
+                    self.casework.check("moved", case)
+                    return Response(self.alerts.choose_committee(case, [(c.id, c.name_th) for c in chain]))
+                target = directory.get_committee(session, choice.upper()) or directory.get_committee(session, choice)
+                if target is None or target.id == case.committee_id:
+                    return Response(self.alerts.unknown_choice(choice))
+                rows = self.casework.move(session, case, officer, target.id, rest or "")
+                response = Response(self.alerts.move_done(case, target.name_th), also=rows)
+                response.schedule_escalation(case)
+                return response
+        except NotAllowed:
+            return Response(self.alerts.not_allowed(case))
+        return Response(self.alerts.not_found())
 
     # -- groups ----------------------------------------------------------------------------------
     def _confirm_group(self, session, user_id, group_id) -> Response:
@@ -147,15 +217,21 @@ class OfficerDesk:
     # -- tapped ----------------------------------------------------------------------------------
     def _button(self, session, user_id, group_id, data: str) -> Response:
         parts = data.split("|")
-        action, case_id = (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+        action, case_id = (parts[1], parts[2]) if 3 <= len(parts) <= 5 else ("", "")
+        choice = parts[3] if len(parts) >= 4 else None
+        rest = parts[4] if len(parts) == 5 else None
         officer = directory.officer_by_line_user(session, user_id) if user_id else None
         case = session.get(Case, int(case_id)) if case_id.isascii() and case_id.isdigit() and len(case_id) < 10 \
             else None
         case = self._case_for(session, officer, case) if officer else None
         if case is None:
             return Response(self.alerts.not_found())
+        if action in ("take", "close", "refer", "move"):
+            return self._act(session, officer, case, action, choice, rest)
+        if action in ("ack", "esc") and not self._may_act(session, officer, case):
+            return Response(self.alerts.read_only(case))
         if action == "ack":
-            if case.status != "open":
+            if case.status != "new":
                 name = directory.officer_name(session, case.acknowledged_by) if case.acknowledged_by else ""
                 return Response(self.alerts.already_acknowledged(case, name))
             rows = self.casework.acknowledge(session, case, officer)
@@ -179,16 +255,30 @@ class OfficerDesk:
         return directory.committees_below(session, officer.committee_id)
 
     def _case_for(self, session, officer, case: Case | None) -> Case | None:
+        """The case if the officer may see it (to act on, or read only after it was moved away
+        from their committee), else None."""
         if case is None or officer is None:
             return None
-        allowed = set(self._scope(session, officer))
-        alerted = {e.committee_id for e in case_store.trail(session, case.id) if e.kind == "alerted"}
-        return case if case.committee_id in allowed or officer.committee_id in alerted else None
+        if self._may_act(session, officer, case) or officer.committee_id in case_store.readers(session, case.id):
+            return case
+        return None
+
+    def _may_act(self, session, officer, case: Case) -> bool:
+        """Officers of the committee holding the case, the committees above it, or one it was
+        alerted to (escalated past them) act on it; a committee it was moved away from only reads."""
+        if case.committee_id in set(self._scope(session, officer)):
+            return True
+        if officer.committee_id in case_store.readers(session, case.id):
+            return False
+        return officer.committee_id in {e.committee_id for e in case_store.trail(session, case.id)
+                                        if e.kind == "alerted"}
 
     def _details(self, session, case: Case, officer) -> list[dict]:
         case_store.record(session, case, "details_viewed", officer.id, officer.committee_id)
         events = case_store.trail(session, case.id)
-        return self.alerts.details(case, events, directory.names_of(session, _ids_in(events)))
+        return self.alerts.details(case, events, directory.names_of(session, _ids_in(events)),
+                                   actions=self._may_act(session, officer, case) and case.status not in
+                                   ("closed", "cancelled"))
 
     @staticmethod
     def _committee_name(session, committee_id: str) -> str:

@@ -248,13 +248,22 @@ class AlertText:
 
     def status(self, case, names: Mapping[str, str] | None = None) -> str:
         """The case's status; who acknowledged it by name when `names` has their id."""
-        status = getattr(case, "status", None) or "open"
-        if status == "acknowledged":
-            who = getattr(case, "acknowledged_by", None)
-            return self.t("status.acknowledged", name=(names or {}).get(who, who) if who else self.t("unknown"),
-                          time=self.when(getattr(case, "acknowledged_at", None)))
+        status = getattr(case, "status", None) or "new"
+        if status in ("acknowledged", "taken"):
+            who = getattr(case, "acknowledged_by" if status == "acknowledged" else "assigned_to", None)
+            at = getattr(case, "acknowledged_at" if status == "acknowledged" else "assigned_at", None)
+            return self.t(f"status.{status}", name=(names or {}).get(who, who) if who else self.t("unknown"),
+                          time=self.when(at))
+        if status == "closed" and getattr(case, "outcome", None):
+            return self.t("status.closed_outcome", outcome=self.choice("outcome", case.outcome))
         key = f"status.{status}"
         return self.t(key) if _known(key) else status
+
+    def choice(self, kind: str, value: str | None) -> str:
+        """An outcome's or a service's name (cases/data/casework.yaml ids); the id itself when the
+        committee added one without words yet."""
+        key = f"{kind}.{value}"
+        return self.t(key) if _known(key) else str(value or self.t("unknown"))
 
     # -- lists and details ------------------------------------------------------------------------
     def case_list_lines(self, cases: list, now: dt.datetime | None = None) -> list[str]:
@@ -262,7 +271,8 @@ class AlertText:
         now = now or self.clock()
         lines = [self.t("case_list.title", count=len(cases))]
         for case in cases:
-            status = "status.acknowledged_short" if case.status == "acknowledged" else f"status.{case.status}"
+            status = f"status.{case.status}_short" if case.status in ("acknowledged", "taken") \
+                else f"status.{case.status}"
             lines.append(" · ".join([
                 "• " + case.reference, self.urgency_name(case.urgency), self.place(case),
                 self.age(getattr(case, "created_at", None), now),

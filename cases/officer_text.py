@@ -209,6 +209,99 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     # TRANSLATORS: the commands are typed as written here (Thai or English words, the case reference, the
     # code).
     "help": N_("officer.help"),
+    # ---- Case work (issue 13: take, refer, move, close; cases/lifecycle.py) ------------------------------
+    # TRANSLATORS: to the committee (officers and group): who took the case. No case details.
+    "taken": N_("officer.taken"),
+    # TRANSLATORS: to the officer who took the case.
+    "take_confirmed": N_("officer.take_confirmed"),
+    # TRANSLATORS: to the committee: the case was referred to an agency. {service}: the kind of service. No contact.
+    "referred": N_("officer.referred"),
+    # TRANSLATORS: to the officer who referred the case.
+    "refer_done": N_("officer.refer_done"),
+    # TRANSLATORS: to the committee that had the case: it went to {committee}; they can still read it.
+    "moved": N_("officer.moved"),
+    # TRANSLATORS: to the officer who moved the case.
+    "move_done": N_("officer.move_done"),
+    # TRANSLATORS: to the committee: the case was closed and with which outcome.
+    "closed": N_("officer.closed"),
+    # TRANSLATORS: to the officer who closed the case.
+    "close_done": N_("officer.close_done"),
+    # TRANSLATORS: to the committee: a closed case is open again.
+    "reopened": N_("officer.reopened"),
+    # TRANSLATORS: to the committee and the officer who has it: the case has stayed in the same state past its time.
+    # Not an escalation.
+    "reminder": N_("officer.reminder"),
+    # TRANSLATORS: an action the case's state does not allow, e.g. closing a closed case.
+    "not_allowed": N_("officer.not_allowed"),
+    # TRANSLATORS: the officer tapped Take on a case they already have.
+    "already_yours": N_("officer.already_yours"),
+    # TRANSLATORS: an officer of a committee the case was moved away from: they may read it, not act.
+    "read_only": N_("officer.read_only"),
+    # TRANSLATORS: then the outcomes as buttons.
+    "choose_outcome": N_("officer.choose_outcome"),
+    # TRANSLATORS: then the services as buttons.
+    "choose_service": N_("officer.choose_service"),
+    # TRANSLATORS: after the service was chosen: the agency's name and contact are typed as shown, or skipped with
+    # the button.
+    "ask_agency": N_("officer.ask_agency"),
+    # TRANSLATORS: then the committees as buttons; {example}: a committee id.
+    "choose_committee": N_("officer.choose_committee"),
+    # TRANSLATORS: a typed outcome, service or committee id that is not in the list.
+    "unknown_choice": N_("officer.unknown_choice"),
+    # TRANSLATORS: button: the officer takes the case. At most 20 characters.
+    "button.take.label": N_("officer.button.take.label"),
+    # TRANSLATORS: button: close the case with an outcome. At most 20 characters.
+    "button.close.label": N_("officer.button.close.label"),
+    # TRANSLATORS: button: refer the case to an agency. At most 20 characters.
+    "button.refer.label": N_("officer.button.refer.label"),
+    # TRANSLATORS: button: move the case to another committee. At most 20 characters.
+    "button.move.label": N_("officer.button.move.label"),
+    # TRANSLATORS: button: refer without typing the agency. At most 20 characters.
+    "button.skip.label": N_("officer.button.skip.label"),
+    "status.new": N_("officer.status.new"),
+    "status.taken": N_("officer.status.taken"),
+    "status.taken_short": N_("officer.status.taken_short"),
+    "status.in_progress": N_("officer.status.in_progress"),
+    "status.referred": N_("officer.status.referred"),
+    "status.closed_outcome": N_("officer.status.closed_outcome"),
+    # TRANSLATORS: why the case is at this committee: another committee moved it here.
+    "reason.moved": N_("officer.reason.moved"),
+    "event.taken": N_("officer.event.taken"),
+    "event.started": N_("officer.event.started"),
+    "event.referred": N_("officer.event.referred"),
+    "event.referral_updated": N_("officer.event.referral_updated"),
+    "event.moved": N_("officer.event.moved"),
+    "event.closed": N_("officer.event.closed"),
+    "event.reopened": N_("officer.event.reopened"),
+    "event.reminded": N_("officer.event.reminded"),
+    # TRANSLATORS: outcome (button, at most 20 characters): identified as a possible victim and referred under the
+    # National Referral Mechanism.
+    "outcome.nrm_referred": N_("officer.outcome.nrm_referred"),
+    # TRANSLATORS: outcome (button, at most 20 characters): labour violation referred to labour protection.
+    "outcome.labour_referred": N_("officer.outcome.labour_referred"),
+    # TRANSLATORS: outcome (button, at most 20 characters).
+    "outcome.assisted_otherwise": N_("officer.outcome.assisted_otherwise"),
+    # TRANSLATORS: outcome (button, at most 20 characters).
+    "outcome.not_a_case": N_("officer.outcome.not_a_case"),
+    # TRANSLATORS: outcome (button, at most 20 characters): could not reach the person.
+    "outcome.unreachable": N_("officer.outcome.unreachable"),
+    # TRANSLATORS: outcome (button, at most 20 characters): duplicate of another case (the other reference goes in a
+    # note).
+    "outcome.duplicate": N_("officer.outcome.duplicate"),
+    # TRANSLATORS: outcome (button, at most 20 characters): moved to another committee.
+    "outcome.moved": N_("officer.outcome.moved"),
+    # TRANSLATORS: service a case is referred to (button, at most 20 characters).
+    "service.police": N_("officer.service.police"),
+    # TRANSLATORS: service (button, at most 20 characters).
+    "service.labour_protection": N_("officer.service.labour_protection"),
+    # TRANSLATORS: service (button, at most 20 characters): social welfare or shelter.
+    "service.social_welfare": N_("officer.service.social_welfare"),
+    # TRANSLATORS: service (button, at most 20 characters).
+    "service.immigration": N_("officer.service.immigration"),
+    # TRANSLATORS: service (button, at most 20 characters).
+    "service.ngo": N_("officer.service.ngo"),
+    # TRANSLATORS: service (button, at most 20 characters).
+    "service.embassy": N_("officer.service.embassy"),
     # ---- Case details (contact details are only here, never in the alert) ------------------------------------
     "details.title": N_("officer.details.title"),
     "details.confidential": N_("officer.details.confidential"),

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from . import cases, directory, outbox
-from .models import Case, CaseEvent, Committee, Officer, OutboxMessage
+from .models import Case, CaseEvent, CaseReferral, Committee, Officer, OutboxMessage
 
 
 class CaseStore:
@@ -40,6 +40,31 @@ class CaseStore:
     @staticmethod
     def claim_escalation(session: Session, case: Case) -> bool:
         return cases.claim_escalation(session, case)
+
+    @staticmethod
+    def due_reminders(session: Session, now: datetime) -> Iterator[Case]:
+        return cases.due_reminders(session, now)
+
+    @staticmethod
+    def get_case(session: Session, case_id: int) -> Case | None:
+        return session.get(Case, case_id)
+
+    # -- referrals and read access ---------------------------------------------------------------
+    @staticmethod
+    def add_referral(session: Session, case: Case, **fields) -> CaseReferral:
+        return cases.add_referral(session, case, **fields)
+
+    @staticmethod
+    def get_referral(session: Session, referral_id: int) -> CaseReferral | None:
+        return cases.get_referral(session, referral_id)
+
+    @staticmethod
+    def grant_read(session: Session, case: Case, committee_id: str) -> None:
+        cases.grant_read(session, case, committee_id)
+
+    @staticmethod
+    def get_officer(session: Session, officer_id: str | None) -> Officer | None:
+        return session.get(Officer, officer_id) if officer_id else None
 
     # -- the directory -------------------------------------------------------------------------
     @staticmethod

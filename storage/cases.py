@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cases.lifecycle import NEW, OPEN_STATES
 from cases.reference import random_reference
 
-from .models import Case, CaseEvent, utcnow
+from .models import Case, CaseAccess, CaseEvent, CaseReferral, utcnow
 from .timeutil import as_utc
 
 
@@ -51,16 +52,25 @@ def by_reference(session: Session, reference: str) -> Case | None:
 
 def open_for_committees(session: Session, committee_ids: list[str], limit: int = 10) -> list[Case]:
     return list(session.scalars(
-        select(Case).where(Case.committee_id.in_(committee_ids), Case.status.in_(("open", "acknowledged")))
+        select(Case).where(Case.committee_id.in_(committee_ids), Case.status.in_(OPEN_STATES))
         .order_by(Case.created_at.desc()).limit(limit)))
 
 
 def due_escalations(session: Session, now: datetime) -> Iterator[Case]:
-    """Open cases whose window has passed, each checked again as it is handed out (the
+    """New cases whose window has passed, each checked again as it is handed out (the
     caller escalates one before it takes the next)."""
-    for case_id in list(session.scalars(select(Case.id).where(Case.status == "open", Case.escalate_at <= now))):
+    for case_id in list(session.scalars(select(Case.id).where(Case.status == NEW, Case.escalate_at <= now))):
         case = session.get(Case, case_id)
-        if case.status == "open" and as_utc(case.escalate_at) <= now:
+        if case.status == NEW and as_utc(case.escalate_at) <= now:
+            yield case
+
+
+def due_reminders(session: Session, now: datetime) -> Iterator[Case]:
+    """Worked cases (open, past new) that sat in their state past its timer."""
+    worked = [s for s in OPEN_STATES if s != NEW]
+    for case_id in list(session.scalars(select(Case.id).where(Case.status.in_(worked), Case.escalate_at <= now))):
+        case = session.get(Case, case_id)
+        if case.status in worked and case.escalate_at is not None and as_utc(case.escalate_at) <= now:
             yield case
 
 
@@ -70,9 +80,38 @@ def claim_escalation(session: Session, case: Case) -> bool:
     when it was claimed."""
     level = case.escalation_level
     result = session.execute(update(Case).where(Case.id == case.id, Case.escalation_level == level,
-                                                Case.status == "open")
+                                                Case.status == NEW)
                              .values(escalation_level=level + 1))
     if result.rowcount != 1:
         return False
     session.refresh(case)
     return True
+
+
+# -- referrals -------------------------------------------------------------------------------------
+def add_referral(session: Session, case: Case, **fields) -> CaseReferral:
+    referral = CaseReferral(case_id=case.id, **fields)
+    session.add(referral)
+    session.flush()
+    return referral
+
+
+def referrals(session: Session, case_id: int) -> list[CaseReferral]:
+    return list(session.scalars(select(CaseReferral).where(CaseReferral.case_id == case_id)
+                                .order_by(CaseReferral.id)))
+
+
+def get_referral(session: Session, referral_id: int) -> CaseReferral | None:
+    return session.get(CaseReferral, referral_id)
+
+
+# -- read access of former committees --------------------------------------------------------------
+def grant_read(session: Session, case: Case, committee_id: str) -> None:
+    if session.get(CaseAccess, (case.id, committee_id)) is None:
+        session.add(CaseAccess(case_id=case.id, committee_id=committee_id, since=utcnow()))
+        session.flush()
+
+
+def readers(session: Session, case_id: int) -> set[str]:
+    """The committees that held the case before it was moved (read only)."""
+    return set(session.scalars(select(CaseAccess.committee_id).where(CaseAccess.case_id == case_id)))

@@ -25,7 +25,7 @@ from sqlalchemy import delete, exists, func, select, update
 
 from .cases import Case, CaseEvent
 from .erasure import ERASED
-from .models import Conversation, InboxEvent, OutboxMessage, utcnow
+from .models import CaseReferral, Conversation, InboxEvent, OutboxMessage, utcnow
 from .timeutil import as_utc
 
 log = logging.getLogger(__name__)
@@ -154,5 +154,7 @@ def _expire(session, case: Case, now: datetime) -> None:
     case.contact_allowed = False
     session.execute(update(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == "note")
                     .values(detail={}).execution_options(synchronize_session=False))
+    session.execute(update(CaseReferral).where(CaseReferral.case_id == case.id)
+                    .values(contact=None, note=None).execution_options(synchronize_session=False))
     session.add(CaseEvent(case_id=case.id, kind=EXPIRED, actor="system", committee_id=case.committee_id,
                           detail={}, at=now))

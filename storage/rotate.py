@@ -11,6 +11,7 @@ ENCRYPTED = {  # table: (primary key, encrypted columns)
     "outbox_messages": ("id", ("messages",)),
     "cases": ("id", ("answers",)),
     "case_events": ("id", ("detail",)),
+    "case_referrals": ("id", ("contact", "note")),
 }
 
 

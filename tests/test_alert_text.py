@@ -18,7 +18,7 @@ PHONE = "0812345678"
 def case(**changes) -> SimpleNamespace:
     fields = dict(id=42, reference="ABC-234", kind="self", language="my", urgency="urgent", urgency_rule="danger_now",
                   sector="fishing", district_code="5709", province_code="57", indicators=["ilo:debt_bondage"],
-                  status="open", escalation_level=0, contact_allowed=True, created_at=CREATED,
+                  status="new", escalation_level=0, contact_allowed=True, created_at=CREATED,
                   routing={"reason": "district_committee", "method": "nearest_point", "distance_km": 3.24},
                   answers={"description": "words", "contact_phone": PHONE,
                            "location": {"latitude": 20.43353, "longitude": 99.87617, "address": "Mae Sai"}})

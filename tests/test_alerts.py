@@ -20,6 +20,7 @@ from emulator.validation import validate_push
 from locales.catalogs import catalogs
 from locales.quality import script_of
 from storage.cases import Case, CaseEvent
+from tests.support.cards import card_buttons
 
 OFFICER_USER = "U" + "0" * 32
 CREATED = dt.datetime(2026, 11, 24, 7, 5, tzinfo=dt.UTC)   # 14:05 in Bangkok
@@ -40,7 +41,7 @@ def make_case(**changes) -> Case:
         indicators=["palermo.act:recruitment", "palermo.means:deception", "ilo:retention_of_identity_documents",
                     "ilo:debt_bondage", "thai_law:debt_bondage"],
         urgency="urgent", urgency_rule="danger_now", sector="fishing", province_code="57", district_code="5709",
-        committee_id="CRI-5709", contact_allowed=True, status="open", escalation_level=0,
+        committee_id="CRI-5709", contact_allowed=True, status="new", escalation_level=0,
         routing={"committee_id": "CRI-5709", "reason": "district_committee", "district_code": "5709",
                  "province_code": "57", "method": "nearest_point", "distance_km": 3.24},
         created_at=CREATED)
@@ -90,7 +91,7 @@ def card_text(messages) -> str:
 
 
 def buttons(bubble: dict) -> list[dict]:
-    return [c for c in bubble["footer"]["contents"] if c["type"] == "button"]
+    return card_buttons(bubble)
 
 
 # -- the alert card ---------------------------------------------------------------------------------
@@ -104,15 +105,18 @@ def test_alert_is_one_valid_flex_bubble(composer):
 def test_buttons_acknowledge_escalate_details(composer):
     bubble = composer.alert(make_case(), "district_committee")[0]["contents"]
     actions = [b["action"] for b in buttons(bubble)]
-    assert [a["type"] for a in actions] == ["postback"] * 3
-    assert [a["data"] for a in actions] == ["case|ack|42", "case|esc|42", "case|info|42"]
-    assert [a["label"] for a in actions] == ["รับเรื่อง", "ส่งต่อ", "รายละเอียด"]
+    assert [a["type"] for a in actions] == ["postback"] * 7
+    assert [a["data"] for a in actions] == ["case|ack|42", "case|esc|42", "case|info|42", "case|take|42",
+                                            "case|close|42", "case|refer|42", "case|move|42"]
+    assert [a["label"] for a in actions] == ["รับเรื่อง", "ยกระดับ", "รายละเอียด", "รับดูแล", "ปิดเคส",
+                                             "ส่งต่อหน่วยงาน", "ย้ายเคส"]
     assert all(1 <= len(a["label"]) <= 20 for a in actions)
 
 
 def test_button_labels_fit_in_every_officer_language():
     for lang in ("th", "en"):
-        for key in ("button.ack.label", "button.esc.label", "button.info.label"):
+        for key in ("button.ack.label", "button.esc.label", "button.info.label", "button.take.label",
+                    "button.close.label", "button.refer.label", "button.move.label", "button.skip.label"):
             label = catalogs().text(lang, OFFICER_MESSAGE_IDS[key])
             assert 1 <= len(label) <= 20, (lang, label)
 
@@ -330,7 +334,8 @@ def test_english_desk():
     text = card_text(messages)
     assert messages[0]["altText"] == "New case ABC-234 (Urgent)"
     assert "Mae Sai district, Chiang Rai" in text and "retention of identity documents" in text
-    assert [b["action"]["label"] for b in buttons(messages[0]["contents"])] == ["Acknowledge", "Escalate", "Details"]
+    labels = [b["action"]["label"] for b in buttons(messages[0]["contents"])]
+    assert labels == ["Acknowledge", "Escalate", "Details", "Take", "Close", "Refer", "Move"]
     assert BURMESE not in text and BURMESE in card_text(english.details(make_case(), []))
 
 

@@ -302,3 +302,67 @@ def test_leaving_a_room_unlinks_it_too(desk):
         directory.link_group(session, "CRI-5708", "R-room")
     ask(db, officers, {"type": "leave", "source": {"type": "room", "roomId": "R-room"}})
     assert _group_of(db, "CRI-5708") is None
+
+
+# -- case work (issue 13) ------------------------------------------------------------------------------
+def _link_group(db, committee_id, group) -> None:
+    with db.transaction() as session:
+        session.get(Committee, committee_id).line_group_id = group
+
+
+def test_take_in_a_group_tells_the_group_who_has_it_without_contact_details(desk):
+    db, casework, officers = desk
+    _link_group(db, "CRI-5709", "C-mae-sai")
+    case = new_case(db, casework)
+    response, rows = ask(db, officers, postback(line_id("CRI-5709-1"), f"case|take|{case.id}", group="C-mae-sai"))
+    assert response.messages[0]["text"].startswith(said("take_confirmed", reference=case.reference))
+    to_group = [messages for target, messages in rows if target == "C-mae-sai"]
+    assert len(to_group) == 1 and "Example duty officer 1 (Mae Sai)" in words(to_group[0])
+    for secret in (PHONE, ADDRESS, WORDS):
+        assert secret not in words(to_group[0]) and secret not in words(response.messages)
+    with db.sessions() as session:
+        assert session.get(Case, case.id).assigned_to == "CRI-5709-1"
+
+
+@pytest.mark.parametrize("typed", ["take {ref}", "รับ {ref}", "close {ref}", "ปิด {ref}", "refer {ref}",
+                                   "ส่งต่อ {ref}", "move {ref}", "ย้าย {ref}", "close {ref} not_a_case"])
+def test_an_officer_of_another_committee_learns_nothing(desk, typed):
+    db, casework, officers = desk
+    case = new_case(db, casework)
+    response, rows = ask(db, officers, text_event(line_id("CRI-5708-1"), typed.format(ref=case.reference)))
+    assert response.messages[0]["text"] == said("not_found") and rows == []
+    with db.sessions() as session:
+        assert session.get(Case, case.id).status == "new"
+
+
+def test_close_offers_the_outcomes_and_refuses_one_not_in_the_list(desk):
+    db, casework, officers = desk
+    case = new_case(db, casework)
+    response, _ = ask(db, officers, text_event(line_id("CRI-5709-1"), f"close {case.reference}"))
+    items = response.messages[-1]["quickReply"]["items"]
+    assert [i["action"]["data"] for i in items] == [f"case|close|{case.id}|{o}" for o in casework.data.outcomes]
+    assert all(1 <= len(i["action"]["label"]) <= 20 for i in items) and len(items) <= 13
+    response, _ = ask(db, officers, text_event(line_id("CRI-5709-1"), f"close {case.reference} solved"))
+    assert response.messages[0]["text"] == said("unknown_choice", value="solved")
+    response, rows = ask(db, officers, text_event(line_id("CRI-5709-1"), f"ปิด {case.reference} duplicate XYZ-123"))
+    assert response.messages[0]["text"] == said("close_done", reference=case.reference,
+                                                outcome=said("outcome.duplicate"))
+    with db.sessions() as session:
+        assert session.get(Case, case.id).outcome == "duplicate"
+        closed = [e for e in trail(session, case.id) if e.kind == "closed"][0]
+        assert closed.detail == {"from": "new", "to": "closed", "outcome": "duplicate"}
+        assert [e.detail["text"] for e in trail(session, case.id) if e.kind == "note"] == ["XYZ-123"]
+
+
+def test_case_details_carry_the_actions_and_help_lists_the_commands(desk):
+    db, casework, officers = desk
+    case = new_case(db, casework)
+    response, _ = ask(db, officers, text_event(line_id("CRI-5709-1"), f"case {case.reference}"))
+    assert len(response.messages) <= 5
+    assert [i["action"]["data"] for i in response.messages[-1]["quickReply"]["items"]] == \
+        [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move")]
+    response, _ = ask(db, officers, text_event(line_id("CRI-5709-1"), "help officer"))
+    for command in ("take ABC-234", "close ABC-234", "refer ABC-234", "move ABC-234"):
+        assert command in TH.text("en", "officer.help")
+    for command in ("รับ ABC-234", "ปิด ABC-234", "ส่งต่อ ABC-234", "ย้าย ABC-234"):
+        assert command in response.messages[0]["text"]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from flows.loader import load_flows
 from storage import directory, link_codes
 from storage.cases import Case, trail
-from storage.models import Officer
+from storage.models import CaseReferral, Officer
 from tests.support.reporter import Reporter
 from tests.support.servers import wait_for
 from tests.support.stack import texts
@@ -122,7 +122,7 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
     stack.send(stranger, type="postback", data=f"case|ack|{case.id}", groupId=group)
     time.sleep(1.5)
     with stack.app.extensions["hotline"].db.sessions() as session:
-        assert session.get(Case, case.id).status == "open"  # a non-officer's tap changes nothing
+        assert session.get(Case, case.id).status == "new"  # a non-officer's tap changes nothing
     before_ack = len(stack.delivered(group))
     stack.send(officer, type="postback", data=f"case|ack|{case.id}", groupId=group)
 
@@ -148,3 +148,105 @@ def test_a_committee_group_gets_alerts_and_records_who_tapped(stack):
 def _kinds(stack, case_id) -> list[str]:
     with stack.app.extensions["hotline"].db.sessions() as session:
         return [e.kind for e in trail(session, case_id)]
+
+
+# -- case work in LINE (issue 13): take, close, refer, move ----------------------------------------------
+def _case(stack, case_id) -> Case:
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        return session.get(Case, case_id)
+
+
+def _quick_data(stack, user) -> list[str]:
+    """The postback data of the quick replies under the last message delivered to `user`."""
+    last = stack.delivered(user)[-1]["messages"][-1]
+    return [item["action"]["data"] for item in (last.get("quickReply") or {}).get("items", [])]
+
+
+def _alerted(stack, user, reference) -> None:
+    wait_for(lambda: any(m["type"] == "flex" and reference in m["altText"] for d in stack.delivered(user)
+                         for m in d["messages"]), message=f"alert at {user}")
+
+
+def test_take_from_the_alert_button_then_close_with_an_outcome(stack):
+    taker, other = link(stack, "CRI-5709-1"), link(stack, "CRI-5709-2")
+    case = report(stack, stack.user("my"), {"in_danger": "no", "province": "57", "district": "5709",
+                                              "contact_ok": "no"})
+    _alerted(stack, taker, case.reference)
+    told = len(stack.delivered(other))
+    stack.send(taker, type="postback", data=f"case|take|{case.id}")
+    wait_for(lambda: _case(stack, case.id).status == "taken", message="taken")
+    assert _case(stack, case.id).assigned_to == "CRI-5709-1"
+    wait_for(lambda: any("รับดูแลเคส" in t and case.reference in t for d in stack.delivered(other)[told:]
+                         for t in texts(d)), message="the other officer told who has it")
+    wait_for(lambda: any("อยู่ในความดูแลของคุณแล้ว" in t for d in stack.delivered(taker) for t in texts(d)),
+             message="the taker's confirmation")
+    stack.send(taker, type="postback", data=f"case|take|{case.id}")       # again: politely refused
+    wait_for(lambda: any("อยู่ในความดูแลของคุณอยู่แล้ว" in t for d in stack.delivered(taker) for t in texts(d)),
+             message="already yours")
+
+    before = len(stack.delivered(taker))
+    stack.say(taker, f"ปิด {case.reference}")
+    wait_for(lambda: len(stack.delivered(taker)) > before, message="the outcomes")
+    choices = _quick_data(stack, taker)
+    assert f"case|close|{case.id}|not_a_case" in choices and f"case|close|{case.id}|nrm_referred" in choices
+    stack.send(taker, type="postback", data=f"case|close|{case.id}|not_a_case")
+    wait_for(lambda: _case(stack, case.id).status == "closed", message="closed")
+    assert _case(stack, case.id).outcome == "not_a_case"
+    assert [k for k in _kinds(stack, case.id) if k in ("taken", "closed")] == ["taken", "closed"]
+    before = len(stack.delivered(taker))
+    stack.say(taker, f"close {case.reference} duplicate")                 # a closed case cannot close again
+    wait_for(lambda: len(stack.delivered(taker)) > before, message="the refusal")
+    assert any(case.reference in t and "ไม่ได้" in t for t in texts(stack.delivered(taker)[-1]))
+    assert _case(stack, case.id).outcome == "not_a_case"
+
+
+def test_refer_with_a_service_chosen_then_the_agency_typed(stack):
+    officer = link(stack, "CRI-5709-1")
+    case = report(stack, stack.user("km"), {"in_danger": "no", "province": "57", "district": "5709",
+                                              "contact_ok": "no"})
+    _alerted(stack, officer, case.reference)
+    stack.say(officer, f"take {case.reference}")
+    wait_for(lambda: _case(stack, case.id).status == "taken", message="taken")
+    before = len(stack.delivered(officer))
+    stack.say(officer, f"ส่งต่อ {case.reference}")
+    wait_for(lambda: len(stack.delivered(officer)) > before, message="the services")
+    assert f"case|refer|{case.id}|labour_protection" in _quick_data(stack, officer)
+    before = len(stack.delivered(officer))
+    stack.send(officer, type="postback", data=f"case|refer|{case.id}|labour_protection")
+    wait_for(lambda: len(stack.delivered(officer)) > before, message="asked for the agency")
+    assert _quick_data(stack, officer) == [f"case|refer|{case.id}|labour_protection|-"]   # Skip
+    stack.say(officer, f"refer {case.reference} labour_protection Chiang Rai labour protection office, 053 000 000")
+    wait_for(lambda: _case(stack, case.id).status == "referred", message="referred")
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        referral = session.scalars(select(CaseReferral)).one()
+        assert (referral.service, referral.agency, referral.contact, referral.state) == \
+            ("labour_protection", "Chiang Rai labour protection office", "053 000 000", "sent")
+
+
+def test_move_alerts_the_other_committee_and_the_first_still_reads_the_case(stack):
+    first, second = link(stack, "CRI-5709-1"), link(stack, "CRI-5708-1")
+    case = report(stack, stack.user("lo"), {"in_danger": "no", "province": "57", "district": "5709",
+                                              "contact_ok": "no"})
+    _alerted(stack, first, case.reference)
+    before = len(stack.delivered(first))
+    stack.send(first, type="postback", data=f"case|move|{case.id}")
+    wait_for(lambda: len(stack.delivered(first)) > before, message="the committees")
+    assert f"case|move|{case.id}|CRI-57" in _quick_data(stack, first)
+    stack.say(first, f"move {case.reference} CRI-5708 wrong district")
+    wait_for(lambda: _case(stack, case.id).committee_id == "CRI-5708", message="moved")
+    assert _case(stack, case.id).status == "new"
+    _alerted(stack, second, case.reference)                               # alerted there like a new case
+    before = len(stack.delivered(first))
+    stack.say(first, f"case {case.reference}")
+    title = f"เคส {case.reference}: รายละเอียดทั้งหมด"
+    wait_for(lambda: any(title in t for d in stack.delivered(first)[before:] for t in texts(d)),
+             message="the first committee still reads the case")
+    assert _quick_data(stack, first) == []                                # no actions: read only
+    before = len(stack.delivered(first))
+    stack.say(first, f"take {case.reference}")
+    wait_for(lambda: len(stack.delivered(first)) > before, message="refused")
+    assert any("แก้ไขไม่ได้" in t for t in texts(stack.delivered(first)[-1]))
+    assert _case(stack, case.id).assigned_to is None
+    before = len(stack.delivered(second))
+    stack.send(second, type="postback", data=f"case|take|{case.id}")
+    wait_for(lambda: _case(stack, case.id).assigned_to == "CRI-5708-1", message="taken at the new committee")

@@ -122,9 +122,9 @@ def test_cancelling_asks_first_and_only_yes_cancels(world):
     phone.tap("c|report.confirm|0")
     [case] = phone.cases()
     asked = phone.tap("c|report.submitted|0")  # "Cancel what I sent"
-    assert asked[0] == phone.text("intake.cancel_confirm") and phone.cases()[0].status == "open"
+    assert asked[0] == phone.text("intake.cancel_confirm") and phone.cases()[0].status == "new"
     assert phone.tap("c|report.cancel_confirm|1")[0] == phone.text("intake.kept")  # "No, keep it"
-    assert phone.cases()[0].status == "open"
+    assert phone.cases()[0].status == "new"
     phone.tap("c|report.kept|0")
     assert phone.tap("c|report.cancel_confirm|0")[0] == phone.text("intake.report_cancelled")  # "Yes"
     assert phone.cases()[0].status == "cancelled"
@@ -144,7 +144,7 @@ def test_a_cancel_of_someone_elses_case_cancels_nothing(world):
     stranger.be_at("report.cancel_confirm", {"case_ref": case.reference})
     answer = stranger.tap("c|report.cancel_confirm|0")
     assert answer[0] == stranger.text("intake.nothing_to_cancel")
-    assert owner.cases()[0].status == "open"
+    assert owner.cases()[0].status == "new"
 
 
 def test_a_description_of_4999_characters_is_kept_whole(world):

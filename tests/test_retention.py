@@ -149,7 +149,7 @@ def _case(db, *, status: str, closed_age: timedelta | None, created_age: timedel
 def test_cases_closed_longer_ago_than_case_retention_keep_only_their_anonymous_numbers(db):
     expired = _case(db, status="cancelled", closed_age=400 * DAY, created_age=500 * DAY)
     recently_closed = _case(db, status="closed", closed_age=100 * DAY, created_age=500 * DAY)
-    old_but_open = _case(db, status="open", closed_age=None, created_age=500 * DAY)
+    old_but_open = _case(db, status="new", closed_age=None, created_age=500 * DAY)
 
     assert retention.purge(db, POLICY).cases == 1
     assert retention.purge(db, POLICY).cases == 0            # done once

@@ -32,11 +32,17 @@ class Case(Base):
     committee_id: Mapped[str] = mapped_column(String(40))
     routing: Mapped[dict] = mapped_column(JSON, default=dict)     # reason, method, distance
     contact_allowed: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open acknowledged cancelled closed
+    # cases/lifecycle.py STATES: new acknowledged taken in_progress referred closed cancelled
+    status: Mapped[str] = mapped_column(String(16), default="new")
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalate_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     acknowledged_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(40), nullable=True)      # officer id (take)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    state_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)          # casework.yaml outcomes
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_cases_status_escalate", "status", "escalate_at"),
@@ -57,3 +63,34 @@ class CaseEvent(Base):
     detail: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
 
     __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+
+
+class CaseReferral(Base):
+    """A case referred to an agency for a service (cases/data/casework.yaml), with its own state
+    (sent, accepted, done, declined). The contact and the note are encrypted."""
+
+    __tablename__ = "case_referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    service: Mapped[str] = mapped_column(String(32))
+    agency: Mapped[str] = mapped_column(String(120), default="")         # the agency's name
+    contact: Mapped[str | None] = mapped_column(EncryptedJSON, nullable=True)
+    note: Mapped[str | None] = mapped_column(EncryptedJSON, nullable=True)
+    state: Mapped[str] = mapped_column(String(16), default="sent")
+    by: Mapped[str] = mapped_column(String(40))                          # officer id
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_case_referrals_case", "case_id"),)
+
+
+class CaseAccess(Base):
+    """A committee that held a case before it was moved: it keeps READ access to the case's
+    history (bot/officers.py lets its officers see `case REF`, no actions)."""
+
+    __tablename__ = "case_access"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    committee_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

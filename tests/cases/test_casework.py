@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.alerts import AlertComposer
 from cases.casework import Casework
+from cases.lifecycle import NotAllowed
 from locales.catalogs import catalogs
 from storage import directory
 from storage.case_store import CaseStore
-from storage.cases import Case, CaseEvent, trail
+from storage.cases import Case, CaseEvent, readers, trail
 from storage.directory_file import load_directory, read_directory_file
-from storage.models import Officer, OutboxMessage
+from storage.models import CaseReferral, Officer, OutboxMessage
 from tests.support.committees import EXAMPLE
 
 pytestmark = pytest.mark.integration
@@ -127,10 +128,11 @@ def test_acknowledgement_stops_escalation_and_tells_the_others(world):
         officer = session.get(Officer, "CRI-57-1")
         rows = casework.acknowledge(session, case, officer)
         assert [r.push_to for r in rows] == [line_id("CRI-57-2")]
-        assert casework.acknowledge(session, case, session.get(Officer, "CRI-57-2")) == []
+        with pytest.raises(NotAllowed):  # the lifecycle refuses a second acknowledgement
+            casework.acknowledge(session, case, session.get(Officer, "CRI-57-2"))
     case = load(db, case_id)
     assert case.status == "acknowledged" and case.acknowledged_by == "CRI-57-1"
-    clock.now += timedelta(hours=2)
+    clock.now += timedelta(minutes=20)  # past the urgent window (15 min), before the acknowledged timer (30 min)
     with db.transaction() as session:
         assert casework.escalate_due(session) == ([], [])
 
@@ -203,7 +205,7 @@ def test_nobody_on_duty_at_the_district_goes_at_once_to_the_province(world):
     case_id, recipients = submit(db, casework, province="57", district="5709", wages_withheld="yes")
     assert recipients == sorted([line_id("CRI-57-1"), line_id("CRI-57-2")])
     case = load(db, case_id)
-    assert case.committee_id == "CRI-57" and case.escalation_level == 1 and case.status == "open"
+    assert case.committee_id == "CRI-57" and case.escalation_level == 1 and case.status == "new"
     assert case.escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(hours=24)   # standard
     with db.sessions() as session:
         events = trail(session, case_id)
@@ -253,3 +255,168 @@ def test_nobody_anywhere_up_the_chain_is_logged_and_recorded_and_the_case_kept(w
     assert len(errors) == 1 and case.reference in errors[0].getMessage()
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "passport" not in logged and "0812345678" not in logged
+
+
+# -- case work (issue 13): each action records its event {"from", "to"} and returns its rows ----------
+def _events(session, case_id, kind):
+    return [e for e in trail(session, case_id) if e.kind == kind]
+
+
+class FakeReporter:
+    """The i13reporter part's collaborator: what Casework tells the reporter about."""
+
+    def __init__(self):
+        self.told = []
+
+    def notify(self, session, case, what):
+        self.told.append((case.reference, what))
+        return [f"row-to-reporter-{what}"]
+
+
+def test_take_assigns_tells_the_committee_stops_escalation_and_tells_the_reporter(world):
+    db, casework, clock = world
+    casework.reporter = FakeReporter()
+    case_id, _ = submit(db, casework, province="57", in_danger="yes")
+    with db.transaction() as session:
+        case = session.get(Case, case_id)
+        rows = casework.take(session, case, session.get(Officer, "CRI-57-1"))
+        assert [getattr(r, "push_to", r) for r in rows] == [line_id("CRI-57-2"), "row-to-reporter-taken"]
+        assert session.get(Officer, "CRI-57-1").name in str(rows[0].messages)  # the notice names who has it
+        event = _events(session, case_id, "taken")[0]
+        assert event.actor == "CRI-57-1" and event.detail["from"] == "new" and event.detail["to"] == "taken"
+    case = load(db, case_id)
+    assert (case.status, case.assigned_to) == ("taken", "CRI-57-1")
+    assert case.assigned_at is not None and case.state_since is not None
+    taken_timer = casework.data.timer("taken", "urgent")
+    assert case.escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(seconds=taken_timer)
+    clock.now += timedelta(minutes=20)  # past the new-case window: a taken case is not escalated
+    with db.transaction() as session:
+        assert casework.escalate_due(session) == ([], [])
+    assert casework.reporter.told == [(case.reference, "taken")]
+    with db.transaction() as session:  # taking it again is refused; another officer may take it over
+        case = session.get(Case, case_id)
+        with pytest.raises(NotAllowed):
+            casework.take(session, case, session.get(Officer, "CRI-57-1"))
+        casework.take(session, case, session.get(Officer, "CRI-57-2"))
+        assert case.assigned_to == "CRI-57-2"
+
+
+def test_a_taken_case_sitting_too_long_reminds_its_officer_and_committee_not_up(world):
+    db, casework, clock = world
+    case_id, _ = submit(db, casework, province="57", in_danger="yes")
+    with db.transaction() as session:
+        casework.take(session, session.get(Case, case_id), session.get(Officer, "CRI-57-1"))
+    seconds = casework.data.timer("taken", "urgent")
+    clock.now += timedelta(seconds=seconds + 1)
+    with db.transaction() as session:
+        rows, cases = casework.escalate_due(session)
+        assert [c.id for c in cases] == [case_id]
+        assert sorted(r.push_to for r in rows) == sorted([line_id("CRI-57-1"), line_id("CRI-57-2")])
+        assert len(_events(session, case_id, "reminded")) == 1
+    case = load(db, case_id)
+    assert case.committee_id == "CRI-57" and case.status == "taken"       # not escalated
+    assert case.escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(seconds=seconds)  # re-armed
+    with db.transaction() as session:
+        assert casework.escalate_due(session) == ([], [])
+
+
+def test_start_refer_update_referral_close_and_reopen(world):
+    db, casework, clock = world
+    casework.reporter = FakeReporter()
+    case_id, _ = submit(db, casework, province="57", in_danger="no")
+    officer_id = "CRI-57-1"
+    with db.transaction() as session:
+        case, officer = session.get(Case, case_id), session.get(Officer, officer_id)
+        with pytest.raises(NotAllowed):
+            casework.start(session, case, officer, "visit")              # nobody has it yet
+        casework.take(session, case, officer)
+        assert casework.start(session, case, officer, "screening_interview") == []
+        with pytest.raises(ValueError):
+            casework.start(session, case, officer, "dancing")
+        with pytest.raises(ValueError):
+            casework.refer(session, case, officer, "astrologer", "x")
+        rows = casework.refer(session, case, officer, "labour_protection", "Chiang Rai labour office",
+                              contact="053 000 000", note="wages")
+        assert [r.push_to for r in rows] == [line_id("CRI-57-2")]
+        assert case.status == "referred"
+        referral = session.scalars(select(CaseReferral)).one()
+        assert (referral.service, referral.agency, referral.state, referral.by) == \
+            ("labour_protection", "Chiang Rai labour office", "sent", officer_id)
+        assert casework.update_referral(session, referral.id, officer, "accepted") == []
+        assert referral.state == "accepted" and case.status == "referred"
+        with pytest.raises(ValueError):
+            casework.update_referral(session, referral.id, officer, "lost")
+        with pytest.raises(ValueError):
+            casework.close(session, case, officer, "solved_by_magic")
+        rows = casework.close(session, case, officer, "labour_referred", note="done")
+        assert rows[-1] == "row-to-reporter-closed"
+        assert (case.status, case.outcome, case.escalate_at) == ("closed", "labour_referred", None)
+        assert case.closed_at is not None
+        with pytest.raises(NotAllowed) as refused:
+            casework.close(session, case, officer, "not_a_case")
+        assert refused.value.state == "closed" and refused.value.reference == case.reference
+        casework.reopen(session, case, officer)
+        assert (case.status, case.outcome, case.closed_at, case.assigned_to) == ("taken", None, None, officer_id)
+        kinds = [(e.kind, e.detail.get("from"), e.detail.get("to")) for e in trail(session, case_id)
+                 if e.kind not in ("created", "alerted", "note")]
+    assert kinds == [("taken", "new", "taken"), ("started", "taken", "in_progress"),
+                     ("referred", "in_progress", "referred"), ("referral_updated", "referred", "referred"),
+                     ("closed", "referred", "closed"), ("reopened", "closed", "taken")]
+    with db.sessions() as session:
+        closed = _events(session, case_id, "closed")[0]
+        assert closed.detail["outcome"] == "labour_referred"
+        started = _events(session, case_id, "started")[0]
+        assert started.detail["activity"] == "screening_interview"
+        raw = session.execute(text("SELECT contact, note FROM case_referrals")).one()
+    assert "053 000 000" not in str(raw) and "wages" not in str(raw)        # encrypted at rest
+    assert casework.reporter.told == [(load(db, case_id).reference, "taken"), (load(db, case_id).reference, "closed")]
+
+
+def test_move_alerts_the_other_committee_as_new_and_the_first_keeps_read_access(world):
+    db, casework, clock = world
+    case_id, _ = submit(db, casework, province="57", in_danger="yes")
+    with db.transaction() as session:
+        case, officer = session.get(Case, case_id), session.get(Officer, "CRI-57-1")
+        casework.take(session, case, officer)
+        with pytest.raises(ValueError):
+            casework.move(session, case, officer, "CRI-57", "same")
+        rows = casework.move(session, case, officer, "CRI-5708", "wrong district")
+        recipients = sorted(r.push_to for r in rows)
+        flex = [r for r in rows if r.push_to == line_id("CRI-5708-1")][0].messages[0]
+        assert flex["type"] == "flex"
+        assert readers(session, case_id) == {"CRI-57"}
+        moved = _events(session, case_id, "moved")[0]
+        assert moved.detail == {"from": "taken", "to": "new", "frm": "CRI-57", "reason": "wrong district"}
+        assert moved.committee_id == "CRI-5708"
+    assert line_id("CRI-57-2") in recipients          # the first committee is told where it went
+    on_duty = [line_id(o) for o in ("CRI-5708-1", "CRI-5708-2")]
+    assert set(on_duty) & set(recipients)
+    case = load(db, case_id)
+    assert (case.committee_id, case.status, case.assigned_to) == ("CRI-5708", "new", None)
+    assert case.escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(minutes=15)   # escalation as new
+
+
+def test_cancel_by_the_reporter_follows_the_table(world):
+    db, casework, _ = world
+    case_id, _ = submit(db, casework, province="57", in_danger="no")
+    with db.transaction() as session:
+        case = session.get(Case, case_id)
+        casework.take(session, case, session.get(Officer, "CRI-57-1"))
+        assert casework.cancel_by_reporter(session, "Ureporter", case.reference)
+        assert casework.cancel_by_reporter(session, "Ureporter", case.reference) is None
+        event = _events(session, case_id, "cancelled")[0]
+        assert (event.detail["from"], event.detail["to"], case.escalate_at) == ("taken", "cancelled", None)
+
+
+def test_a_taken_case_sent_up_by_its_officer_is_new_up_there(world):
+    db, casework, clock = world
+    case_id, _ = submit(db, casework, province="57", district="5709", in_danger="yes")
+    with db.transaction() as session:
+        case, officer = session.get(Case, case_id), session.get(Officer, "CRI-5709-1")
+        casework.take(session, case, officer)
+        casework.escalate(session, case, officer.id, "officer_request")
+        event = _events(session, case_id, "escalated")[0]
+        assert (event.detail["from"], event.detail["to"], event.detail["frm"]) == ("taken", "new", "CRI-5709")
+    case = load(db, case_id)
+    assert (case.status, case.committee_id) == ("new", "CRI-57")
+    assert case.escalate_at.replace(tzinfo=UTC) == clock.now + timedelta(minutes=15)

@@ -70,7 +70,7 @@ class Alerts:
 def test_nobody_on_duty_sends_a_case_up_at_once_and_the_top_says_exhausted():
     store = Store({"CRI-57": ["U-province"]})
     casework = Casework(Alerts(), store, windows={"urgent": 900}, clock=lambda: NOW)
-    case = SimpleNamespace(reference="ABC-234", committee_id="CRI-5709", status="open", escalation_level=0,
+    case = SimpleNamespace(reference="ABC-234", committee_id="CRI-5709", status="new", escalation_level=0,
                            urgency="urgent", escalate_at=None)
     assert casework._alert(None, case, "CRI-5709", reason="district_committee") == ["U-province"]
     assert case.committee_id == "CRI-57" and case.escalation_level == 1

@@ -88,7 +88,7 @@ def check_mark_urgent(chat: Chat) -> None:
 
 def check_submit_report(chat: Chat) -> None:
     case = submitted(chat, "tip")
-    assert case.kind == "tip" and case.status == "open" and case.answers["description"] == "QXZ words"
+    assert case.kind == "tip" and case.status == "new" and case.answers["description"] == "QXZ words"
     assert conversation_of(chat).state["data"] == {"case_ref": case.reference}
 
 

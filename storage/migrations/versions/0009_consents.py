@@ -14,9 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_consents"
-# Issue 13's lifecycle migration (0008_case_lifecycle) comes first; until it lands this
-# chains on 0007 so the tests run (the lead rechains it to "0008_case_lifecycle").
-down_revision = "0007"
+down_revision = "0008_case_lifecycle"
 branch_labels = None
 depends_on = None
 
