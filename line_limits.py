@@ -37,3 +37,9 @@ MAX_BUTTONS_TEMPLATE_TEXT_CHARS = 160
 # LocationMessage.title and LocationMessage.address (#location-message): 100 characters each.
 MAX_LOCATION_TITLE_CHARS = 100
 MAX_LOCATION_ADDRESS_CHARS = 100
+
+# RichMenuRequest.chatBarText (#rich-menu-object): 14 characters.
+MAX_RICH_MENU_CHAT_BAR_TEXT_CHARS = 14
+
+# A rich menu image (#upload-rich-menu-image): at most 1 MB.
+MAX_RICH_MENU_IMAGE_BYTES = 1024 * 1024

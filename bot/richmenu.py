@@ -33,17 +33,17 @@ from urllib3.exceptions import HTTPError
 
 from flows.engine import choice_data
 from flows.loader import FlowSet, load_flows
+from line_limits import MAX_RICH_MENU_CHAT_BAR_TEXT_CHARS, MAX_RICH_MENU_IMAGE_BYTES
 
 from .line_api import LineError, _body_of
-from .richmenu_image import HEIGHT, MAX_BYTES, WIDTH, Tile, render_png, tiles
+from .richmenu_image import HEIGHT, WIDTH, Tile, render_png, tiles
 
 log = logging.getLogger(__name__)
 
 MENU_STEP = "main.menu"
 LABEL_PREFIX = MENU_STEP + "."
 RICH_MENU_NAME = "hotline-main-menu"     # how we recognise our own menus in LINE's list
-CHAT_BAR_TEXT = "☰ Menu / เมนู"          # 13 characters; LINE allows 14
-MAX_CHAT_BAR_TEXT = 14
+CHAT_BAR_TEXT = "☰ Menu / เมนู"          # within line_limits.MAX_RICH_MENU_CHAT_BAR_TEXT_CHARS
 
 
 class RichMenuError(ValueError):
@@ -75,8 +75,8 @@ def rich_menu_request(areas: list[tuple[Tile, str]] | None = None, name: str = R
                       chat_bar_text: str = CHAT_BAR_TEXT) -> RichMenuRequest:
     """The line-bot-sdk request for our rich menu (by default: the main menu's choices)."""
     areas = menu_areas() if areas is None else areas
-    if not 1 <= len(chat_bar_text) <= MAX_CHAT_BAR_TEXT:
-        raise RichMenuError(f"chatBarText must be 1-{MAX_CHAT_BAR_TEXT} characters: {chat_bar_text!r}")
+    if not 1 <= len(chat_bar_text) <= MAX_RICH_MENU_CHAT_BAR_TEXT_CHARS:
+        raise RichMenuError(f"chatBarText must be 1-{MAX_RICH_MENU_CHAT_BAR_TEXT_CHARS} characters: {chat_bar_text!r}")
     if not 1 <= len(areas) <= 20:
         raise RichMenuError("a rich menu has 1 to 20 areas")
     return RichMenuRequest(
@@ -131,8 +131,8 @@ def install_rich_menu(line, image: bytes, request: RichMenuRequest | None = None
     api, blob = _apis(line)
     request = request or rich_menu_request()
     content_type = image_content_type(image)
-    if len(image) > MAX_BYTES:
-        raise RichMenuError(f"the rich menu image is {len(image)} bytes; LINE allows {MAX_BYTES}")
+    if len(image) > MAX_RICH_MENU_IMAGE_BYTES:
+        raise RichMenuError(f"the rich menu image is {len(image)} bytes; LINE allows {MAX_RICH_MENU_IMAGE_BYTES}")
     rich_menu_id = _call("create", api.create_rich_menu, request).rich_menu_id
     try:
         _call("upload", blob.set_rich_menu_image, rich_menu_id, body=image,

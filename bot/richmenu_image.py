@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
+from line_limits import MAX_RICH_MENU_IMAGE_BYTES
+
 WIDTH, HEIGHT = 2500, 1686          # LINE's "large" rich menu
-MAX_BYTES = 1024 * 1024             # LINE refuses bigger images
 SCALE = 2
 GAP = 14                            # white line between tiles, in final pixels
 RADIUS = 36                         # tile corner radius, in final pixels
@@ -269,6 +270,6 @@ def render_png() -> bytes:
     out = io.BytesIO()
     render_image().save(out, format="PNG", optimize=True)
     data = out.getvalue()
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"rich menu image is {len(data)} bytes, LINE allows {MAX_BYTES}")
+    if len(data) > MAX_RICH_MENU_IMAGE_BYTES:
+        raise ValueError(f"rich menu image is {len(data)} bytes, LINE allows {MAX_RICH_MENU_IMAGE_BYTES}")
     return data

@@ -24,12 +24,13 @@ from bot.richmenu import (
     rich_menu_request,
     richmenu_cli,
 )
-from bot.richmenu_image import HEIGHT, MAX_BYTES, RED, TILES, WIDTH, render_png
+from bot.richmenu_image import HEIGHT, RED, TILES, WIDTH, render_png
 from emulator import EmulatorConfig, create_emulator_app
 from emulator.context import EXTENSION_KEY
 from flows.engine import Engine
 from flows.loader import DATA, load_flows
 from flows.model import Input
+from line_limits import MAX_RICH_MENU_IMAGE_BYTES
 from tests.support.servers import ROOT, ServerThread
 
 TOKEN = "richmenu-test-token"
@@ -61,7 +62,7 @@ def test_image_is_a_large_png_under_one_megabyte(png):
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG"
     assert image.size == (WIDTH, HEIGHT) == (2500, 1686)
-    assert len(png) <= MAX_BYTES
+    assert len(png) <= MAX_RICH_MENU_IMAGE_BYTES
 
 
 def test_image_is_the_same_every_time(png):
@@ -216,7 +217,7 @@ def test_install_refuses_what_line_would_refuse(emulator):
     with pytest.raises(RichMenuError):
         install_rich_menu(line, b"GIF89a...")
     with pytest.raises(RichMenuError):
-        install_rich_menu(line, b"\x89PNG\r\n\x1a\n" + bytes(MAX_BYTES))
+        install_rich_menu(line, b"\x89PNG\r\n\x1a\n" + bytes(MAX_RICH_MENU_IMAGE_BYTES))
     with pytest.raises(RichMenuError):
         rich_menu_request(chat_bar_text="x" * 15)
     assert emulator.state.calls == []
