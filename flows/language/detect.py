@@ -177,7 +177,7 @@ def detect_language(text: str, statistics: bool = True) -> Detection:
     - Anything else (empty, emoji, digits, "hi", "ok", other scripts): None.
 
     statistics=False skips langdetect (English function words still count): for
-    messages in a conversation whose language is known, where ~2 ms a message for
+    messages in a conversation whose language is known, where langdetect's cost for
     telling English from other Latin-script text is not worth it.
     """
     if not text:
