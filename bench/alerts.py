@@ -24,10 +24,9 @@ import os
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 from bench.events import resigned
-from bench.harness import SECRET, common_args, log_tail, main_guard
+from bench.harness import SECRET, common_args, log_tail, main_guard, web_and_worker_args
 from bench.line import Received, Sink, captured, set_webhook, start_emulator
 from bench.procs import OthersCpu, check_quiet_machine, children_of, proc_cpu_seconds, stop_gently
 from bench.profiling import finish_profiler, start_profiler
@@ -48,10 +47,8 @@ def parse_args(argv=None):
                    help="extra workers during the (untimed) setup, stopped before the clock starts (default 1)")
     p.add_argument("--setup-timeout", type=float, default=150.0, help="give up the setup after this (default 150 s)")
     p.add_argument("--wave", type=int, default=20, help="reporters filled in per setup wave (default 20)")
-    p.add_argument("--web-workers", type=int, default=2)
-    p.add_argument("--profile", type=Path, metavar="DIR",
-                   help="py-spy the worker (wall clock) from the first Send tap for the sending time + 15 s; "
-                        "summarise: python -m bench.profiling DIR --focus process_chat")
+    web_and_worker_args(p, "py-spy the worker (wall clock) from the first Send tap for the sending time + 15 s; "
+                           "summarise: python -m bench.profiling DIR --focus process_chat")
     args = common_args(p).parse_args(argv)
     args.send_rate = 2000.0 if args.burst else args.rate
     if not 1 <= args.reports <= 1000 or args.send_rate <= 0 or args.reports / args.send_rate > 120:

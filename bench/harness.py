@@ -36,6 +36,14 @@ def common_args(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return p
 
 
+def web_and_worker_args(p: argparse.ArgumentParser, profile_help: str) -> argparse.ArgumentParser:
+    """The flags of a benchmark that runs the web app and a worker: the app's gunicorn workers, and where
+    py-spy's stacks of the worker go (`profile_help` says when it samples)."""
+    p.add_argument("--web-workers", type=int, default=2)
+    p.add_argument("--profile", type=Path, metavar="DIR", help=profile_help)
+    return p
+
+
 @dataclass
 class Server:
     name: str

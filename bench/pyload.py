@@ -132,27 +132,23 @@ class PyLoad:
                 self.sel.unregister(conn.sock)
                 conn.sock.close()
                 continue
-            if conn.state == "sending":
-                try:
-                    sent = conn.sock.send(conn.out)
-                except (BlockingIOError, InterruptedError):
-                    continue
-                except OSError:
-                    self._fail(conn)
-                    finished += 1
-                    continue
-                conn.out = conn.out[sent:]
-                if not conn.out:
-                    conn.state = "reading"
-                    self.sel.modify(conn.sock, selectors.EVENT_READ, conn)
-                continue
+            sending = conn.state == "sending"
             try:
-                data = conn.sock.recv(65536)
+                if sending:
+                    sent = conn.sock.send(conn.out)
+                else:
+                    data = conn.sock.recv(65536)
             except (BlockingIOError, InterruptedError):
                 continue
             except OSError:
                 self._fail(conn)
                 finished += 1
+                continue
+            if sending:
+                conn.out = conn.out[sent:]
+                if not conn.out:
+                    conn.state = "reading"
+                    self.sel.modify(conn.sock, selectors.EVENT_READ, conn)
                 continue
             if data:
                 conn.buf += data

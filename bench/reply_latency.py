@@ -21,10 +21,9 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
 from bench.events import line_user_ids, resigned
-from bench.harness import SECRET, common_args, log_tail, main_guard
+from bench.harness import SECRET, common_args, log_tail, main_guard, web_and_worker_args
 from bench.line import Received, Sink, captured, start_emulator
 from bench.procs import OthersCpu, check_quiet_machine, children_of, proc_cpu_seconds
 from bench.profiling import finish_profiler, start_profiler
@@ -53,10 +52,8 @@ def parse_args(argv=None):
     p.add_argument("--duration", type=float, default=10.0, help="seconds of sending (default 10)")
     p.add_argument("--warmup", type=int, default=20, help="events sent (at 10/s) before the measured run")
     p.add_argument("--wait", type=float, default=20.0, help="seconds to wait for the last replies")
-    p.add_argument("--web-workers", type=int, default=2)
-    p.add_argument("--profile", type=Path, metavar="DIR",
-                   help="py-spy the worker while sending; collapsed stacks go to DIR "
-                        "(summarise: python -m bench.profiling DIR)")
+    web_and_worker_args(p, "py-spy the worker while sending; collapsed stacks go to DIR "
+                           "(summarise: python -m bench.profiling DIR)")
     return common_args(p).parse_args(argv)
 
 

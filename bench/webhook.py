@@ -26,6 +26,7 @@ import shlex
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.events import EventFactory, line_user_ids
@@ -60,6 +61,12 @@ def report(ours: TargetResult, bare: TargetResult, stored: set[str], args, engin
     def row(label, a, b):
         print(f"  {label:<34}{a:>{w}}{b:>{w}}")
 
+    def compare(label: str, cell: Callable[[TargetResult], str]) -> None:
+        row(label, cell(ours), cell(bare))
+
+    def per_event_ms(cpu: float, run, digits: int = 2) -> str:
+        return f"{1e3 * cpu / max(1, run.completed):.{digits}f}"
+
     print()
     print("=" * 70)
     print(f"Webhook benchmark  ({os.cpu_count()} cores; gunicorn {args.workers} sync workers each; "
@@ -68,27 +75,17 @@ def report(ours: TargetResult, bare: TargetResult, stored: set[str], args, engin
     print(f"(a) saturation: closed loop, {args.connections} connections, {args.duration:.0f}s after "
           f"{args.warmup:.0f}s warm-up; load: {engine}")
     row("", "ours", "bare")
-    row("throughput (events/s, 200s)", f"{ours.closed.rate:.0f}", f"{bare.closed.rate:.0f}")
-    row("p50 latency (ms)", f"{ours.closed.p50_ms:.2f}", f"{bare.closed.p50_ms:.2f}")
-    row("p99 latency (ms)", f"{ours.closed.p99_ms:.2f}", f"{bare.closed.p99_ms:.2f}")
-    row("errors (non-200 + io)", f"{ours.closed.errors}", f"{bare.closed.errors}")
-    row("server CPU per event (ms)",
-        f"{1e3 * ours.closed_meter.server_cpu / max(1, ours.closed.completed):.2f}",
-        f"{1e3 * bare.closed_meter.server_cpu / max(1, bare.closed.completed):.2f}")
-    row("redis CPU per event (ms)",
-        f"{1e3 * ours.closed_meter.redis_cpu / max(1, ours.closed.completed):.3f}",
-        f"{1e3 * bare.closed_meter.redis_cpu / max(1, bare.closed.completed):.3f}")
+    compare("throughput (events/s, 200s)", lambda t: f"{t.closed.rate:.0f}")
+    compare("p50 latency (ms)", lambda t: f"{t.closed.p50_ms:.2f}")
+    compare("p99 latency (ms)", lambda t: f"{t.closed.p99_ms:.2f}")
+    compare("errors (non-200 + io)", lambda t: f"{t.closed.errors}")
+    compare("server CPU per event (ms)", lambda t: per_event_ms(t.closed_meter.server_cpu, t.closed))
+    compare("redis CPU per event (ms)", lambda t: per_event_ms(t.closed_meter.redis_cpu, t.closed, 3))
     if ours.closed_meter.db_cpu:
-        row("PostgreSQL CPU per event (ms)",
-            f"{1e3 * ours.closed_meter.db_cpu / max(1, ours.closed.completed):.2f}",
-            f"{1e3 * bare.closed_meter.db_cpu / max(1, bare.closed.completed):.2f}")
-    row("machine CPU busy (all cores)", f"{100 * ours.closed_meter.machine_busy:.0f}%",
-        f"{100 * bare.closed_meter.machine_busy:.0f}%")
-    row("other processes' CPU (cores)", f"{ours.closed_meter.other_cores:.2f}",
-        f"{bare.closed_meter.other_cores:.2f}")
-    row("load generator CPU (% of 1 core)",
-        f"{100 * ours.closed.cpu_seconds / ours.closed.elapsed:.0f}%",
-        f"{100 * bare.closed.cpu_seconds / bare.closed.elapsed:.0f}%")
+        compare("PostgreSQL CPU per event (ms)", lambda t: per_event_ms(t.closed_meter.db_cpu, t.closed))
+    compare("machine CPU busy (all cores)", lambda t: f"{100 * t.closed_meter.machine_busy:.0f}%")
+    compare("other processes' CPU (cores)", lambda t: f"{t.closed_meter.other_cores:.2f}")
+    compare("load generator CPU (% of 1 core)", lambda t: f"{100 * t.closed.cpu_seconds / t.closed.elapsed:.0f}%")
     ratios = [r["ours"] / r["bare"] if r["bare"] else 0.0 for r in rounds]
     if len(rounds) > 1:
         print(f"  closed-loop rounds ({args.duration:.0f}s each, ours and bare back to back, taking turns first):")
@@ -102,21 +99,15 @@ def report(ours: TargetResult, bare: TargetResult, stored: set[str], args, engin
     print(f"(b) open loop at {args.rate:.0f} events/s for {args.open_duration:.0f}s; load: bench.pyload "
           "(latency from scheduled send time)")
     row("", "ours", "bare")
-    row("achieved rate (events/s, 200s)", f"{ours.open.rate:.1f}", f"{bare.open.rate:.1f}")
-    row("p50 latency (ms)", f"{ours.open.p50_ms:.2f}", f"{bare.open.p50_ms:.2f}")
-    row("p99 latency (ms)", f"{ours.open.p99_ms:.2f}", f"{bare.open.p99_ms:.2f}")
-    row("max latency (ms)", f"{ours.open.max_ms:.2f}", f"{bare.open.max_ms:.2f}")
-    row("errors (non-200 + io)", f"{ours.open.errors}", f"{bare.open.errors}")
-    row("load generator CPU (% of 1 core)",
-        f"{100 * ours.open.cpu_seconds / ours.open.elapsed:.1f}%",
-        f"{100 * bare.open.cpu_seconds / bare.open.elapsed:.1f}%")
-    row("worst send lag of generator (ms)", f"{ours.open.max_send_lag_ms:.2f}",
-        f"{bare.open.max_send_lag_ms:.2f}")
-    row("server CPU per event (ms)",
-        f"{1e3 * ours.open_meter.server_cpu / max(1, ours.open.completed):.2f}",
-        f"{1e3 * bare.open_meter.server_cpu / max(1, bare.open.completed):.2f}")
-    row("other processes' CPU (cores)", f"{ours.open_meter.other_cores:.2f}",
-        f"{bare.open_meter.other_cores:.2f}")
+    compare("achieved rate (events/s, 200s)", lambda t: f"{t.open.rate:.1f}")
+    compare("p50 latency (ms)", lambda t: f"{t.open.p50_ms:.2f}")
+    compare("p99 latency (ms)", lambda t: f"{t.open.p99_ms:.2f}")
+    compare("max latency (ms)", lambda t: f"{t.open.max_ms:.2f}")
+    compare("errors (non-200 + io)", lambda t: f"{t.open.errors}")
+    compare("load generator CPU (% of 1 core)", lambda t: f"{100 * t.open.cpu_seconds / t.open.elapsed:.1f}%")
+    compare("worst send lag of generator (ms)", lambda t: f"{t.open.max_send_lag_ms:.2f}")
+    compare("server CPU per event (ms)", lambda t: per_event_ms(t.open_meter.server_cpu, t.open))
+    compare("other processes' CPU (cores)", lambda t: f"{t.open_meter.other_cores:.2f}")
     p99_ok = ours.open.p99_ms <= TARGET_P99_MS and ours.open.errors == 0 \
         and ours.open.rate >= 0.95 * args.rate
     print(f"  ours p99 at {args.rate:.0f}/s: {ours.open.p99_ms:.1f} ms   (target <= {TARGET_P99_MS:.0f} ms, "

@@ -52,6 +52,19 @@ def _body_of(exc: ApiException) -> str:
     return body or str(exc.reason or "")
 
 
+def call_line(logger: logging.Logger, what: str, fn, *args, timeout: float, **kwargs):
+    """An SDK call whose failure, an answer from LINE or none at all, is logged on `logger` and raised as
+    a LineError, so callers handle one kind of error."""
+    try:
+        return fn(*args, _request_timeout=timeout, **kwargs)
+    except ApiException as exc:
+        error = LineError(exc.status, _body_of(exc))
+    except (HTTPError, OSError) as exc:
+        error = LineError(None, f"{type(exc).__name__}: {exc}")
+    logger.warning("LINE %s failed: status=%s body=%s", what, error.status, error.body)
+    raise error
+
+
 class LineClient:
     """One per process: the SDK's clients keep HTTP connections open between calls."""
 
@@ -63,14 +76,7 @@ class LineClient:
         self.blob = MessagingApiBlob(self._data_client)
 
     def _call(self, what: str, fn, *args, **kwargs):
-        try:
-            return fn(*args, _request_timeout=self.timeout, **kwargs)
-        except ApiException as exc:
-            error = LineError(exc.status, _body_of(exc))
-        except (HTTPError, OSError) as exc:
-            error = LineError(None, f"{type(exc).__name__}: {exc}")
-        log.warning("LINE %s failed: status=%s body=%s", what, error.status, error.body)
-        raise error
+        return call_line(log, what, fn, *args, timeout=self.timeout, **kwargs)
 
     def reply(self, reply_token: str, messages: list[dict]) -> None:
         request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})

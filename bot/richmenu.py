@@ -28,14 +28,12 @@ from linebot.v3.messaging import (
     RichMenuRequest,
     RichMenuSize,
 )
-from linebot.v3.messaging.exceptions import ApiException
-from urllib3.exceptions import HTTPError
 
 from flows.engine import choice_data
 from flows.loader import FlowSet, load_flows
 from line_limits import MAX_RICH_MENU_CHAT_BAR_TEXT_CHARS, MAX_RICH_MENU_IMAGE_BYTES
 
-from .line_api import LineError, _body_of
+from .line_api import LineError, call_line
 from .richmenu_image import HEIGHT, WIDTH, Tile, render_png, tiles
 
 log = logging.getLogger(__name__)
@@ -100,14 +98,7 @@ def _apis(line):
 
 
 def _call(what: str, fn, *args, timeout: float = 30, **kwargs):
-    try:
-        return fn(*args, _request_timeout=timeout, **kwargs)
-    except ApiException as exc:
-        error = LineError(exc.status, _body_of(exc))
-    except (HTTPError, OSError) as exc:
-        error = LineError(None, f"{type(exc).__name__}: {exc}")
-    log.warning("LINE rich menu %s failed: status=%s body=%s", what, error.status, error.body)
-    raise error
+    return call_line(log, f"rich menu {what}", fn, *args, timeout=timeout, **kwargs)
 
 
 def image_content_type(image: bytes) -> str:

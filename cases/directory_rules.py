@@ -7,6 +7,7 @@ every mistake is found and listed before anything is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import geothai
@@ -37,6 +38,23 @@ def _code(value: Any) -> str | None:
     return str(value).strip()
 
 
+def _entry_id(raw: Any, where: str, problems: list[str], taken: dict[str, dict],
+              duplicate: Callable[[str], str]) -> str | None:
+    """The id of a committee or officer entry, or None with the problem noted when the entry is no mapping,
+    its id is not one the directory accepts, or an entry before it has the id (`duplicate` says so)."""
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: expected a mapping")
+        return None
+    found = _code(raw.get("id"))
+    if not found or not ID_PATTERN.match(found):
+        problems.append(f"{where}: id {raw.get('id')!r} must be 1-40 letters, digits, '-', '_' or '.'")
+        return None
+    if found in taken:
+        problems.append(duplicate(found))
+        return None
+    return found
+
+
 def validate_directory(data: Any) -> tuple[list[dict], list[dict]]:
     """Check a directory (as read from YAML) and return (committees, officers) as plain rows.
     Raises DirectoryError listing every problem."""
@@ -52,18 +70,11 @@ def validate_directory(data: Any) -> tuple[list[dict], list[dict]]:
     committees: dict[str, dict] = {}
     officers: dict[str, dict] = {}
     for index, raw in enumerate(data["committees"], 1):
-        where = f"committee #{index}"
-        if not isinstance(raw, dict):
-            problems.append(f"{where}: expected a mapping")
-            continue
-        cid = _code(raw.get("id"))
-        if not cid or not ID_PATTERN.match(cid):
-            problems.append(f"{where}: id {raw.get('id')!r} must be 1-40 letters, digits, '-', '_' or '.'")
+        cid = _entry_id(raw, f"committee #{index}", problems, committees,
+                        lambda cid: f"committee {cid}: duplicate committee id")
+        if cid is None:
             continue
         where = f"committee {cid}"
-        if cid in committees:
-            problems.append(f"{where}: duplicate committee id")
-            continue
         extra = set(raw) - COMMITTEE_KEYS
         if extra:
             problems.append(f"{where}: unknown keys {sorted(extra)}")
@@ -85,18 +96,12 @@ def validate_directory(data: Any) -> tuple[list[dict], list[dict]]:
             problems.append(f"{where}: officers must be a list")
             raw_officers = []
         for position, raw_officer in enumerate(raw_officers, 1):
-            owhere = f"{where}, officer #{position}"
-            if not isinstance(raw_officer, dict):
-                problems.append(f"{owhere}: expected a mapping")
-                continue
-            oid = _code(raw_officer.get("id"))
-            if not oid or not ID_PATTERN.match(oid):
-                problems.append(f"{owhere}: id {raw_officer.get('id')!r} must be 1-40 letters, digits, '-', '_' or '.'")
+            oid = _entry_id(raw_officer, f"{where}, officer #{position}", problems, officers,
+                            lambda oid: f"officer {oid}: duplicate officer id "
+                                        f"(also in committee {officers[oid]['committee_id']})")
+            if oid is None:
                 continue
             owhere = f"officer {oid}"
-            if oid in officers:
-                problems.append(f"{owhere}: duplicate officer id (also in committee {officers[oid]['committee_id']})")
-                continue
             extra = set(raw_officer) - OFFICER_KEYS
             if extra:
                 problems.append(f"{owhere}: unknown keys {sorted(extra)}"

@@ -4,6 +4,9 @@ Used by the chat page and by integration tests. No auth: it is a local dev tool.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from flask import Blueprint, jsonify, request
 
 from .context import get_emulator
@@ -38,6 +41,12 @@ def _filtered(records: list[dict]) -> list[dict]:
             continue
         out.append(record)
     return out
+
+
+def _given_id(body: dict, key: str, pattern: re.Pattern, new_id: Callable[[], str]) -> str | None:
+    """The id given at `key`, a new one when none is given, or None when the given one is not of LINE's form."""
+    found = body.get(key) or new_id()
+    return found if isinstance(found, str) and pattern.match(found) else None
 
 
 def _webhook_answer(result, payload: dict):
@@ -83,8 +92,8 @@ def list_users():
 @bp.post("/users")
 def upsert_user():
     body = _body()
-    user_id = body.get("userId") or new_user_id()
-    if not isinstance(user_id, str) or not USER_ID_RE.match(user_id):
+    user_id = _given_id(body, "userId", USER_ID_RE, new_user_id)
+    if user_id is None:
         return _bad("'userId' must look like U + 32 lowercase hex chars")
     if body.get("language") is not None and body["language"] not in LANGUAGES:
         return _bad(f"'language' must be one of {', '.join(LANGUAGES)}")
@@ -104,41 +113,38 @@ def list_groups():
 @bp.post("/groups")
 def upsert_group():
     body = _body()
-    group_id = body.get("groupId") or new_group_id()
-    if not isinstance(group_id, str) or not GROUP_ID_RE.match(group_id):
+    group_id = _given_id(body, "groupId", GROUP_ID_RE, new_group_id)
+    if group_id is None:
         return _bad("'groupId' must look like C + 32 lowercase hex chars")
     return jsonify(get_emulator().state.upsert_group(group_id, body.get("groupName")))
 
 
 # -- what happened ------------------------------------------------------------------
+def _log(name: str):
+    """One of the state's logs: GET lists it (after ?chat and ?since), DELETE empties it."""
+    state = get_emulator().state
+    with state.lock:
+        records = getattr(state, name)
+        if request.method == "DELETE":
+            records.clear()
+            return jsonify({})
+        return jsonify(state.snapshot(_filtered(records)))
+
+
 @bp.route("/received", methods=["GET", "DELETE"])
 def received():
-    state = get_emulator().state
-    if request.method == "DELETE":
-        with state.lock:
-            state.received.clear()
-        return jsonify({})
-    with state.lock:
-        return jsonify(state.snapshot(_filtered(state.received)))
+    return _log("received")
 
 
 @bp.route("/events", methods=["GET", "DELETE"])
 def events():
-    state = get_emulator().state
-    if request.method == "DELETE":
-        with state.lock:
-            state.events.clear()
-        return jsonify({})
-    with state.lock:
-        return jsonify(state.snapshot(_filtered(state.events)))
+    return _log("events")
 
 
 @bp.get("/calls")
 def calls():
     """Every Messaging API request the bot made (method, path, status), for debugging."""
-    state = get_emulator().state
-    with state.lock:
-        return jsonify(state.snapshot(_filtered(state.calls)))
+    return _log("calls")
 
 
 @bp.get("/chat/<chat_id>")

@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify
 
 from . import validation
 from .context import get_emulator
-from .platform_common import install_guard, json_body, line_error
+from .platform_common import install_guard, line_error, with_valid_body
 
 bp = install_guard(Blueprint("line_resources", __name__, url_prefix="/v2/bot"))
 
@@ -63,10 +63,7 @@ def bot_info():
 
 
 @bp.post("/chat/loading/start")
-def start_loading():
-    body = json_body()
-    details = validation.validate_loading(body)
-    if details:
-        return jsonify(validation.error_body(details)), 400
+@with_valid_body(validation.validate_loading)
+def start_loading(body: dict):
     get_emulator().state.start_loading(body["chatId"], body.get("loadingSeconds", 20))
     return jsonify({}), 202

@@ -12,7 +12,7 @@ from flask import Blueprint, jsonify, request
 from . import validation
 from .context import get_emulator
 from .ids import new_rich_menu_id
-from .platform_common import install_guard, json_body, line_error
+from .platform_common import install_guard, line_error, with_valid_body
 
 bp = install_guard(Blueprint("line_richmenu", __name__, url_prefix="/v2/bot"))
 
@@ -36,11 +36,8 @@ def _entry(rich_menu_id: str) -> dict | None:
 
 
 @bp.post("/richmenu")
-def create_rich_menu():
-    body = json_body()
-    details = validation.validate_rich_menu(body)
-    if details:
-        return jsonify(validation.error_body(details)), 400
+@with_valid_body(validation.validate_rich_menu)
+def create_rich_menu(body: dict):
     rich_menu_id = new_rich_menu_id()
     menu = {"richMenuId": rich_menu_id, **body}
     state = get_emulator().state

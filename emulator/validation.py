@@ -6,6 +6,7 @@ Each check returns LINE-style details: [{"message": ..., "property": "messages[0
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -47,16 +48,24 @@ class _Checker:
     def add(self, message: str, prop: str) -> None:
         self.details.append({"message": message, "property": prop})
 
-    def string(self, obj: dict, key: str, prop: str, lo: int = 1, hi: int | None = None,
-               required: bool = True) -> str | None:
+    def _typed(self, obj: dict, key: str, prop: str, required: bool, kind: type, noun: str) -> tuple[Any, str]:
+        """The value at `key` and its path; the value is None, with a detail where one is due, when it is
+        missing or not a `kind` (`noun` names it)."""
         value = obj.get(key)
         path = f"{prop}.{key}" if prop else key
         if value is None:
             if required:
                 self.add("Must be specified", path)
-            return None
-        if not isinstance(value, str):
-            self.add("Must be a string", path)
+            return None, path
+        if not isinstance(value, kind):
+            self.add(f"Must be {noun}", path)
+            return None, path
+        return value, path
+
+    def string(self, obj: dict, key: str, prop: str, lo: int = 1, hi: int | None = None,
+               required: bool = True) -> str | None:
+        value, path = self._typed(obj, key, prop, required, str, "a string")
+        if value is None:
             return None
         if lo and not value:
             self.add("May not be empty", path)
@@ -66,14 +75,8 @@ class _Checker:
 
     def array(self, obj: dict, key: str, prop: str, lo: int, hi: int,
               required: bool = True) -> list | None:
-        value = obj.get(key)
-        path = f"{prop}.{key}" if prop else key
+        value, path = self._typed(obj, key, prop, required, list, "an array")
         if value is None:
-            if required:
-                self.add("Must be specified", path)
-            return None
-        if not isinstance(value, list):
-            self.add("Must be an array", path)
             return None
         if not lo <= len(value) <= hi:
             self.add(f"Size must be between {lo} and {hi}", path)
@@ -255,53 +258,47 @@ class _Checker:
             self.message(message, f"messages[{i}]")
 
 
-def _body_checker(body: Any) -> _Checker | Details:
-    if not isinstance(body, dict):
-        return [{"message": "The request body must be a JSON object", "property": ""}]
-    return _Checker()
+def _request(model: Any) -> Callable[[Callable[[_Checker, dict], None]], Callable[[Any], Details]]:
+    """A request's validator from the checks of its fields: the body must be a JSON object, and once the
+    fields pass, LINE's SDK `model` must parse it."""
+    def validator(check_fields: Callable[[_Checker, dict], None]) -> Callable[[Any], Details]:
+        @functools.wraps(check_fields)
+        def validate(body: Any) -> Details:
+            if not isinstance(body, dict):
+                return [{"message": "The request body must be a JSON object", "property": ""}]
+            check = _Checker()
+            check_fields(check, body)
+            if not check.details:
+                check.sdk(model.from_dict, body, "")
+            return check.details
+        return validate
+    return validator
 
 
-def validate_reply(body: Any) -> Details:
-    check = _body_checker(body)
-    if isinstance(check, list):
-        return check
+@_request(ReplyMessageRequest)
+def validate_reply(check: _Checker, body: dict) -> None:
     check.string(body, "replyToken", "", 1, 1000)
     check.messages(body)
-    if not check.details:
-        check.sdk(ReplyMessageRequest.from_dict, body, "")
-    return check.details
 
 
-def validate_push(body: Any) -> Details:
-    check = _body_checker(body)
-    if isinstance(check, list):
-        return check
+@_request(PushMessageRequest)
+def validate_push(check: _Checker, body: dict) -> None:
     to = check.string(body, "to", "", 1, 33)
     if to and not CHAT_ID_RE.match(to):
         check.add("Invalid user, group or room ID", "to")
     check.messages(body)
-    if not check.details:
-        check.sdk(PushMessageRequest.from_dict, body, "")
-    return check.details
 
 
-def validate_multicast(body: Any) -> Details:
-    check = _body_checker(body)
-    if isinstance(check, list):
-        return check
+@_request(MulticastRequest)
+def validate_multicast(check: _Checker, body: dict) -> None:
     for i, to in enumerate(check.array(body, "to", "", 1, 500) or []):
         if not isinstance(to, str) or not USER_ID_RE.match(to):
             check.add("Invalid user ID", f"to[{i}]")
     check.messages(body)
-    if not check.details:
-        check.sdk(MulticastRequest.from_dict, body, "")
-    return check.details
 
 
-def validate_rich_menu(body: Any) -> Details:
-    check = _body_checker(body)
-    if isinstance(check, list):
-        return check
+@_request(RichMenuRequest)
+def validate_rich_menu(check: _Checker, body: dict) -> None:
     size = body.get("size")
     if not isinstance(size, dict):
         check.add("Must be specified", "size")
@@ -324,21 +321,13 @@ def validate_rich_menu(body: Any) -> Details:
             continue
         check.action(area.get("action"), f"{path}.action", label_required=False,
                      allowed=ACTION_TYPES - QUICK_REPLY_ONLY_ACTIONS)
-    if not check.details:
-        check.sdk(RichMenuRequest.from_dict, body, "")
-    return check.details
 
 
-def validate_loading(body: Any) -> Details:
-    check = _body_checker(body)
-    if isinstance(check, list):
-        return check
+@_request(ShowLoadingAnimationRequest)
+def validate_loading(check: _Checker, body: dict) -> None:
     chat_id = check.string(body, "chatId", "", 1, 33)
     if chat_id and not USER_ID_RE.match(chat_id):
         check.add("Only user IDs (one-on-one chats) are supported", "chatId")
     seconds = body.get("loadingSeconds", 20)
     if not isinstance(seconds, int) or isinstance(seconds, bool) or not 5 <= seconds <= 60 or seconds % 5:
         check.add("Must be a multiple of 5 between 5 and 60", "loadingSeconds")
-    if not check.details:
-        check.sdk(ShowLoadingAnimationRequest.from_dict, body, "")
-    return check.details

@@ -7,7 +7,9 @@ whose Hotline holds the database. Register it in create_app with
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
 import click
 
@@ -31,9 +33,20 @@ def _bangkok(value: datetime | None) -> str:
     return bangkok_time(value).strftime("%Y-%m-%d %H:%M (Bangkok time)") if value else "-"
 
 
-def _ttl_text(ttl: timedelta) -> str:
-    hours = ttl.total_seconds() / 3600
-    return f"{hours:g} h"
+def _validity(issued: datetime) -> str:
+    """How long a code issued at `issued` works, as the one who passes it on is told."""
+    return f"Valid {LINK_CODE_TTL.total_seconds() / 3600:g} h, until {_bangkok(issued + LINK_CODE_TTL)}; it works once"
+
+
+@contextmanager
+def _issuing() -> Iterator:
+    """The transaction that issues a code; no active officer or committee of that id (LookupError) is the
+    command's error."""
+    with _db().transaction() as session:
+        try:
+            yield session
+        except LookupError as error:
+            raise click.ClickException(str(error)) from None
 
 
 @click.group("committees", help="The committee directory: who gets reports, who is on duty.")
@@ -93,16 +106,11 @@ def list_committees(show_all: bool) -> None:
 def link_code(officer_id: str) -> None:
     """Print a one-time code with which OFFICER_ID links their LINE account (valid 24 h)."""
     now = utcnow()
-    with _db().transaction() as session:
-        try:
-            code = link_codes.issue_link_code(session, officer_id, now)
-        except LookupError as error:
-            raise click.ClickException(str(error)) from None
-        officer = session.get(Officer, officer_id)
-        name = officer.name
+    with _issuing() as session:
+        code = link_codes.issue_link_code(session, officer_id, now)
+        name = session.get(Officer, officer_id).name
     click.echo(f"One-time code for {officer_id} ({name}): {code}")
-    click.echo(f"Ask them to send `link {code}` to the bot in LINE. Valid {_ttl_text(LINK_CODE_TTL)}, "
-               f"until {_bangkok(now + LINK_CODE_TTL)}; it works once. Only its hash is kept: "
+    click.echo(f"Ask them to send `link {code}` to the bot in LINE. {_validity(now)}. Only its hash is kept: "
                "if lost, print a new one (the old one stops working).")
 
 
@@ -111,16 +119,13 @@ def link_code(officer_id: str) -> None:
 def group_code(committee_id: str) -> None:
     """Print a one-time code with which a LINE group becomes COMMITTEE_ID's group (valid 24 h)."""
     now = utcnow()
-    with _db().transaction() as session:
-        try:
-            code = link_codes.issue_group_code(session, committee_id, now)
-        except LookupError as error:
-            raise click.ClickException(str(error)) from None
+    with _issuing() as session:
+        code = link_codes.issue_group_code(session, committee_id, now)
     click.echo(f"One-time code for the LINE group of {committee_id}: {code}")
     click.echo(f"Invite the bot to the group, then send `group {code}` in the group. One of the committee's "
                "officers whose LINE account is linked then confirms in the same group (taps Confirm group, "
                "or sends `confirm group` / `ยืนยันกลุ่ม`); only then do alerts go there. "
-               f"Valid {_ttl_text(LINK_CODE_TTL)}, until {_bangkok(now + LINK_CODE_TTL)}; it works once.")
+               f"{_validity(now)}.")
 
 
 @committees_cli.command("unlink-group")

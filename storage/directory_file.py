@@ -7,6 +7,7 @@ and staff turn over, so reloading the file is the normal way to update the direc
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -98,12 +99,7 @@ def load_directory(session: Session, data: Any, now: datetime | None = None) -> 
                 summary.changed.append(f"committee {row['id']}")
         else:
             summary.unchanged.append(f"committee {row['id']}")
-    for cid, committee in sorted(existing.items()):
-        if cid not in by_id and committee.active:
-            committee.active = False
-            committee.group_code_hash = committee.group_code_expires_at = None
-            committee.updated_at = now
-            summary.deactivated.append(f"committee {cid}")
+    _deactivate_missing(existing, by_id, "committee", ("group_code_hash", "group_code_expires_at"), now, summary)
     session.flush()
 
     known = {o.id: o for o in session.scalars(select(Officer))}
@@ -120,11 +116,19 @@ def load_directory(session: Session, data: Any, now: datetime | None = None) -> 
             summary.changed.append(f"officer {row['id']}")
         else:
             summary.unchanged.append(f"officer {row['id']}")
-    for oid, officer in sorted(known.items()):
-        if oid not in wanted and officer.active:
-            officer.active = False
-            officer.link_code_hash = officer.link_code_expires_at = None
-            officer.updated_at = now
-            summary.deactivated.append(f"officer {oid}")
+    _deactivate_missing(known, wanted, "officer", ("link_code_hash", "link_code_expires_at"), now, summary)
     session.flush()
     return summary
+
+
+def _deactivate_missing(existing: dict[str, Any], wanted: Collection[str], kind: str, code_fields: tuple[str, ...],
+                        now: datetime, summary: LoadSummary) -> None:
+    """Rows the file no longer lists become inactive and lose their unused code, which must not link anyone to
+    what is gone."""
+    for key, row in sorted(existing.items()):
+        if key not in wanted and row.active:
+            row.active = False
+            for name in code_fields:
+                setattr(row, name, None)
+            row.updated_at = now
+            summary.deactivated.append(f"{kind} {key}")

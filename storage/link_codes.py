@@ -63,6 +63,17 @@ def _matching(rows: Iterable, attribute: str, wanted: str):
     return found
 
 
+def _new_code(session: Session, row, hash_column, expires_column, expires_at: datetime) -> str:
+    """A code unlike every other live one in `hash_column`; `row` keeps only its hash, replacing any earlier
+    code, and when it expires."""
+    taken = set(session.scalars(select(hash_column).where(hash_column.is_not(None))))
+    code = codes.new_code(taken)
+    setattr(row, hash_column.key, codes.code_hash(code))
+    setattr(row, expires_column.key, expires_at)
+    session.flush()
+    return code
+
+
 def issue_link_code(session: Session, officer_id: str, now: datetime,
                     ttl: timedelta = LINK_CODE_TTL) -> str:
     """A new one-time code for an officer to link their LINE account; replaces any earlier
@@ -74,12 +85,7 @@ def issue_link_code(session: Session, officer_id: str, now: datetime,
     committee = session.get(Committee, officer.committee_id)
     if committee is None or not committee.active:
         raise LookupError(f"officer {officer_id!r} belongs to inactive committee {officer.committee_id!r}")
-    taken = set(session.scalars(select(Officer.link_code_hash).where(Officer.link_code_hash.is_not(None))))
-    code = codes.new_code(taken)
-    officer.link_code_hash = codes.code_hash(code)
-    officer.link_code_expires_at = now + ttl
-    session.flush()
-    return code
+    return _new_code(session, officer, Officer.link_code_hash, Officer.link_code_expires_at, now + ttl)
 
 
 def redeem_link_code(session: Session, code: str, line_user_id: str, now: datetime, *,
@@ -127,12 +133,7 @@ def issue_group_code(session: Session, committee_id: str, now: datetime,
     committee = session.get(Committee, committee_id)
     if committee is None or not committee.active:
         raise LookupError(f"no active committee {committee_id!r}")
-    taken = set(session.scalars(select(Committee.group_code_hash).where(Committee.group_code_hash.is_not(None))))
-    code = codes.new_code(taken)
-    committee.group_code_hash = codes.code_hash(code)
-    committee.group_code_expires_at = now + ttl
-    session.flush()
-    return code
+    return _new_code(session, committee, Committee.group_code_hash, Committee.group_code_expires_at, now + ttl)
 
 
 @dataclass

@@ -67,12 +67,17 @@ def test_the_list_is_what_the_issue_asks():
     assert len(typed_apart) >= 12   # really typed in Zawgyi (a few words are the same in both)
 
 
+def said_at(world, group, entry, step):
+    """Someone writing in `group` sends `entry` at `step`: their language, the chat and the bot's messages."""
+    language = language_of(group)
+    chat = Chat(*world, language).be_at(step, STEPS[step])
+    return language, chat, chat.say(entry["text"])
+
+
 @pytest.mark.parametrize("step", list(STEPS))
 @pytest.mark.parametrize("group, entry", cases("help"))
 def test_each_way_of_asking_for_help_gets_the_emergency_answer(world, group, entry, step):
-    language = language_of(group)
-    chat = Chat(*world, language).be_at(step, STEPS[step])
-    messages = chat.say(entry["text"])
+    language, chat, messages = said_at(world, group, entry, step)
     assert chat.at() == "emergency.now", f"{entry['text']!r} ({entry['means']}) at {step}"
     expected = CATALOGS.text(language, "emergency.now")
     shown = texts(messages)
@@ -83,9 +88,7 @@ def test_each_way_of_asking_for_help_gets_the_emergency_answer(world, group, ent
 @pytest.mark.parametrize("step", list(STEPS))
 @pytest.mark.parametrize("group, entry", cases("ordinary"))
 def test_ordinary_talk_does_not_bring_the_emergency_answer(world, group, entry, step):
-    language = language_of(group)
-    chat = Chat(*world, language).be_at(step, STEPS[step])
-    messages = chat.say(entry["text"])
+    language, chat, messages = said_at(world, group, entry, step)
     assert chat.at() != "emergency.now", f"{entry['text']!r} ({entry['means']}) at {step}"
     expected = CATALOGS.text(language, "emergency.now")
     assert not {expected, to_zawgyi(expected)} & set(texts(messages))

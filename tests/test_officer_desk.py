@@ -24,6 +24,7 @@ from storage.db import Database
 from storage.directory_file import load_directory, read_directory_file
 from storage.models import Committee, Officer
 from tests.support.committees import EXAMPLE
+from tests.support.typed_digits import FULL_WIDTH, THAI, TYPED_FORMS
 
 pytestmark = pytest.mark.integration
 
@@ -93,15 +94,10 @@ def new_case(db, casework) -> Case:
 
 
 # -- codes typed in any digits ---------------------------------------------------------------------
-THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 FORMS = {
-    "ascii": lambda code: code,
-    "thai": lambda code: code.translate(THAI),
-    "full-width": lambda code: code.translate(FULL_WIDTH),
+    **TYPED_FORMS,
     "thai split": lambda code: f"{code[:4]} {code[4:]}".translate(THAI),
     "full-width dash": lambda code: f"{code[:4]}－{code[4:]}".translate(FULL_WIDTH),
-    "mixed": lambda code: code[:4].translate(THAI) + code[4:].translate(FULL_WIDTH),
 }
 
 

@@ -54,39 +54,37 @@ class Line:
                     heapq.heappush(self.due, (time.monotonic() + delay, event_id, attempt + 1))
 
     def _send(self, index: int, spec: dict) -> None:
-        try:
-            answer = self._post("/send", spec)
-            event = answer["event"]
-            event_id = event["webhookEventId"]
-            with self.lock:
-                self.events[index] = event
-                self.first_sent[event_id] = time.time()
-                self.first_status[event_id] = answer.get("status")
-            self._outcome(event_id, answer.get("status"), 0)
-        except Exception as exc:  # noqa: BLE001
-            with self.lock:
-                self.errors.append(f"send #{index}: {type(exc).__name__}: {exc}")
-        finally:
-            with self.lock:
-                self.in_flight -= 1
+        answer = self._post("/send", spec)
+        event = answer["event"]
+        event_id = event["webhookEventId"]
+        with self.lock:
+            self.events[index] = event
+            self.first_sent[event_id] = time.time()
+            self.first_status[event_id] = answer.get("status")
+        self._outcome(event_id, answer.get("status"), 0)
 
     def _redeliver(self, event_id: str, attempt: int) -> None:
+        answer = self._post("/redeliver", {"webhookEventId": event_id})
+        with self.lock:
+            self.redeliveries += 1
+        self._outcome(event_id, answer.get("status"), attempt)
+
+    def _submit(self, what: str, fn, *args) -> None:
+        with self.lock:
+            self.in_flight += 1
+        self.pool.submit(self._in_flight, what, fn, *args)
+
+    def _in_flight(self, what: str, fn, *args) -> None:
+        """One send or redelivery on the pool: an error is kept against `what` for the report, and either
+        way it is no longer in flight."""
         try:
-            answer = self._post("/redeliver", {"webhookEventId": event_id})
-            with self.lock:
-                self.redeliveries += 1
-            self._outcome(event_id, answer.get("status"), attempt)
+            fn(*args)
         except Exception as exc:  # noqa: BLE001
             with self.lock:
-                self.errors.append(f"redeliver {event_id}: {type(exc).__name__}: {exc}")
+                self.errors.append(f"{what}: {type(exc).__name__}: {exc}")
         finally:
             with self.lock:
                 self.in_flight -= 1
-
-    def _submit(self, fn, *args) -> None:
-        with self.lock:
-            self.in_flight += 1
-        self.pool.submit(fn, *args)
 
     def pump(self) -> None:
         """Start the redeliveries that are due."""
@@ -96,7 +94,7 @@ class Line:
                 if not self.due or self.due[0][0] > now:
                     return
                 _, event_id, attempt = heapq.heappop(self.due)
-            self._submit(self._redeliver, event_id, attempt)
+            self._submit(f"redeliver {event_id}", self._redeliver, event_id, attempt)
 
     def send_all(self, specs: list[dict], rate: float, started: threading.Event) -> float:
         """Send the specs on schedule (open loop); returns the wall time the last one left."""
@@ -107,7 +105,7 @@ class Line:
             while (wait := t0 + i / rate - time.monotonic()) > 0:
                 self.pump()
                 time.sleep(min(wait, 0.02))
-            self._submit(self._send, i, spec)
+            self._submit(f"send #{i}", self._send, i, spec)
         return time.time()
 
     def busy(self) -> bool:

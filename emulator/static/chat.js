@@ -407,6 +407,22 @@ async function poll() {
   }
 }
 
+// Make a person or a group from its form (#new-user-*, #new-group-*): the id typed there or a new one;
+// the form is then cleared and the chat switches to what was made.
+async function create(kind, fields, load) {
+  let made;
+  try {
+    made = await api(`/${kind}s`, { method: 'POST', body: JSON.stringify({
+      [`${kind}Id`]: $(`#new-${kind}-id`).value.trim() || undefined, ...fields }) });
+  } catch (error) {
+    return showStatus(error.message, true);
+  }
+  $(`#new-${kind}-name`).value = '';
+  $(`#new-${kind}-id`).value = '';
+  await load(made[`${kind}Id`]);
+  switchChat();
+}
+
 // ---------- wiring ----------
 function wire() {
   $('#user-select').addEventListener('change', () => {
@@ -424,32 +440,10 @@ function wire() {
   $('#create-user').addEventListener('click', async () => {
     const name = $('#new-user-name').value.trim();
     if (!name) return showStatus('Type a display name', true);
-    let user;
-    try {
-      user = await api('/users', { method: 'POST', body: JSON.stringify({
-        userId: $('#new-user-id').value.trim() || undefined, displayName: name, language: $('#new-user-language').value }) });
-    } catch (error) {
-      return showStatus(error.message, true);
-    }
-    $('#new-user-name').value = '';
-    $('#new-user-id').value = '';
-    await loadUsers(user.userId);
-    switchChat();
+    await create('user', { displayName: name, language: $('#new-user-language').value }, loadUsers);
   });
-  $('#create-group').addEventListener('click', async () => {
-    const name = $('#new-group-name').value.trim() || 'New group';
-    let group;
-    try {
-      group = await api('/groups', { method: 'POST', body: JSON.stringify({
-        groupId: $('#new-group-id').value.trim() || undefined, groupName: name }) });
-    } catch (error) {
-      return showStatus(error.message, true);
-    }
-    $('#new-group-name').value = '';
-    $('#new-group-id').value = '';
-    await loadGroups(group.groupId);
-    switchChat();
-  });
+  $('#create-group').addEventListener('click', () =>
+    create('group', { groupName: $('#new-group-name').value.trim() || 'New group' }, loadGroups));
   $('#add-friend').addEventListener('click', () => send({ type: 'follow' }));
   $('#block-bot').addEventListener('click', () => send({ type: 'unfollow' }));
   $('#invite-bot').addEventListener('click', () => (currentGroup() ? send({ type: 'join' })

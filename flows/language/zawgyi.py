@@ -11,9 +11,12 @@ import logging
 import math
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # myanmar-tools' README: "If over-predicting Zawgyi is bad (e.g., when conversion
 # will take place automatically), set a high threshold like 0.95. This threshold
@@ -50,16 +53,18 @@ def _load_model() -> tuple[dict[str, int], list[float], int]:
     return _model
 
 
-# Message-sized texts are cached (chat repeats itself: "ဟုတ်ကဲ့", "ok ပါ");
-# longer ones are scored each time so the cache's memory stays bounded.
 CACHE_MAX_CHARS = 300
+
+
+def _cached_if_short(text: str, cached: Callable[[str], T], uncached: Callable[[str], T]) -> T:
+    """Message-sized texts go through the cache (chat repeats itself: "ဟုတ်ကဲ့", "ok ပါ"); longer ones are
+    worked out each time so the cache's memory stays bounded."""
+    return cached(text) if len(text) <= CACHE_MAX_CHARS else uncached(text)
 
 
 def zawgyi_probability(text: str) -> float:
     """P(text is Zawgyi) per myanmartools; -inf when there is no Myanmar character."""
-    if len(text) <= CACHE_MAX_CHARS:
-        return _cached_probability(text)
-    return _probability(text)
+    return _cached_if_short(text, _cached_probability, _probability)
 
 
 @lru_cache(maxsize=16384)
@@ -167,9 +172,7 @@ def encoding(text: str) -> bool | None:
 
     A spelling only one encoding has decides, unless the text has both; then the model
     does, as it always does on longer text (myanmar-tools' 0.95 for Zawgyi)."""
-    if len(text) <= CACHE_MAX_CHARS:
-        return _cached_encoding(text)
-    return _encoding(text)
+    return _cached_if_short(text, _cached_encoding, _encoding)
 
 
 def _encoding(text: str) -> bool | None:
@@ -264,9 +267,7 @@ def to_unicode(text: str) -> str:
     """
     if not text:
         return text
-    if len(text) <= CACHE_MAX_CHARS:
-        return _cached_to_unicode(text)
-    return _to_unicode(text)
+    return _cached_if_short(text, _cached_to_unicode, _to_unicode)
 
 
 @lru_cache(maxsize=4096)

@@ -6,13 +6,26 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
-def test_typing_on_the_chat_page_gets_a_reply_with_buttons(stack, page):
-    user = stack.user("en", name="Browser user")
+def start_chat(stack, page, user: str, text: str):
+    """Open the page as `user` and send `text`; the bot's messages, as a locator that follows the page."""
     page.goto(f"{stack.emulator_url}/?user={user}")
     page.select_option("#user-select", user)
-    page.fill("#message-input", "hello")
+    page.fill("#message-input", text)
     page.click("#send-button")
-    reply = page.locator("[data-testid=bot-message]").first
+    return page.locator("[data-testid=bot-message]")
+
+
+def press(page, bot_messages, button) -> None:
+    """Click a quick reply and wait until the bot has answered it."""
+    count = bot_messages.count()
+    button.click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=bot-message]').length > n", arg=count, timeout=15000)
+
+
+def test_typing_on_the_chat_page_gets_a_reply_with_buttons(stack, page):
+    user = stack.user("en", name="Browser user")
+    reply = start_chat(stack, page, user, "hello").first
     reply.wait_for(timeout=15000)
     assert reply.inner_text().strip()
     buttons = page.locator("[data-testid=quick-reply]")
@@ -23,17 +36,10 @@ def test_typing_on_the_chat_page_gets_a_reply_with_buttons(stack, page):
 
 def test_switching_language_on_the_page_and_opening_a_rights_topic(stack, page):
     user = stack.user("en", name="Somchai")
-    page.goto(f"{stack.emulator_url}/?user={user}")
-    page.select_option("#user-select", user)
-    page.fill("#message-input", "Hello, good morning to you")
-    page.click("#send-button")
-    bot_messages = page.locator("[data-testid=bot-message]")
+    bot_messages = start_chat(stack, page, user, "Hello, good morning to you")
 
     def tap(label: str) -> None:
-        count = bot_messages.count()
-        page.locator("[data-testid=quick-reply]", has_text=label).last.click()
-        page.wait_for_function(
-            "n => document.querySelectorAll('[data-testid=bot-message]').length > n", arg=count, timeout=15000)
+        press(page, bot_messages, page.locator("[data-testid=quick-reply]", has_text=label).last)
 
     page.locator("[data-testid=quick-reply]", has_text="Language").last.wait_for(timeout=15000)
     tap("Language")
@@ -56,17 +62,10 @@ def test_a_report_filed_on_the_page_reaches_the_officers_chat(stack, page):
     officer = stack.user("th", name="Duty officer Mae Sai")
     load_example(stack.app.extensions["hotline"].db, {"CRI-5709-1": officer})
     worker = stack.user("en", name="Aung")
-    page.goto(f"{stack.emulator_url}/?user={worker}")
-    page.select_option("#user-select", worker)
-    page.fill("#message-input", "Hello, good morning to you")
-    page.click("#send-button")
-    bot_messages = page.locator("[data-testid=bot-message]")
+    bot_messages = start_chat(stack, page, worker, "Hello, good morning to you")
 
     def click(data: str) -> None:
-        count = bot_messages.count()
-        page.locator(f"[data-testid=quick-reply][data-postback='{data}']").click()
-        page.wait_for_function(
-            "n => document.querySelectorAll('[data-testid=bot-message]').length > n", arg=count, timeout=15000)
+        press(page, bot_messages, page.locator(f"[data-testid=quick-reply][data-postback='{data}']"))
 
     page.locator("[data-testid=quick-reply][data-postback='c|main.menu|2']").wait_for(timeout=15000)
     click("c|main.menu|2")

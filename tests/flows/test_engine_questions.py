@@ -6,18 +6,10 @@ import pytest
 
 from flows.engine import UI, Engine
 from flows.model import Answer, Ask, Effect, Input, Say, Summary
-from tests.support.flow_files import LANGUAGE, load_flow_files
+from tests.support.flow_files import LANGUAGE, load_flow_files, main_flow
 
 FLOWS = {
-    "main.yaml": """
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            choices:
-              - {label: m.ask, go: ask.first}
-    """,
+    "main.yaml": main_flow("say: [m.prompt]\nchoices:\n  - {label: m.ask, go: ask.first}\n"),
     "language.yaml": LANGUAGE,
     "ask.yaml": """
         flow: ask

@@ -96,11 +96,13 @@ class Chat:
         assert found, f"no button {label!r} at {self.at}: {[c.label for c in self.offered()]}"
         return self._press(found[0].data)
 
-    def answer(self, value: str) -> list:
-        """Tap the button of the current question that saves this value."""
-        step = FLOWS.step(self.at)
-        index = next(i for i, c in enumerate(step.choices) if c.get("value") == value)
-        return self._press(choice_data(step.key, index))
+    def answer(self, *values: str) -> list:
+        """Tap, question after question, the button that saves each value."""
+        for value in values:
+            step = FLOWS.step(self.at)
+            index = next(i for i, c in enumerate(step.choices) if c.get("value") == value)
+            self._press(choice_data(step.key, index))
+        return self.outputs
 
     def nav(self, kind: str) -> list:
         return self._press(nav_data(kind, self.at))
@@ -126,8 +128,7 @@ def self_report_until_confirm(chat: Chat) -> None:
     assert chat.offered()[0].kind == "location" and chat.offered()[0].label == UI["nav.location"]
     chat.send(Input("location", **PLACE))
     assert chat.at == "report.sector"
-    for value in ("fishing", "no", "yes", "unsure", "no", "yes", "yes", "yes", "yes", "no", "broker", "yes"):
-        chat.answer(value)
+    chat.answer("fishing", "no", "yes", "unsure", "no", "yes", "yes", "yes", "yes", "no", "broker", "yes")
     assert chat.at == "report.description"
     chat.send(Input("text", text="They keep my passport. I work 16 hours every day."))
     assert chat.at == "report.photos"
@@ -136,8 +137,7 @@ def self_report_until_confirm(chat: Chat) -> None:
         assert chat.said() == [UI["photo_received"]] and chat.at == "report.photos"
     chat.tap("intake.answer.done")
     assert chat.at == "report.contact_ok"
-    chat.answer("yes")
-    chat.answer("phone")
+    chat.answer("yes", "phone")
     assert chat.at == "report.contact_phone"
     chat.send(Input("text", text="081 234 5678"))
     chat.answer("evening")
@@ -284,9 +284,8 @@ def test_a_full_tip_from_the_list_of_places():
     assert chat.said() == ["intake.people_count.invalid"] and chat.at == "tip.people_count"
     chat.send(Input("text", text="about 12"))
     assert chat.at == "tip.nationality"
-    for value in ("myanmar", "yes", "scam_centre", "no", "yes", "yes", "yes", "unsure", "yes", "yes", "yes",
-                  "online", "yes"):
-        chat.answer(value)
+    chat.answer("myanmar", "yes", "scam_centre", "no", "yes", "yes", "yes", "unsure", "yes", "yes", "yes",
+                "online", "yes")
     assert chat.at == "tip.description"
     chat.send(Input("text", text="Young people in a building near the river, guards at the door."))
     chat.send(Input("image", media_id="p1"))
@@ -337,8 +336,7 @@ def test_back_goes_to_the_question_before_whatever_the_path():
     chat.answer("yes")            # through the numbers
     chat.nav("back")
     assert chat.at == "report.in_danger"
-    chat.answer("no")
-    chat.answer("no")
+    chat.answer("no", "no")
     chat.tap("intake.where.list")
     chat.answer("other")          # another province: no district question
     assert chat.at == "report.sector"
@@ -372,8 +370,7 @@ def test_optional_questions_can_be_skipped():
     chat.nav("skip")
     assert chat.at == "report.where" and "medical_emergency" not in chat.data
     chat.send(Input("location", **PLACE))
-    for value in ("other", "yes", "no", "no", "no", "no", "no", "no", "no", "no", "unsure", "no"):
-        chat.answer(value)
+    chat.answer("other", "yes", "no", "no", "no", "no", "no", "no", "no", "no", "unsure", "no")
     assert chat.at == "report.description"
     chat.nav("skip")
     assert chat.at == "report.photos"
@@ -385,8 +382,7 @@ def test_optional_questions_can_be_skipped():
 def test_cancel_clears_the_answers_and_offers_the_menu():
     chat = Chat()
     chat.start("main.menu.report_self")
-    chat.answer("no")
-    chat.answer("no")
+    chat.answer("no", "no")
     chat.nav("cancel")
     assert chat.state["data"] == {} and chat.at == "report.cancelled"
     assert chat.said() == [UI["cancelled"], "intake.cancelled"]
@@ -398,12 +394,9 @@ def test_cancel_clears_the_answers_and_offers_the_menu():
 def test_a_help_word_in_the_description_keeps_it_and_comes_back_after():
     chat = Chat()
     chat.start("main.menu.report_other")
-    chat.answer("no")
-    chat.answer("no")
-    chat.answer("unknown")
+    chat.answer("no", "no", "unknown")
     chat.nav("skip")
-    for value in ("laos", "no", "factory", "no", "yes", "no", "no", "no", "yes", "no", "no", "friend_family", "no"):
-        chat.answer(value)
+    chat.answer("laos", "no", "factory", "no", "yes", "no", "no", "no", "yes", "no", "no", "friend_family", "no")
     assert chat.at == "tip.description"
     words = "Please help them, the boss locks the door at night"
     chat.send(Input("text", text=words))
@@ -417,8 +410,7 @@ def test_a_help_word_in_the_description_keeps_it_and_comes_back_after():
 def test_an_idle_report_offers_to_go_on_where_it_stopped():
     chat = Chat()
     chat.start("main.menu.report_self")
-    chat.answer("no")
-    chat.answer("no")
+    chat.answer("no", "no")
     chat.send(Input("location", **PLACE))
     chat.answer("domestic")
     assert chat.at == "report.free_to_leave"

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from flows.loader import FlowError, load_flows
-from tests.support.flow_files import load_base
+from tests.support.flow_files import load_base, main_flow
 
 
 def test_the_shipped_flows_load():
@@ -20,75 +20,28 @@ def test_a_valid_flow_set_loads_and_lists_its_message_ids(tmp_path):
     assert flows.message_ids()["bot"] >= {"m.prompt", "m.topic", "m.topic.1", "l.choose"}
 
 
-@pytest.mark.parametrize("main, error", [
-    ("""
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            choices:
-              - {label: m.topic, go: nowhere}
-    """, "unknown step 'main.nowhere'"),
-    ("""
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            choices:
-              - {label: m.topic}
-    """, "goes nowhere"),
-    ("""
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            choices:
-              - {go: menu}
-    """, "needs a label"),
-    ("""
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            colour: red
-    """, "unknown field"),
-    ("""
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [a, b, c, d]
-    """, "at most 3 messages"),
-    ("""
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            nav: [skip]
-    """, "nowhere to skip to"),
-    ("""
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            choices:
-              - {label: m.yes, value: "yes", go: menu}
-    """, "names no `save` field"),
-    ("""
-        flow: main
-        steps:
-          menu:
-            say: [m.prompt]
-    """, "missing 'domain'"),
+@pytest.mark.parametrize("menu, error", [
+    ("say: [m.prompt]\nchoices:\n  - {label: m.topic, go: nowhere}\n", "unknown step 'main.nowhere'"),
+    ("say: [m.prompt]\nchoices:\n  - {label: m.topic}\n", "goes nowhere"),
+    ("say: [m.prompt]\nchoices:\n  - {go: menu}\n", "needs a label"),
+    ("say: [m.prompt]\ncolour: red\n", "unknown field"),
+    ("say: [a, b, c, d]\n", "at most 3 messages"),
+    ("say: [m.prompt]\nnav: [skip]\n", "nowhere to skip to"),
+    ("say: [m.prompt]\nchoices:\n  - {label: m.yes, value: \"yes\", go: menu}\n", "names no `save` field"),
 ])
-def test_mistakes_are_clear_errors(tmp_path, main, error):
+def test_mistakes_are_clear_errors(tmp_path, menu, error):
     with pytest.raises(FlowError, match=error):
+        load_base(tmp_path, **{"main.yaml": main_flow(menu)})
+
+
+def test_a_flow_without_a_domain_is_an_error(tmp_path):
+    main = """
+        flow: main
+        steps:
+          menu:
+            say: [m.prompt]
+    """
+    with pytest.raises(FlowError, match="missing 'domain'"):
         load_base(tmp_path, **{"main.yaml": main})
 
 
@@ -99,14 +52,7 @@ def test_a_missing_language_step_is_an_error(tmp_path):
 
 def test_dialling_an_unknown_hotline_is_an_error(tmp_path):
     (tmp_path / "hotlines.yaml").write_text("hotlines:\n  '191': {label: h.191, number: '191'}\n")
-    main = """
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            dial: {title: t, calls: ["999"]}
-    """
+    main = main_flow('say: [m.prompt]\ndial: {title: t, calls: ["999"]}\n')
     with pytest.raises(FlowError, match="unknown hotline '999'"):
         load_base(tmp_path, **{"main.yaml": main})
 

@@ -16,16 +16,16 @@ from flows.engine import UI, Engine
 from flows.loader import TOPIC_FLOWS, FlowError, load_flows, topic_steps
 from flows.model import Ask, Cited, Input, Say, Source
 from locales.catalogs import catalogs
-from tests.support.flow_files import BASE, load_base
+from tests.support.flow_files import MENU, load_base, main_flow
 
 TODAY = dt.date(2026, 12, 7)
 INTERNAL = re.compile(r"DOMAIN\.md|§|\[S\d+")
 
 
-def _topic_file(source: str, nav: str = "[back, source, menu]", extra: str = "") -> str:
-    return BASE["main.yaml"].replace("            nav: [back, menu]",
-                                     textwrap.indent(textwrap.dedent(source), " " * 12).rstrip("\n")
-                                     + f"\n            nav: {nav}\n" + extra)
+def _topic_file(source: str, nav: str = "[back, source, menu]") -> str:
+    """The base main flow whose topic step carries `source` (YAML) and the buttons `nav`."""
+    source = textwrap.indent(textwrap.dedent(source).strip("\n"), "  ")
+    return main_flow(MENU, steps=f"topic:\n  say: [m.topic.1]\n  back: menu\n{source}\n  nav: {nav}\n")
 
 
 GOOD = """
@@ -204,19 +204,12 @@ def test_ci_prints_the_review_list():
 
 
 # -- More -------------------------------------------------------------------------------------
-MORE = """
-    flow: main
-    domain: bot
-    steps:
-      menu:
-        say: [m.prompt]
-        choices:
-          - {label: m.topic, go: topic}
-      topic:
-        say: [m.topic.key]
-        more: [m.topic.detail1, m.topic.detail2]
-        nav: [more, menu]
-"""
+MORE = main_flow(MENU, steps="""
+    topic:
+      say: [m.topic.key]
+      more: [m.topic.detail1, m.topic.detail2]
+      nav: [more, menu]
+""")
 
 
 def test_more_shows_the_details_once_asked(tmp_path):
@@ -236,4 +229,4 @@ def test_more_without_details_or_details_without_more_is_an_error(tmp_path):
     with pytest.raises(FlowError, match="more"):
         load_base(tmp_path, **{"main.yaml": MORE.replace("nav: [more, menu]", "nav: [menu]")})
     with pytest.raises(FlowError, match="more"):
-        load_base(tmp_path, **{"main.yaml": MORE.replace("        more: [m.topic.detail1, m.topic.detail2]\n", "")})
+        load_base(tmp_path, **{"main.yaml": MORE.replace("    more: [m.topic.detail1, m.topic.detail2]\n", "")})

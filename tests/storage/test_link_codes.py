@@ -22,6 +22,7 @@ from storage.link_codes import (
 from storage.models import Committee, LinkCodeAttempt, Officer, PendingGroupLink
 from storage.timeutil import as_utc
 from tests.support.directory_data import NOW, data_with
+from tests.support.typed_digits import FULL_WIDTH, THAI, TYPED_FORMS
 
 integration = pytest.mark.integration
 
@@ -106,18 +107,13 @@ def test_relinking_a_line_account_moves_it_and_inactive_officers_get_no_code(loa
 
 
 # -- codes in any digits ---------------------------------------------------------------------------
-THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 DIGIT_FORMS = {
-    "ascii": lambda code: code,
-    "thai": lambda code: code.translate(THAI),
-    "full-width": lambda code: code.translate(FULL_WIDTH),
+    **TYPED_FORMS,
     "burmese": lambda code: code.translate(str.maketrans("0123456789", "၀၁၂၃၄၅၆၇၈၉")),
     "khmer": lambda code: code.translate(str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")),
     "lao": lambda code: code.translate(str.maketrans("0123456789", "໐໑໒໓໔໕໖໗໘໙")),
     "thai with a dash": lambda code: f"{code[:4]}-{code[4:]}".translate(THAI),
     "full-width with a full-width space": lambda code: f"{code[:4]}\u3000{code[4:]}".translate(FULL_WIDTH),
-    "mixed": lambda code: code[:4].translate(THAI) + code[4:].translate(FULL_WIDTH),
 }
 
 

@@ -1,5 +1,5 @@
 """Small flow sets for the loader and engine tests: the least a set needs (a menu with one topic,
-the language step) and the writer that puts a set in a folder and loads it."""
+the language step), a builder for the main flow, and the writer that puts a set in a folder and loads it."""
 from __future__ import annotations
 
 import textwrap
@@ -17,20 +17,28 @@ LANGUAGE = """
           - {text: English, effect: set_language, args: {language: en}, go: main.menu}
 """
 
+
+def main_flow(menu: str, steps: str = "") -> str:
+    """A main flow's text from the fields of its menu step and its other steps (YAML, each dedented), so a
+    test writes only the part it is about."""
+    def block(text: str, indent: int) -> str:
+        return textwrap.indent(textwrap.dedent(text).strip("\n") + "\n", " " * indent) if text.strip() else ""
+    return "flow: main\ndomain: bot\nsteps:\n  menu:\n" + block(menu, 4) + block(steps, 2)
+
+
+MENU = """
+    say: [m.prompt]
+    choices:
+      - {label: m.topic, go: topic}
+"""
+
 BASE = {
-    "main.yaml": """
-        flow: main
-        domain: bot
-        steps:
-          menu:
-            say: [m.prompt]
-            choices:
-              - {label: m.topic, go: topic}
-          topic:
-            say: [m.topic.1]
-            back: menu
-            nav: [back, menu]
-    """,
+    "main.yaml": main_flow(MENU, steps="""
+        topic:
+          say: [m.topic.1]
+          back: menu
+          nav: [back, menu]
+    """),
     "language.yaml": LANGUAGE,
 }
 
