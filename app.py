@@ -127,6 +127,7 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
     delivery = Delivery(db, line, queue, max_attempts=settings.send_retries,
                         notice_seconds=settings.emergency_delivery_seconds)
     responders, casework = build_responder(settings, line)
+    delivery.reporter_check = casework.reporter.at_send   # a queued push to a reporter, asked again
     processor = ChatProcessor(db, queue, delivery, responder or responders,
                               reply_token_ttl=settings.reply_token_ttl_seconds,
                               emergency_delivery=settings.emergency_delivery_seconds)

@@ -23,9 +23,11 @@ SUMMARY_LINES_SHOWN = 25
 SUMMARY_LINE_CHARS = 300
 
 
-def details(text: AlertText, case, events: Iterable = (), names: Mapping[str, str] | None = None) -> list[dict]:
+def details(text: AlertText, case, events: Iterable = (), names: Mapping[str, str] | None = None,
+            consent: str | None = None) -> list[dict]:
     """Everything about the case, contact details included, and its audit trail: at most
-    five messages. `names` maps officer and committee ids to names for the trail."""
+    five messages. `names` maps officer and committee ids to names for the trail; `consent`,
+    the reporter's consent line, goes with the contact details."""
     names, events = dict(names or {}), list(events or ())
     facts = text.facts(case, events, names)
     summary = summary_lines(text, case)
@@ -38,7 +40,8 @@ def details(text: AlertText, case, events: Iterable = (), names: Mapping[str, st
         messages += text_messages(fit(f"{words[0]}:\n{words[1]}", MAX_TEXT_CHARS))
 
     point, place_line = text.location(case)
-    messages += text_messages(join_within(text.contact_lines(case) + [place_line], MAX_TEXT_CHARS))
+    contact = text.contact_lines(case) + ([consent] if consent else [])
+    messages += text_messages(join_within(contact + [place_line], MAX_TEXT_CHARS))
     if point is not None:
         messages.append(_location(text, point))
 

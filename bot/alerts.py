@@ -33,10 +33,11 @@ class AlertComposer:
         return [alert_card(self.text, case, reason, nobody_at)]
 
     def details(self, case, events: Iterable = (), names: Mapping[str, str] | None = None, *,
-                actions: bool = False) -> list[dict]:
+                actions: bool = False, consent: str | None = None) -> list[dict]:
         """Everything about the case, for an officer's 1:1 chat only (see bot/alert_details.py);
-        `actions`: Take, Close, Refer, Move as quick replies under it (not for read-only access)."""
-        messages = details(self.text, case, events, names)
+        `actions`: Take, Close, Refer, Move as quick replies under it (not for read-only access);
+        `consent`: the reporter's consent line (bot/officer_messages.consent_line), with the contact."""
+        messages = details(self.text, case, events, names, consent=consent)
         return self._with_actions(messages, case) if actions else messages
 
     def case_list(self, cases: Iterable, now: dt.datetime | None = None) -> list[dict]:

@@ -6,6 +6,12 @@ with a capped exponential back-off through the queue's scheduler: LINE_SEND_RETR
 attempts, or, for a row with a deliver_until (an emergency answer; an alert or notice to
 officers), until then. Each attempt first claims its row (storage.outbox.claim), so a
 retry job and the sweeper's job for the same row never send it twice.
+
+A push to a case's reporter (a note or an officer's message, row.reporter_case_id) is asked
+again before it goes (`reporter_check`: cases/reporter_notes.ReporterNotes.at_send, wired by
+app.py): one queued for their safe time may find them inside a report, blocked or no longer
+consenting; then it is dropped (undeliverable, its words removed, the case's trail says why),
+or waits again if their safe time has not come. Without a check wired such a row never goes.
 """
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ from .line_api import LineError
 
 log = logging.getLogger(__name__)
 
-SENT, FAILED, RETRY, UNDELIVERABLE, SKIPPED = "sent", "failed", "retry", "undeliverable", "skipped"
+SENT, FAILED, RETRY, UNDELIVERABLE, SKIPPED, WAITING = "sent", "failed", "retry", "undeliverable", "skipped", "waiting"
 
 BACKOFF_CAP_SECONDS = 15.0   # between attempts of a row that keeps trying: back soon after LINE is
 HOLD_SECONDS = 30.0          # an attempt's hold on its row: a reply plus a push at LineClient's 10 s timeout
@@ -36,8 +42,10 @@ class Delivery:
     """notice_seconds: how long an alert or notice to officers (a push that answers no event,
     cases/casework.py) keeps trying; someone is waiting on the report it carries."""
 
-    def __init__(self, db, line, queue, max_attempts: int = 5, notice_seconds: float = 0, clock=utcnow):
+    def __init__(self, db, line, queue, max_attempts: int = 5, notice_seconds: float = 0, clock=utcnow,
+                 reporter_check=None):
         self.db = db
+        self.reporter_check = reporter_check   # (session, case_id, outbox_id) -> cases.consent.PushDecision
         self.line = line
         self.queue = queue
         self.max_attempts = max_attempts
@@ -53,6 +61,10 @@ class Delivery:
             if not claimed:
                 return SKIPPED   # sent, given up, not due yet, or another worker is sending it
             row = session.get(OutboxMessage, outbox_id)
+            if row.reporter_case_id is not None:   # first: its refusal is written in the case's trail
+                held = self._reporter_held(session, row)
+                if held is not None:
+                    return held
             if self._blocked(session, row):
                 return UNDELIVERABLE
             try:
@@ -81,6 +93,31 @@ class Delivery:
         session.commit()
         log.info("outbox %s not sent: the person blocked the bot", row.id)
         return True
+
+    def _reporter_held(self, session, row: OutboxMessage) -> str | None:
+        """None when the push to the case's reporter may go now; else WAITING (their safe time
+        has not come: due again then) or UNDELIVERABLE (consent withdrawn, blocked, inside a
+        report: dropped, its words with it)."""
+        if self.reporter_check is None:
+            why, after = "no consent check wired", None
+        else:
+            decision = self.reporter_check(session, row.reporter_case_id, row.id)
+            if decision.allowed:
+                return None
+            why, after = decision.why, decision.after
+        if after is not None:
+            # No attempt was made: the claim's marker goes (an earlier unknown attempt stays known).
+            row.last_error = outbox.SENDING if outbox.earlier_attempt_unrecorded(row) else None
+            row.next_attempt_at = after
+            session.commit()
+            self.queue.deliver(row.id, delay_seconds=max(0.0, (as_utc(after) - self.clock()).total_seconds()))
+            log.info("outbox %s: the reporter's safe time is later: waits", row.id)
+            return WAITING
+        row.status, row.messages, row.next_attempt_at = UNDELIVERABLE, [], None
+        row.last_error = f"not sent: asked again before sending: {why}"
+        session.commit()
+        log.info("outbox %s not sent to the reporter of case %s: %s", row.id, row.reporter_case_id, why)
+        return UNDELIVERABLE
 
     def _send(self, row: OutboxMessage) -> None:
         deadline = as_utc(row.reply_deadline)

@@ -18,7 +18,8 @@ types (outside a report, not a help/danger/menu word, not an answer to a questio
 text) goes to the case's trail (encrypted) and to that officer's 1:1 chat with the case's
 reference, and the reporter is told it was passed on, with a Menu button; going back to the
 menu ends it (bot/conversation.py; storage/consents.talk_officer_id). The officer is the one
-who wrote last (the one who took the case, as a rule).
+who took the case (cases.assigned_to) while it is taken; if nobody took it, the one who wrote
+last (`reply_to`).
 """
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ class OfficerMessages:
         case = session.get(Case, consent.case_id)
         words = text.strip()[:MAX_REPLY]
         case_store.record(session, case, "reporter_reply", "reporter", case.committee_id, text=words)
-        officer = session.get(Officer, consent.talk_officer_id)
+        officer = session.get(Officer, reply_to(case, consent))
         if officer is None or not officer.active or not officer.line_user_id:
             return []
         language = AUTONYMS.get(case.language or "") or (case.language or "")
@@ -169,6 +170,12 @@ class OfficerMessages:
         """A message went (or waits for a safe time): the reporter's answers go to this officer."""
         if rows:
             consents.start_talk(session, case.id, officer.id)
+
+
+def reply_to(case, consent) -> str | None:
+    """The officer whose chat gets the reporter's replies: the one who took the case (the issue:
+    "to the taking officer's chat"), else the one who wrote to them last."""
+    return case.assigned_to or consent.talk_officer_id
 
 
 class _Say:

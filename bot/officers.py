@@ -19,13 +19,15 @@ from __future__ import annotations
 import logging
 import re
 
+from cases import consent as consent_rules
 from cases.lifecycle import NotAllowed
 from cases.link_codes import plain_digits
 from storage import cases as case_store
-from storage import directory, link_codes
+from storage import consents, directory, link_codes
 from storage.cases import Case
 
 from .events import user_of
+from .officer_messages import consent_line
 from .response import Response
 
 log = logging.getLogger(__name__)
@@ -276,7 +278,9 @@ class OfficerDesk:
     def _details(self, session, case: Case, officer) -> list[dict]:
         case_store.record(session, case, "details_viewed", officer.id, officer.committee_id)
         events = case_store.trail(session, case.id)
-        return self.alerts.details(case, events, directory.names_of(session, _ids_in(events)),
+        given = consents.of_case(session, case.id)
+        consent = consent_line(self.alerts.text, consent_rules.summary(given)) if given else None
+        return self.alerts.details(case, events, directory.names_of(session, _ids_in(events)), consent=consent,
                                    actions=self._may_act(session, officer, case) and case.status not in
                                    ("closed", "cancelled"))
 

@@ -15,6 +15,9 @@ What is pushed, and when (cases/consent.py has the rule):
 - at their safe time: outside it the row is queued and becomes due at the next safe moment
   (the outbox row's next_attempt_at: the sweeper sends it then);
 - "only when I write first": never pushed; `status` shows it.
+A queued row is asked again when it is sent (`at_send`, called by bot/delivery.py): if by then
+the person withdrew consent, blocked the bot or is inside a report, it is dropped, and the
+trail says why.
 Words: the case's code and "the people who handle it", as the intake's own "sent" line; never
 what the case is about, never police or trafficking. Every note (sent, queued or held) is a
 line of the case's audit trail.
@@ -104,10 +107,24 @@ class ReporterNotes:
         conversation = self.store.conversation(session, case.chat_key)
         messages = self.voice.messages(case.language, bool(conversation and conversation.zawgyi),
                                        REPORTER_MESSAGE_IDS[key], **params)
-        row = self.store.push_later(session, case.chat_key, messages, decision.after)
+        row = self.store.push_later(session, case.chat_key, messages, decision.after, case.id)
         self.store.record(session, case, kind, actor, committee_id,
                           queued_until=decision.after.isoformat() if decision.after else None, **detail)
         return decision, [row]
+
+    def at_send(self, session, case_id: int, outbox_id: int | None = None) -> rules.PushDecision:
+        """Asked again when a push to the case's reporter is about to be sent (bot/delivery.py):
+        a queued note or message may have waited hours, and since then the person may have
+        said "stop", blocked the bot or started a report. Refused for good: the trail says
+        so (`reporter_push_dropped`); not now: it waits for `after`."""
+        case = self.store.case(session, case_id)
+        if case is None:
+            return rules.PushDecision(False, rules.NO_CONSENT)
+        decision = self.decision(session, case)
+        if not decision.allowed and decision.why != rules.NOT_NOW:
+            self.store.record(session, case, "reporter_push_dropped", "system", case.committee_id,
+                              why=decision.why, outbox_id=outbox_id)
+        return decision
 
     def notify(self, session, case, what: str) -> list:
         """The note for `what` ("taken", "closed"): outbox rows, none when it may not go."""

@@ -86,11 +86,18 @@ class ConsentStore:
         return session.get(Conversation, chat_key)
 
     @staticmethod
-    def push_later(session: Session, chat_key: str, messages: list[dict], not_before: datetime | None):
-        """A push to the reporter's chat; not sent before `not_before` (their safe time): the
-        row is due then (next_attempt_at), and the sweeper sends it."""
+    def case(session: Session, case_id: int) -> Case | None:
+        return session.get(Case, case_id)
+
+    @staticmethod
+    def push_later(session: Session, chat_key: str, messages: list[dict], not_before: datetime | None,
+                   case_id: int | None = None):
+        """A push to `chat_key`; not sent before `not_before` (their safe time): the row is due
+        then (next_attempt_at), and the sweeper sends it. `case_id`: a push to that case's
+        reporter, asked again when it is sent (bot/delivery.py, cases/reporter_notes.at_send)."""
         row = outbox.add(session, chat_key=chat_key, messages=messages, push_to=chat_key, push_allowed=True)
         row.next_attempt_at = not_before
+        row.reporter_case_id = case_id
         session.flush()
         return row
 

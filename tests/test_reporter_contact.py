@@ -5,6 +5,7 @@ refused without consent), on a real database. The person's own "stop" and `statu
 through the real responder in tests/test_reporter_contact_chat.py."""
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -14,6 +15,7 @@ from sqlalchemy import select, text
 
 from bot.alerts import AlertComposer
 from bot.conversation import FlowResponder
+from bot.delivery import Delivery
 from bot.officer_messages import OfficerMessages, ReporterVoice, consent_line
 from bot.officers import OfficerDesk
 from bot.render import Renderer
@@ -33,6 +35,8 @@ from storage.directory_file import load_directory, read_directory_file
 from storage.models import CaseEvent, Conversation, Officer, OutboxMessage
 from storage.timeutil import as_utc
 from tests.support.committees import EXAMPLE
+from tests.support.fake_line import FakeLine
+from tests.support.recording_queue import RecordingQueue
 
 pytestmark = pytest.mark.integration
 
@@ -277,3 +281,140 @@ def test_delete_my_data_withdraws_the_consent_and_drops_queued_notes(world):
     assert notify(world, case, "closed") == []
     [answer], rows = officer_says(world, f"msg {case.reference} safe")
     assert rows == [] and answer["text"] == said("msg.not_sent.no_consent", reference=case.reference)
+
+
+# -- joined up: replies to the taking officer, consent in the details, asked again when sent --------
+def relay_to(world, words="ok") -> list[str]:
+    """Where the reporter's answer goes (the officers' chats it is pushed to)."""
+    with world.db.transaction() as session:
+        rows = world.desk.messages.relay(session, session.get(Conversation, "Ureporter1"), words)
+        session.flush()
+        return [row.push_to for row in rows]
+
+
+def test_the_reporters_answers_go_to_the_officer_who_took_the_case(world):
+    case = report(world, **LINE_YES)
+    officer_says(world, f"msg {case.reference} safe", officer="CRI-57-1")     # the province writes first
+    assert relay_to(world) == [line_id("CRI-57-1")]                           # nobody took it: who wrote
+    officer_says(world, f"take {case.reference}", officer="CRI-5709-2")
+    assert relay_to(world) == [line_id("CRI-5709-2")]                         # the taking officer's chat
+    officer_says(world, f"msg {case.reference} received", officer="CRI-57-1")
+    assert relay_to(world, "thanks") == [line_id("CRI-5709-2")]               # still theirs
+    assert [e.detail["text"] for e in events(world, case, "reporter_reply")] == ["ok", "ok", "thanks"]
+
+
+def details_text(messages) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def test_case_details_show_the_consent_in_the_officers_own_chat_only(world):
+    case = report(world, contact_ok="yes", contact_how="line", contact_when="evening")
+    granted = consent_line(world.desk.alerts.text, {"line": "granted:evening", "phone": "refused"})
+    messages, _ = officer_says(world, f"case {case.reference}")
+    assert granted in details_text(messages)
+    with world.db.transaction() as session:
+        consents.revoke_chat(session, "Ureporter1")
+    messages, _ = officer_says(world, f"case {case.reference}")
+    assert consent_line(world.desk.alerts.text, {"line": "revoked", "phone": "revoked"}) in details_text(messages)
+    [answer], rows = officer_says(world, f"case {case.reference}", group="Cgroup1")
+    assert rows == [] and answer["text"] == said("private_only")
+    with world.db.sessions() as session:
+        card = json.dumps(world.desk.alerts.alert(session.get(Case, case.id)), ensure_ascii=False)
+    assert said("consent.row", line=said("consent.revoked"), phone=said("consent.revoked")) not in card
+    assert said("consent.revoked") not in card and said("consent.granted") not in card
+
+
+def test_a_case_without_consent_rows_shows_no_consent_line(world):
+    case = report(world, **LINE_YES)
+    with world.db.transaction() as session:
+        for row in consents.of_case(session, case.id):
+            session.delete(row)
+    messages, _ = officer_says(world, f"case {case.reference}")
+    prefix = said("consent.row", line="\x00", phone="\x00").split("\x00")[0]
+    assert prefix and prefix not in details_text(messages)
+
+
+def deliver(world, row_id, check="wired"):
+    line, queue = FakeLine(), RecordingQueue()
+    delivery = Delivery(world.db, line, queue, clock=lambda: world.now["at"],
+                        reporter_check=world.notes.at_send if check == "wired" else None)
+    return delivery.deliver(row_id), line, queue
+
+
+def queued_note(world, **answers):
+    case = report(world, contact_ok="yes", contact_how="line", contact_when="evening", **answers)
+    [row] = notify(world, case)                        # 10:00: waits for 17:00
+    assert row.reporter_case_id == case.id
+    return case, row
+
+
+def outbox_row(world, row_id) -> OutboxMessage:
+    with world.db.sessions() as session:
+        row = session.get(OutboxMessage, row_id)
+        session.expunge(row)
+        return row
+
+
+def test_a_queued_note_goes_at_the_safe_time_when_nothing_changed(world):
+    case, row = queued_note(world)
+    assert deliver(world, row.id)[0] == "skipped"      # not due before 17:00
+    world.now["at"] = TUESDAY_17_BANGKOK
+    outcome, line, _ = deliver(world, row.id)
+    assert outcome == "sent" and [(s[0], s[1]) for s in line.sent] == [("push", "Ureporter1")]
+    assert events(world, case, "reporter_push_dropped") == []
+
+
+@pytest.mark.parametrize("change, why", [("stop", rules.REVOKED), ("blocked", rules.BLOCKED),
+                                         ("in_report", rules.IN_REPORT), ("erased", rules.NO_CONSENT)])
+def test_a_queued_note_is_asked_again_when_it_is_sent(world, change, why):
+    case, row = queued_note(world)
+    with world.db.transaction() as session:
+        conversation = session.get(Conversation, "Ureporter1")
+        if change == "stop":
+            consents.revoke_chat(session, "Ureporter1")
+        elif change == "blocked":
+            conversation.blocked_at = TUESDAY_10_BANGKOK
+        elif change == "in_report":
+            conversation.state = {"at": "report.sector", "data": {"in_danger": "no"}}
+        else:   # their consent gone without the row being dropped (the row is asked again anyway)
+            for consent in consents.of_case(session, case.id):
+                consent.granted = False
+    world.now["at"] = TUESDAY_17_BANGKOK
+    outcome, line, queue = deliver(world, row.id)
+    assert (outcome, line.sent, queue.delivers) == ("undeliverable", [], [])
+    dropped = outbox_row(world, row.id)
+    assert (dropped.status, dropped.messages) == ("undeliverable", [])
+    assert why in dropped.last_error
+    [event] = events(world, case, "reporter_push_dropped")
+    assert (event.actor, event.detail["why"], event.detail["outbox_id"]) == ("system", why, row.id)
+
+
+def test_a_note_found_before_the_safe_time_waits_again(world):
+    case, row = queued_note(world)
+    with world.db.transaction() as session:
+        session.get(OutboxMessage, row.id).next_attempt_at = None     # e.g. a hand-made retry
+    outcome, line, queue = deliver(world, row.id)
+    assert (outcome, line.sent) == ("waiting", [])
+    waiting = outbox_row(world, row.id)
+    assert (waiting.status, as_utc(waiting.next_attempt_at), waiting.last_error) == (
+        "pending", TUESDAY_17_BANGKOK, None)
+    assert queue.delivers == [(row.id, (TUESDAY_17_BANGKOK - TUESDAY_10_BANGKOK).total_seconds())]
+
+
+def test_without_the_check_wired_a_push_to_a_reporter_never_goes(world):
+    _, row = queued_note(world)
+    world.now["at"] = TUESDAY_17_BANGKOK
+    outcome, line, _ = deliver(world, row.id, check=None)
+    assert (outcome, line.sent) == ("undeliverable", [])
+
+
+def test_officers_pushes_are_not_asked(world):
+    case = report(world, **LINE_YES)
+    officer_says(world, f"msg {case.reference} safe")
+    with world.db.transaction() as session:
+        consents.revoke_chat(session, "Ureporter1")   # stops pushes to them, not their answers to officers
+        row = world.notes.store.push_later(session, line_id("CRI-5709-1"), [{"type": "text", "text": "x"}], None)
+        session.flush()
+        row_id = row.id
+    outcome, line, _ = deliver(world, row_id, check=None)
+    assert outcome == "sent" and line.sent[0][1] == line_id("CRI-5709-1")

@@ -50,6 +50,7 @@ class OutboxMessage(Base):
     as X-Line-Retry-Key so a retried push is never delivered twice. A row with
     deliver_until (an emergency answer, an alert) is retried until then, not only
     LINE_SEND_RETRIES times; next_attempt_at is also the hold of the attempt under way.
+    A row with reporter_case_id is a push to a case's reporter, asked again when it is sent.
     """
 
     __tablename__ = "outbox_messages"
@@ -70,6 +71,9 @@ class OutboxMessage(Base):
     deliver_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # A push to the reporter of this case (a note, an officer's message): re-checked against
+    # their consent when it is sent (bot/delivery.py). NULL for every other row.
+    reporter_case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (Index("ix_outbox_status_created", "status", "created_at"),
                       Index("ix_outbox_inbox_event", "inbox_event_id"))  # pruning the inbox (0006)

@@ -27,3 +27,21 @@ def test_the_consents_migration_matches_the_model_and_goes_down_and_up(database_
             assert {i["name"] for i in connection.dialect.get_indexes(connection, "consents")} >= {"ix_consents_chat"}
     finally:
         database.dispose()
+
+
+def test_the_outbox_reporter_case_migration_matches_the_model_and_goes_down_and_up(database_url):
+    database = Database(database_url)
+    try:
+        with database.engine.connect() as connection:
+            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert [d for d in diffs if "outbox_messages" in repr(d)] == []
+        migrate.downgrade(database_url, "0010_outbox_reporter_case-1")
+        with database.engine.connect() as connection:
+            columns = {c["name"] for c in connection.dialect.get_columns(connection, "outbox_messages")}
+        assert "reporter_case_id" not in columns and "deliver_until" in columns
+        migrate.upgrade(database_url)
+        with database.engine.connect() as connection:
+            columns = {c["name"] for c in connection.dialect.get_columns(connection, "outbox_messages")}
+        assert "reporter_case_id" in columns
+    finally:
+        database.dispose()
