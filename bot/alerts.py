@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from cases import lifecycle
 from cases.alert_text import AlertText
 from line_limits import MAX_ACTION_LABEL_CHARS, MAX_QUICK_REPLY_ITEMS, MAX_TEXT_CHARS
 
@@ -33,12 +34,13 @@ class AlertComposer:
         return [alert_card(self.text, case, reason, nobody_at)]
 
     def details(self, case, events: Iterable = (), names: Mapping[str, str] | None = None, *,
-                actions: bool = False, consent: str | None = None) -> list[dict]:
+                actions: bool = False, referrals: bool = False, consent: str | None = None) -> list[dict]:
         """Everything about the case, for an officer's 1:1 chat only (see bot/alert_details.py);
-        `actions`: Take, Close, Refer, Move as quick replies under it (not for read-only access);
+        `actions`: the case work its state allows as quick replies under it (not for read-only
+        access); `referrals`: the case has referrals (then Referral status where allowed);
         `consent`: the reporter's consent line (bot/officer_messages.consent_line), with the contact."""
         messages = details(self.text, case, events, names, consent=consent)
-        return self._with_actions(messages, case) if actions else messages
+        return self._with_actions(messages, case, referrals=referrals) if actions else messages
 
     def case_list(self, cases: Iterable, now: dt.datetime | None = None) -> list[dict]:
         """The open cases, newest first as given: reference, urgency, area, age, status."""
@@ -122,6 +124,45 @@ class AlertComposer:
                            service_id=service)
         return self._choose(text, [(self.text.t("button.skip.label"), postback_data("refer", case, service, "-"))])
 
+    def choose_activity(self, case, activities: Iterable[str]) -> list[dict]:
+        """In progress: what started, as quick replies (postback "case|start|<id>|<activity>")."""
+        return self._choose(self.text.t("choose_activity", reference=case.reference),
+                            [(self.text.choice("activity", a), postback_data("start", case, a)) for a in activities])
+
+    def start_done(self, case, activity: str) -> list[dict]:
+        return self._say("start_done", reference=case.reference, activity=self.text.choice("activity", activity))
+
+    def no_referrals(self, case) -> list[dict]:
+        return self._say("no_referrals", reference=case.reference)
+
+    def choose_referral(self, case, numbered: Iterable[tuple[int, Any]]) -> list[dict]:
+        """Referral status: the case's referrals by number with their state; the latest 13 as
+        quick replies (postback "case|referral|<id>|<number>")."""
+        numbered = list(numbered)
+        lines = [self._referral_line(number, referral) for number, referral in numbered]
+        text = "\n".join([self.text.t("choose_referral", reference=case.reference), *lines])
+        choices = [(f"{number}. {self.text.choice('service', r.service)}", postback_data("referral", case, str(number)))
+                   for number, r in numbered[-MAX_QUICK_REPLY_ITEMS:]]
+        return self._choose(fit(text, MAX_TEXT_CHARS), choices)
+
+    def choose_referral_state(self, case, number: int, referral, states: Iterable[str]) -> list[dict]:
+        """One referral: its new state as quick replies (postback "case|referral|<id>|<number>|<state>")."""
+        text = self.text.t("choose_referral_state", reference=case.reference,
+                           referral=self._referral_line(number, referral))
+        return self._choose(text, [(self.text.choice("referral_state", s),
+                                    postback_data("referral", case, str(number), s))
+                                   for s in states if s != referral.state])
+
+    def referral_done(self, case, number: int, referral) -> list[dict]:
+        return self._say("referral_done", reference=case.reference, referral=self._referral_line(number, referral))
+
+    def reopen_done(self, case) -> list[dict]:
+        return self._with_actions(self._say("reopen_done", reference=case.reference), case)
+
+    def _referral_line(self, number: int, referral) -> str:
+        return self.text.t("referral_line", number=number, service=self.text.choice("service", referral.service),
+                           agency=referral.agency or "", state=self.text.choice("referral_state", referral.state))
+
     def choose_committee(self, case, committees: Iterable[tuple[str, str]]) -> list[dict]:
         """Move: the committees of the chain as quick replies (id, name), or typed."""
         committees = list(committees)
@@ -129,11 +170,23 @@ class AlertComposer:
                            example=committees[0][0] if committees else "CRI-57")
         return self._choose(text, [(name, postback_data("move", case, cid)) for cid, name in committees])
 
-    def _with_actions(self, messages: list[dict], case) -> list[dict]:
-        """Take, Close, Refer, Move as quick replies under the last message (`case REF`)."""
-        items = [_quick(self.text.t(f"button.{action}.label"), postback_data(action, case))
-                 for action in ("take", "close", "refer", "move")]
-        return messages[:-1] + [{**messages[-1], "quickReply": {"items": items}}]
+    def _with_actions(self, messages: list[dict], case, *, referrals: bool = False) -> list[dict]:
+        """The case work as quick replies under the last message (`case REF`, after Take): an
+        open case has Take, Close, Refer, Move, and In progress and Referral status when its
+        state allows them; a closed case Reopen (and Referral status). At most 7 of LINE's 13."""
+        status = getattr(case, "status", None) or lifecycle.NEW
+        if status in lifecycle.FINISHED:
+            actions = [a for a, allowed in (("reopen", lifecycle.allowed(lifecycle.REOPEN, status)),
+                                            ("referral", referrals and
+                                             lifecycle.allowed(lifecycle.REFERRAL_UPDATE, status))) if allowed]
+        else:
+            actions = ["take", "close", "refer", "move"]
+            actions += ["start"] if lifecycle.allowed(lifecycle.START, status) else []
+            actions += ["referral"] if referrals and lifecycle.allowed(lifecycle.REFERRAL_UPDATE, status) else []
+        if not actions:
+            return messages
+        items = [_quick(self.text.t(f"button.{action}.label"), postback_data(action, case)) for action in actions]
+        return messages[:-1] + [{**messages[-1], "quickReply": {"items": items[:MAX_QUICK_REPLY_ITEMS]}}]
 
     def _choose(self, text: str, choices: list[tuple[str, str]]) -> list[dict]:
         message = text_messages(text)[-1]

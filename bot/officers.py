@@ -7,7 +7,8 @@ Someone who is not an officer of the case's committees learns nothing about any 
 Groups are shared rooms, so case details never go there: `cases`, `case REF` and `note`
 typed in a group answer "ask me in a private chat", and the Details button tapped in a
 group sends the details to the officer's own 1:1 chat (officers agreed to alerts there)
-and nothing to the group. Acknowledge, Escalate, Take, Close, Refer and Move work in groups (their answers carry no
+and nothing to the group. Acknowledge, Escalate and the case work (take, start, refer,
+referral status, close, move, reopen: bot/officer_actions.py) work in groups (their answers carry no
 contact details). Each state change goes through cases/casework.py, whose lifecycle table
 refuses what the state does not allow (answered politely: "case ABC-234 is closed"). A
 committee a case was moved away from keeps reading it (`case REF`), without actions. A group code only asks
@@ -20,12 +21,12 @@ import logging
 import re
 
 from cases import consent as consent_rules
-from cases.lifecycle import NotAllowed
 from cases.link_codes import plain_digits
 from storage import cases as case_store
 from storage import consents, directory, link_codes
 from storage.cases import Case
 
+from . import officer_actions
 from .events import user_of
 from .officer_messages import consent_line
 from .response import Response
@@ -45,6 +46,11 @@ TAKE = re.compile(rf"^\s*(?:take|รับ)\s+{_REF}\s*$", re.IGNORECASE)
 CLOSE = re.compile(rf"^\s*(?:close|ปิด)\s+{_REF}(?:\s+(\S+)(?:\s+(.+))?)?\s*$", re.IGNORECASE | re.DOTALL)
 REFER = re.compile(rf"^\s*(?:refer|ส่งต่อ)\s+{_REF}(?:\s+(\S+)(?:\s+(.+))?)?\s*$", re.IGNORECASE | re.DOTALL)
 MOVE = re.compile(rf"^\s*(?:move|ย้าย)\s+{_REF}(?:\s+(\S+)(?:\s+(.+))?)?\s*$", re.IGNORECASE | re.DOTALL)
+START = re.compile(rf"^\s*(?:start|เริ่ม)\s+{_REF}(?:\s+(\S+))?\s*$", re.IGNORECASE)
+REFERRAL = re.compile(rf"^\s*(?:referral|ผลส่งต่อ)\s+{_REF}(?:\s+(\S+)(?:\s+(\S+))?)?\s*$", re.IGNORECASE)
+REOPEN = re.compile(rf"^\s*(?:reopen|เปิดใหม่)\s+{_REF}\s*$", re.IGNORECASE)
+TYPED_ACTIONS = ((TAKE, "take"), (START, "start"), (CLOSE, "close"), (REFER, "refer"), (REFERRAL, "referral"),
+                 (MOVE, "move"), (REOPEN, "reopen"))
 HELP = re.compile(r"^\s*(help officer|officer|คำสั่ง)\s*$", re.IGNORECASE)
 
 CONFIRM_GROUP_DATA = "group|confirm"
@@ -121,8 +127,8 @@ class OfficerDesk:
         if (answer := getattr(self, "messages", None) and self.messages.respond(self, session, officer, group_id,
                                                                                   text)):
             return answer  # `msg REF ...` to the reporter (bot/officer_messages.py, issue 13)
-        for pattern, action in ((TAKE, "take"), (CLOSE, "close"), (REFER, "refer"), (MOVE, "move")):
-            if match := pattern.match(text):
+        for pattern, action in TYPED_ACTIONS:
+            if match := pattern.match(plain if action == "referral" else text):
                 case = self._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
                 choice = match.group(2) if match.re.groups >= 2 else None
                 rest = match.group(3) if match.re.groups >= 3 else None
@@ -131,60 +137,10 @@ class OfficerDesk:
             return Response(self.alerts.help())
         return None
 
-    # -- case work: take, close, refer, move (typed or tapped) --------------------------------------
+    # -- case work (typed or tapped): bot/officer_actions.py ---------------------------------------
     def _act(self, session, officer, case: Case | None, action: str, choice: str | None = None,
              rest: str | None = None) -> Response:
-        """One case-work action; without its choice (outcome, service, committee) the choices
-        as quick replies. A refusal by the lifecycle is answered politely."""
-        if case is None:
-            return Response(self.alerts.not_found())
-        if not self._may_act(session, officer, case):
-            return Response(self.alerts.read_only(case))
-        try:
-            if action == "take":
-                if case.status == "taken" and case.assigned_to == officer.id:
-                    return Response(self.alerts.already_yours(case))
-                rows = self.casework.take(session, case, officer)
-                response = Response(self.alerts.take_confirmed(case), also=rows)
-                response.schedule_escalation(case)   # the taken state's timer (a reminder, not up)
-                return response
-            if action == "close":
-                outcomes = self.casework.data.outcomes
-                if not choice:
-                    self.casework.check("closed", case)
-                    return Response(self.alerts.choose_outcome(case, outcomes))
-                if choice not in outcomes:
-                    return Response(self.alerts.unknown_choice(choice) + self.alerts.choose_outcome(case, outcomes))
-                rows = self.casework.close(session, case, officer, choice, rest or None)
-                return Response(self.alerts.close_done(case, choice), also=rows)
-            if action == "refer":
-                services = self.casework.data.services
-                if not choice:
-                    self.casework.check("referred", case)
-                    return Response(self.alerts.choose_service(case, services))
-                if choice not in services:
-                    return Response(self.alerts.unknown_choice(choice) + self.alerts.choose_service(case, services))
-                if rest is None:
-                    self.casework.check("referred", case)
-                    return Response(self.alerts.ask_agency(case, choice))
-                agency, _, contact = ("" if rest == "-" else rest).partition(",")
-                rows = self.casework.refer(session, case, officer, choice, agency.strip(), contact.strip() or None)
-                return Response(self.alerts.refer_done(case, choice, agency.strip()), also=rows)
-            if action == "move":
-                chain = [c for c in directory.escalation_chain(session, case.committee_id) if c.id != case.committee_id]
-                if not choice:
-                    self.casework.check("moved", case)
-                    return Response(self.alerts.choose_committee(case, [(c.id, c.name_th) for c in chain]))
-                target = directory.get_committee(session, choice.upper()) or directory.get_committee(session, choice)
-                if target is None or target.id == case.committee_id:
-                    return Response(self.alerts.unknown_choice(choice))
-                rows = self.casework.move(session, case, officer, target.id, rest or "")
-                response = Response(self.alerts.move_done(case, target.name_th), also=rows)
-                response.schedule_escalation(case)
-                return response
-        except NotAllowed:
-            return Response(self.alerts.not_allowed(case))
-        return Response(self.alerts.not_found())
+        return officer_actions.act(self, session, officer, case, action, choice, rest)
 
     # -- groups ----------------------------------------------------------------------------------
     def _confirm_group(self, session, user_id, group_id) -> Response:
@@ -228,7 +184,7 @@ class OfficerDesk:
         case = self._case_for(session, officer, case) if officer else None
         if case is None:
             return Response(self.alerts.not_found())
-        if action in ("take", "close", "refer", "move"):
+        if action in officer_actions.ACTIONS:
             return self._act(session, officer, case, action, choice, rest)
         if action in ("ack", "esc") and not self._may_act(session, officer, case):
             return Response(self.alerts.read_only(case))
@@ -281,8 +237,8 @@ class OfficerDesk:
         given = consents.of_case(session, case.id)
         consent = consent_line(self.alerts.text, consent_rules.summary(given)) if given else None
         return self.alerts.details(case, events, directory.names_of(session, _ids_in(events)), consent=consent,
-                                   actions=self._may_act(session, officer, case) and case.status not in
-                                   ("closed", "cancelled"))
+                                   actions=self._may_act(session, officer, case) and case.status != "cancelled",
+                                   referrals=bool(case_store.referrals(session, case.id)))
 
     @staticmethod
     def _committee_name(session, committee_id: str) -> str:

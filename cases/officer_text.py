@@ -258,6 +258,43 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "button.move.label": N_("officer.button.move.label"),
     # TRANSLATORS: button: refer without typing the agency. At most 20 characters.
     "button.skip.label": N_("officer.button.skip.label"),
+    # ---- More case work in LINE (issue 13: in progress, referral status, reopen) ----------------------------
+    # TRANSLATORS: button: work on the case has started (then: what started). At most 20 characters.
+    "button.start.label": N_("officer.button.start.label"),
+    # TRANSLATORS: button: set the state of one of the case's referrals. At most 20 characters.
+    "button.referral.label": N_("officer.button.referral.label"),
+    # TRANSLATORS: button: open a closed case again. At most 20 characters.
+    "button.reopen.label": N_("officer.button.reopen.label"),
+    # TRANSLATORS: then the activities as buttons (a screening interview, a visit, other).
+    "choose_activity": N_("officer.choose_activity"),
+    # TRANSLATORS: to the officer: the case is in progress; {activity}: what started.
+    "start_done": N_("officer.start_done"),
+    # TRANSLATORS: activity (button, at most 20 characters): an interview to screen the person.
+    "activity.screening_interview": N_("officer.activity.screening_interview"),
+    # TRANSLATORS: activity (button, at most 20 characters): a visit to the person or the place.
+    "activity.visit": N_("officer.activity.visit"),
+    # TRANSLATORS: activity (button, at most 20 characters).
+    "activity.other": N_("officer.activity.other"),
+    # TRANSLATORS: the case has no referral whose state could be set; the command to refer it.
+    "no_referrals": N_("officer.no_referrals"),
+    # TRANSLATORS: then one line per referral (referral_line) and the referrals as buttons.
+    "choose_referral": N_("officer.choose_referral"),
+    # TRANSLATORS: one referral: {number} within the case, {service}, {agency} (may be empty), {state}.
+    "referral_line": N_("officer.referral_line"),
+    # TRANSLATORS: {referral}: the referral_line; then its states as buttons.
+    "choose_referral_state": N_("officer.choose_referral_state"),
+    # TRANSLATORS: to the officer: the referral's new state was saved; {referral}: the referral_line.
+    "referral_done": N_("officer.referral_done"),
+    # TRANSLATORS: referral state (button, at most 20 characters): sent to the agency, no answer yet.
+    "referral_state.sent": N_("officer.referral_state.sent"),
+    # TRANSLATORS: referral state (button, at most 20 characters): the agency accepted it.
+    "referral_state.accepted": N_("officer.referral_state.accepted"),
+    # TRANSLATORS: referral state (button, at most 20 characters): the agency did what was asked.
+    "referral_state.done": N_("officer.referral_state.done"),
+    # TRANSLATORS: referral state (button, at most 20 characters): the agency declined it.
+    "referral_state.declined": N_("officer.referral_state.declined"),
+    # TRANSLATORS: to the officer who reopened the case; the committee has been told.
+    "reopen_done": N_("officer.reopen_done"),
     "status.new": N_("officer.status.new"),
     "status.taken": N_("officer.status.taken"),
     "status.taken_short": N_("officer.status.taken_short"),

@@ -22,7 +22,7 @@ from storage.case_store import CaseStore
 from storage.cases import Case, trail
 from storage.db import Database
 from storage.directory_file import load_directory, read_directory_file
-from storage.models import Committee, Officer
+from storage.models import CaseReferral, Committee, Officer
 from tests.support.committees import EXAMPLE
 from tests.support.typed_digits import FULL_WIDTH, THAI, TYPED_FORMS
 
@@ -321,7 +321,9 @@ def test_take_in_a_group_tells_the_group_who_has_it_without_contact_details(desk
 
 
 @pytest.mark.parametrize("typed", ["take {ref}", "รับ {ref}", "close {ref}", "ปิด {ref}", "refer {ref}",
-                                   "ส่งต่อ {ref}", "move {ref}", "ย้าย {ref}", "close {ref} not_a_case"])
+                                   "ส่งต่อ {ref}", "move {ref}", "ย้าย {ref}", "close {ref} not_a_case",
+                                   "start {ref} visit", "เริ่ม {ref}", "referral {ref}", "ผลส่งต่อ {ref} 1 done",
+                                   "reopen {ref}", "เปิดใหม่ {ref}"])
 def test_an_officer_of_another_committee_learns_nothing(desk, typed):
     db, casework, officers = desk
     case = new_case(db, casework)
@@ -358,7 +360,137 @@ def test_case_details_carry_the_actions_and_help_lists_the_commands(desk):
     assert [i["action"]["data"] for i in response.messages[-1]["quickReply"]["items"]] == \
         [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move")]
     response, _ = ask(db, officers, text_event(line_id("CRI-5709-1"), "help officer"))
-    for command in ("take ABC-234", "close ABC-234", "refer ABC-234", "move ABC-234"):
+    for command in ("take ABC-234", "close ABC-234", "refer ABC-234", "move ABC-234", "start ABC-234",
+                    "referral ABC-234", "reopen ABC-234"):
         assert command in TH.text("en", "officer.help")
-    for command in ("รับ ABC-234", "ปิด ABC-234", "ส่งต่อ ABC-234", "ย้าย ABC-234"):
+    for command in ("รับ ABC-234", "ปิด ABC-234", "ส่งต่อ ABC-234", "ย้าย ABC-234", "เริ่ม ABC-234",
+                    "ผลส่งต่อ ABC-234", "เปิดใหม่ ABC-234"):
         assert command in response.messages[0]["text"]
+
+
+# -- in progress, referral status, reopen (issue 13 point 3) --------------------------------------------
+OFFICER = line_id("CRI-5709-1")
+
+
+def _taken_case(db, casework, officers) -> Case:
+    case = new_case(db, casework)
+    ask(db, officers, text_event(OFFICER, f"take {case.reference}"))
+    return case
+
+
+def _quick(response) -> list[str]:
+    items = response.messages[-1].get("quickReply", {}).get("items", [])
+    assert len(items) <= 13 and all(1 <= len(i["action"]["label"]) <= 20 for i in items)
+    return [i["action"]["data"] for i in items]
+
+
+def _status(db, case) -> str:
+    with db.sessions() as session:
+        return session.get(Case, case.id).status
+
+
+@pytest.mark.parametrize("typed", ["start {ref}", "เริ่ม {ref}"])
+def test_start_offers_the_activities_then_puts_the_case_in_progress(desk, typed):
+    db, casework, officers = desk
+    case = _taken_case(db, casework, officers)
+    response, _ = ask(db, officers, text_event(OFFICER, typed.format(ref=case.reference)))
+    assert response.messages[-1]["text"] == said("choose_activity", reference=case.reference)
+    assert _quick(response) == [f"case|start|{case.id}|{a}" for a in ("screening_interview", "visit", "other")]
+    response, _ = ask(db, officers, text_event(OFFICER, f"start {case.reference} dance"))
+    assert response.messages[0]["text"] == said("unknown_choice", value="dance") and _status(db, case) == "taken"
+    response, _ = ask(db, officers, postback(OFFICER, f"case|start|{case.id}|visit"))
+    assert response.messages[0]["text"] == said("start_done", reference=case.reference,
+                                                activity=said("activity.visit"))
+    assert response.escalating and _status(db, case) == "in_progress"
+    with db.sessions() as session:
+        started = [e for e in trail(session, case.id) if e.kind == "started"]
+        assert [e.detail for e in started] == [{"from": "taken", "to": "in_progress", "activity": "visit"}]
+
+
+def test_start_typed_with_its_activity(desk):
+    db, casework, officers = desk
+    case = _taken_case(db, casework, officers)
+    response, _ = ask(db, officers, text_event(OFFICER, f"เริ่ม {case.reference} screening_interview"))
+    assert response.messages[0]["text"] == said("start_done", reference=case.reference,
+                                                activity=said("activity.screening_interview"))
+    assert _status(db, case) == "in_progress"
+
+
+@pytest.mark.parametrize("typed", ["start {ref}", "start {ref} visit", "referral {ref}", "ผลส่งต่อ {ref} 1 done",
+                                   "reopen {ref}", "เปิดใหม่ {ref}"])
+def test_actions_the_state_does_not_allow_are_refused_politely(desk, typed):
+    db, casework, officers = desk
+    case = new_case(db, casework)                     # new: not taken, not referred, not closed
+    response, rows = ask(db, officers, text_event(OFFICER, typed.format(ref=case.reference)))
+    assert response.messages[0]["text"] == said("not_allowed", reference=case.reference,
+                                                status=said("status.new")) and rows == []
+    assert _status(db, case) == "new"
+
+
+@pytest.mark.parametrize("data", ["case|start|{id}|visit", "case|referral|{id}", "case|reopen|{id}",
+                                  "case|referral|{id}|1|accepted"])
+def test_an_officer_of_another_committee_taps_and_learns_nothing(desk, data):
+    db, casework, officers = desk
+    case = _taken_case(db, casework, officers)
+    response, rows = ask(db, officers, postback(line_id("CRI-5708-1"), data.format(id=case.id)))
+    assert response.messages[0]["text"] == said("not_found") and rows == []
+    assert _status(db, case) == "taken"
+
+
+def test_referral_status_lists_the_referrals_by_number_then_their_states(desk):
+    db, casework, officers = desk
+    case = _taken_case(db, casework, officers)
+    response, _ = ask(db, officers, text_event(OFFICER, f"referral {case.reference}"))
+    assert response.messages[0]["text"] == said("no_referrals", reference=case.reference)
+    ask(db, officers, text_event(OFFICER, f"refer {case.reference} police Mae Sai police station"))
+    ask(db, officers, postback(OFFICER, f"case|refer|{case.id}|ngo|-"))
+    response, _ = ask(db, officers, text_event(OFFICER, f"ผลส่งต่อ {case.reference}"))
+    assert _quick(response) == [f"case|referral|{case.id}|1", f"case|referral|{case.id}|2"]
+    assert "Mae Sai police station" in response.messages[-1]["text"]
+    response, _ = ask(db, officers, postback(OFFICER, f"case|referral|{case.id}|2"))
+    assert _quick(response) == [f"case|referral|{case.id}|2|{s}" for s in ("accepted", "done", "declined")]
+    response, _ = ask(db, officers, postback(OFFICER, f"case|referral|{case.id}|2|accepted"))
+    assert response.messages[0]["text"].startswith(said("referral_done", reference=case.reference, referral=""))
+    assert said("referral_state.accepted") in response.messages[0]["text"]
+    response, _ = ask(db, officers, text_event(OFFICER, f"referral {case.reference} 3 done"))
+    assert response.messages[0]["text"] == said("unknown_choice", value="3")
+    response, _ = ask(db, officers, text_event(OFFICER, f"referral {case.reference} 1 finished"))
+    assert response.messages[0]["text"] == said("unknown_choice", value="finished")
+    ask(db, officers, text_event(OFFICER, f"referral {case.reference} ๑ done"))                 # a Thai digit
+    with db.sessions() as session:
+        states = [(r.service, r.state) for r in sorted(session.scalars(select(CaseReferral)), key=lambda r: r.id)]
+        assert states == [("police", "done"), ("ngo", "accepted")]
+        assert session.get(Case, case.id).status == "referred"               # the case's state stays
+        updates = [e.detail for e in trail(session, case.id) if e.kind == "referral_updated"]
+        assert [(u["referral_from"], u["referral_to"]) for u in updates] == [("sent", "accepted"), ("sent", "done")]
+
+
+def test_case_details_offer_in_progress_and_referral_status_where_the_state_allows(desk):
+    db, casework, officers = desk
+    case = _taken_case(db, casework, officers)
+    response, _ = ask(db, officers, text_event(OFFICER, f"case {case.reference}"))
+    assert _quick(response) == [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move", "start")]
+    ask(db, officers, text_event(OFFICER, f"refer {case.reference} police -"))
+    response, _ = ask(db, officers, text_event(OFFICER, f"case {case.reference}"))
+    assert _quick(response) == [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move", "start",
+                                                                 "referral")]
+
+
+@pytest.mark.parametrize("how", ["typed en", "typed th", "tapped"])
+def test_a_closed_case_offers_reopen_and_reopens_to_whoever_had_it(desk, how):
+    db, casework, officers = desk
+    case = _taken_case(db, casework, officers)
+    ask(db, officers, text_event(OFFICER, f"close {case.reference} not_a_case"))
+    response, _ = ask(db, officers, text_event(OFFICER, f"case {case.reference}"))
+    assert _quick(response) == [f"case|reopen|{case.id}"]
+    event = {"typed en": text_event(OFFICER, f"reopen {case.reference}"),
+             "typed th": text_event(OFFICER, f"เปิดใหม่ {case.reference}"),
+             "tapped": postback(OFFICER, f"case|reopen|{case.id}")}[how]
+    response, rows = ask(db, officers, event)
+    assert response.messages[0]["text"] == said("reopen_done", reference=case.reference)
+    assert f"case|start|{case.id}" in _quick(response)
+    with db.sessions() as session:
+        reopened = session.get(Case, case.id)
+        assert (reopened.status, reopened.assigned_to, reopened.outcome) == ("taken", "CRI-5709-1", None)
+    response, _ = ask(db, officers, event)                                   # open now: not again
+    assert response.messages[0]["text"].startswith(said("not_allowed", reference=case.reference, status=""))

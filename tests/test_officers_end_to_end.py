@@ -250,3 +250,62 @@ def test_move_alerts_the_other_committee_and_the_first_still_reads_the_case(stac
     before = len(stack.delivered(second))
     stack.send(second, type="postback", data=f"case|take|{case.id}")
     wait_for(lambda: _case(stack, case.id).assigned_to == "CRI-5708-1", message="taken at the new committee")
+
+
+def _answered(stack, user, before: int, what: str) -> None:
+    wait_for(lambda: len(stack.delivered(user)) > before, message=what)
+
+
+def test_a_case_worked_in_line_from_take_to_reopen(stack):
+    """Take → in progress (a visit) → refer → the referral accepted, then done → close → reopen."""
+    officer, other = link(stack, "CRI-5709-1"), link(stack, "CRI-5709-2")
+    case = report(stack, stack.user("my"), {"in_danger": "no", "province": "57", "district": "5709",
+                                              "contact_ok": "no"})
+    _alerted(stack, officer, case.reference)
+    stack.send(officer, type="postback", data=f"case|take|{case.id}")
+    wait_for(lambda: _case(stack, case.id).status == "taken", message="taken")
+    wait_for(lambda: f"case|start|{case.id}" in _quick_data(stack, officer), message="In progress offered")
+
+    before = len(stack.delivered(officer))
+    stack.send(officer, type="postback", data=f"case|start|{case.id}")
+    _answered(stack, officer, before, "the activities")
+    assert f"case|start|{case.id}|visit" in _quick_data(stack, officer)
+    stack.send(officer, type="postback", data=f"case|start|{case.id}|visit")
+    wait_for(lambda: _case(stack, case.id).status == "in_progress", message="in progress")
+
+    stack.say(officer, f"refer {case.reference} labour_protection Chiang Rai labour protection office")
+    wait_for(lambda: _case(stack, case.id).status == "referred", message="referred")
+    before = len(stack.delivered(officer))
+    stack.say(officer, f"ผลส่งต่อ {case.reference}")
+    _answered(stack, officer, before, "the referrals")
+    assert _quick_data(stack, officer) == [f"case|referral|{case.id}|1"]
+    before = len(stack.delivered(officer))
+    stack.send(officer, type="postback", data=f"case|referral|{case.id}|1")
+    _answered(stack, officer, before, "the referral's states")
+    assert f"case|referral|{case.id}|1|accepted" in _quick_data(stack, officer)
+    stack.send(officer, type="postback", data=f"case|referral|{case.id}|1|accepted")
+    wait_for(lambda: _referral_state(stack) == "accepted", message="accepted")
+    stack.say(officer, f"referral {case.reference} 1 done")
+    wait_for(lambda: _referral_state(stack) == "done", message="done")
+    assert _case(stack, case.id).status == "referred"
+
+    stack.send(officer, type="postback", data=f"case|close|{case.id}|labour_referred")
+    wait_for(lambda: _case(stack, case.id).status == "closed", message="closed")
+    before = len(stack.delivered(officer))
+    stack.say(officer, f"case {case.reference}")
+    _answered(stack, officer, before, "the details")
+    assert f"case|reopen|{case.id}" in _quick_data(stack, officer)
+    told = len(stack.delivered(other))
+    stack.send(officer, type="postback", data=f"case|reopen|{case.id}")
+    wait_for(lambda: _case(stack, case.id).status == "taken", message="reopened")
+    assert (_case(stack, case.id).assigned_to, _case(stack, case.id).outcome) == ("CRI-5709-1", None)
+    wait_for(lambda: any(case.reference in t and "เปิด" in t for d in stack.delivered(other)[told:]
+                         for t in texts(d)), message="the committee told")
+    kinds = [k for k in _kinds(stack, case.id) if k in ("taken", "started", "referred", "referral_updated",
+                                                          "closed", "reopened")]
+    assert kinds == ["taken", "started", "referred", "referral_updated", "referral_updated", "closed", "reopened"]
+
+
+def _referral_state(stack) -> str:
+    with stack.app.extensions["hotline"].db.sessions() as session:
+        return session.scalars(select(CaseReferral)).one().state
