@@ -45,6 +45,7 @@ def alert_card(text: AlertText, case, reason: str | None = None, nobody_at: str 
             _button(text.t(f"button.{action}.label"), postback_data(action, case), style="secondary")
             for action in ("take", "close", "refer", "move")
         ], spacing="sm"),
+        _button(text.t("button.msg.label"), postback_data("msg", case), style="secondary"),
     ], spacing="sm")
     bubble = {"type": "bubble", "size": "giga", "header": header,
               "body": _box("vertical", [_row(label, values) for label, values in words.rows], spacing="md"),

@@ -172,15 +172,15 @@ class AlertComposer:
 
     def _with_actions(self, messages: list[dict], case, *, referrals: bool = False) -> list[dict]:
         """The case work as quick replies under the last message (`case REF`, after Take): an
-        open case has Take, Close, Refer, Move, and In progress and Referral status when its
-        state allows them; a closed case Reopen (and Referral status). At most 7 of LINE's 13."""
+        open case has Take, Close, Refer, Move, Message reporter, and In progress and Referral status when its
+        state allows them; a closed case Reopen (and Referral status). At most 8 of LINE's 13."""
         status = getattr(case, "status", None) or lifecycle.NEW
         if status in lifecycle.FINISHED:
             actions = [a for a, allowed in (("reopen", lifecycle.allowed(lifecycle.REOPEN, status)),
                                             ("referral", referrals and
                                              lifecycle.allowed(lifecycle.REFERRAL_UPDATE, status))) if allowed]
         else:
-            actions = ["take", "close", "refer", "move"]
+            actions = ["take", "close", "refer", "move", "msg"]
             actions += ["start"] if lifecycle.allowed(lifecycle.START, status) else []
             actions += ["referral"] if referrals and lifecycle.allowed(lifecycle.REFERRAL_UPDATE, status) else []
         if not actions:

@@ -184,6 +184,8 @@ class OfficerDesk:
         case = self._case_for(session, officer, case) if officer else None
         if case is None:
             return Response(self.alerts.not_found())
+        if action == "msg" and getattr(self, "messages", None):   # as typing `msg REF` (1:1 chats only)
+            return self.messages.respond(self, session, officer, group_id, f"msg {case.reference}")
         if action in officer_actions.ACTIONS:
             return self._act(session, officer, case, action, choice, rest)
         if action in ("ack", "esc") and not self._may_act(session, officer, case):

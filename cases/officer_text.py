@@ -250,6 +250,8 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "unknown_choice": N_("officer.unknown_choice"),
     # TRANSLATORS: button: the officer takes the case. At most 20 characters.
     "button.take.label": N_("officer.button.take.label"),
+    # TRANSLATORS: button: write to the reporter through the bot (with their consent). At most 20 characters.
+    "button.msg.label": N_("officer.button.msg.label"),
     # TRANSLATORS: button: close the case with an outcome. At most 20 characters.
     "button.close.label": N_("officer.button.close.label"),
     # TRANSLATORS: button: refer the case to an agency. At most 20 characters.

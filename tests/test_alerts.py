@@ -105,18 +105,19 @@ def test_alert_is_one_valid_flex_bubble(composer):
 def test_buttons_acknowledge_escalate_details(composer):
     bubble = composer.alert(make_case(), "district_committee")[0]["contents"]
     actions = [b["action"] for b in buttons(bubble)]
-    assert [a["type"] for a in actions] == ["postback"] * 7
+    assert [a["type"] for a in actions] == ["postback"] * 8
     assert [a["data"] for a in actions] == ["case|ack|42", "case|esc|42", "case|info|42", "case|take|42",
-                                            "case|close|42", "case|refer|42", "case|move|42"]
+                                            "case|close|42", "case|refer|42", "case|move|42", "case|msg|42"]
     assert [a["label"] for a in actions] == ["รับเรื่อง", "ยกระดับ", "รายละเอียด", "รับดูแล", "ปิดเคส",
-                                             "ส่งต่อหน่วยงาน", "ย้ายเคส"]
+                                             "ส่งต่อหน่วยงาน", "ย้ายเคส", "ส่งข้อความผู้แจ้ง"]
     assert all(1 <= len(a["label"]) <= 20 for a in actions)
 
 
 def test_button_labels_fit_in_every_officer_language():
     for lang in ("th", "en"):
         for key in ("button.ack.label", "button.esc.label", "button.info.label", "button.take.label",
-                    "button.close.label", "button.refer.label", "button.move.label", "button.skip.label"):
+                    "button.close.label", "button.refer.label", "button.move.label", "button.skip.label",
+                    "button.msg.label"):
             label = catalogs().text(lang, OFFICER_MESSAGE_IDS[key])
             assert 1 <= len(label) <= 20, (lang, label)
 
@@ -335,7 +336,7 @@ def test_english_desk():
     assert messages[0]["altText"] == "New case ABC-234 (Urgent)"
     assert "Mae Sai district, Chiang Rai" in text and "retention of identity documents" in text
     labels = [b["action"]["label"] for b in buttons(messages[0]["contents"])]
-    assert labels == ["Acknowledge", "Escalate", "Details", "Take", "Close", "Refer", "Move"]
+    assert labels == ["Acknowledge", "Escalate", "Details", "Take", "Close", "Refer", "Move", "Message reporter"]
     assert BURMESE not in text and BURMESE in card_text(english.details(make_case(), []))
 
 

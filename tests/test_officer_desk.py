@@ -358,7 +358,7 @@ def test_case_details_carry_the_actions_and_help_lists_the_commands(desk):
     response, _ = ask(db, officers, text_event(line_id("CRI-5709-1"), f"case {case.reference}"))
     assert len(response.messages) <= 5
     assert [i["action"]["data"] for i in response.messages[-1]["quickReply"]["items"]] == \
-        [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move")]
+        [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move", "msg")]
     response, _ = ask(db, officers, text_event(line_id("CRI-5709-1"), "help officer"))
     for command in ("take ABC-234", "close ABC-234", "refer ABC-234", "move ABC-234", "start ABC-234",
                     "referral ABC-234", "reopen ABC-234"):
@@ -469,10 +469,10 @@ def test_case_details_offer_in_progress_and_referral_status_where_the_state_allo
     db, casework, officers = desk
     case = _taken_case(db, casework, officers)
     response, _ = ask(db, officers, text_event(OFFICER, f"case {case.reference}"))
-    assert _quick(response) == [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move", "start")]
+    assert _quick(response) == [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move", "msg", "start")]
     ask(db, officers, text_event(OFFICER, f"refer {case.reference} police -"))
     response, _ = ask(db, officers, text_event(OFFICER, f"case {case.reference}"))
-    assert _quick(response) == [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move", "start",
+    assert _quick(response) == [f"case|{a}|{case.id}" for a in ("take", "close", "refer", "move", "msg", "start",
                                                                  "referral")]
 
 

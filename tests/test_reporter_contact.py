@@ -418,3 +418,23 @@ def test_officers_pushes_are_not_asked(world):
         row_id = row.id
     outcome, line, _ = deliver(world, row_id, check=None)
     assert outcome == "sent" and line.sent[0][1] == line_id("CRI-5709-1")
+
+
+def officer_taps(world, data, officer="CRI-5709-1", group=None):
+    source = {"type": "group", "groupId": group} if group else {"type": "user"}
+    source["userId"] = line_id(officer)
+    event = {"type": "postback", "postback": {"data": data}, "source": source}
+    with world.db.transaction() as session:
+        return world.desk.respond(event, session).messages
+
+
+def test_the_message_button_offers_the_prepared_messages_in_a_private_chat_only(world):
+    case = report(world, **LINE_YES)
+    [menu] = officer_taps(world, f"case|msg|{case.id}")
+    assert menu["text"] == said("msg.menu", reference=case.reference)
+    assert [item["action"]["text"] for item in menu["quickReply"]["items"]] == [
+        f"msg {case.reference} {word}" for word in ("received", "safe", "when")]
+    [answer] = officer_taps(world, f"case|msg|{case.id}", group="Cgroup1")
+    assert answer["text"] == said("private_only")
+    [answer] = officer_taps(world, f"case|msg|{case.id}", officer="CRI-5708-1")
+    assert answer["text"] == said("not_found")
