@@ -12,6 +12,7 @@ from bot.delivery import SENT, UNDELIVERABLE
 from storage import outbox
 from storage.models import Conversation, OutboxMessage
 from tests.support.events import text_event
+from tests.support.migrations import schema_drift
 from tests.support.webhook import post_events, user_id
 
 pytestmark = pytest.mark.integration
@@ -84,19 +85,14 @@ def test_an_officer_who_blocked_the_bot_gets_no_alert_pushes(app):
 
 
 def test_migration_0006_matches_the_models_and_goes_down_and_up(database_url):
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
     from sqlalchemy import inspect
 
     from storage import migrate
     from storage.db import Database
-    from storage.models import Base
 
     database = Database(database_url)
     try:
-        with database.engine.connect() as connection:
-            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-        assert [d for d in diffs if "conversations" in repr(d) or "outbox_messages" in repr(d)] == []
+        assert schema_drift(database, "conversations", "outbox_messages") == []
         migrate.downgrade(database_url, "0005")
         database.engine.dispose()
         assert "blocked_at" not in {c["name"] for c in inspect(database.engine).get_columns("conversations")}

@@ -6,8 +6,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from bot.delivery import (
@@ -24,11 +22,12 @@ from bot.line_api import LineError
 from settings import Settings
 from storage import migrate, outbox
 from storage.db import Database
-from storage.models import Base, InboxEvent, OutboxMessage, utcnow
+from storage.models import InboxEvent, OutboxMessage, utcnow
 from storage.timeutil import as_utc
 from tests.support.clock import Clock
 from tests.support.fake_line import FakeLine
 from tests.support.flaky_line import FlakyLine
+from tests.support.migrations import schema_drift
 from tests.support.recording_queue import RecordingQueue
 
 pytestmark = pytest.mark.integration
@@ -326,9 +325,7 @@ def test_no_row_keeps_trying_past_its_retry_keys_lifetime(db):
 def test_migration_0007_matches_the_outbox_model_and_goes_down_and_up(database_url):
     database = Database(database_url)
     try:
-        with database.engine.connect() as connection:
-            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-        assert [d for d in diffs if "outbox_messages" in repr(d)] == []
+        assert schema_drift(database, "outbox_messages") == []
         migrate.downgrade(database_url, "0007-1")
         with database.engine.connect() as connection:
             assert "deliver_until" not in {c["name"] for c in inspect(connection).get_columns("outbox_messages")}

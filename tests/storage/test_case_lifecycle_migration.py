@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from storage import migrate
 from storage.db import Database
-from storage.models import Base
+from tests.support.migrations import schema_drift
 
 pytestmark = pytest.mark.integration
 
@@ -25,10 +23,7 @@ def _insert_open_case(connection) -> None:
 def test_the_migration_matches_the_models_renames_open_and_goes_down_and_up(database_url):
     database = Database(database_url)
     try:
-        with database.engine.connect() as connection:
-            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-        mine = [d for d in diffs if any(t in repr(d) for t in ("'cases'", "case_referrals", "case_access"))]
-        assert mine == []
+        assert schema_drift(database, "'cases'", "case_referrals", "case_access") == []
         migrate.downgrade(database_url, "0007")
         with database.engine.connect() as connection:
             assert not NEW_COLUMNS & {c["name"] for c in inspect(connection).get_columns("cases")}

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 
 from storage import migrate
 from storage.db import Database
-from storage.models import Base
+from tests.support.migrations import schema_drift
 
 pytestmark = pytest.mark.integration
 
@@ -15,9 +13,7 @@ pytestmark = pytest.mark.integration
 def test_the_consents_migration_matches_the_model_and_goes_down_and_up(database_url):
     database = Database(database_url)
     try:
-        with database.engine.connect() as connection:
-            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-        assert [d for d in diffs if "consents" in repr(d)] == []
+        assert schema_drift(database, "consents") == []
         migrate.downgrade(database_url, "0009_consents-1")
         with database.engine.connect() as connection:
             assert "consents" not in set(connection.dialect.get_table_names(connection))
@@ -32,9 +28,7 @@ def test_the_consents_migration_matches_the_model_and_goes_down_and_up(database_
 def test_the_outbox_reporter_case_migration_matches_the_model_and_goes_down_and_up(database_url):
     database = Database(database_url)
     try:
-        with database.engine.connect() as connection:
-            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-        assert [d for d in diffs if "outbox_messages" in repr(d)] == []
+        assert schema_drift(database, "outbox_messages") == []
         migrate.downgrade(database_url, "0010_outbox_reporter_case-1")
         with database.engine.connect() as connection:
             columns = {c["name"] for c in connection.dialect.get_columns(connection, "outbox_messages")}

@@ -3,8 +3,6 @@ lookups, leaving a group."""
 from __future__ import annotations
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from cases.routing import PickedArea, choose_committee, route
@@ -22,8 +20,9 @@ from storage.directory import (
 )
 from storage.directory_file import load_directory
 from storage.link_codes import issue_group_code, request_group_link
-from storage.models import Base, Committee, Officer, PendingGroupLink
+from storage.models import Committee, Officer, PendingGroupLink
 from tests.support.directory_data import MON, NOW, SAT, SUN, TUE, bkk, data_with
+from tests.support.migrations import schema_drift
 
 MY_TABLES = {"committees", "officers", "link_code_attempts", "pending_group_links"}
 
@@ -35,10 +34,7 @@ integration = pytest.mark.integration
 def test_the_migration_matches_the_models_and_goes_down_and_up(database_url):
     database = Database(database_url)
     try:
-        with database.engine.connect() as connection:
-            diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-        mine = [d for d in diffs if any(table in repr(d) for table in MY_TABLES)]
-        assert mine == []
+        assert schema_drift(database, *MY_TABLES) == []
         migrate.downgrade(database_url, "0001")
         with database.engine.connect() as connection:
             tables = set(connection.dialect.get_table_names(connection))
