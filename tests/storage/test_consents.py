@@ -14,7 +14,7 @@ def test_the_consents_migration_matches_the_model_and_goes_down_and_up(database_
     database = Database(database_url)
     try:
         assert schema_drift(database, "consents") == []
-        migrate.downgrade(database_url, "0009_consents-1")
+        migrate.downgrade(database_url, "0007")
         with database.engine.connect() as connection:
             assert "consents" not in set(connection.dialect.get_table_names(connection))
         migrate.upgrade(database_url)
@@ -29,7 +29,7 @@ def test_the_outbox_reporter_case_migration_matches_the_model_and_goes_down_and_
     database = Database(database_url)
     try:
         assert schema_drift(database, "outbox_messages") == []
-        migrate.downgrade(database_url, "0010_outbox_reporter_case-1")
+        migrate.downgrade(database_url, "0007")
         with database.engine.connect() as connection:
             columns = {c["name"] for c in connection.dialect.get_columns(connection, "outbox_messages")}
         assert "reporter_case_id" not in columns and "deliver_until" in columns

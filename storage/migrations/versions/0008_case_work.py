@@ -1,19 +1,27 @@
-"""case lifecycle: states renamed (open -> new), assignment, outcome, referrals, read access
+"""case work (issue 13): the lifecycle, referrals, read access, consents, pushes to reporters
 
-Issue 13: a case goes new → acknowledged → taken → in_progress → referred → closed
+A case goes new → acknowledged → taken → in_progress → referred → closed
 (cases/lifecycle.py). Cases gain assigned_to/assigned_at (who took it), state_since (when it
 entered its state: the per-state timers), closed_at and outcome. Referrals to agencies get their
 own table (contact and note encrypted), and a moved case's former committees keep read access
 (case_access). Existing rows with status "open" become "new".
 
-Revision ID: 0008_case_lifecycle
+consents: one row per case and channel (line, phone): granted or not, when, the safe time the
+person chose (contact_when), revoked_at when they said "stop", and talk_officer_id: the officer
+who wrote to them last. Written at submit (storage/consents.py), read by cases/consent.py before
+anything is sent to them.
+
+outbox_messages.reporter_case_id: the case a push to its reporter is about, so that
+bot/delivery.py asks again, when it sends, whether it may go. NULL for every other row.
+
+Revision ID: 0008_case_work
 Revises: 0007
-Create Date: 2026-12-07 04:30:00
+Create Date: 2026-12-07 05:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_case_lifecycle"
+revision = "0008_case_work"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
@@ -52,9 +60,28 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"]),
         sa.PrimaryKeyConstraint("case_id", "committee_id"),
     )
+    op.create_table(
+        "consents",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("case_id", sa.Integer(), sa.ForeignKey("cases.id"), nullable=False),
+        sa.Column("chat_key", sa.String(80), nullable=False),
+        sa.Column("channel", sa.String(8), nullable=False),
+        sa.Column("granted", sa.Boolean(), nullable=False),
+        sa.Column("safe_time", sa.String(24), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("talk_officer_id", sa.String(40), nullable=True),
+        sa.UniqueConstraint("case_id", "channel", name="uq_consents_case_channel"),
+    )
+    op.create_index("ix_consents_chat", "consents", ["chat_key"])
+    op.add_column("outbox_messages", sa.Column("reporter_case_id", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox_messages") as batch:
+        batch.drop_column("reporter_case_id")
+    op.drop_index("ix_consents_chat", table_name="consents")
+    op.drop_table("consents")
     op.drop_table("case_access")
     with op.batch_alter_table("case_referrals") as batch:
         batch.drop_index("ix_case_referrals_case")
