@@ -142,6 +142,8 @@ class OfficerMessages:
         case = desk._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
         if case is None:
             return Response(desk.alerts.not_found())
+        if not desk._may_act(session, officer, case):   # a committee the case was moved away from only reads
+            return Response(desk.alerts.read_only(case))
         say = _Say(desk.alerts.text)
         rest = (match.group(2) or "").strip()
         if not rest:

@@ -438,3 +438,16 @@ def test_the_message_button_offers_the_prepared_messages_in_a_private_chat_only(
     assert answer["text"] == said("private_only")
     [answer] = officer_taps(world, f"case|msg|{case.id}", officer="CRI-5708-1")
     assert answer["text"] == said("not_found")
+
+
+def test_a_committee_the_case_was_moved_away_from_reads_but_does_not_message(world):
+    case = report(world, **LINE_YES)
+    with world.db.transaction() as session:
+        first = session.get(Officer, "CRI-5709-1")
+        world.casework.move(session, session.get(Case, case.id), first, "CRI-5708", "wrong district")
+    [answer], rows = officer_says(world, f"msg {case.reference} safe")
+    assert rows == [] and answer["text"] == said("read_only", reference=case.reference)
+    [answer] = officer_taps(world, f"case|msg|{case.id}")
+    assert answer["text"] == said("read_only", reference=case.reference)
+    [answer], rows = officer_says(world, f"msg {case.reference} safe", officer="CRI-5708-1")
+    assert len(rows) == 1 and answer["text"] != said("read_only", reference=case.reference)
