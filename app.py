@@ -75,10 +75,10 @@ def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
     casework = Casework(alerts, CaseStore(), windows=settings.urgency_windows,
                         data=lifecycle.load(settings.casework_file), reporter=notes)
     conversations = FlowResponder(engine, catalogs, renderer, line, casework)
-    voice.may_push = conversations.may_push
-    desk = OfficerDesk(casework, alerts)
-    desk.messages = OfficerMessages(notes, alerts)   # `msg REF` (bot/officer_messages.py)
-    conversations.talk = desk.messages               # the reporter's answers to that officer
+    voice.answering_report = conversations.answering_report
+    messages = OfficerMessages(notes, alerts)   # `msg REF` (bot/officer_messages.py)
+    desk = OfficerDesk(casework, alerts, messages=messages)
+    conversations.talk = messages               # the reporter's answers to that officer
     return Responders(desk, conversations), casework
 
 

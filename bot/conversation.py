@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import ClassVar
 
-from cases import reporter_notes
+from cases import reference, reporter_notes
 from cases.link_codes import plain_digits
 from flows import language as lang
 from flows.engine import MAX_CHOICES, Engine, choice_data
@@ -111,18 +111,21 @@ class FlowResponder:
             return None
         return self.talk.relay(session, conversation, given.text)
 
+    def answering_report(self, conversation) -> bool:
+        """Whether this person is answering a report's questions now (nothing is pushed to
+        them then: bot/officer_messages.ReporterVoice asks here)."""
+        return self._answering_report(conversation.state or {})
+
     def _answering_report(self, state: dict) -> bool:
         """Inside a report with answers not sent yet. After Send the person is still at the
-        report's last step, but the state keeps only the case's code (the same rule as
-        bot/officer_messages.ReporterVoice.in_report)."""
+        report's last step, but the state keeps only the case's code: a note may go then."""
         data = state.get("data") or {}
         return self._in_report(state) and (not data or set(data) - {"case_ref"} != set())
 
     def _status(self, conversation, session, raw: str) -> list[dict]:
         """The neutral state of one of the person's own cases; a case of another chat gets
         the same "not found" as a wrong code (cases/reporter_notes.py has the words)."""
-        reference = f"{raw[:3].upper()}-{raw[3:].upper()}"
-        case = case_store.by_reference(session, reference) if session is not None else None
+        case = case_store.by_reference(session, reference.normalise(raw)) if session is not None else None
         if case is None or case.chat_key != conversation.chat_key:
             message = Say(reporter_notes.message_id("status.not_found"))
         else:

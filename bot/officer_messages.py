@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from cases import consent as rules
+from cases import reference
 from cases.reporter_notes import ReporterNotes
 from flows.model import Say
 from line_limits import MAX_ACTION_LABEL_CHARS, MAX_TEXT_CHARS
@@ -38,7 +39,7 @@ from storage.models import Case, Officer
 from .render import fit
 from .response import Response
 
-MSG = re.compile(r"^\s*(?:msg|ข้อความ)\s+([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})(?:\s+(.*))?$",
+MSG = re.compile(rf"^\s*(?:msg|ข้อความ)\s+({reference.TYPED})(?:\s+(.*))?$",
                  re.IGNORECASE | re.DOTALL)
 # keyword -> (reporter message key, the param the officer types, if any)
 PREPARED = {"received": ("msg.received", None), "safe": ("msg.safe", None), "when": ("msg.call_when", None),
@@ -92,21 +93,18 @@ class ReporterVoice:
     """Renders a reporter-facing catalog text as LINE messages, in their language and
     encoding; and tells whether the person is inside a report (no push then)."""
 
-    def __init__(self, renderer, may_push=None):
+    def __init__(self, renderer, answering_report=None):
         self.renderer = renderer
-        self.may_push = may_push   # bot.conversation.FlowResponder.may_push, set by app.py
+        # bot.conversation.FlowResponder.answering_report, set by app.py: the one rule of "inside a report"
+        self.answering_report = answering_report
 
     def messages(self, language: str | None, zawgyi: bool, message_id: str, **params) -> list[dict]:
         return self.renderer.render([Say(message_id, params=params)], language or "en", zawgyi)
 
     def in_report(self, conversation) -> bool:
-        """Answering a report's questions now (no push then). After Send the person is still
-        at the report's last step, but their answers are in the case (the state keeps only
-        the case's code): a note may go then."""
-        if conversation is None or self.may_push is None or self.may_push(conversation):
-            return False
-        data = (conversation.state or {}).get("data") or {}
-        return set(data) - {"case_ref"} != set() or not data
+        """Answering a report's questions now (no push then); after Send a note may go."""
+        return conversation is not None and self.answering_report is not None and \
+            self.answering_report(conversation)
 
 
 class OfficerMessages:
@@ -139,7 +137,7 @@ class OfficerMessages:
             return None
         if group_id:
             return Response(desk.alerts.private_only())
-        case = desk._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
+        case = desk.typed_case(session, officer, match.group(1))
         if case is None:
             return Response(desk.alerts.not_found())
         if not desk._may_act(session, officer, case):   # a committee the case was moved away from only reads
@@ -223,11 +221,7 @@ class _Say:
 
 
 def consent_line(alert_text, summary: dict[str, str]) -> str:
-    """For the case details (cases/alert_text is i13core's): `summary` is
+    """The consent line of the case details: `summary` is
     cases.consent.summary(storage.consents.of_case(session, case.id))."""
     return _Say(alert_text).consent_line(summary)
 
-
-def _reference(raw: str) -> str:
-    raw = raw.upper().replace("-", "")
-    return f"{raw[:3]}-{raw[3:]}"

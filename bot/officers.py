@@ -21,6 +21,7 @@ import logging
 import re
 
 from cases import consent as consent_rules
+from cases import reference
 from cases.link_codes import plain_digits
 from storage import cases as case_store
 from storage import consents, directory, link_codes
@@ -39,9 +40,9 @@ LINK = re.compile(r"^\s*link\s+([0-9][0-9\s\-‐‑‒–—]*)$", re.IGNORECASE
 GROUP = re.compile(r"^\s*group\s+([0-9][0-9\s\-‐‑‒–—]*)$", re.IGNORECASE)
 CONFIRM_GROUP = re.compile(r"^\s*(?:confirm\s+group|ยืนยัน\s*กลุ่ม)\s*$", re.IGNORECASE)
 LIST = re.compile(r"^\s*(cases|เคส)\s*$", re.IGNORECASE)
-SHOW = re.compile(r"^\s*(?:case|เคส)\s+([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})\s*$", re.IGNORECASE)
-NOTE = re.compile(r"^\s*(?:note|โน้ต)\s+([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})\s+(.+)$", re.IGNORECASE | re.DOTALL)
-_REF = r"([0-9A-Za-z]{3}-?[0-9A-Za-z]{3})"
+_REF = f"({reference.TYPED})"
+SHOW = re.compile(rf"^\s*(?:case|เคส)\s+{_REF}\s*$", re.IGNORECASE)
+NOTE = re.compile(rf"^\s*(?:note|โน้ต)\s+{_REF}\s+(.+)$", re.IGNORECASE | re.DOTALL)
 TAKE = re.compile(rf"^\s*(?:take|รับ)\s+{_REF}\s*$", re.IGNORECASE)
 CLOSE = re.compile(rf"^\s*(?:close|ปิด)\s+{_REF}(?:\s+(\S+)(?:\s+(.+))?)?\s*$", re.IGNORECASE | re.DOTALL)
 REFER = re.compile(rf"^\s*(?:refer|ส่งต่อ)\s+{_REF}(?:\s+(\S+)(?:\s+(.+))?)?\s*$", re.IGNORECASE | re.DOTALL)
@@ -56,16 +57,12 @@ HELP = re.compile(r"^\s*(help officer|officer|คำสั่ง)\s*$", re.IGNOR
 CONFIRM_GROUP_DATA = "group|confirm"
 
 
-def _reference(raw: str) -> str:
-    raw = raw.upper().replace("-", "")
-    return f"{raw[:3]}-{raw[3:]}"
-
-
 class OfficerDesk:
-    def __init__(self, casework, alerts, clock=None):
+    def __init__(self, casework, alerts, clock=None, messages=None):
         self.casework = casework
         self.alerts = alerts
         self.clock = clock or casework.clock
+        self.messages = messages   # bot/officer_messages.OfficerMessages: `msg REF` and its button
 
     def respond(self, event: dict, session) -> Response | None:
         """A Response for officer business, or None to let the public flows answer."""
@@ -116,20 +113,19 @@ class OfficerDesk:
             cases = case_store.open_for_committees(session, self._scope(session, officer))
             return Response(self.alerts.case_list(cases))
         if match := SHOW.match(plain):
-            case = self._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
+            case = self.typed_case(session, officer, match.group(1))
             return Response(self._details(session, case, officer) if case else self.alerts.not_found())
         if match := NOTE.match(text):
-            case = self._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
+            case = self.typed_case(session, officer, match.group(1))
             if case is None:
                 return Response(self.alerts.not_found())
             self.casework.add_note(session, case, officer, match.group(2).strip())
             return Response(self.alerts.note_saved(case))
-        if (answer := getattr(self, "messages", None) and self.messages.respond(self, session, officer, group_id,
-                                                                                  text)):
-            return answer  # `msg REF ...` to the reporter (bot/officer_messages.py, issue 13)
+        if self.messages and (answer := self.messages.respond(self, session, officer, group_id, text)):
+            return answer  # `msg REF ...` to the reporter (bot/officer_messages.py)
         for pattern, action in TYPED_ACTIONS:
             if match := pattern.match(plain if action == "referral" else text):
-                case = self._case_for(session, officer, case_store.by_reference(session, _reference(match.group(1))))
+                case = self.typed_case(session, officer, match.group(1))
                 choice = match.group(2) if match.re.groups >= 2 else None
                 rest = match.group(3) if match.re.groups >= 3 else None
                 return self._act(session, officer, case, action, choice and choice.strip(), rest and rest.strip())
@@ -184,7 +180,7 @@ class OfficerDesk:
         case = self._case_for(session, officer, case) if officer else None
         if case is None:
             return Response(self.alerts.not_found())
-        if action == "msg" and getattr(self, "messages", None):   # as typing `msg REF` (1:1 chats only)
+        if action == "msg" and self.messages:   # as typing `msg REF` (1:1 chats only)
             return self.messages.respond(self, session, officer, group_id, f"msg {case.reference}")
         if action in officer_actions.ACTIONS:
             return self._act(session, officer, case, action, choice, rest)
@@ -213,6 +209,10 @@ class OfficerDesk:
     def _scope(self, session, officer) -> list[str]:
         """The officer's committee and every committee below it in the escalation chain."""
         return directory.committees_below(session, officer.committee_id)
+
+    def typed_case(self, session, officer, typed_reference: str) -> Case | None:
+        """The case a typed reference names, if the officer may see it."""
+        return self._case_for(session, officer, case_store.by_reference(session, reference.normalise(typed_reference)))
 
     def _case_for(self, session, officer, case: Case | None) -> Case | None:
         """The case if the officer may see it (to act on, or read only after it was moved away

@@ -30,16 +30,11 @@ import geothai
 from locales.languages import AUTONYMS
 
 from .officer_text import OFFICER_MESSAGE_IDS, indicator_id, officer_id, rule_id
+from .roster import BANGKOK
 from .screening import FRAMEWORKS, VOCABULARY
 
 log = logging.getLogger(__name__)
 
-try:
-    from zoneinfo import ZoneInfo
-
-    BANGKOK = ZoneInfo("Asia/Bangkok")
-except Exception:  # no tz database: Thailand has had UTC+7 all year since 1920
-    BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 
 ESCALATED = "escalated:"
 NOTE_CHARS_IN_TRAIL = 300    # ours: a note's words in the audit trail, the rest is in the note itself

@@ -10,8 +10,7 @@ a committee that knows better changes SAFE_HOURS here):
   anytime             any hour
   morning             06:00-12:00
   evening             17:00-21:00
-  only_i_write_first  never pushed: a message waits until the person writes (then it is shown
-                      as the answer to what they wrote, by reply token).
+  only_i_write_first  never pushed (the officer is told; `status REF` shows the case's state).
 A message that may not be pushed now waits (push_after: the next safe moment); nothing is ever
 pushed without a LINE consent that was granted and not revoked, nor to a chat that blocked
 the bot, nor while the person is inside a report (bot/conversation.may_push).
@@ -19,9 +18,10 @@ the bot, nor while the person is inside a report (bot/conversation.may_push).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
-BANGKOK = timezone(timedelta(hours=7))
+from .roster import BANGKOK
+
 CHANNELS = ("line", "phone")
 ANYTIME, MORNING, EVENING, WRITE_FIRST = "anytime", "morning", "evening", "only_i_write_first"
 # [from, to) in Bangkok time.

@@ -63,7 +63,7 @@ REPORTER_MESSAGE_IDS: dict[str, str] = {
 NOTES = {"taken": "note.taken", "closed": "note.closed"}
 # cases.status (issue 13's lifecycle) -> what the reporter is told. Unknown states: received.
 STATUS_OF_STATE = {
-    "new": "status.received", "open": "status.received", "acknowledged": "status.received",
+    "new": "status.received", "acknowledged": "status.received",
     "taken": "status.looked_at", "in_progress": "status.looked_at", "referred": "status.looked_at",
     "closed": "status.finished", "cancelled": "status.finished",
 }

@@ -65,10 +65,9 @@ def world(database_url):
     casework = Casework(alerts, CaseStore(), clock=lambda: now["at"])
     renderer = Renderer(TEXTS, language.to_zawgyi)
     voice = ReporterVoice(renderer)
-    voice.may_push = FlowResponder(Engine(load_flows()), TEXTS, renderer, None).may_push
+    voice.answering_report = FlowResponder(Engine(load_flows()), TEXTS, renderer, None).answering_report
     notes = ReporterNotes(ConsentStore(), voice, clock=lambda: now["at"])
-    desk = OfficerDesk(casework, alerts)
-    desk.messages = OfficerMessages(notes, alerts)
+    desk = OfficerDesk(casework, alerts, messages=OfficerMessages(notes, alerts))
     yield SimpleNamespace(db=db, casework=casework, notes=notes, desk=desk, now=now)
     db.dispose()
 
