@@ -20,6 +20,7 @@ from bot.webhook import make_signature_validator, webhook
 from cases import lifecycle
 from cases.casework import Casework
 from cases.reporter_notes import ReporterNotes
+from dashboard import init_dashboard
 from flows import language
 from flows.engine import Engine
 from flows.loader import FlowError, load_flows
@@ -51,6 +52,7 @@ class Hotline:
     processor: ChatProcessor
     signature: object
     escalations: Escalations
+    casework: Casework
 
 
 def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
@@ -132,7 +134,8 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
                               reply_token_ttl=settings.reply_token_ttl_seconds,
                               emergency_delivery=settings.emergency_delivery_seconds)
     return Hotline(settings, db, queue, line, delivery, processor,
-                   make_signature_validator(settings.channel_secret), Escalations(db, casework, delivery, queue))
+                   make_signature_validator(settings.channel_secret), Escalations(db, casework, delivery, queue),
+                   casework)
 
 
 def create_app(settings: Settings | None = None, **parts) -> Flask:
@@ -143,8 +146,9 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
         return app
     check_startup(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["hotline"] = build_hotline(settings, **parts)
+    hotline = app.extensions["hotline"] = build_hotline(settings, **parts)
     app.register_blueprint(webhook)
+    init_dashboard(app, settings, hotline.db, hotline.casework, hotline.line)
     for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli):
         app.cli.add_command(command)
 

@@ -18,6 +18,8 @@ INSTANCE = Path(os.environ.get("HOTLINE_INSTANCE_DIR", ROOT / "instance")).resol
 DEVELOPMENT = "development"
 DEV_CHANNEL_SECRET = "dev-channel-secret"
 DEV_ACCESS_TOKEN = "dev-channel-access-token"
+DEV_DASHBOARD_SECRET = "dev-dashboard-secret"
+DEV_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _env(name: str) -> str:
@@ -56,6 +58,13 @@ class Settings:
     retention_days: float = 90.0        # inbox events, outbox rows, conversations (storage/retention.py)
     case_retention_days: float = 365.0  # personal content of closed or cancelled cases
     instance_dir: Path = field(default=INSTANCE)
+    # The committees' dashboard (issue 14): where its links point, the key that signs its cookie,
+    # how long a sign-in link lives, and a session's idle and absolute limits.
+    public_base_url: str = DEV_PUBLIC_BASE_URL
+    dashboard_secret_key: str = DEV_DASHBOARD_SECRET
+    dashboard_link_seconds: int = 300
+    dashboard_idle_seconds: int = 30 * 60
+    dashboard_absolute_seconds: int = 12 * 60 * 60
     # Read from the environment even when Settings is built directly, so that a Settings(...)
     # cannot skip the start-up check by leaving it out (the tests set HOTLINE_ENV=development).
     environment: str = field(default_factory=lambda: _env("HOTLINE_ENV") or "production")
@@ -98,6 +107,11 @@ class Settings:
             retention_days=_float("RETENTION_DAYS", cls.retention_days),
             case_retention_days=_float("CASE_RETENTION_DAYS", cls.case_retention_days),
             instance_dir=INSTANCE,   # environment: its default reads HOTLINE_ENV
+            public_base_url=(_env("PUBLIC_BASE_URL") or DEV_PUBLIC_BASE_URL).rstrip("/"),
+            dashboard_secret_key=_env("DASHBOARD_SECRET_KEY") or DEV_DASHBOARD_SECRET,
+            dashboard_link_seconds=_int("DASHBOARD_LINK_SECONDS", cls.dashboard_link_seconds),
+            dashboard_idle_seconds=_int("DASHBOARD_IDLE_SECONDS", cls.dashboard_idle_seconds),
+            dashboard_absolute_seconds=_int("DASHBOARD_ABSOLUTE_SECONDS", cls.dashboard_absolute_seconds),
         )
         values.update(overrides)
         return cls(**values)

@@ -23,8 +23,8 @@ import re
 from cases import consent as consent_rules
 from cases import reference
 from cases.link_codes import plain_digits
+from storage import case_scope, consents, directory, link_codes
 from storage import cases as case_store
-from storage import consents, directory, link_codes
 from storage.cases import Case
 
 from . import officer_actions
@@ -110,7 +110,7 @@ class OfficerDesk:
         if group_id and (LIST.match(plain) or SHOW.match(plain) or NOTE.match(plain)):
             return Response(self.alerts.private_only())
         if LIST.match(plain):
-            cases = case_store.open_for_committees(session, self._scope(session, officer))
+            cases = case_store.open_for_committees(session, list(case_scope.scope_of(session, officer).below))
             return Response(self.alerts.case_list(cases))
         if match := SHOW.match(plain):
             case = self.typed_case(session, officer, match.group(1))
@@ -205,11 +205,7 @@ class OfficerDesk:
             return Response(details)
         return Response(self.alerts.not_found())
 
-    # -- who may see what ------------------------------------------------------------------------
-    def _scope(self, session, officer) -> list[str]:
-        """The officer's committee and every committee below it in the escalation chain."""
-        return directory.committees_below(session, officer.committee_id)
-
+    # -- who may see what (storage/case_scope.py is the one rule) ---------------------------------
     def typed_case(self, session, officer, typed_reference: str) -> Case | None:
         """The case a typed reference names, if the officer may see it."""
         return self._case_for(session, officer, case_store.by_reference(session, reference.normalise(typed_reference)))
@@ -219,19 +215,10 @@ class OfficerDesk:
         from their committee), else None."""
         if case is None or officer is None:
             return None
-        if self._may_act(session, officer, case) or officer.committee_id in case_store.readers(session, case.id):
-            return case
-        return None
+        return case if case_scope.may_read(session, case_scope.scope_of(session, officer), case) else None
 
     def _may_act(self, session, officer, case: Case) -> bool:
-        """Officers of the committee holding the case, the committees above it, or one it was
-        alerted to (escalated past them) act on it; a committee it was moved away from only reads."""
-        if case.committee_id in set(self._scope(session, officer)):
-            return True
-        if officer.committee_id in case_store.readers(session, case.id):
-            return False
-        return officer.committee_id in {e.committee_id for e in case_store.trail(session, case.id)
-                                        if e.kind == "alerted"}
+        return case_scope.may_act(session, case_scope.scope_of(session, officer), case)
 
     def _details(self, session, case: Case, officer) -> list[dict]:
         case_store.record(session, case, "details_viewed", officer.id, officer.committee_id)

@@ -9,11 +9,12 @@
 
 Domains: `bot` (flow files whose `domain:` is bot, hotlines.yaml, and N_()/_() marks in
 flows/, bot/ and cases/), one per other `domain:` a flow file names (documents, rights, ...), and
-`officer` (the N_() marks of cases/officer_text.py: what duty officers read).
+`officer` (the N_() marks of cases/officer_text.py: what duty officers read), and `dashboard`
+(the committees' web pages: dashboard/templates/*.html's _() calls and dashboard/*.py's marks).
 
 Languages: every domain is translated into LANGUAGES (the public's five), except those
 listed in DOMAIN_LANGUAGES: officers are Thai officials, so `officer` is Thai and English
-only. `languages_for(domain)` is the one answer, used by extract/update/compile/check,
+only, and so is `dashboard`. `languages_for(domain)` is the one answer, used by extract/update/compile/check,
 the catalog tests and locales.catalogs.Catalogs.
 """
 from __future__ import annotations
@@ -28,11 +29,14 @@ from .languages import LANGUAGES, OFFICER_LANGUAGES
 LOCALES = Path(__file__).resolve().parent
 ROOT = LOCALES.parent
 FLOW_DATA = ROOT / "flows" / "data"
-PYTHON_SOURCES = ("flows", "bot", "cases")
+PYTHON_SOURCES = ("flows", "bot", "cases", "dashboard")
 BOT_DOMAIN = "bot"
 OFFICER_DOMAIN = "officer"
+DASHBOARD_DOMAIN = "dashboard"
+DASHBOARD_TEMPLATES = ROOT / "dashboard" / "templates"
 # Domains not meant for the public: their languages, the first one the fallback.
-DOMAIN_LANGUAGES: dict[str, tuple[str, ...]] = {OFFICER_DOMAIN: OFFICER_LANGUAGES}
+DOMAIN_LANGUAGES: dict[str, tuple[str, ...]] = {OFFICER_DOMAIN: OFFICER_LANGUAGES,
+                                                DASHBOARD_DOMAIN: OFFICER_LANGUAGES}
 # Python files whose marks belong to a domain other than bot (paths relative to ROOT).
 PYTHON_DOMAINS: dict[str, str] = {"cases/officer_text.py": OFFICER_DOMAIN,
                                   "cases/reporter_notes.py": "intake", "bot/officer_messages.py": OFFICER_DOMAIN}
@@ -59,8 +63,12 @@ def languages_for(domain: str) -> tuple[str, ...]:
 
 
 def python_file_domain(path: Path) -> str:
-    """The domain of a Python file's N_()/_() marks: bot, unless PYTHON_DOMAINS names it."""
-    return PYTHON_DOMAINS.get(path.resolve().relative_to(ROOT).as_posix(), BOT_DOMAIN)
+    """The domain of a Python file's N_()/_() marks: the dashboard's package feeds `dashboard`;
+    elsewhere bot, unless PYTHON_DOMAINS names it."""
+    relative = path.resolve().relative_to(ROOT).as_posix()
+    if relative.startswith("dashboard/"):
+        return DASHBOARD_DOMAIN
+    return PYTHON_DOMAINS.get(relative, BOT_DOMAIN)
 
 
 def domain_files() -> dict[str, list[Path]]:
@@ -74,6 +82,7 @@ def domain_files() -> dict[str, list[Path]]:
         for path in sorted((ROOT / folder).rglob("*.py")):
             if "__pycache__" not in path.parts:
                 files.setdefault(python_file_domain(path), []).append(path)
+    files.setdefault(DASHBOARD_DOMAIN, []).extend(sorted(DASHBOARD_TEMPLATES.rglob("*.html")))
     return files
 
 

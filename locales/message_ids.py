@@ -8,13 +8,16 @@ when asked for, so importing `locales` stays cheap and pulls in none of those pa
 """
 from __future__ import annotations
 
-from . import BOT_DOMAIN, OFFICER_DOMAIN
+from functools import cache
+
+from . import BOT_DOMAIN, DASHBOARD_DOMAIN, OFFICER_DOMAIN
 
 
 def required_message_ids(flows=None) -> dict[str, set[str]]:
     """{domain: message ids} every catalog of that domain must translate: the flows' ids
     (all domains, hotline labels, input.invalid), flows.engine.UI and bot.ui_text.BOT_MESSAGE_IDS,
-    and the officers' texts (cases.officer_text, domain "officer": Thai and English only)."""
+    the officers' texts (cases.officer_text, domain "officer": Thai and English only) and the
+    dashboard's (domain "dashboard", Thai and English)."""
     from bot.officer_messages import OFFICER_MESSAGE_IDS as MSG_OFFICER_IDS
     from bot.ui_text import BOT_MESSAGE_IDS
     from cases.officer_text import OFFICER_MESSAGE_IDS
@@ -31,7 +34,16 @@ def required_message_ids(flows=None) -> dict[str, set[str]]:
     ids.setdefault(BOT_DOMAIN, set()).update(UI.values(), BOT_MESSAGE_IDS.values())
     ids.setdefault(OFFICER_DOMAIN, set()).update(OFFICER_MESSAGE_IDS.values(), MSG_OFFICER_IDS.values())
     ids.setdefault("intake", set()).update(REPORTER_MESSAGE_IDS.values())
+    ids.setdefault(DASHBOARD_DOMAIN, set()).update(dashboard_message_ids())
     return ids
+
+
+@cache
+def dashboard_message_ids() -> frozenset[str]:
+    """Every id the dashboard's templates and Python files mark: each must be translated
+    (read once per process: the templates do not change under a running service)."""
+    from .__main__ import extract
+    return frozenset(message.id for message in extract(DASHBOARD_DOMAIN) if message.id)
 
 
 def label_message_ids(flows=None) -> set[str]:

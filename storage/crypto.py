@@ -158,3 +158,24 @@ class EncryptedJSON(TypeDecorator):
             return json.loads(keyring().decrypt(value))
         except InvalidToken:
             raise RuntimeError("stored data cannot be decrypted with the configured keys") from None
+
+
+class EncryptedBytes(TypeDecorator):
+    """Bytes (a photo) stored encrypted: the same KeyRing token as EncryptedJSON, so key rotation
+    and erasure treat them alike."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return keyring().encrypt(bytes(value))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        try:
+            return keyring().decrypt(value)
+        except InvalidToken:
+            raise RuntimeError("stored data cannot be decrypted with the configured keys") from None

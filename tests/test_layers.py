@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APP_PACKAGES = {"app", "bot", "cases", "flows", "locales", "settings", "storage", "worker", "line_limits"}
+APP_PACKAGES = {"app", "bot", "cases", "flows", "locales", "settings", "storage", "worker", "line_limits", "dashboard"}
 DATABASE = {"sqlalchemy", "psycopg", "psycopg2", "sqlite3", "alembic", "storage"}
 WEB_AND_QUEUE = {"flask", "werkzeug", "redis", "rq"}
 
@@ -60,6 +60,20 @@ def test_flows_know_nothing_of_cases():
 def test_storage_does_not_reach_up():
     offenders = _offenders(_modules("storage"), {"bot", "flows", "worker", "linebot", "app"})
     assert offenders == {}
+
+
+def test_the_dashboard_is_web_pages_over_storage_and_cases_only():
+    """No LINE, no queue, no conversation: the dashboard reads and acts through storage and
+    cases (case work through the Casework that app.py hands it)."""
+    forbidden = {"linebot", "redis", "rq", "app", "bot", "flows", "worker", "emulator"}
+    assert _offenders(_modules("dashboard"), forbidden) == {}
+
+
+def test_nothing_but_app_imports_the_dashboard():
+    users = {name for name, found in _offenders(
+        [p for package in APP_PACKAGES - {"dashboard", "app"} for p in _modules(package)], {"dashboard"}).items()
+        if found}
+    assert users == set()
 
 
 def test_storage_uses_flask_only_for_its_cli():

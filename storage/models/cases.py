@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..crypto import EncryptedJSON
+from ..crypto import EncryptedBytes, EncryptedJSON
 from .base import Base, utcnow
 
 
@@ -46,7 +46,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_cases_status_escalate", "status", "escalate_at"),
-                      Index("ix_cases_committee_status", "committee_id", "status"))
+                      Index("ix_cases_committee_status", "committee_id", "status"),
+                      Index("ix_cases_committee_created", "committee_id", "created_at"))
 
 
 class CaseEvent(Base):
@@ -62,7 +63,8 @@ class CaseEvent(Base):
     committee_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     detail: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
 
-    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),)
+    __table_args__ = (Index("ix_case_events_case", "case_id", "id"),
+                      Index("ix_case_events_committee_kind", "committee_id", "kind"))
 
 
 class CaseReferral(Base):
@@ -94,3 +96,19 @@ class CaseAccess(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     committee_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     since: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CasePhoto(Base):
+    """A photo the reporter sent, fetched from LINE at intake (LINE keeps content only for a
+    while) and stored encrypted; shown only on the committee's dashboard."""
+
+    __tablename__ = "case_photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)               # order the reporter sent them
+    content_type: Mapped[str] = mapped_column(String(40), default="image/jpeg")
+    data: Mapped[bytes | None] = mapped_column(EncryptedBytes, nullable=True)   # None: erased or not fetched
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_case_photos_case", "case_id", "position"),)
