@@ -29,3 +29,12 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def dashboard_site(app):
+    """The app's dashboard on a local port (tests/support/dashboard_site.py), example directory loaded."""
+    from tests.support.dashboard_site import DashboardSite
+    site = DashboardSite(app)
+    yield site
+    site.close()
