@@ -36,7 +36,7 @@ from storage.directory_cli import committees_cli
 from storage.stats_cli import cases_cli
 from worker.chat_processor import ChatProcessor
 from worker.cli import sweep_command, worker
-from worker.escalations import Escalations
+from worker.escalations import Escalations, schedule_checks
 from worker.queue import JobQueue, connect_redis
 
 
@@ -53,6 +53,14 @@ class Hotline:
     signature: object
     escalations: Escalations
     casework: Casework
+
+    def after_commit(self, rows, cases=()) -> None:
+        """What a case action outside a chat (the dashboard) set off, once committed: its outbox
+        rows are queued for sending and its cases' timers scheduled (the sweeper catches both if
+        Redis is down)."""
+        for row in rows:
+            self.queue.deliver(row.id)
+        schedule_checks(self.queue, cases)
 
 
 def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
@@ -148,7 +156,7 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     hotline = app.extensions["hotline"] = build_hotline(settings, **parts)
     app.register_blueprint(webhook)
-    init_dashboard(app, settings, hotline.db, hotline.casework, hotline.line)
+    init_dashboard(app, settings, hotline.db, hotline.casework, after_commit=hotline.after_commit)
     for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli):
         app.cli.add_command(command)
 

@@ -32,11 +32,13 @@ class DashboardParts:
     settings: object
     db: object
     casework: object = None
-    line: object = None
+    # after_commit(rows, cases): queue the outbox rows a case action wrote and schedule the cases'
+    # timers, once the action's transaction is committed (app.py builds it on the worker's queue).
+    after_commit: object = None
     clock: object = field(default=utcnow)      # tests move it
 
 
-def init_dashboard(app: Flask, settings, db, casework=None, line=None) -> None:
+def init_dashboard(app: Flask, settings, db, casework=None, after_commit=None) -> None:
     """Register the dashboard on the app: cookie rules, CSRF, the pages."""
     secure = settings.public_base_url.startswith("https://")
     app.secret_key = settings.dashboard_secret_key
@@ -48,7 +50,7 @@ def init_dashboard(app: Flask, settings, db, casework=None, line=None) -> None:
         # Checked by the blueprint's own hook, so the LINE webhook (signed by LINE) is never asked for a token.
         WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None, WTF_CSRF_SSL_STRICT=secure)
     csrf.init_app(app)
-    app.extensions["dashboard"] = DashboardParts(settings, db, casework, line)
+    app.extensions["dashboard"] = DashboardParts(settings, db, casework, after_commit)
     from . import pages  # noqa: F401  (the modules that add routes to bp)
     app.register_blueprint(bp)
 
