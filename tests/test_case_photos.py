@@ -15,7 +15,7 @@ from tests.support.committees import load_example
 from tests.support.dashboard import sign_in
 from tests.support.images import image_bytes, png_bytes
 from worker import photo_check
-from worker.photos import FETCH_ATTEMPTS, PHOTO_SWEEP_AFTER, PhotoFetcher, sweep_photos
+from worker.photos import BACKOFF_SECONDS, FETCH_ATTEMPTS, PHOTO_SWEEP_AFTER, PhotoFetcher, sweep_photos
 
 pytestmark = pytest.mark.integration
 
@@ -116,6 +116,10 @@ def test_the_sweeper_requeues_a_case_whose_fetch_was_lost_and_waits_before_again
     assert sweep_photos(db, queue) == 1 and queue.fetches == [(lost.id, 1, 0)]
     assert sweep_photos(db, queue) == 0                      # the mark's clock restarted
     assert fresh.id not in [case_id for case_id, _, _ in queue.fetches]
+
+
+def test_the_back_off_stays_inside_the_sweepers_wait():
+    assert sum(BACKOFF_SECONDS) < PHOTO_SWEEP_AFTER.total_seconds()
 
 
 def test_a_case_older_than_lines_keeping_gives_up_its_photos(db, line):

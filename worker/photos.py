@@ -19,6 +19,8 @@ from .photo_check import image_type
 
 log = logging.getLogger(__name__)
 
+# A job's back-offs add up to less than PHOTO_SWEEP_AFTER (each attempt restarts the mark's clock),
+# so the sweeper never queues a second job beside a retry that is on its way.
 FETCH_ATTEMPTS = 5                     # per job; then the sweeper tries again later
 BACKOFF_SECONDS = (5, 30, 120, 600)    # before the 2nd, 3rd, ... attempt
 PHOTO_SWEEP_AFTER = timedelta(minutes=15)   # a mark this old without a job: re-queued
