@@ -58,6 +58,12 @@ def mark_pending(session: Session, case: Case, now: datetime) -> None:
     case.photos_pending_since = now
 
 
+def still_pending(session: Session, case_id: int) -> bool:
+    """Whether the case still wants its photos, its row locked (PostgreSQL) until the caller's
+    commit, so an erasure running now either comes first (nothing is stored) or waits."""
+    return session.scalar(select(Case.photos_pending_since).where(Case.id == case_id).with_for_update()) is not None
+
+
 def settle(session: Session, case_id: int) -> None:
     """Every photo of the case is stored or given up: nothing left to fetch."""
     session.execute(update(Case).where(Case.id == case_id).values(photos_pending_since=None)

@@ -107,6 +107,19 @@ def test_the_size_cap_and_a_truncated_image(monkeypatch):
     assert photo_check.image_type(png_bytes()) is None
 
 
+def test_a_photo_arriving_after_the_case_was_erased_is_not_kept(db, line):
+    case = _case(db, ["A"])
+
+    def erased_meanwhile(media_id):
+        with db.transaction() as session:
+            case_photos.erase(session, [case.id])
+        return png_bytes()
+
+    line.content = erased_meanwhile
+    assert PhotoFetcher(db, line, PhotoQueue()).fetch(case.id) == 0
+    assert _stored(db, case.id) == [] and not _pending(db, case.id)
+
+
 def test_the_sweeper_requeues_a_case_whose_fetch_was_lost_and_waits_before_again(db, line):
     lost = _case(db, ["A"], pending_age=PHOTO_SWEEP_AFTER + timedelta(minutes=1))
     fresh = _case(db, ["B"])                                # its job is still on its way

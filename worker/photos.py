@@ -80,6 +80,8 @@ class PhotoFetcher:
             log.warning("case %s photo %s: not an allowed image (%s bytes), refused", case_id, position, len(data))
             return "refused"
         with self.db.transaction() as session:
+            if not case_photos.still_pending(session, case_id):   # erased meanwhile: keep nothing
+                return "refused"
             case_photos.store(session, case_id, position, content_type, data, now=self.clock())
         return "stored"
 
