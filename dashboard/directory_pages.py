@@ -12,7 +12,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from cases.directory_rules import DirectoryError
 from cases.link_codes import LINK_CODE_TTL
 from storage import access_log, directory_admin, directory_file, link_codes
-from storage.directory import names_of
+from storage.directory import committees_below, names_of
 
 from .blueprint import bp
 from .directory_view import committee_blocks
@@ -47,11 +47,21 @@ def _scope() -> tuple[str, ...]:
 @bp.get("/directory")
 @signed_in
 def directory():
+    """The viewer's committees, or with ?committee=ID (one of them) that committee and those under it."""
+    chosen = request.args.get("committee", "")
     with parts().db.sessions() as session:
-        rows = directory_admin.directory_rows(session, _scope())
+        shown = _scope()
+        if chosen in shown:
+            shown = tuple(set(committees_below(session, chosen)) & set(shown))
+        else:
+            chosen = ""
+        rows = directory_admin.directory_rows(session, shown)
         blocks = committee_blocks(rows, parts().clock(), g.language)
+        choices = [(c.id, c.name_th if g.language == "th" else c.name_en)
+                   for c in directory_admin.parent_committees(session, _scope())]
     return render_template("dashboard/directory/index.html", blocks=blocks, level_labels=LEVEL_LABELS,
-                           when_text=when_text, max_upload_kib=MAX_UPLOAD_BYTES // 1024)
+                           when_text=when_text, max_upload_kib=MAX_UPLOAD_BYTES // 1024,
+                           choices=choices if len(choices) > 1 else [], chosen=chosen)
 
 
 @bp.post("/directory/officers/<officer_id>/link-code")

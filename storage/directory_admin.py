@@ -15,8 +15,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cases.directory_rules import LEVELS
-
 from .dashboard_sessions import end_all_of
 from .models import Committee, Officer, PendingGroupLink
 
@@ -25,16 +23,14 @@ from .models import Committee, Officer, PendingGroupLink
 class DirectoryRows:
     """What one page of the directory needs, read at once."""
 
-    committees: list[Committee]               # by level (districts first), then id
+    committees: list[Committee]               # top down: each committee followed by those under it, by id
     officers: dict[str, list[Officer]]        # committee id -> its officers by id, inactive ones too
     waiting_groups: dict[str, int]            # committee id -> group links waiting for an officer's confirmation
 
 
 def directory_rows(session: Session, committee_ids: Collection[str]) -> DirectoryRows:
     ids = list(committee_ids)
-    level_order = {level: index for index, level in enumerate(LEVELS)}
-    committees = sorted(session.scalars(select(Committee).where(Committee.id.in_(ids))),
-                        key=lambda c: (level_order.get(c.level, len(LEVELS)), c.id))
+    committees = _top_down(list(session.scalars(select(Committee).where(Committee.id.in_(ids)))))
     officers: dict[str, list[Officer]] = {c.id: [] for c in committees}
     for officer in session.scalars(select(Officer).where(Officer.committee_id.in_(ids)).order_by(Officer.id)):
         officers[officer.committee_id].append(officer)
@@ -42,6 +38,26 @@ def directory_rows(session: Session, committee_ids: Collection[str]) -> Director
                                    .where(PendingGroupLink.committee_id.in_(ids))
                                    .group_by(PendingGroupLink.committee_id)).all())
     return DirectoryRows(committees, officers, waiting)
+
+
+def _top_down(committees: list[Committee]) -> list[Committee]:
+    """Each committee followed by the ones under it (a province by its districts), siblings by id."""
+    known = {c.id for c in committees}
+    children: dict[str | None, list[Committee]] = {}
+    for committee in sorted(committees, key=lambda c: c.id):
+        children.setdefault(committee.parent_id if committee.parent_id in known else None, []).append(committee)
+    ordered, todo = [], list(reversed(children.get(None, [])))
+    while todo:
+        committee = todo.pop()
+        ordered.append(committee)
+        todo.extend(reversed(children.get(committee.id, [])))
+    return ordered
+
+
+def parent_committees(session: Session, committee_ids: Collection[str]) -> list[Committee]:
+    """The committees of `committee_ids` others report to (national, provinces), to narrow the page to one."""
+    return list(session.scalars(select(Committee).where(Committee.id.in_(list(committee_ids)),
+                                                        Committee.level != "district").order_by(Committee.id)))
 
 
 def officer_within(session: Session, officer_id: str, committee_ids: Collection[str]) -> Officer | None:

@@ -23,7 +23,6 @@ from .directory import committees_below
 from .models import Committee, Officer, utcnow
 from .timeutil import as_utc
 
-KINDS = ("committee", "officer")
 OUTCOMES = ("created", "changed", "unchanged", "deactivated")
 
 

@@ -72,6 +72,23 @@ def test_every_officer_sees_the_committees_in_their_scope_and_no_admin_forms(app
     assert 'enctype="multipart/form-data"' in national
 
 
+def test_committees_read_top_down_and_a_national_viewer_can_narrow_to_one_province(app, client, db):
+    with db.transaction() as session:
+        load_directory(session, data_with(example_data(), lambda d: d["committees"].append(
+            {"id": "SNI-84", "level": "province", "province_code": "84", "name_th": "สุราษฎร์ธานี",
+             "name_en": "Surat Thani province committee", "parent": "TH-NATIONAL"})))
+    national = _as(app, NATIONAL_ADMIN)
+    order = re.findall(r'id="committee-([^"]+)"', _page(national))
+    assert order == ["TH-NATIONAL", "CRI-57", "CRI-5703", "CRI-5704", "CRI-5708", "CRI-5709", "CRI-5713",
+                     "CRI-5715", "SNI-84"]
+    assert _sections(_page(national, "/dashboard/directory?committee=SNI-84")) == {"SNI-84"}
+    assert len(_sections(_page(national, "/dashboard/directory?committee=CRI-57"))) == 7
+    assert len(_sections(_page(national, "/dashboard/directory?committee=NOPE"))) == 9     # unknown: all
+    province = _as(app, PROVINCE_ADMIN)
+    assert _sections(_page(province, "/dashboard/directory?committee=SNI-84")) == _sections(_page(province))
+    assert 'name="committee"' not in _page(province)          # one parent committee: nothing to choose
+
+
 def test_the_page_shows_who_is_on_duty_now_and_next_and_links_without_line_ids(app, db):
     with db.transaction() as session:                 # the example's real rosters, not "always"
         load_directory(session, example_data())
