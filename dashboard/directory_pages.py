@@ -117,7 +117,7 @@ def deactivate(officer_id: str):
         officer = _deactivatable(session, officer_id)
         directory_admin.deactivate_officer(session, officer, now)
         access_log.record(session, g.viewer.officer_id, "officer_deactivated", now, officer=officer.id)
-        flash(_("dashboard.directory.deactivated", name=officer.name, officer=officer.id))
+        flash(_("dashboard.directory.deactivated", officer=officer.id))   # an id: the cookie holds it
         committee_id = officer.committee_id
     return redirect(url_for("dashboard.directory", _anchor=f"committee-{committee_id}"), code=303)
 

@@ -173,7 +173,7 @@ def test_deactivation_asks_first_then_ends_the_officers_sessions_and_keeps_the_r
         assert session.get(Officer, "CRI-5709-2").active                # asking changed nothing
     done = post(admin, "/dashboard/directory/officers/CRI-5709-2/deactivate")
     assert done.status_code == 303 and done.headers["Location"].endswith("/dashboard/directory#committee-CRI-5709")
-    assert "(CRI-5709-2) is deactivated" in _page(admin)
+    assert "CRI-5709-2 is deactivated: no more alerts" in _page(admin)
     gone = leaving.get("/dashboard/")
     assert gone.status_code == 303 and gone.headers["Location"].endswith("/dashboard/signed-out")
     with db.sessions() as session:
