@@ -229,6 +229,7 @@ def test_checking_a_file_shows_what_would_change_and_loading_it_does_it(app, cli
      "committee CRI-5709: parent 'CRI-99' is not a committee in this file"),
     (b"committees: [", "the file: not valid YAML"),
     ("committees: []\n".encode("utf-16"), "The file is not UTF-8 text"),
+    (b"# " + b"x" * 600 * 1024, "The file is larger than 512 KB."),
     (data_with(example_data(), lambda d: committee_row(d, "CRI-5709")["officers"][0].update(admin="yes")),
      "officer CRI-5709-1: admin must be true or false"),
 ])
