@@ -276,17 +276,19 @@ def test_the_access_log_pages_newest_first_within_the_administrators_province(ap
         for minute in range(55):
             access_log.record(session, DISTRICT_OFFICER, "case_viewed", NOW.replace(minute=minute), case_id=case.id)
         access_log.record(session, "CRI-5708-1", "cases_exported", NOW.replace(hour=4), format="xlsx", rows=12)
+        access_log.record(session, "CRI-5708-1", "photo_viewed", NOW.replace(hour=2), case_id=case.id, photo_id=7)
     admin = _as(app, PROVINCE_ADMIN)
     first = _page(admin, "/dashboard/access-log")
-    assert "Entries: 56" in first and "Page 1 of 2" in first and "TH-NATIONAL-2" not in first
+    assert "Entries: 57" in first and "Page 1 of 2" in first and "TH-NATIONAL-2" not in first
     rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>", first, re.S)
-    assert len(rows) == 50 and rows[0] == "November 23, 2026 11:00"     # 04:00 UTC, newest first
+    assert len(rows) == 50 and rows[:2] == ["November 23, 2026 09:00", "November 23, 2026 11:00"]  # last written first
     assert "Exported cases" in first and "Format: xlsx · Rows: 12" in first and "CR-7K3P" in first
     second = _page(admin, "/dashboard/access-log?page=2")
-    assert "Page 2 of 2" in second and len(re.findall(r"<tr>\s*<td", second)) == 6
+    assert "Page 2 of 2" in second and len(re.findall(r"<tr>\s*<td", second)) == 7
     assert "Example duty officer 1 (Mae Sai)" in second
     only = _page(admin, "/dashboard/access-log?officer=CRI-5708-1")
-    assert "Entries: 1" in only and "Only entries by CRI-5708-1." in only
+    assert "Entries: 2" in only and "Only entries by CRI-5708-1." in only and "Viewed a photo" in only
+    assert "Photo: 7" in only
     assert "TH-NATIONAL-2" in _page(_as(app, NATIONAL_ADMIN), "/dashboard/access-log?page=2")
     assert "Page 1 of 2" in _page(admin, "/dashboard/access-log?page=x")
     assert "Page 2 of 2" in _page(admin, "/dashboard/access-log?page=99")
