@@ -29,7 +29,7 @@ class DirectoryError(ValueError):
 
 
 COMMITTEE_KEYS = {"id", "level", "name_th", "name_en", "province_code", "district_code", "parent", "officers"}
-OFFICER_KEYS = {"id", "name", "role", "roster"}
+OFFICER_KEYS = {"id", "name", "role", "roster", "admin"}
 
 
 def _code(value: Any) -> str | None:
@@ -113,6 +113,9 @@ def validate_directory(data: Any) -> tuple[list[dict], list[dict]]:
             role = raw_officer.get("role")
             if role is not None and not isinstance(role, str):
                 problems.append(f"{owhere}: role must be text")
+            admin = raw_officer.get("admin", False)
+            if not isinstance(admin, bool):
+                problems.append(f"{owhere}: admin must be true or false (YAML read {admin!r})")
             try:
                 roster = normalize_roster(raw_officer.get("roster"))
             except RosterError as error:
@@ -120,7 +123,7 @@ def validate_directory(data: Any) -> tuple[list[dict], list[dict]]:
                 roster = None
             officers[oid] = {"id": oid, "committee_id": cid, "name": name.strip() if isinstance(name, str) else name,
                              "role": role.strip() if isinstance(role, str) and role.strip() else None,
-                             "roster": roster}
+                             "roster": roster, "admin": admin is True}
 
     problems.extend(_structure_problems(committees))
     if problems:

@@ -133,6 +133,25 @@ def roster_covers(roster: Any, now: datetime) -> bool:
     return any(window.covers(local.weekday(), minute) for window in parsed)
 
 
+def next_duty_start(roster: Any, now: datetime) -> datetime | None:
+    """When someone with this roster next comes on duty after `now` (a window's start, in Bangkok time,
+    returned as UTC): for the directory's "who is next". None for "always", no windows, or a roster that
+    cannot be read."""
+    try:
+        parsed = parse_roster(roster)
+    except RosterError:
+        return None
+    if parsed == "always":
+        return None
+    local = bangkok_time(now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    starts = [midnight + timedelta(days=offset, minutes=window.start)
+              for offset in range(8) for window in parsed
+              if (local.weekday() + offset) % 7 in window.days]
+    later = [start for start in starts if start > local]
+    return min(later).astimezone(UTC) if later else None
+
+
 def describe_roster(roster: Any) -> str:
     """A roster in one line, for the administrator's `flask committees` listings."""
     if roster == "always":

@@ -71,10 +71,9 @@ def load(path: str, dry_run: bool) -> None:
     except DirectoryError as error:
         raise click.ClickException(str(error)) from None
     click.echo(("dry run, nothing written: " if dry_run else "loaded: ") + str(summary))
-    for label, items in (("created", summary.created), ("changed", summary.changed),
-                         ("deactivated", summary.deactivated)):
-        for item in items:
-            click.echo(f"  {label}: {item}")
+    for outcome in ("created", "changed", "deactivated"):
+        for change in summary.of(outcome):
+            click.echo(f"  {outcome}: {change}")
 
 
 @committees_cli.command("list")

@@ -75,6 +75,9 @@ def _problems(example, edit) -> list[str]:
     (lambda d: d.update(committees=[c for c in d["committees"] if c["level"] != "national"]),
      "there is no national committee"),
     (lambda d: committee_row(d, "CRI-57").update(district_code="5701"), "a province committee has no district_code"),
+    (lambda d: committee_row(d, "CRI-5703")["officers"][0].update(admin="yes"),
+     "officer CRI-5703-1: admin must be true or false (YAML read 'yes')"),
+    (lambda d: committee_row(d, "CRI-5703")["officers"][0].update(admin=1), "admin must be true or false"),
 ])
 def test_mistakes_are_clear_errors(example, edit, expected):
     problems = _problems(example, edit)
@@ -87,3 +90,13 @@ def test_every_mistake_is_listed_at_once(example):
         committee_row(data, "CRI-5708").update(district_code="9999")
 
     assert len(_problems(example, edit)) == 2
+
+
+def test_admin_is_a_boolean_false_unless_the_file_says_true(example):
+    _, officers = validate_directory(example)
+    admins = sorted(o["id"] for o in officers if o["admin"])
+    assert admins == ["CRI-57-1", "TH-NATIONAL-1"]
+    assert all(o["admin"] is False for o in officers if o["id"] not in admins)
+    _, officers = validate_directory(data_with(example, lambda d: committee_row(d, "CRI-5709")["officers"][0]
+                                               .update(admin=False)))
+    assert next(o for o in officers if o["id"] == "CRI-5709-1")["admin"] is False

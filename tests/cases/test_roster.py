@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cases.roster import RosterError, parse_days, parse_roster, roster_covers
+from cases.roster import RosterError, next_duty_start, parse_days, parse_roster, roster_covers
 from tests.support.directory_data import FRI, MON, NOW, SAT, SUN, bkk
 
 
@@ -53,3 +53,19 @@ def test_always_whole_days_and_mistakes():
                 [{"days": "mon", "from": "08:00"}]):
         with pytest.raises(RosterError):
             parse_roster(bad)
+
+
+def test_next_duty_start_is_the_next_window_start_in_bangkok_time():
+    day_shift = [{"days": "mon-fri", "from": "08:30", "to": "16:30"}]
+    assert next_duty_start(day_shift, bkk(2026, 11, MON, 7)) == bkk(2026, 11, MON, 8, 30)
+    assert next_duty_start(day_shift, bkk(2026, 11, MON, 8, 30)) == bkk(2026, 11, MON + 1, 8, 30)  # started: next
+    assert next_duty_start(day_shift, bkk(2026, 11, FRI, 17)) == bkk(2026, 11, MON + 7, 8, 30)    # over the weekend
+    night = [{"days": "sat", "from": "22:00", "to": "06:00"}]
+    assert next_duty_start(night, bkk(2026, 11, SUN, 1)) == bkk(2026, 12, 5, 22)                 # a week on
+    assert next_duty_start(night, bkk(2026, 11, SAT, 21, 59)).tzinfo == UTC
+
+
+def test_no_next_duty_start_for_always_no_windows_or_a_broken_roster():
+    assert next_duty_start("always", NOW) is None
+    assert next_duty_start([], NOW) is None
+    assert next_duty_start("sometimes", NOW) is None

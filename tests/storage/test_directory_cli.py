@@ -37,6 +37,13 @@ def test_the_committees_commands(db, tmp_path):
     assert "no committees" in run("list")
     assert "loaded: 24 created" in run("load", str(EXAMPLE))
     assert "loaded: 0 created, 0 changed, 24 unchanged, 0 deactivated" in run("load", str(EXAMPLE))
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(EXAMPLE.read_text(encoding="utf-8").replace("Example duty officer 1 (Mae Sai)", "Renamed")
+                      .replace("role: National focal point (example)\n        roster: always\n        admin: true",
+                               "role: National focal point (example)\n        roster: always"), encoding="utf-8")
+    output = run("load", "--dry-run", str(edited))
+    assert "0 created, 2 changed" in output and "  changed: officer CRI-5709-1 (name)\n" in output
+    assert "  changed: officer TH-NATIONAL-1 (admin)\n" in output
     listing = run("list")
     assert "CRI-5709  [district 5709]" in listing and "Example duty officer 1 (Mae Sai)" in listing
 
