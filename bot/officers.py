@@ -14,6 +14,8 @@ refuses what the state does not allow (answered politely: "case ABC-234 is close
 committee a case was moved away from keeps reading it (`case REF`), without actions. A group code only asks
 for a link; an officer of that committee confirms it in the same group. When the bot is
 removed from a group (`leave`), the group is unlinked and alerts go to the officers only.
+`dashboard` (or แดชบอร์ด, or the help's button) sends a linked officer, in their 1:1 chat only,
+a one-time sign-in link to the committees' dashboard; to anyone else the word is not a command.
 """
 from __future__ import annotations
 
