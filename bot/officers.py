@@ -63,13 +63,13 @@ DASHBOARD_DATA = "dashboard|link"      # the help's Dashboard button: as typing 
 
 class OfficerDesk:
     def __init__(self, casework, alerts, clock=None, messages=None, *, public_base_url: str | None = None,
-                 link_seconds: int = 300):
+                 link_seconds: int | None = None):
         self.casework = casework
         self.alerts = alerts
         self.clock = clock or casework.clock
         self.messages = messages   # bot/officer_messages.OfficerMessages: `msg REF` and its button
-        # The dashboard's sign-in links (`dashboard`): where they point and how long they work;
-        # without a base URL there is no dashboard and the word is not a command.
+        # The dashboard's sign-in links (`dashboard`): where they point and how long they work
+        # (settings.py); without them there is no dashboard and the word is not a command.
         self.public_base_url = public_base_url
         self.link_seconds = link_seconds
 
@@ -144,7 +144,7 @@ class OfficerDesk:
                 rest = match.group(3) if match.re.groups >= 3 else None
                 return self._act(session, officer, case, action, choice and choice.strip(), rest and rest.strip())
         if HELP.match(plain):
-            private = not group_id and self.public_base_url
+            private = not group_id and self.public_base_url and self.link_seconds
             return Response(self.alerts.help(DASHBOARD_DATA if private else None))
         return None
 
@@ -152,7 +152,7 @@ class OfficerDesk:
     def _dashboard(self, session, officer, group_id) -> Response | None:
         """A one-time sign-in link for a linked, active officer, in their 1:1 chat only; None (the
         public flows answer) for anyone else, so nothing tells them a dashboard exists."""
-        if officer is None or not self.public_base_url:
+        if officer is None or not (self.public_base_url and self.link_seconds):
             return None
         if group_id:
             return Response(self.alerts.private_only())
