@@ -42,6 +42,7 @@ def test_an_officer_signs_in_from_the_link_the_bot_sends(stack, browser):
     # One press only (static/sign_in.js): a second would resend the used link with the old cookie.
     assert dashboard.evaluate(PRESS_HELD_BACK) is True
     dashboard.reload()                                  # opening the page again does not use the link
+    screenshot(dashboard, "dashboard-sign-in-page")
     dashboard.get_by_test_id("sign-in").click()
     dashboard.wait_for_url(f"{stack.web_url}/dashboard/")
     assert TEXTS.text("th", "dashboard.home.title") in dashboard.locator("h1").inner_text()
