@@ -87,7 +87,8 @@ def build_responder(settings: Settings, line) -> tuple[Responders, Casework]:
     conversations = FlowResponder(engine, catalogs, renderer, line, casework)
     voice.answering_report = conversations.answering_report
     messages = OfficerMessages(notes, alerts)   # `msg REF` (bot/officer_messages.py)
-    desk = OfficerDesk(casework, alerts, messages=messages)
+    desk = OfficerDesk(casework, alerts, messages=messages, public_base_url=settings.public_base_url,
+                       link_seconds=settings.dashboard_link_seconds)
     conversations.talk = messages               # the reporter's answers to that officer
     return Responders(desk, conversations), casework
 

@@ -20,6 +20,7 @@ DEV_CHANNEL_SECRET = "dev-channel-secret"
 DEV_ACCESS_TOKEN = "dev-channel-access-token"
 DEV_DASHBOARD_SECRET = "dev-dashboard-secret"
 DEV_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+MIN_DASHBOARD_SECRET_CHARS = 32     # outside development (`Settings.missing`)
 
 
 def _env(name: str) -> str:
@@ -74,13 +75,21 @@ class Settings:
         return self.environment == DEVELOPMENT
 
     def missing(self) -> list[str]:
-        """Outside development, the channel's variables that are unset, blank or the dev placeholders
-        (HOTLINE_ENCRYPTION_KEYS, read by storage/crypto.py, is checked with them in app.py)."""
+        """Outside development, the variables that are unset, blank or the dev placeholders, or too
+        weak: a dashboard key anyone could guess would let them forge its cookies, and links sent
+        over plain http could be read on the way (HOTLINE_ENCRYPTION_KEYS, read by storage/crypto.py,
+        is checked with them in app.py)."""
         if self.development:
             return []
         required = {"LINE_CHANNEL_SECRET": (self.channel_secret, DEV_CHANNEL_SECRET),
                     "LINE_CHANNEL_ACCESS_TOKEN": (self.access_token, DEV_ACCESS_TOKEN)}
-        return [name for name, (value, placeholder) in required.items() if value.strip() in ("", placeholder)]
+        missing = [name for name, (value, placeholder) in required.items() if value.strip() in ("", placeholder)]
+        secret = self.dashboard_secret_key.strip()
+        if secret == DEV_DASHBOARD_SECRET or len(secret) < MIN_DASHBOARD_SECRET_CHARS:
+            missing.append(f"DASHBOARD_SECRET_KEY ({MIN_DASHBOARD_SECRET_CHARS} characters or more)")
+        if not self.public_base_url.strip().lower().startswith("https://"):
+            missing.append("PUBLIC_BASE_URL (an https:// address)")
+        return missing
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

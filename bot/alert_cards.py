@@ -1,4 +1,5 @@
-"""The flex layout of officers' cards: the alert card and the group's confirm card.
+"""The flex layout of officers' cards: the alert card, the group's confirm card and the
+dashboard's sign-in link.
 
 The words come from cases.alert_text; this only places them in LINE's bubbles, boxes and
 buttons, colours the header by urgency and keeps each text within what LINE accepts. The alt
@@ -56,6 +57,15 @@ def alert_card(text: AlertText, case, reason: str | None = None, nobody_at: str 
 def confirm_card(text: str, label: str, data: str, display: str) -> dict:
     """A short text with one button, for an officer to confirm in a group (or type the words)."""
     action = {"type": "postback", "label": fit(label, MAX_ACTION_LABEL_CHARS), "data": data, "displayText": display}
+    bubble = {"type": "bubble", "body": _box("vertical", [_text(text, size="sm")]),
+              "footer": _box("vertical", [{"type": "button", "style": "primary", "color": ACK_COLOUR,
+                                           "height": "sm", "action": action}])}
+    return {"type": "flex", "altText": fit(text, MAX_FLEX_ALT_TEXT_CHARS), "contents": bubble}
+
+
+def link_card(text: str, label: str, uri: str) -> dict:
+    """A short text with one button that opens `uri` (the alt text never carries the link)."""
+    action = {"type": "uri", "label": fit(label, MAX_ACTION_LABEL_CHARS), "uri": uri}
     bubble = {"type": "bubble", "body": _box("vertical", [_text(text, size="sm")]),
               "footer": _box("vertical", [{"type": "button", "style": "primary", "color": ACK_COLOUR,
                                            "height": "sm", "action": action}])}

@@ -15,7 +15,7 @@ from cases import lifecycle
 from cases.alert_text import AlertText
 from line_limits import MAX_ACTION_LABEL_CHARS, MAX_QUICK_REPLY_ITEMS, MAX_TEXT_CHARS
 
-from .alert_cards import alert_card, confirm_card, postback_data
+from .alert_cards import alert_card, confirm_card, link_card, postback_data
 from .alert_details import details, join_within, text_messages
 from .render import fit
 
@@ -254,8 +254,19 @@ class AlertComposer:
         """A command that shows case details, typed in a group."""
         return self._say("private_only")
 
-    def help(self) -> list[dict]:
-        return self._say("help")
+    def help(self, dashboard_data: str | None = None) -> list[dict]:
+        """The commands; with `dashboard_data`, a Dashboard quick reply (postback) that asks for a link."""
+        if dashboard_data is None:
+            return self._say("help")
+        return self._choose(self.text.t("help"), [(self.text.t("button.dashboard_link.label"), dashboard_data)])
+
+    def dashboard_link(self, uri: str, minutes: int) -> list[dict]:
+        """The one-time sign-in link to the dashboard, as a button (1:1 chats only)."""
+        return [link_card(self.text.t("dashboard_link", minutes=minutes), self.text.t("button.dashboard.label"), uri)]
+
+    def dashboard_too_many(self, minutes: int) -> list[dict]:
+        """The officer asked for too many links lately: wait, then ask again."""
+        return self._say("dashboard_too_many", minutes=minutes)
 
     def _say(self, key: str, **params) -> list[dict]:
         return text_messages(self.text.t(key, **params))

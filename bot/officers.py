@@ -14,6 +14,8 @@ refuses what the state does not allow (answered politely: "case ABC-234 is close
 committee a case was moved away from keeps reading it (`case REF`), without actions. A group code only asks
 for a link; an officer of that committee confirms it in the same group. When the bot is
 removed from a group (`leave`), the group is unlinked and alerts go to the officers only.
+`dashboard` (or แดชบอร์ด, or the help's button) sends a linked officer, in their 1:1 chat only,
+a one-time sign-in link to the committees' dashboard; to anyone else the word is not a command.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ import re
 from cases import consent as consent_rules
 from cases import reference
 from cases.link_codes import plain_digits
-from storage import case_scope, consents, directory, link_codes
+from storage import case_scope, consents, dashboard_sign_ins, directory, link_codes
 from storage import cases as case_store
 from storage.cases import Case
 
@@ -53,16 +55,23 @@ REOPEN = re.compile(rf"^\s*(?:reopen|เปิดใหม่)\s+{_REF}\s*$", re
 TYPED_ACTIONS = ((TAKE, "take"), (START, "start"), (CLOSE, "close"), (REFER, "refer"), (REFERRAL, "referral"),
                  (MOVE, "move"), (REOPEN, "reopen"))
 HELP = re.compile(r"^\s*(help officer|officer|คำสั่ง)\s*$", re.IGNORECASE)
+DASHBOARD = re.compile(r"^\s*(dashboard|แดชบอร์ด)\s*$", re.IGNORECASE)
 
 CONFIRM_GROUP_DATA = "group|confirm"
+DASHBOARD_DATA = "dashboard|link"      # the help's Dashboard button: as typing `dashboard`
 
 
 class OfficerDesk:
-    def __init__(self, casework, alerts, clock=None, messages=None):
+    def __init__(self, casework, alerts, clock=None, messages=None, *, public_base_url: str | None = None,
+                 link_seconds: int | None = None):
         self.casework = casework
         self.alerts = alerts
         self.clock = clock or casework.clock
         self.messages = messages   # bot/officer_messages.OfficerMessages: `msg REF` and its button
+        # The dashboard's sign-in links (`dashboard`): where they point and how long they work
+        # (settings.py); without them there is no dashboard and the word is not a command.
+        self.public_base_url = public_base_url
+        self.link_seconds = link_seconds
 
     def respond(self, event: dict, session) -> Response | None:
         """A Response for officer business, or None to let the public flows answer."""
@@ -78,6 +87,9 @@ class OfficerDesk:
                 return self._button(session, user_id, group_id, data)
             if data == CONFIRM_GROUP_DATA and group_id:
                 return self._confirm_group(session, user_id, group_id)
+            if data == DASHBOARD_DATA and user_id and (answer := self._dashboard(
+                    session, directory.officer_by_line_user(session, user_id), group_id)):
+                return answer
         if kind == "message" and (event.get("message") or {}).get("type") == "text":
             answer = self._text(session, user_id, group_id, str(event["message"].get("text", "")))
             if answer is not None:
@@ -107,6 +119,8 @@ class OfficerDesk:
         officer = directory.officer_by_line_user(session, user_id) if user_id else None
         if officer is None:
             return None
+        if DASHBOARD.match(plain):
+            return self._dashboard(session, officer, group_id)
         if group_id and (LIST.match(plain) or SHOW.match(plain) or NOTE.match(plain)):
             return Response(self.alerts.private_only())
         if LIST.match(plain):
@@ -130,8 +144,24 @@ class OfficerDesk:
                 rest = match.group(3) if match.re.groups >= 3 else None
                 return self._act(session, officer, case, action, choice and choice.strip(), rest and rest.strip())
         if HELP.match(plain):
-            return Response(self.alerts.help())
+            private = not group_id and self.public_base_url and self.link_seconds
+            return Response(self.alerts.help(DASHBOARD_DATA if private else None))
         return None
+
+    # -- the dashboard -----------------------------------------------------------------------------
+    def _dashboard(self, session, officer, group_id) -> Response | None:
+        """A one-time sign-in link for a linked, active officer, in their 1:1 chat only; None (the
+        public flows answer) for anyone else, so nothing tells them a dashboard exists."""
+        if officer is None or not (self.public_base_url and self.link_seconds):
+            return None
+        if group_id:
+            return Response(self.alerts.private_only())
+        minutes = max(1, self.link_seconds // 60)
+        token = dashboard_sign_ins.issue(session, officer.id, self.clock(), seconds=self.link_seconds)
+        if token is None:
+            return Response(self.alerts.dashboard_too_many(int(dashboard_sign_ins.WINDOW.total_seconds()) // 60))
+        log.info("dashboard: sign-in link sent to officer %s", officer.id)
+        return Response(self.alerts.dashboard_link(dashboard_sign_ins.url(self.public_base_url, token), minutes))
 
     # -- case work (typed or tapped): bot/officer_actions.py ---------------------------------------
     def _act(self, session, officer, case: Case | None, action: str, choice: str | None = None,

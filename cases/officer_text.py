@@ -209,6 +209,16 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     # TRANSLATORS: the commands are typed as written here (Thai or English words, the case reference, the
     # code).
     "help": N_("officer.help"),
+    # ---- The committees' dashboard (issue 14): a one-time sign-in link, in the officer's 1:1 chat ----------
+    # TRANSLATORS: above the button that opens the dashboard. {minutes}: how long the link works. Whoever opens
+    # a forwarded link could sign in as the officer, hence the warning.
+    "dashboard_link": N_("officer.dashboard_link"),
+    # TRANSLATORS: button: opens the dashboard in the browser. At most 20 characters.
+    "button.dashboard.label": N_("officer.button.dashboard.label"),
+    # TRANSLATORS: button under the command list: asks the bot for a dashboard link. At most 20 characters.
+    "button.dashboard_link.label": N_("officer.button.dashboard_link.label"),
+    # TRANSLATORS: the officer asked for many links in a short time; {minutes}: how long to wait.
+    "dashboard_too_many": N_("officer.dashboard_too_many"),
     # ---- Case work (issue 13: take, refer, move, close; cases/lifecycle.py) ------------------------------
     # TRANSLATORS: to the committee (officers and group): who took the case. No case details.
     "taken": N_("officer.taken"),

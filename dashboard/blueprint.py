@@ -48,7 +48,10 @@ def init_dashboard(app: Flask, settings, db, casework=None, after_commit=None) -
         SESSION_COOKIE_PATH="/",
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.dashboard_absolute_seconds),
         # Checked by the blueprint's own hook, so the LINE webhook (signed by LINE) is never asked for a token.
-        WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None, WTF_CSRF_SSL_STRICT=secure)
+        WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None,
+        # The session's token is the check; a Referer check would refuse every browser, since every page
+        # asks for no referrer.
+        WTF_CSRF_SSL_STRICT=False)
     csrf.init_app(app)
     app.extensions["dashboard"] = DashboardParts(settings, db, casework, after_commit)
     from . import pages  # noqa: F401  (the modules that add routes to bp)

@@ -41,6 +41,7 @@ def main() -> int:
     env.setdefault("LINE_API_BASE", emulator_url)
     env.setdefault("LINE_API_DATA_BASE", emulator_url)
     env.setdefault("EMULATOR_WEBHOOK_URL", f"http://127.0.0.1:{web_port}/callback")
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{web_port}")   # where the bot's dashboard links point
     env.update(PORT=web_port, EMULATOR_PORT=emulator_port, BIND_HOST=env.get("BIND_HOST", "127.0.0.1"))
     redis = None
     if not env.get("REDIS_URL"):
@@ -56,6 +57,7 @@ def main() -> int:
                                        start_new_session=True)
                 for name, command in commands.items()}
     print(f"\n  Chat with the bot: {emulator_url}/\n  Webhook: http://127.0.0.1:{web_port}/callback\n"
+          f"  Dashboard: {env['PUBLIC_BASE_URL']}/dashboard/ (type dashboard in an officer's chat)\n"
           "  Ctrl-C to stop.\n", flush=True)
     stopping = False
 

@@ -450,6 +450,20 @@ def test_help_lists_the_commands(composer):
         assert command in text
 
 
+def test_the_dashboard_link_and_the_helps_button_are_messages_line_accepts(composer):
+    uri = "https://hotline.example.org/dashboard/sign-in/" + "t" * 43
+    [card] = valid(composer.dashboard_link(uri, 5))
+    assert card_buttons(card["contents"])[0]["action"] == {"type": "uri", "label": "เปิดแดชบอร์ด", "uri": uri}
+    assert "5" in card["altText"] and uri not in card["altText"]
+    english = AlertComposer(catalogs(), language="en")
+    assert card_buttons(valid(english.dashboard_link(uri, 5))[0]["contents"])[0]["action"]["label"] \
+        == "Open dashboard"
+    [help_message] = valid(composer.help("dashboard|link"))
+    assert help_message["text"] == composer.help()[0]["text"]
+    assert [i["action"]["data"] for i in help_message["quickReply"]["items"]] == ["dashboard|link"]
+    assert valid(composer.dashboard_too_many(10))[0]["text"].count("10") == 1
+
+
 def test_case_list(composer):
     cases = [make_case(),
              make_case(id=43, reference="XYZ-789", urgency="standard", status="acknowledged", district_code=None,

@@ -41,6 +41,7 @@ def production_env(tmp_path: Path, database_url: str, redis_url: str, line_api: 
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",   # gunicorn, flask
             "HOTLINE_ENV": "production", "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
             "HOTLINE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "DASHBOARD_SECRET_KEY": uuid.uuid4().hex, "PUBLIC_BASE_URL": "https://hotline.example.org",
             "HOTLINE_INSTANCE_DIR": str(tmp_path / "instance"),
             "DATABASE_URL": database_url, "REDIS_URL": redis_url, "HOTLINE_QUEUE": f"procfile-{uuid.uuid4().hex[:8]}",
             "LINE_API_BASE": line_api, "LINE_API_DATA_BASE": line_api,

@@ -1,5 +1,6 @@
 """Outside an explicit HOTLINE_ENV=development the service refuses to start without a real
-channel secret, access token and encryption keys, and names each one missing (issue 10, point 2)."""
+channel secret, access token and encryption keys (issue 10, point 2), a dashboard key of 32
+characters or more and an https public address (issue 14), and names each one missing."""
 from __future__ import annotations
 
 import multiprocessing
@@ -13,18 +14,21 @@ import pytest
 from cryptography.fernet import Fernet
 
 from app import StartupRefused, create_app
-from settings import DEV_ACCESS_TOKEN, DEV_CHANNEL_SECRET, Settings
+from settings import DEV_ACCESS_TOKEN, DEV_CHANNEL_SECRET, DEV_DASHBOARD_SECRET, DEV_PUBLIC_BASE_URL, Settings
 from storage import crypto
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIRED = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "HOTLINE_ENCRYPTION_KEYS")
+REQUIRED = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "HOTLINE_ENCRYPTION_KEYS", "DASHBOARD_SECRET_KEY",
+            "PUBLIC_BASE_URL")
+REAL_DASHBOARD_SECRET = "k" * 32
 
 
 @pytest.fixture
 def production(settings, monkeypatch):
-    """The test settings in production, with real-looking values for all three."""
+    """The test settings in production, with real-looking values for all of them."""
     monkeypatch.setenv(crypto.ENV_KEYS, Fernet.generate_key().decode())
-    return replace(settings, environment="production")
+    return replace(settings, environment="production", dashboard_secret_key=REAL_DASHBOARD_SECRET,
+                   public_base_url="https://hotline.example.org")
 
 
 def refusal(settings: Settings) -> str:
@@ -42,9 +46,10 @@ def test_production_with_real_values_starts(production):
     assert app.extensions["hotline"].settings.environment == "production"
 
 
-def test_nothing_set_names_all_three(production, monkeypatch):
+def test_nothing_set_names_them_all(production, monkeypatch):
     monkeypatch.delenv(crypto.ENV_KEYS)
-    message = refusal(replace(production, channel_secret="", access_token=""))
+    message = refusal(replace(production, channel_secret="", access_token="", dashboard_secret_key="",
+                              public_base_url=""))
     assert named(message) == set(REQUIRED)
     assert "\n" not in message
 
@@ -87,6 +92,24 @@ def test_production_never_uses_the_instance_dirs_key(production, monkeypatch):
     assert named(refusal(production)) == {"HOTLINE_ENCRYPTION_KEYS"}
 
 
+@pytest.mark.parametrize("value", ["", "   ", DEV_DASHBOARD_SECRET, "k" * 31, " " + "k" * 30 + " "])
+def test_a_dashboard_key_that_is_blank_the_dev_value_or_short_is_refused(production, value):
+    message = refusal(replace(production, dashboard_secret_key=value))
+    assert named(message) == {"DASHBOARD_SECRET_KEY"} and "32" in message
+    assert not value.strip() or value.strip() not in message             # never the key itself
+
+
+@pytest.mark.parametrize("value", ["", DEV_PUBLIC_BASE_URL, "http://hotline.example.org", "hotline.example.org",
+                                   "ftp://hotline.example.org"])
+def test_a_public_address_that_is_not_https_is_refused(production, value):
+    assert named(refusal(replace(production, public_base_url=value))) == {"PUBLIC_BASE_URL"}
+
+
+def test_a_long_enough_key_and_an_https_address_start(production):
+    settings = replace(production, dashboard_secret_key="k" * 32, public_base_url="HTTPS://hotline.example.org")
+    assert settings.missing() == []
+
+
 def test_any_other_environment_name_is_production(production):
     assert named(refusal(replace(production, environment="Development", channel_secret=DEV_CHANNEL_SECRET))) \
         == {"LINE_CHANNEL_SECRET"}
@@ -107,7 +130,7 @@ def test_from_env_defaults_to_production_and_takes_a_blank_secret_for_unset(monk
     settings = Settings.from_env()
     assert settings.environment == "production" and not settings.development
     assert settings.channel_secret == DEV_CHANNEL_SECRET          # never an empty HMAC key
-    assert settings.missing() == ["LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN"]
+    assert named(", ".join(settings.missing())) == set(REQUIRED) - {"HOTLINE_ENCRYPTION_KEYS"}
     assert Settings().environment == "production"                 # built directly, too
 
 

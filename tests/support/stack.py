@@ -21,7 +21,10 @@ class Stack:
         emulator_port = free_port()
         web_port = free_port()
         self.emulator_url = f"http://127.0.0.1:{emulator_port}"
-        self.settings = replace(settings, line_api_base=self.emulator_url, line_api_data_base=self.emulator_url)
+        self.web_url = f"http://127.0.0.1:{web_port}"
+        # The dashboard's sign-in links (made by the workers) point at this web app.
+        self.settings = replace(settings, line_api_base=self.emulator_url, line_api_data_base=self.emulator_url,
+                                public_base_url=self.web_url)
         self.emulator = ServerThread(create_emulator_app({
             "port": emulator_port, "webhook_url": f"http://127.0.0.1:{web_port}/callback",
             "channel_secret": settings.channel_secret, "channel_access_token": settings.access_token,
@@ -41,7 +44,8 @@ class Stack:
             "LINE_API_BASE": s.line_api_base, "LINE_API_DATA_BASE": s.line_api_data_base,
             "DATABASE_URL": s.database_url, "REDIS_URL": s.redis_url or "", "HOTLINE_QUEUE": s.queue_name,
             "HOTLINE_INSTANCE_DIR": str(self.tmp_path), "SWEEP_AFTER_SECONDS": "1",
-            "SWEEP_INTERVAL_SECONDS": "0.5",
+            "SWEEP_INTERVAL_SECONDS": "0.5", "PUBLIC_BASE_URL": s.public_base_url,
+            "DASHBOARD_LINK_SECONDS": str(s.dashboard_link_seconds),
             **{f"ESCALATE_{level.upper()}_SECONDS": str(seconds) for level, seconds in s.urgency_windows.items()},
         }
 
