@@ -33,6 +33,8 @@ def _case(db, committee="CRI-5709", at=NOV, kind="self", sector="fishing", steps
                                   detail=detail, at=at + timedelta(minutes=minutes)))
             if kind_ == "moved":
                 case.committee_id = detail["to_committee"]
+            if kind_ == "closed":                  # as Casework.close writes it: the column and the event
+                case.outcome = detail.get("outcome")
         return case.id
 
 
