@@ -41,9 +41,12 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
+from types import MappingProxyType
+from typing import NamedTuple
 
 from .roster import BANGKOK
 
@@ -57,12 +60,17 @@ ALL_MONTHS = "all"            # the month of a row that adds several up
 # The event kinds the numbers are made of (the storage query reads only these).
 COUNTED_KINDS = ("created", "acknowledged", "taken", "moved", "closed", "reopened", "cancelled", "escalated")
 _ENDINGS = ("closed", "reopened", "cancelled")
+_TIME_AND_ID = itemgetter(0, 1)         # a trail's order: (time, event id, event) by time, then id
 # Where a "moved" event names the committee it went to, first found wins; else the event's committee.
 _MOVED_TO_KEYS = ("to_committee", "to_committee_id", "committee_id", "committee", "target")
 
 
-@dataclass(frozen=True)
-class CaseRow:
+NO_DETAIL: Mapping = MappingProxyType({})
+
+
+class CaseRow(NamedTuple):
+    """A case's plain columns (a tuple: tens of thousands are made per page)."""
+
     id: int
     committee_id: str
     kind: str
@@ -73,13 +81,14 @@ class CaseRow:
     outcome: str | None = None            # the case's column: the last close's outcome, if closed
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
+    """One counted audit event; `detail` only where it was read."""
+
     case_id: int
     at: datetime
     kind: str
     committee_id: str | None = None
-    detail: dict = field(default_factory=dict)
+    detail: Mapping = NO_DETAIL
     id: int = 0
 
 
@@ -133,7 +142,8 @@ def _utc(value: datetime) -> datetime:
 
 
 def month_of(value: datetime) -> str:
-    return _utc(value).astimezone(BANGKOK).strftime("%Y-%m")
+    local = _utc(value).astimezone(BANGKOK)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def month_start(month: str) -> datetime:
@@ -162,10 +172,10 @@ def compute(cases: Iterable[CaseRow], events: Iterable[EventRow], committee_id: 
     """The numbers per (committee, month), sorted by committee then month; only rows of
     `committee_id` if given (or of `committees`), only months from `first_month` to `last_month`
     (YYYY-MM, inclusive)."""
-    trails: dict[int, list[EventRow]] = {}
+    trails: dict[int, list[tuple[datetime, int, EventRow]]] = {}
     for event in events:
         if event.kind in COUNTED_KINDS:
-            trails.setdefault(event.case_id, []).append(event)
+            trails.setdefault(event.case_id, []).append((_utc(event.at), event.id, event))
     table: dict[tuple[str, str], CommitteeMonth] = {}
 
     def row(committee: str, month: str) -> CommitteeMonth:
@@ -174,14 +184,14 @@ def compute(cases: Iterable[CaseRow], events: Iterable[EventRow], committee_id: 
         return table[committee, month]
 
     for case in cases:
-        trail = sorted(trails.get(case.id, []), key=lambda e: (_utc(e.at), e.id))
-        created = next((e for e in trail if e.kind == "created"), None)
-        start = _utc(created.at if created else case.created_at)
+        timed = sorted(trails.get(case.id, ()), key=_TIME_AND_ID)
+        created = next(((at, e) for at, _id, e in timed if e.kind == "created"), None)
+        start = created[0] if created else _utc(case.created_at)
         month = month_of(start)
         if (first_month and month < first_month) or (last_month and month > last_month):
             continue
-        trail = [e for e in trail if _utc(e.at) >= start]
-        holder = (created.committee_id if created else None) or case.committee_id
+        trail = [(at, e) for at, _id, e in timed if at >= start]
+        holder = (created[1].committee_id if created else None) or case.committee_id
 
         first = row(holder, month)
         first.received += 1
@@ -190,7 +200,7 @@ def compute(cases: Iterable[CaseRow], events: Iterable[EventRow], committee_id: 
         first.by_sector[case.sector or UNKNOWN] += 1
         for indicator in dict.fromkeys(case.indicators or (NO_INDICATOR,)):
             first.by_indicator[indicator] += 1
-        for event in trail:
+        for _at, event in trail:
             if event.kind != "moved":
                 continue
             target = _moved_to(event, holder)
@@ -201,7 +211,7 @@ def compute(cases: Iterable[CaseRow], events: Iterable[EventRow], committee_id: 
             holder = target
 
         final = row(holder, month)
-        ending = next((e for e in reversed(trail) if e.kind in _ENDINGS), None)
+        ending = next((e for _at, e in reversed(trail) if e.kind in _ENDINGS), None)
         if ending is None or ending.kind == "reopened":
             final.open += 1
         elif ending.kind == "cancelled":
@@ -209,12 +219,12 @@ def compute(cases: Iterable[CaseRow], events: Iterable[EventRow], committee_id: 
         else:
             final.closed += 1
             final.outcomes[str((ending.detail or {}).get("outcome") or case.outcome or UNKNOWN)] += 1
-        if any(e.kind == "escalated" for e in trail):
+        if any(e.kind == "escalated" for _at, e in trail):
             final.escalated += 1
 
         firsts: dict[str, datetime] = {}
-        for event in trail:
-            firsts.setdefault(event.kind, _utc(event.at))
+        for at, event in trail:
+            firsts.setdefault(event.kind, at)
         acknowledged = firsts.get("acknowledged") or firsts.get("taken")
         for at, bucket in ((acknowledged, final.to_acknowledge), (firsts.get("taken"), final.to_take),
                            (firsts.get("closed"), final.to_close)):

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from cases.stats import COUNTED_KINDS, CaseRow, CommitteeMonth, EventRow, compute, month_after, month_start
+from cases.stats import COUNTED_KINDS, NO_DETAIL, CaseRow, CommitteeMonth, EventRow, compute, month_after, month_start
 
 from .models import Case, CaseEvent
 
@@ -40,19 +40,17 @@ def case_rows(session: Session, committee_id: str | None = None, first_month: st
         chosen = chosen.where(or_(Case.committee_id.in_(named), Case.id.in_(
             select(CaseEvent.case_id).where(CaseEvent.committee_id.in_(named),
                                             CaseEvent.kind.in_(COUNTED_KINDS)))))
-    cases = [CaseRow(id=r.id, committee_id=r.committee_id, kind=r.kind, urgency=r.urgency, sector=r.sector,
-                     created_at=r.created_at, indicators=tuple(r.indicators or ()), outcome=r.outcome)
-             for r in session.execute(select(Case.id, Case.committee_id, Case.kind, Case.urgency, Case.sector,
-                                             Case.created_at, Case.indicators, Case.outcome)
-                                      .where(Case.id.in_(chosen)).order_by(Case.id))]
-    details = {r.id: r.detail for r in session.execute(select(CaseEvent.id, CaseEvent.detail).where(
-        CaseEvent.case_id.in_(chosen), CaseEvent.kind.in_(_DETAIL_READ)))}
-    events = [EventRow(case_id=r.case_id, at=r.at, kind=r.kind, committee_id=r.committee_id,
-                       detail=details.get(r.id) or {}, id=r.id)
-              for r in session.execute(select(CaseEvent.id, CaseEvent.case_id, CaseEvent.at, CaseEvent.kind,
-                                              CaseEvent.committee_id)
-                                       .where(CaseEvent.case_id.in_(chosen), CaseEvent.kind.in_(COUNTED_KINDS))
-                                       .order_by(CaseEvent.id))]
+    cases = [CaseRow(r.id, r.committee_id, r.kind, r.urgency, r.sector, r.created_at, tuple(r.indicators or ()),
+                     r.outcome)
+             for r in session.connection().execute(
+                 select(Case.id, Case.committee_id, Case.kind, Case.urgency, Case.sector, Case.created_at,
+                        Case.indicators, Case.outcome).where(Case.id.in_(chosen)).order_by(Case.id)).all()]
+    details = {r.id: r.detail for r in session.connection().execute(select(CaseEvent.id, CaseEvent.detail).where(
+        CaseEvent.case_id.in_(chosen), CaseEvent.kind.in_(_DETAIL_READ))).all()}
+    trail = (select(CaseEvent.id, CaseEvent.case_id, CaseEvent.at, CaseEvent.kind, CaseEvent.committee_id)
+             .where(CaseEvent.case_id.in_(chosen), CaseEvent.kind.in_(COUNTED_KINDS)).order_by(CaseEvent.id))
+    events = [EventRow(case_id, at, kind, committee, details.get(event_id) or NO_DETAIL, event_id)
+              for event_id, case_id, at, kind, committee in session.connection().execute(trail).all()]
     return cases, events
 
 
