@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from cases import stats
 from cases.stats import CommitteeMonth
 
-from .text import N_, _
+from .text import N_, _, date_text
 
 # Labels of the values cases carry, from the officers' catalog (the same words LINE uses).
 _LABELS = {"by_kind": "officer.kind.{}", "by_urgency": "officer.urgency.{}", "by_sector": "officer.value.sector.{}",
@@ -99,6 +99,7 @@ def _charts(tables: list[Table], months: list[str]) -> dict:
     table = {t.key: t for t in tables}
     return {
         "months": months,
+        "month_labels": [date_text(month) for month in months],
         "suppressed_label": stats.SUPPRESSED,
         "hours_label": _("dashboard.numbers.chart.hours"),
         "received": [{"label": label, "key": key, **stats.chart_series(values[:-1])}

@@ -58,7 +58,7 @@
     return new Chart(canvas, config);
   }
 
-  var months = data.months;
+  var months = data.month_labels;
   window.numbersCharts = {
     received: make("chart-received", {
       type: "bar",

@@ -7,38 +7,21 @@ import html
 import io
 import json
 import re
-import uuid
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import select
 
-from storage.models import AccessLogEntry, Case, CaseEvent
+from storage.models import AccessLogEntry
 from tests.support.committees import load_example
 from tests.support.dashboard import set_clock, sign_in
+from tests.support.numbers_cases import add_case
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
 NOV = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)
 MAE_SAI, CHIANG_SAEN = "Mae Sai district", "Chiang Saen district"
-
-
-def add_case(db, committee: str, at: datetime = NOV, urgency: str = "high", closed_after: int | None = None,
-             outcome: str = "nrm_referred", indicators=("ilo.deception",)) -> None:
-    with db.transaction() as session:
-        case = Case(reference=uuid.uuid4().hex[:7].upper(), kind="self", chat_key="U1", answers={},
-                    indicators=list(indicators), urgency=urgency, urgency_rule="ilo", sector="fishing",
-                    committee_id=committee, routing={}, status="new", created_at=at)
-        session.add(case)
-        session.flush()
-        session.add(CaseEvent(case_id=case.id, kind="created", actor="reporter", committee_id=committee, at=at))
-        if closed_after is not None:
-            case.status, case.outcome = "closed", outcome
-            session.add(CaseEvent(case_id=case.id, kind="taken", actor=f"{committee}-1", committee_id=committee,
-                                  at=at + timedelta(hours=1)))
-            session.add(CaseEvent(case_id=case.id, kind="closed", actor=f"{committee}-1", committee_id=committee,
-                                  detail={"outcome": outcome}, at=at + timedelta(hours=closed_after)))
 
 
 @pytest.fixture
@@ -47,9 +30,10 @@ def client(app):
     load_example(db)
     set_clock(app, lambda: NOW)
     for n in range(6):                                  # Mae Sai: 6 in November, 5 closed, 2 urgent
-        add_case(db, "CRI-5709", urgency="urgent" if n < 2 else "high", closed_after=10 * (n + 1) if n else None)
+        add_case(db, "CRI-5709", NOV, urgency="urgent" if n < 2 else "high",
+                 closed_after=10 * (n + 1) if n else None)
     for _n in range(3):                                 # Chiang Saen: 3 in November
-        add_case(db, "CRI-5708", urgency="standard")
+        add_case(db, "CRI-5708", NOV, urgency="standard")
     add_case(db, "CRI-5709", at=datetime(2025, 1, 15, 3, 0, tzinfo=UTC))      # outside the last 12 months
     return app.test_client()
 
