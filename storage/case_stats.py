@@ -8,7 +8,9 @@ named there); a close's outcome comes from the case's outcome column instead.
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+import gc
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import or_, select
@@ -22,6 +24,8 @@ from .models import Case, CaseEvent
 # more on each side and cases/stats.py decides the month from the event.
 _MARGIN = timedelta(days=1)
 _DETAIL_READ = ("moved",)
+# The events that hand a case to the committee in their column: the first holder, each new one.
+_HANDED_TO = ("created", "moved")
 
 
 def case_rows(session: Session, committee_id: str | None = None, first_month: str | None = None,
@@ -29,7 +33,7 @@ def case_rows(session: Session, committee_id: str | None = None, first_month: st
               ) -> tuple[list[CaseRow], list[EventRow]]:
     """The cases received from `first_month` to `last_month` (YYYY-MM, Bangkok, inclusive; open
     ended if None) and their counted events; with `committee_id` (or `committees`), only cases
-    those committees held or were named in (their own rows are then picked by cases/stats.py)."""
+    those committees hold or were handed (their own rows are then picked by cases/stats.py)."""
     chosen = select(Case.id)
     if first_month:
         chosen = chosen.where(Case.created_at >= month_start(first_month) - _MARGIN)
@@ -38,8 +42,7 @@ def case_rows(session: Session, committee_id: str | None = None, first_month: st
     named = ([committee_id] if committee_id else []) + list(committees or ())
     if committee_id or committees is not None:
         chosen = chosen.where(or_(Case.committee_id.in_(named), Case.id.in_(
-            select(CaseEvent.case_id).where(CaseEvent.committee_id.in_(named),
-                                            CaseEvent.kind.in_(COUNTED_KINDS)))))
+            select(CaseEvent.case_id).where(CaseEvent.committee_id.in_(named), CaseEvent.kind.in_(_HANDED_TO)))))
     cases = [CaseRow(r.id, r.committee_id, r.kind, r.urgency, r.sector, r.created_at, tuple(r.indicators or ()),
                      r.outcome)
              for r in session.connection().execute(
@@ -59,6 +62,20 @@ def committee_months(session: Session, committee_id: str | None = None, first_mo
                      ) -> list[CommitteeMonth]:
     """The numbers per committee and month (cases/stats.py says how each is counted); with
     `committees`, the rows of those committees only (a viewer's scope)."""
-    cases, events = case_rows(session, committee_id, first_month, last_month, committees)
-    return compute(cases, events, committee_id=committee_id, first_month=first_month, last_month=last_month,
-                   committees=committees)
+    with _no_cycle_collection():
+        cases, events = case_rows(session, committee_id, first_month, last_month, committees)
+        return compute(cases, events, committee_id=committee_id, first_month=first_month, last_month=last_month,
+                       committees=committees)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Tens of thousands of short-lived rows would start Python's cycle collector many times over
+    for nothing (they hold no cycles; reference counting frees them): it waits until they are done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
