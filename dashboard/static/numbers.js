@@ -11,6 +11,8 @@
   var URGENCY = { urgent: "#b3261e", high: "#b35c00", standard: "#3d6b35" };
   var PALETTE = ["#0b5cad", "#7a4fb5", "#00838f", "#9e6b00", "#5b6675", "#c2185b", "#2e7d32"];
   var LINE_HEIGHT = 14;
+  var FONT = window.getComputedStyle(document.body).fontFamily;     // the page's fonts, Thai included
+  Chart.defaults.font.family = FONT;
 
   function colour(key, index) { return URGENCY[key] || PALETTE[index % PALETTE.length]; }
 
@@ -29,7 +31,7 @@
       });
       var ctx = chart.ctx;
       ctx.save();
-      ctx.font = "12px sans-serif";
+      ctx.font = "12px " + FONT;
       ctx.textAlign = horizontal ? "left" : "center";
       ctx.textBaseline = horizontal ? "middle" : "bottom";
       chart.data.datasets.forEach(function (set, d) {
