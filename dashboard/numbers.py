@@ -44,14 +44,18 @@ def _period() -> tuple[str, str, str | None]:
 
 
 def _numbers(first: str, last: str) -> numbers_tables.Numbers:
-    """The viewer's committees (national: every committee there is) and their numbers."""
+    """The numbers of the viewer's committees (national: every committee there is). A line per
+    committee with cases in the period, and always for the viewer's own and those right under it
+    (a province sees a district that had none; national is not given every quiet district)."""
     viewer = g.viewer
     committees = None if viewer.level == "national" else viewer.scope.below
     with parts().db.sessions() as session:
         rows = case_stats.committee_months(session, first_month=first, last_month=last, committees=committees)
         known = {c.id: c for c in directory.all_committees(session, active_only=False)}
-    order = [cid for cid in viewer.scope.below if cid in known]
-    names = [(cid, known[cid].name_th if g.language == "th" else known[cid].name_en) for cid in order]
+    with_cases = {r.committee_id for r in rows}
+    shown = [cid for cid in viewer.scope.below if cid in known and (
+        cid in with_cases or cid == viewer.committee_id or known[cid].parent_id == viewer.committee_id)]
+    names = [(cid, known[cid].name_th if g.language == "th" else known[cid].name_en) for cid in shown]
     return numbers_tables.build(rows, months_between(first, last), names)
 
 

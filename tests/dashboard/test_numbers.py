@@ -111,6 +111,7 @@ def test_a_provincial_officer_sees_each_of_their_districts_and_a_total(app, clie
     assert next(v for k, v in committees.items() if k.startswith(MAE_SAI))[-1] == "6"
     assert next(v for k, v in committees.items() if k.startswith(CHIANG_SAEN))[-1] == "<5"
     assert committees["Total"][-1] == "9"
+    assert next(v for k, v in committees.items() if k.startswith("Chiang Khong"))[-1] == "0"   # quiet, still shown
 
 
 def test_the_month_range_is_chosen_and_a_bad_one_falls_back_to_the_last_12_months(app, client):
@@ -164,3 +165,13 @@ def test_signed_out_visitors_and_unknown_formats_get_nothing(app, client):
     assert client.get("/dashboard/numbers/export.csv").status_code == 303
     sign_in(app, client, "CRI-5709-1")
     assert client.get("/dashboard/numbers/export.pdf").status_code == 404
+
+
+def test_national_sees_committees_with_cases_and_those_right_under_it_not_every_quiet_district(app, client):
+    sign_in(app, client, "TH-NATIONAL-1", language="en")
+    labels = list(table(client.get("/dashboard/numbers").get_data(as_text=True), "committees"))
+    assert any(k.startswith(MAE_SAI) for k in labels) and any(k.startswith(CHIANG_SAEN) for k in labels)
+    assert any(k.startswith("Chiang Rai provincial") for k in labels)          # right under national
+    assert any(k.startswith("National anti-trafficking") for k in labels)      # their own
+    assert not any(k.startswith("Chiang Khong") for k in labels)               # a district with no case
+    assert labels[-1] == "Total"
