@@ -1,2 +1,2 @@
 """Imports every module that adds routes to the blueprint, so registering it registers them all."""
-from . import access_log_page, auth, directory_pages, home, photos  # noqa: F401
+from . import access_log_page, auth, directory_pages, home, numbers, photos  # noqa: F401

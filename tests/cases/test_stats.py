@@ -4,15 +4,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cases.stats import (
+    SUPPRESSED,
     CaseRow,
     Durations,
     EventRow,
+    chart_series,
+    combine,
     compute,
     count_text,
     csv_rows,
     hours_minutes,
     month_after,
+    month_before,
     month_start,
+    months_between,
+    shown_count,
+    shown_hours,
     table_text,
 )
 
@@ -25,9 +32,10 @@ class Trails:
     def __init__(self):
         self.cases, self.events = [], []
 
-    def case(self, committee="CRI-5709", at=T0, kind="self", urgency="high", sector="fishing", created=True):
+    def case(self, committee="CRI-5709", at=T0, kind="self", urgency="high", sector="fishing", created=True,
+             indicators=(), outcome=None):
         case = CaseRow(id=len(self.cases) + 1, committee_id=committee, kind=kind, urgency=urgency,
-                       sector=sector, created_at=at)
+                       sector=sector, created_at=at, indicators=tuple(indicators), outcome=outcome)
         self.cases.append(case)
         if created:
             self.event(case, 0, "created", committee)
@@ -164,3 +172,69 @@ def test_small_numbers_leave_the_committee_as_under_five_and_times_as_hours_and_
     assert header[:4] == ["committee", "month", "received", "moved_in"]
     assert dict(zip(header, line))["kind:tip"] == "<5" and line[:3] == ["CRI-5709", "2026-11", "6"]
     assert table_text([], exact=False) == "no cases in that period"
+
+
+def test_cases_are_counted_once_under_each_of_their_indicators_and_under_none_without_one():
+    t = Trails()
+    t.case(indicators=("ilo.deception", "ilo.debt_bondage"))
+    t.case(indicators=("ilo.deception", "ilo.deception"))          # twice in the list: once in the count
+    t.case()
+    row = t.compute()["CRI-5709", "2026-11"]
+    assert row.by_indicator == {"ilo.deception": 2, "ilo.debt_bondage": 1, "none": 1} and row.received == 3
+
+
+def test_an_outcome_not_read_from_the_event_comes_from_the_cases_column():
+    t = Trails()
+    read = t.case(outcome="labour_referred")
+    t.event(read, 60, "closed", outcome="nrm_referred")           # the event's detail wins when it was read
+    unread = t.case(outcome="not_a_case")
+    t.event(unread, 60, "closed")                                 # storage reads no closed detail
+    neither = t.case()
+    t.event(neither, 60, "closed")
+    assert t.compute()["CRI-5709", "2026-11"].outcomes == {"nrm_referred": 1, "not_a_case": 1, "unknown": 1}
+
+
+def test_only_the_committees_of_a_scope_are_kept_though_a_case_moved_in_from_outside_counts():
+    t = Trails()
+    outside = t.case(committee="CRI-5711")
+    t.event(outside, 5, "moved", "CRI-5709")                      # real moves name the new holder in the column
+    t.event(outside, 60, "closed", "CRI-5709", outcome="nrm_referred")
+    t.case(committee="CRI-5708")
+    rows = t.compute(committees=("CRI-5709",))
+    assert list(rows) == [("CRI-5709", "2026-11")]
+    mine = rows["CRI-5709", "2026-11"]
+    assert (mine.received, mine.moved_in, mine.closed) == (0, 1, 1)
+
+
+def test_a_total_adds_counts_and_pools_times_rather_than_averaging_medians():
+    t = Trails()
+    for hours in (1, 2, 3):
+        t.event(t.case(), 60 * hours, "taken")
+    for hours in (10, 20):
+        t.event(t.case(committee="CRI-5708", indicators=("ilo.isolation",)), 60 * hours, "taken")
+    rows = t.compute()
+    total = combine(rows.values())
+    assert (total.committee_id, total.month, total.received, total.open) == ("total", "all", 5, 5)
+    assert total.by_urgency == {"high": 5} and total.by_indicator == {"none": 3, "ilo.isolation": 2}
+    assert total.durations("to_take").median == 3 * 3600          # the pooled middle, not (2 + 15) / 2
+    assert rows["CRI-5709", "2026-11"].received == 3               # the rows themselves are left alone
+    assert combine([]).received == 0
+
+
+def test_small_values_are_hidden_for_tables_and_charts_and_the_chart_never_gets_the_true_value():
+    assert [shown_count(n) for n in (0, 1, 4, 5)] == [0, SUPPRESSED, SUPPRESSED, 5]
+    assert shown_count(3, exact=True) == 3
+    assert shown_hours(Durations(), "median") is None
+    assert shown_hours(Durations((3600.0,) * 4), "median") == SUPPRESSED
+    assert shown_hours(Durations((3600.0,) * 4), "median", exact=True) == 1.0
+    assert shown_hours(Durations((1800.0, 3600.0, 5400.0, 7200.0, 90000.0)), "median") == 1.5
+    assert shown_hours(Durations((1800.0, 3600.0, 5400.0, 7200.0, 90000.0)), "p90") == 25.0
+    series = chart_series([0, SUPPRESSED, 7, None, 1.5])
+    assert series == {"data": [0, None, 7, None, 1.5], "suppressed": [False, True, False, False, False]}
+
+
+def test_month_ranges_are_listed_and_counted_back_across_years():
+    assert months_between("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert months_between("2026-03", "2026-02") == []
+    assert month_before("2026-12", 11) == "2026-01" and month_before("2026-01") == "2025-12"
+    assert month_before("2026-03", 27) == "2023-12"

@@ -33,6 +33,8 @@ def _case(db, committee="CRI-5709", at=NOV, kind="self", sector="fishing", steps
                                   detail=detail, at=at + timedelta(minutes=minutes)))
             if kind_ == "moved":
                 case.committee_id = detail["to_committee"]
+            if kind_ == "closed":                  # as Casework.close writes it: the column and the event
+                case.outcome = detail.get("outcome")
         return case.id
 
 
@@ -126,3 +128,29 @@ def test_flask_cases_stats_prints_a_table_or_csv_with_small_counts_hidden_unless
     for bad in (["--from", "2026-13"], ["--to", "November"], ["--from", "2026-11", "--to", "2026-10"]):
         result = runner.invoke(args=["cases", "stats", *bad])
         assert result.exit_code != 0 and ("YYYY-MM" in result.output or "after --to" in result.output)
+
+
+@integration
+def test_a_scope_reads_its_committees_cases_and_only_moved_events_details(db):
+    mine = _case(db, steps=[(60, "closed", "CRI-5709", {"outcome": "nrm_referred"})])
+    came_in = _case(db, committee="CRI-5711", steps=[
+        (5, "moved", "CRI-5711", {"to_committee": "CRI-5709", "reason": "wrong district"})])
+    _case(db, committee="CRI-5708")                                        # another district, outside the scope
+    with db.transaction() as session:
+        session.get(Case, mine).indicators = ["ilo.deception", "ilo.isolation"]
+
+    with db.sessions() as session:
+        cases, events = case_rows(session, first_month="2026-11", last_month="2026-11",
+                                  committees=("CRI-5709", "CRI-5703"))
+        assert {c.id for c in cases} == {mine, came_in}
+        assert next(c for c in cases if c.id == mine).indicators == ("ilo.deception", "ilo.isolation")
+        details = {e.kind: dict(e.detail) for e in events}
+        assert details["moved"]["to_committee"] == "CRI-5709"              # read: it may name the new holder
+        assert details["closed"] == {} and details["created"] == {}       # never decrypted
+        rows = committee_months(session, first_month="2026-11", last_month="2026-11",
+                                committees=("CRI-5709", "CRI-5703"))
+        assert [(r.committee_id, r.received, r.moved_in, r.closed, r.open) for r in rows] == [
+            ("CRI-5709", 1, 1, 1, 1)]
+        assert rows[0].outcomes == {"nrm_referred": 1}                     # from the case's column
+        assert rows[0].by_indicator == {"ilo.deception": 1, "ilo.isolation": 1}
+        assert [r.committee_id for r in committee_months(session, committees=())] == []
