@@ -1,2 +1,2 @@
 """Imports every module that adds routes to the blueprint, so registering it registers them all."""
-from . import home  # noqa: F401
+from . import case_actions, case_list, case_page, home  # noqa: F401

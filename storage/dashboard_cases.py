@@ -18,7 +18,7 @@ from cases.roster import BANGKOK
 from cases.screening import URGENCY_LEVELS
 
 from .case_scope import Scope, visible
-from .models import Case
+from .models import Case, Committee
 
 SORTS = ("newest", "oldest", "urgency", "state", "committee")
 EXPORT_BATCH = 500           # rows fetched at a time while an export streams
@@ -89,8 +89,10 @@ def _conditions(scope: Scope, filters: CaseFilters, *, with_states: bool = True)
     if filters.date_to:
         conditions.append(Case.created_at < bangkok_midnight(filters.date_to + timedelta(days=1)))
     if filters.reference:
-        needle = filters.reference.strip().upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Case.reference.like(f"%{needle}%", escape="\\"))
+        # typed with or without the dash ("abc234" finds "ABC-234"); a wildcard is only a character
+        needle = filters.reference.strip().upper().replace("-", "")
+        needle = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(func.replace(Case.reference, "-", "").like(f"%{needle}%", escape="\\"))
     return conditions
 
 
@@ -143,3 +145,13 @@ def iter_cases(session: Session, scope: Scope, filters: CaseFilters, now: dateti
     result = session.execute(_query(scope, filters, now).execution_options(yield_per=EXPORT_BATCH))
     for row in result:
         yield _row(row)
+
+
+def committee_names(session: Session, ids, language: str) -> dict[str, str]:
+    """Committee ids → their names in the viewer's language (Thai unless English), one query."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = session.execute(select(Committee.id, Committee.name_en if language == "en" else Committee.name_th)
+                           .where(Committee.id.in_(ids)))
+    return dict(rows.all())
