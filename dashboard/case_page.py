@@ -130,7 +130,8 @@ def _entry(words, event, names) -> TimelineEntry:
     before, after = detail.get("from"), detail.get("to")
     change = f"{state_name(words, before)} → {state_name(words, after)}" \
         if before in lifecycle.STATES and after in lifecycle.STATES and before != after else ""
-    text = str(detail.get("text", "")) if event.kind == "note" else str(detail.get("reason", "") or "")
+    text = str(detail.get("text", "")) if event.kind == "note" else \
+        str(detail.get("reason", "") or "") if event.kind == lifecycle.MOVE else ""
     return TimelineEntry(words.when(event.at), what, who or "",
                          names.get(event.committee_id, event.committee_id or ""), change, text)
 

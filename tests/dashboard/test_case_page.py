@@ -1,0 +1,92 @@
+"""The case page: what a committee reads about one case, only for who may read it, each view logged."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+
+from storage import access_log
+from storage import cases as case_store
+from tests.support.committees import load_example
+from tests.support.dashboard import set_clock, sign_in
+from tests.support.dashboard_cases import ANSWERS, START, make_case
+
+OFFICER = "CRI-5709-1"
+NOW = START + timedelta(days=1)
+
+
+@pytest.fixture
+def db(app):
+    database = app.extensions["hotline"].db
+    load_example(database)
+    set_clock(app, lambda: NOW)
+    return database
+
+
+def _client(app, officer=OFFICER, language="en"):
+    client = app.test_client()
+    sign_in(app, client, officer, language=language, now=NOW)
+    return client
+
+
+def _text(response):
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_the_page_shows_urgency_indicators_routing_words_and_location(app, db):
+    answers = {**ANSWERS, "_flow": "report", "contact_ok": "yes", "contact_phone": "0812345678"}
+    with db.transaction() as session:
+        case = make_case(session, "CRI-5709", urgency="urgent", answers=answers,
+                         indicators=["ilo:restriction_of_movement", "ilo:deception", "palermo.act:recruitment"])
+        case_store.record(session, case, "note", "CRI-5709-2", "CRI-5709", text="Called the employer. Second line.")
+        reference = case.reference
+    page = _text(_client(app).get(f"/dashboard/cases/{reference}"))
+    assert f"Case {reference}" in page
+    assert re.search(r"Urgent.*\(.+\)", page)                            # the urgency and its rule
+    ilo = re.search(r"<li>(ILO[^<]*)</li>", page).group(1)
+    assert "eception" in ilo and "movement" in ilo.lower()               # one line per framework
+    assert ANSWERS["description"] in page and "Not translated: written in" in page
+    assert "no machine translation" in page
+    assert "0812345678" in page                                           # the details, as in LINE's 1:1
+    assert "20.427500" in page and 'href="geo:20.427500,99.883600"' in page
+    assert '<svg class="case-map"' in page and "Mae Sai" in page
+    assert "Called the employer. Second line." in page                  # the note, whole, decrypted
+    assert "<img" not in page or "dashboard.case_photo" not in app.view_functions
+
+
+def test_thai_viewer_reads_thai_words_and_the_reporters_words_untouched(app, db):
+    with db.transaction() as session:
+        thai = {**ANSWERS, "description": "ไม่ให้ออก"}
+        reference = make_case(session, "CRI-5709", language="th", answers=thai).reference
+    page = _text(_client(app, language="th").get(f"/dashboard/cases/{reference}"))
+    assert f"เรื่อง {reference}" in page and "ไม่ให้ออก" in page and "ยังไม่ได้แปล" not in page
+
+
+def test_a_case_without_location_says_so_and_draws_no_map(app, db):
+    with db.transaction() as session:
+        reference = make_case(session, "CRI-5709", answers={"description": "x", "location": "unknown"}).reference
+    page = _text(_client(app).get(f"/dashboard/cases/{reference}"))
+    assert "<svg" not in page and "geo:" not in page
+
+
+def test_only_the_buttons_the_state_allows_are_shown(app, db):
+    with db.transaction() as session:
+        new = make_case(session, "CRI-5709").reference
+        closed = make_case(session, "CRI-5709", status="closed", outcome="duplicate").reference
+    buttons = re.compile(r'data-action="(\w+)"')
+    assert buttons.findall(_text(_client(app).get(f"/dashboard/cases/{new}"))) == \
+        ["acknowledge", "take", "close", "move"]
+    assert buttons.findall(_text(_client(app).get(f"/dashboard/cases/{closed}"))) == ["reopen"]
+
+
+def test_each_view_is_logged_and_an_unknown_reference_is_404(app, db):
+    with db.transaction() as session:
+        case = make_case(session, "CRI-5709")
+    client = _client(app)
+    assert client.get(f"/dashboard/cases/{case.reference.lower().replace('-', '')}").status_code == 200
+    assert client.get("/dashboard/cases/ZZZ-999").status_code == 404
+    with db.transaction() as session:
+        viewed = [(e.action, e.case_id, e.officer_id) for e in access_log.recent(session)]
+    assert viewed == [("case_viewed", case.id, OFFICER)]
