@@ -71,7 +71,7 @@ def parse(args: MultiDict, committees: tuple[str, ...]) -> tuple[CaseFilters, li
                       or not reference.isascii()):
         drop("ref")
         reference = ""
-    page_text = args.get("page", "1") or "1"
+    page_text = str(args.get("page", "1") or "1")
     page = int(page_text) if page_text.isdigit() and 1 <= int(page_text) <= MAX_PAGE else 0
     if not page:
         drop("page")

@@ -12,8 +12,9 @@ from cases.routing.geo_points import POINTS
 from cases.routing.places import haversine_km
 
 NEIGHBOURS = 6          # district points drawn around the reporter's point
-SIZE = 300              # the SVG's width and height in its own units
+SIZE = 300              # the drawing's height, and its width without the labels' room
 MARGIN = 30
+LABEL_ROOM = 110        # to the right of the drawing, so the easternmost names fit
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Dot:
 @dataclass(frozen=True)
 class MapPicture:
     size: int
+    width: int
     reporter: Dot
     districts: tuple[Dot, ...]
 
@@ -53,4 +55,4 @@ def picture(latitude: float, longitude: float, language: str) -> MapPicture:
         district = geothai.district(code)
         label = (district.name_en if language == "en" else district.name_th) if district else code
         dots.append(Dot(*place(lon * shrink, lat), label))
-    return MapPicture(SIZE, Dot(*place(longitude * shrink, latitude), ""), tuple(dots))
+    return MapPicture(SIZE, SIZE + LABEL_ROOM, Dot(*place(longitude * shrink, latitude), ""), tuple(dots))
