@@ -10,6 +10,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from storage import access_log
 from tests.support.committees import load_example
@@ -122,3 +123,24 @@ def test_export_is_the_filtered_list_without_personal_data_and_is_logged(client,
         exported = [(e.action, e.detail) for e in entries if e.action == "cases_exported"]
     assert exported == [("cases_exported", {"format": "xlsx", "rows": 2, "filters": {}}),
                         ("cases_exported", {"format": "csv", "rows": 1, "filters": {"urgency": ["urgent"]}})]
+
+
+def test_a_page_costs_the_same_queries_for_three_cases_or_fifty(app, client, db):
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    def queries_for(url):
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    make_cases(db, {"CRI-5709": 3})
+    few = queries_for("/dashboard/cases"), queries_for("/dashboard/cases/export.csv")
+    make_cases(db, {"CRI-5709": 57, "CRI-5708": 5})
+    assert (queries_for("/dashboard/cases"), queries_for("/dashboard/cases/export.csv")) == few
