@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import html
 import re
+import sys
+import types
 from datetime import timedelta
 
 import pytest
@@ -90,3 +92,18 @@ def test_each_view_is_logged_and_an_unknown_reference_is_404(app, db):
     with db.transaction() as session:
         viewed = [(e.action, e.case_id, e.officer_id) for e in access_log.recent(session)]
     assert viewed == [("case_viewed", case.id, OFFICER)]
+
+
+def test_photos_are_shown_through_the_photo_endpoint_once_it_exists(app, db, monkeypatch):
+    """Part PHOTOS adds the endpoint and storage.case_photos; stand-ins here show the page's side."""
+    stand_in = types.ModuleType("storage.case_photos")
+    stand_in.photos_of = lambda session, case_id: [(7, 0, "image/jpeg"), (8, 1, "image/png")]
+    monkeypatch.setitem(sys.modules, "storage.case_photos", stand_in)
+    if "dashboard.case_photo" not in app.view_functions:          # before Part PHOTOS is merged
+        app.add_url_rule("/dashboard/cases/<reference>/photos/<int:photo_id>", "dashboard.case_photo", lambda **_: "")
+    with db.transaction() as session:
+        reference = make_case(session, "CRI-5709").reference
+    page = _text(_client(app).get(f"/dashboard/cases/{reference}"))
+    assert re.findall(r'<img src="([^"]+)" alt="([^"]+)"', page) == [
+        (f"/dashboard/cases/{reference}/photos/7", "Photo 1 sent by the reporter"),
+        (f"/dashboard/cases/{reference}/photos/8", "Photo 2 sent by the reporter")]
