@@ -21,20 +21,21 @@ from storage import dashboard_cases as queries
 from . import case_map
 from .blueprint import _endpoint_exists, bp
 from .case_words import officer_words, state_name
-from .text import N_, _, language
+from .text import _, language
 from .viewer import parts, signed_in
 
 PHOTO_ENDPOINT = "dashboard.case_photo"
 # The reporter's language needs no translation note when officers read it as it is.
 READ_AS_WRITTEN = ("th",)
-# The buttons, in the order they are shown: (form action, lifecycle action, label).
-BUTTONS = (("acknowledge", lifecycle.ACKNOWLEDGE, N_("dashboard.case.button.acknowledge")),
-           ("take", lifecycle.TAKE, N_("dashboard.case.button.take")),
-           ("start", lifecycle.START, N_("dashboard.case.button.start")),
-           ("refer", lifecycle.REFER, N_("dashboard.case.button.refer")),
-           ("close", lifecycle.CLOSE, N_("dashboard.case.button.close")),
-           ("move", lifecycle.MOVE, N_("dashboard.case.button.move")),
-           ("reopen", lifecycle.REOPEN, N_("dashboard.case.button.reopen")))
+# The buttons, in the order they are shown: (form action, lifecycle action, the LINE button's
+# words for it, cases/officer_text "button.*.label", so both screens name a step alike).
+BUTTONS = (("acknowledge", lifecycle.ACKNOWLEDGE, "button.ack.label"),
+           ("take", lifecycle.TAKE, "button.take.label"),
+           ("start", lifecycle.START, "button.start.label"),
+           ("refer", lifecycle.REFER, "button.refer.label"),
+           ("close", lifecycle.CLOSE, "button.close.label"),
+           ("move", lifecycle.MOVE, "button.move.label"),
+           ("reopen", lifecycle.REOPEN, "button.reopen.label"))
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _page(words, case, events, referrals, names, may_act, committees, photos) ->
         "timeline": [_entry(words, e, names) for e in events],
         "referrals": [(r, words.choice("service", r.service), words.choice("referral_state", r.state),
                        names.get(r.by, r.by)) for r in referrals],
-        "buttons": _buttons(case) if may_act else [],
+        "buttons": _buttons(words, case) if may_act else [],
         "referral_update": may_act and bool(referrals) and lifecycle.allowed(lifecycle.REFERRAL_UPDATE, case.status),
         "activities": [(a, words.choice("activity", a)) for a in ACTIVITIES],
         "outcomes": [(o, words.choice("outcome", o)) for o in data.outcomes if o != "moved"],
@@ -106,10 +107,10 @@ def _page(words, case, events, referrals, names, may_act, committees, photos) ->
     }
 
 
-def _buttons(case) -> list[tuple[str, str]]:
+def _buttons(words, case) -> list[tuple[str, str]]:
     """The actions the lifecycle allows in the case's state (taking one's own case again is not one)."""
     mine = case.status == lifecycle.TAKEN and case.assigned_to == g.viewer.officer_id
-    return [(name, label) for name, action, label in BUTTONS
+    return [(name, words.t(label)) for name, action, label in BUTTONS
             if lifecycle.allowed(action, case.status) and not (name == "take" and mine)]
 
 
@@ -137,12 +138,13 @@ def _entry(words, event, names) -> TimelineEntry:
 
 
 def _event_words(words, event, names) -> str:
-    """Alerts, escalations and notes: the trail line's words without its time and actor."""
+    """Alerts, escalations and notes: the words of the LINE trail's line ("when · what · who"),
+    without its time and actor (a note's text is shown whole, apart)."""
     line = words.trail_lines([{"kind": event.kind, "actor": "", "committee_id": event.committee_id,
                                "detail": {k: v for k, v in (event.detail or {}).items() if k != "text"},
                                "at": event.at}], names)[0]
-    parts_ = line.split(" · ")
-    return parts_[1] if len(parts_) >= 3 else event.kind
+    head, tail = words.when(event.at) + " · ", " · " + words.t("unknown")
+    return line[len(head):-len(tail)] if line.startswith(head) and line.endswith(tail) else event.kind
 
 
 def _photos(db, case_id: int) -> list:

@@ -55,6 +55,7 @@ def test_the_page_shows_urgency_indicators_routing_words_and_location(app, db):
     assert "20.427500" in page and 'href="geo:20.427500,99.883600"' in page
     assert '<svg class="case-map"' in page and "Mae Sai" in page
     assert "Called the employer. Second line." in page                  # the note, whole, decrypted
+    assert "Alert sent to Mae Sai district" in page and "Report received" in page   # the trail in words
     assert "<img" not in page                                           # no photos were sent
 
 
