@@ -21,12 +21,15 @@ from storage import dashboard_cases as queries
 from . import case_map
 from .blueprint import _endpoint_exists, bp
 from .case_words import officer_words, state_name
-from .text import _, language
+from .text import N_, _, language
 from .viewer import parts, signed_in
 
 PHOTO_ENDPOINT = "dashboard.case_photo"
 # The reporter's language needs no translation note when officers read it as it is.
 READ_AS_WRITTEN = ("th",)
+# The reporters' languages named in the viewer's language (their own name follows, in its script).
+LANGUAGE_NAMES = {"my": N_("dashboard.language.my"), "km": N_("dashboard.language.km"),
+                  "lo": N_("dashboard.language.lo"), "en": N_("dashboard.language.en")}
 # The buttons, in the order they are shown: (form action, lifecycle action, the LINE button's
 # words for it, cases/officer_text "button.*.label", so both screens name a step alike).
 BUTTONS = (("acknowledge", lifecycle.ACKNOWLEDGE, "button.ack.label"),
@@ -80,7 +83,7 @@ def case_page(reference: str):
 def _page(words, case, events, referrals, names, may_act, committees, photos) -> dict:
     point, location_line = words.location(case)
     reporter_words = words.words(case)
-    data = parts().casework.data if parts().casework is not None else lifecycle.load()
+    data = parts().casework.data
     return {
         "case": case, "words": words, "state": words.status(case, names), "may_act": may_act,
         "urgency": words.urgency_with_rule(case), "urgency_level": case.urgency,
@@ -118,7 +121,10 @@ def _translation(case) -> str:
     """Whether the reporter's words can be read as they are: there is no machine translation."""
     if (case.language or "") in READ_AS_WRITTEN:
         return ""
-    return _("dashboard.case.words.not_translated", language=AUTONYMS.get(case.language or "", case.language or "?"))
+    code = case.language or ""
+    own = AUTONYMS.get(code, code or "?")
+    name = f"{_(LANGUAGE_NAMES[code])} ({own})" if code in LANGUAGE_NAMES else own
+    return _("dashboard.case.words.not_translated", language=name)
 
 
 def _entry(words, event, names) -> TimelineEntry:

@@ -49,7 +49,7 @@ def test_the_page_shows_urgency_indicators_routing_words_and_location(app, db):
     assert re.search(r"Urgent.*\(.+\)", page)                            # the urgency and its rule
     ilo = re.search(r"<li>(ILO[^<]*)</li>", page).group(1)
     assert "eception" in ilo and "movement" in ilo.lower()               # one line per framework
-    assert ANSWERS["description"] in page and "Not translated: written in" in page
+    assert ANSWERS["description"] in page and "Not translated: written in Burmese (မြန်မာ)" in page
     assert "no machine translation" in page
     assert "0812345678" in page                                           # the details, as in LINE's 1:1
     assert "20.427500" in page and 'href="geo:20.427500,99.883600"' in page
