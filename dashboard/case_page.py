@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, g, render_template
+from flask import abort, current_app, g, render_template
 
 from cases import lifecycle
 from cases.lifecycle import ACTIVITIES
@@ -19,7 +19,7 @@ from storage import cases as case_store
 from storage import dashboard_cases as queries
 
 from . import case_map
-from .blueprint import _endpoint_exists, bp
+from .blueprint import bp
 from .case_words import officer_words, state_name
 from .text import N_, _, language
 from .viewer import parts, signed_in
@@ -155,7 +155,7 @@ def _event_words(words, event, names) -> str:
 
 def _photos(db, case_id: int) -> list:
     """(id, position, content type) of the case's photos, when the photo page exists."""
-    if not _endpoint_exists(PHOTO_ENDPOINT):
+    if PHOTO_ENDPOINT not in current_app.view_functions:
         return []
     from storage.case_photos import photos_of  # Part PHOTOS' query, present with its endpoint
     return list(photos_of(db, case_id))
