@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, g, render_template
 
 from cases import lifecycle
+from cases.alert_text import ESCALATED
 from cases.lifecycle import ACTIVITIES
 from cases.officer_text import OFFICER_MESSAGE_IDS
 from cases.reference import normalise
@@ -87,7 +88,7 @@ def _page(words, case, events, referrals, names, may_act, committees, photos) ->
     return {
         "case": case, "words": words, "state": words.status(case, names), "may_act": may_act,
         "urgency": words.urgency_with_rule(case), "urgency_level": case.urgency,
-        "indicators": words.indicator_lines(case), "why": words.why(case, None).split("\n"),
+        "indicators": words.indicator_lines(case), "why": _why(words, case, events, names).split("\n"),
         "place": words.place(case), "kind": words.kind(case).split("\n"),
         "sector": words.answer(case, "sector") or words.t("unknown"),
         "created": words.when(case.created_at), "committee": names.get(case.committee_id, case.committee_id),
@@ -108,6 +109,18 @@ def _page(words, case, events, referrals, names, may_act, committees, photos) ->
         "referral_states": [(s, words.choice("referral_state", s)) for s in data.referral_states],
         "move_to": sorted(((i, n) for i, n in committees.items() if i != case.committee_id), key=lambda c: c[1]),
     }
+
+
+def _why(words, case, events, names) -> str:
+    """Why the case is at its committee now: the last escalation or move, else how it was routed."""
+    last = next((e for e in reversed(events) if e.kind in ("escalated", lifecycle.MOVE)), None)
+    if last is None:
+        return words.why(case, None)
+    if last.kind == lifecycle.MOVE:
+        return words.why(case, "moved", method=False)
+    detail = last.detail or {}
+    came_from = detail.get("frm")
+    return words.why(case, ESCALATED + str(detail.get("why", "")), names.get(came_from, came_from), method=False)
 
 
 def _buttons(words, case) -> list[tuple[str, str]]:

@@ -108,3 +108,22 @@ def test_photos_are_shown_through_the_photo_endpoint_once_it_exists(app, db, mon
     assert re.findall(r'<img src="([^"]+)" alt="([^"]+)"', page) == [
         (f"/dashboard/cases/{reference}/photos/7", "Photo 1 sent by the reporter"),
         (f"/dashboard/cases/{reference}/photos/8", "Photo 2 sent by the reporter")]
+
+
+def test_why_it_is_here_follows_the_last_escalation_or_move(app, db):
+    with db.transaction() as session:
+        escalated = make_case(session, "CRI-57")
+        escalated.escalation_level = 1
+        case_store.record(session, escalated, "escalated", "system", "CRI-57", frm="CRI-5709", why="no_acknowledgement")
+        moved = make_case(session, "CRI-5709")
+        case_store.record(session, moved, "moved", "CRI-5708-1", "CRI-5709", frm="CRI-5708", reason="wrong district")
+        plain = make_case(session, "CRI-5709")
+        references = escalated.reference, moved.reference, plain.reference
+    client = _client(app, "CRI-57-1")
+
+    def why(reference):
+        page = _text(client.get(f"/dashboard/cases/{reference}"))
+        return re.search(r"<dt>Why it came to you</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert "Escalated (step 1): Nobody acknowledged it in time" in why(references[0])
+    assert why(references[1]) == "Moved here by another committee"
+    assert "It happened in your district" in why(references[2])
