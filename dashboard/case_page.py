@@ -76,8 +76,9 @@ def case_page(reference: str):
         committees = queries.committee_names(db, [c.id for c in directory.all_committees(db)], language()) \
             if may_act else {}
         photos = _photos(db, case.id)
+        overdue = queries.is_overdue(db, case.id, parts().clock())
         access_log.record(db, viewer.officer_id, "case_viewed", parts().clock(), case_id=case.id)
-        page = _page(words, case, events, referrals, names, may_act, committees, photos)
+        page = _page(words, case, events, referrals, names, may_act, committees, photos) | {"overdue": overdue}
     return render_template("dashboard/cases/page.html", **page)
 
 

@@ -155,3 +155,8 @@ def committee_names(session: Session, ids, language: str) -> dict[str, str]:
     rows = session.execute(select(Committee.id, Committee.name_en if language == "en" else Committee.name_th)
                            .where(Committee.id.in_(ids)))
     return dict(rows.all())
+
+
+def is_overdue(session: Session, case_id: int, now: datetime) -> bool:
+    """One case against the same rule as the list."""
+    return bool(session.scalar(select(overdue(now)).where(Case.id == case_id)))

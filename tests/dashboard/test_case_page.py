@@ -67,6 +67,15 @@ def test_thai_viewer_reads_thai_words_and_the_reporters_words_untouched(app, db)
     assert f"เรื่อง {reference}" in page and "ไม่ให้ออก" in page and "ยังไม่ได้แปล" not in page
 
 
+def test_an_overdue_case_says_so_on_its_page(app, db):
+    with db.transaction() as session:
+        late = make_case(session, "CRI-5709", escalate_at=NOW - timedelta(minutes=1)).reference
+        fine = make_case(session, "CRI-5709", escalate_at=NOW + timedelta(minutes=1)).reference
+    client = _client(app)
+    assert "overdue-mark" in _text(client.get(f"/dashboard/cases/{late}"))
+    assert "overdue-mark" not in _text(client.get(f"/dashboard/cases/{fine}"))
+
+
 def test_a_case_without_location_says_so_and_draws_no_map(app, db):
     with db.transaction() as session:
         reference = make_case(session, "CRI-5709", answers={"description": "x", "location": "unknown"}).reference

@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import event
 
 from storage import case_scope
-from storage.dashboard_cases import CaseFilters, count_cases, count_overdue, counts_by_state, iter_cases, list_cases
+from storage.dashboard_cases import (
+    CaseFilters,
+    count_cases,
+    count_overdue,
+    counts_by_state,
+    is_overdue,
+    iter_cases,
+    list_cases,
+)
 from storage.models import Officer
 from tests.support.dashboard_cases import START, make_case, make_cases
 
@@ -130,3 +138,10 @@ def test_a_page_is_a_fixed_number_of_queries_whatever_its_size(loaded):
             assert len(rows) == 50 and len(statements) - before == 1
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+
+
+def test_one_case_is_overdue_by_the_same_rule(loaded):
+    with loaded.transaction() as session:
+        late = make_case(session, "CRI-5709", escalate_at=NOW - timedelta(minutes=1)).id
+        closed = make_case(session, "CRI-5709", escalate_at=NOW - timedelta(minutes=1), status="closed").id
+        assert is_overdue(session, late, NOW) and not is_overdue(session, closed, NOW)
