@@ -64,7 +64,7 @@ def test_thai_viewer_reads_thai_words_and_the_reporters_words_untouched(app, db)
         thai = {**ANSWERS, "description": "ไม่ให้ออก"}
         reference = make_case(session, "CRI-5709", language="th", answers=thai).reference
     page = _text(_client(app, language="th").get(f"/dashboard/cases/{reference}"))
-    assert f"เรื่อง {reference}" in page and "ไม่ให้ออก" in page and "ยังไม่ได้แปล" not in page
+    assert f"เคส {reference}" in page and "ไม่ให้ออก" in page and "ยังไม่ได้แปล" not in page
 
 
 def test_an_overdue_case_says_so_on_its_page(app, db):
