@@ -41,3 +41,16 @@ def test_officer_filters_opens_a_case_and_takes_it(browser, dashboard_site):
     screenshot(page, "dashboard-case-page")
     assert violations == []
     context.close()
+
+
+def test_list_and_case_page_fit_a_phone(browser, dashboard_site):
+    db = dashboard_site.app.extensions["hotline"].db
+    with db.transaction() as session:
+        reference = make_case(session, "CRI-5709").reference
+    context = dashboard_site.signed_in_context(browser, "CRI-5709-1", language="en",
+                                               viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    for url in ("/dashboard/cases", f"/dashboard/cases/{reference}"):
+        page.goto(dashboard_site.url + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url   # no sideways scrolling
+    context.close()
