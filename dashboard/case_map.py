@@ -19,6 +19,8 @@ LABEL_ROOM = 110        # to the right of the drawing, so the easternmost names 
 
 @dataclass(frozen=True)
 class Dot:
+    """A point in the drawing's own units (y grows downwards, as in SVG)."""
+
     x: float
     y: float
     label: str
@@ -26,6 +28,8 @@ class Dot:
 
 @dataclass(frozen=True)
 class MapPicture:
+    """What the template draws: the reporter's point and the named district points around it."""
+
     size: int
     width: int
     reporter: Dot

@@ -44,6 +44,8 @@ BUTTONS = (("acknowledge", lifecycle.ACKNOWLEDGE, "button.ack.label"),
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One line of the trail in the viewer's words, its parts apart so the page can lay them out."""
+
     at: str
     what: str
     who: str
