@@ -16,8 +16,9 @@ from cases.link_codes import plain_digits
 from flows import language as lang
 from flows.engine import MAX_CHOICES, Engine, choice_data
 from flows.model import Ask, Choice, Effect, Say
+from storage import case_photos, consents, erasure
 from storage import cases as case_store
-from storage import consents, erasure
+from storage.models import utcnow
 
 from .events import is_group, to_input, user_of
 from .response import Response
@@ -268,6 +269,9 @@ class FlowResponder:
         state["data"] = {"case_ref": case.reference}  # the answers live in the case now
         response.also += rows
         response.schedule_escalation(case)
+        if data.get("photos"):                        # LINE keeps them only for a while: fetched now
+            case_photos.mark_pending(session, case, utcnow())
+            response.fetch_photos(case.id)
         return True
 
     def _delete_my_data(self, conversation, data, state, effect, session, response) -> bool:

@@ -2,7 +2,7 @@
 
 What goes: their conversation (state, language), the payloads of their inbox events, what
 the bot sent them, and in the reports they already sent, how to reach them (phone, way and
-time, their LINE id, photo ids). What stays: each report itself, without those, because the
+time, their LINE id, photo ids, the photos themselves). What stays: each report itself, without those, because the
 committee holding it still has to act on it (the answer tells them so: the bot catalog's
 `main.delete.kept`); the anonymous numbers of every case.
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from . import case_photos, consents, inbox
 from . import cases as case_store
-from . import consents, inbox
 from .cases import Case
 from .models import Conversation, InboxEvent, OutboxMessage
 
@@ -63,6 +63,7 @@ def forget_person(session: Session, conversation: Conversation) -> Erased:
     for case in reported:
         _forget_contact(session, case)
         erased.cases += 1
+    case_photos.erase(session, [case.id for case in reported])
     erased.messages += _forget_sent_about(session, reported)
     erased.messages += consents.forget_people(session, people, ERASED)  # issue 13: no contact after this
     session.delete(conversation)

@@ -8,7 +8,7 @@ What goes, and when (README, "Your data"):
 - conversations nobody wrote in for RETENTION_DAYS (their state and language); a
   conversation whose person blocked the bot keeps only that mark (nothing is sent to them);
 - the personal content of cases closed or cancelled more than CASE_RETENTION_DAYS ago
-  (answers: words, contact, place, photos; the reporter's LINE id; officers' notes), keeping
+  (answers: words, contact, place, photos and their stored bytes; the reporter's LINE id; officers' notes), keeping
   the anonymous numbers (urgency, indicators, sector, area, committee, dates, audit kinds)
   for the committees' statistics. The case's trail says when ("expired").
 Nothing pending is ever touched. Rows are found by a read in primary-key order, oldest first,
@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, select, update
 
+from . import case_photos
 from .cases import Case, CaseEvent
 from .erasure import ERASED
 from .models import CaseReferral, Conversation, InboxEvent, OutboxMessage, utcnow
@@ -156,5 +157,6 @@ def _expire(session, case: Case, now: datetime) -> None:
                     .values(detail={}).execution_options(synchronize_session=False))
     session.execute(update(CaseReferral).where(CaseReferral.case_id == case.id)
                     .values(contact=None, note=None).execution_options(synchronize_session=False))
+    case_photos.erase(session, [case.id])
     session.add(CaseEvent(case_id=case.id, kind=EXPIRED, actor="system", committee_id=case.committee_id,
                           detail={}, at=now))

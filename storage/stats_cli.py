@@ -13,6 +13,7 @@ import click
 from cases.stats import csv_rows, month_start, table_text
 
 from . import case_stats
+from .demo_cli import demo
 
 
 def _db():
@@ -64,3 +65,6 @@ def stats(committee_id: str | None, first_month: str | None, last_month: str | N
     if not exact and rows:
         click.echo("\n<5: between 1 and 4 (or a time measured on fewer than 5 cases); --exact shows them, "
                    "for the committee's own use only.")
+
+
+cases_cli.add_command(demo)   # `flask cases demo` (storage/demo_cli.py), development only

@@ -7,17 +7,20 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from flows.engine import choice_data
 from flows.loader import load_flows
-from storage import erasure
+from storage import case_photos, erasure
 from storage.cases import Case, CaseEvent
-from storage.models import Base, Conversation, InboxEvent
+from storage.models import Base, CasePhoto, Conversation, InboxEvent
 from tests.support.committees import load_example
 from tests.support.events import text_event
+from tests.support.images import png_bytes
 from tests.support.reporter import Reporter
 from tests.support.webhook import post_events, user_id
+from worker.photos import PhotoFetcher
+from worker.queue import FETCH_CASE_PHOTOS
 
 pytestmark = pytest.mark.integration
 
@@ -168,6 +171,30 @@ def test_delete_my_data_leaves_nothing_of_the_person_but_the_report_the_committe
         assert "contact_erased" in [e.kind for e in session.scalars(
             select(CaseEvent).where(CaseEvent.case_id == case.id))]
         assert session.get(Conversation, person) is None
+
+
+def test_a_reports_photo_is_fetched_after_commit_stored_encrypted_and_erased_with_the_contact(world):
+    load_example(world.hotline.db)
+    world.line.contents["PHOTO777"] = png_bytes()
+    person = user_id()
+    case = _report(world, person)
+    queued = [job.args for job in world.hotline.queue.queue.jobs if job.func_name == FETCH_CASE_PHOTOS]
+    assert queued == [(case.id, 1)]                     # queued once the case was committed
+    fetcher = PhotoFetcher(world.hotline.db, world.line, world.hotline.queue)
+    assert fetcher.fetch(case.id) == 1
+    assert fetcher.fetch(case.id) == 0 and world.line.content_calls == ["PHOTO777"]   # never twice
+    with world.hotline.db.sessions() as session:
+        assert [(p, t) for _, p, t in case_photos.photos_of(session, case.id)] == [(0, "image/png")]
+        assert session.get(Case, case.id).photos_pending_since is None
+    with world.hotline.db.engine.connect() as connection:
+        raw = connection.exec_driver_sql("SELECT data FROM case_photos").scalar_one()
+    assert png_bytes() not in raw.encode() and b"PNG" not in raw.encode()   # the column holds a token
+
+    world.say(person, "delete my data")
+    world.tap(person, choice_data("main.delete_confirm", 0))
+    with world.hotline.db.sessions() as session:
+        assert case_photos.photos_of(session, case.id) == []
+        assert session.scalar(select(func.count(CasePhoto.id))) == 0
 
 
 def test_a_redelivered_event_stays_a_no_op_after_erasure(world):

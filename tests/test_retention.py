@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select, update
 
 from settings import Settings
-from storage import erasure, outbox, retention
+from storage import case_photos, erasure, outbox, retention
 from storage.cases import Case, CaseEvent
 from storage.models import Conversation, InboxEvent, OutboxMessage, utcnow
 from tests.support.events import text_event
@@ -151,6 +151,9 @@ def test_cases_closed_longer_ago_than_case_retention_keep_only_their_anonymous_n
     recently_closed = _case(db, status="closed", closed_age=100 * DAY, created_age=500 * DAY)
     old_but_open = _case(db, status="new", closed_age=None, created_age=500 * DAY)
 
+    for case_id in (expired, recently_closed):
+        with db.transaction() as session:
+            case_photos.store(session, case_id, 0, "image/png", b"QXZPHOTO")
     assert retention.purge(db, POLICY).cases == 1
     assert retention.purge(db, POLICY).cases == 0            # done once
 
@@ -164,6 +167,8 @@ def test_cases_closed_longer_ago_than_case_retention_keep_only_their_anonymous_n
         assert trail["note"] == {} and "expired" in trail and "cancelled" in trail
         for kept in (recently_closed, old_but_open):
             assert session.get(Case, kept).answers["contact_phone"] == "0812345678"
+        assert case_photos.photos_of(session, expired) == []          # the photo's bytes went too
+        assert [position for _, position, _ in case_photos.photos_of(session, recently_closed)] == [0]
 
 
 def test_settings_and_the_policy_the_sweeper_uses(monkeypatch):

@@ -19,6 +19,7 @@ from storage.models import Conversation, InboxEvent, utcnow
 from storage.timeutil import as_utc
 
 from .escalations import schedule_checks
+from .photos import schedule_fetches
 from .promotion import promote_received
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class ChatProcessor:
             schedule_checks(self.queue, response.escalating)
         except Exception:  # the sweeper escalates the case in time instead
             log.exception("escalation check not scheduled for event %s", event.webhook_event_id)
+        schedule_fetches(self.queue, response.photos)    # never raises: the sweeper queues a lost one
         return [row.id for row in rows]
 
     def _queue_messages(self, session, event: InboxEvent, payload: dict, response: Response):

@@ -20,3 +20,10 @@ def escalation_check() -> int:
     """At a case's deadline: escalate every case due by now (that one, if still unacknowledged,
     and any other overdue); returns how many moved up."""
     return _hotline().escalations.run_due()
+
+
+def fetch_case_photos(case_id: int, attempt: int = 1) -> int:
+    """A new case's photos from LINE into the database (worker/photos.py); returns how many were stored."""
+    from .photos import PhotoFetcher
+    hotline = _hotline()
+    return PhotoFetcher(hotline.db, hotline.line, hotline.queue).fetch(case_id, attempt)

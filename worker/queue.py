@@ -24,6 +24,7 @@ PROCESS_CHAT = "worker.jobs.process_chat"
 DISPATCHER = "hotline:dispatcher"
 DELIVER = "worker.jobs.deliver"
 ESCALATION_CHECK = "worker.jobs.escalation_check"
+FETCH_CASE_PHOTOS = "worker.jobs.fetch_case_photos"
 
 # A chat's lock lapses this soon after its worker dies (SIGKILL, lost host), so the sweeper can
 # hand the chat to another worker while the person's reply token is still fresh; a live worker
@@ -129,6 +130,15 @@ class JobQueue:
         checks). The job takes no argument: case_id only names it in the log."""
         return self._enqueue(f"escalation of case {case_id}", lambda: self.queue.enqueue_at(
             when, ESCALATION_CHECK, result_ttl=0, failure_ttl=86400))
+
+    def fetch_case_photos(self, case_id: int, attempt: int = 1, delay_seconds: float = 0) -> bool:
+        """Ask a worker to fetch a new case's photos from LINE (worker/photos.py), now or after a back-off."""
+        if delay_seconds > 0:
+            return self._enqueue(f"photos of case {case_id}", lambda: self.queue.enqueue_in(
+                timedelta(seconds=delay_seconds), FETCH_CASE_PHOTOS, case_id, attempt,
+                result_ttl=0, failure_ttl=86400))
+        return self._enqueue(f"photos of case {case_id}", lambda: self.queue.enqueue(
+            FETCH_CASE_PHOTOS, case_id, attempt, result_ttl=0, failure_ttl=86400))
 
     def chat_lock(self, chat_key: str):
         """A Redis lock that keeps one chat's events to one worker at a time. Its token is

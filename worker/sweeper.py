@@ -1,5 +1,5 @@
-"""Finds work the queue lost or never got (Redis was down, a worker died) and re-queues it,
-escalates cases whose scheduled check was lost, and now and then purges what is kept no
+"""Finds work the queue lost or never got (Redis was down, a worker died) and re-queues it
+(a case's photo fetch too), escalates cases whose scheduled check was lost, and now and then purges what is kept no
 longer (storage/retention.py).
 
 Processing is idempotent, so re-queueing something that is merely slow costs a lookup,
@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from storage import inbox, outbox, retention
 
+from .photos import sweep_photos
 from .promotion import promote_received
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class SweeperThread(threading.Thread):
         while not self.stopped.wait(self.interval):
             try:
                 sweep(self.db, self.queue, self.older_than)
+                sweep_photos(self.db, self.queue)
                 if self.escalations is not None:
                     self.escalations.run_due()
             except Exception as exc:  # keep sweeping after an outage

@@ -44,10 +44,14 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)          # casework.yaml outcomes
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set while the reporter's photos are still to be fetched from LINE (storage/case_photos.py);
+    # the sweeper re-queues a case whose mark is older than PHOTO_SWEEP_AFTER.
+    photos_pending_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (Index("ix_cases_status_escalate", "status", "escalate_at"),
                       Index("ix_cases_committee_status", "committee_id", "status"),
-                      Index("ix_cases_committee_created", "committee_id", "created_at"))
+                      Index("ix_cases_committee_created", "committee_id", "created_at"),
+                      Index("ix_cases_photos_pending", "photos_pending_since"))
 
 
 class CaseEvent(Base):

@@ -9,6 +9,9 @@ class FakeLine:
         self.sent: list[tuple] = []
         self.failures: list[LineError] = []  # raised, in order, by the next calls
         self.profiles: dict[str, dict] = {}
+        self.contents: dict[str, bytes] = {}          # message id -> what content() returns
+        self.content_failures: list[LineError] = []   # raised, in order, by the next content() calls
+        self.content_calls: list[str] = []
 
     def _maybe_fail(self):
         if self.failures:
@@ -27,3 +30,12 @@ class FakeLine:
 
     def show_loading(self, chat_id, seconds=5):
         pass
+
+    def content(self, message_id):
+        """A sent image's bytes; LINE's 404 for an id it does not (or no longer) hold."""
+        self.content_calls.append(message_id)
+        if self.content_failures:
+            raise self.content_failures.pop(0)
+        if message_id not in self.contents:
+            raise LineError(404, '{"message":"Not found"}')
+        return self.contents[message_id]

@@ -3,7 +3,8 @@
 dashboard_sign_ins: one-time links the bot sends an officer (token hashed; used once, in the
 browser that used it). dashboard_sessions: a signed-in browser (id hashed; idle and absolute
 clocks). dashboard_access_log: who viewed or exported what (ids and filters only).
-case_photos: the reporter's photos, fetched from LINE at intake, encrypted.
+case_photos: the reporter's photos, fetched from LINE at intake, encrypted;
+cases.photos_pending_since: photos still to fetch (the sweeper re-queues them).
 officers.admin: manages the directory on the dashboard.
 Indexes for the dashboard's lists: cases by committee and date, alerts by committee.
 
@@ -23,6 +24,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("officers") as batch:
         batch.add_column(sa.Column("admin", sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("photos_pending_since", sa.DateTime(timezone=True), nullable=True))
+    op.create_index("ix_cases_photos_pending", "cases", ["photos_pending_since"])
     op.create_table(
         "dashboard_sign_ins",
         sa.Column("token_hash", sa.String(64), primary_key=True),
@@ -78,5 +82,8 @@ def downgrade() -> None:
     op.drop_table("dashboard_sessions")
     op.drop_index("ix_dashboard_sign_ins_officer_id", table_name="dashboard_sign_ins")
     op.drop_table("dashboard_sign_ins")
+    op.drop_index("ix_cases_photos_pending", table_name="cases")
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("photos_pending_since")
     with op.batch_alter_table("officers") as batch:
         batch.drop_column("admin")
