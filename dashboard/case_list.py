@@ -8,9 +8,11 @@ import math
 from flask import Response, abort, g, redirect, render_template, request, url_for
 
 from cases.lifecycle import STATES
+from cases.roster import BANGKOK
 from cases.screening import URGENCY_LEVELS
 from storage import access_log
 from storage import dashboard_cases as queries
+from storage.timeutil import as_utc
 
 from . import case_filters
 from .blueprint import bp
@@ -23,6 +25,7 @@ PAGE_SIZE = 50
 SORT_NAMES = {"newest": N_("dashboard.cases.sort.newest"), "oldest": N_("dashboard.cases.sort.oldest"),
               "urgency": N_("dashboard.cases.sort.urgency"), "state": N_("dashboard.cases.sort.state"),
               "committee": N_("dashboard.cases.sort.committee")}
+EXPORT_TIME = "%Y-%m-%d %H:%M"
 EXPORTS = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 EXPORT_COLUMNS = (N_("dashboard.cases.column.reference"), N_("dashboard.cases.column.created"),
                   N_("dashboard.cases.column.committee"), N_("dashboard.cases.column.kind"),
@@ -81,16 +84,31 @@ def case_list_export(fmt: str):
         access_log.record(db, viewer.officer_id, "cases_exported", now, format=fmt, rows=len(rows),
                           filters=case_filters.described(filters))
     header = [_(column) for column in EXPORT_COLUMNS]
-    cells = [_cells(words, names, row) for row in rows]
+    cells = _cells(words, names, rows)
     body = csv_bytes(header, cells) if fmt == "csv" else xlsx_bytes({_("dashboard.cases.title"): (header, cells)})
     stamp = now.strftime("%Y%m%d-%H%M")
     return Response(body, mimetype=EXPORTS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="cases-{stamp}.{fmt}"'})
 
 
-def _cells(words, names: dict[str, str], row: queries.ListedCase) -> list:
-    return [row.reference, words.when(row.created_at), names.get(row.committee_id, row.committee_id),
-            words.t(f"kind.{row.kind}") if row.kind in case_filters.KINDS else row.kind,
-            words.answer(row, "sector") or "", words.urgency_name(row.urgency), state_name(words, row.status),
-            words.choice("outcome", row.outcome) if row.outcome else "",
-            _("dashboard.cases.overdue.yes") if row.overdue else _("dashboard.cases.overdue.no")]
+def _cells(words, names: dict[str, str], rows) -> list[list]:
+    """The export's rows: times as "YYYY-MM-DD HH:MM" in Bangkok (a spreadsheet sorts them), words
+    looked up once per distinct value (a national export has every case)."""
+    said: dict[tuple[str, str | None], str] = {}
+
+    def say(kind: str, value: str | None, make) -> str:
+        key = (kind, value)
+        if key not in said:
+            said[key] = make(value) if value else ""
+        return said[key]
+
+    yes_no = {True: _("dashboard.cases.overdue.yes"), False: _("dashboard.cases.overdue.no")}
+    return [[row.reference, as_utc(row.created_at).astimezone(BANGKOK).strftime(EXPORT_TIME),
+             say("committee", row.committee_id, lambda v: names.get(v, v)),
+             say("kind", row.kind, lambda v: words.t(f"kind.{v}") if v in case_filters.KINDS else v),
+             say("sector", row.sector,
+                 lambda v: words.t(case_filters.SECTOR_PREFIX + v) if v in case_filters.SECTORS else v),
+             say("urgency", row.urgency, words.urgency_name),
+             say("state", row.status, lambda v: state_name(words, v)),
+             say("outcome", row.outcome, lambda v: words.choice("outcome", v)), yes_no[row.overdue]]
+            for row in rows]

@@ -109,9 +109,10 @@ def test_export_is_the_filtered_list_without_personal_data_and_is_logged(client,
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Reference", "Received", "Committee", "Reported by", "Sector", "Urgency", "State",
+    assert rows[0] == ["Reference", "Received (Bangkok time)", "Committee", "Reported by", "Sector", "Urgency", "State",
                        "Outcome", "Overdue"]
-    assert [r[0] for r in rows[1:]] == [urgent.reference]
+    assert rows[1:] == [[urgent.reference, "2026-12-01 10:00", "Mae Sai district anti-trafficking committee (DL-ATIP) "
+                         "(example)", "Self-report", "fishing", "Urgent", "Waiting for acknowledgement", "", "no"]]
     assert "0812345678" not in text and ANSWERS["description"] not in text
     xlsx = client.get("/dashboard/cases/export.xlsx")
     with zipfile.ZipFile(io.BytesIO(xlsx.get_data())) as book:
