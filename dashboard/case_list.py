@@ -42,19 +42,18 @@ def case_list():
     with parts().db.transaction() as db:
         names = queries.committee_names(db, viewer.scope.below, language())
         filters, dropped = case_filters.parse(request.args, tuple(names))
-        total = queries.count_cases(db, viewer.scope, filters)
+        head = queries.summary(db, viewer.scope, filters, now)
+        total = head.total
         pages = max(1, math.ceil(total / PAGE_SIZE))
         if filters.page > pages:
             return redirect(url_for("dashboard.case_list", **case_filters.query(filters, page=pages)), code=303)
         rows = queries.list_cases(db, viewer.scope, filters, now, limit=PAGE_SIZE,
                                   offset=(filters.page - 1) * PAGE_SIZE)
-        counts = queries.counts_by_state(db, viewer.scope, filters)
-        overdue = queries.count_overdue(db, viewer.scope, filters, now)
         names.update(queries.committee_names(db, {r.committee_id for r in rows} - set(names), language()))
     words = officer_words()
     return render_template(
         "dashboard/cases/list.html", rows=rows, total=total, pages=pages, filters=filters, dropped=dropped,
-        counts=counts, overdue=overdue, names=names, words=words, state_name=state_name,
+        counts=head.per_state, overdue=head.overdue, names=names, words=words, state_name=state_name,
         query=case_filters.query, options=_options(words, names), page_size=PAGE_SIZE)
 
 

@@ -140,6 +140,26 @@ def count_overdue(session: Session, scope: Scope, filters: CaseFilters, now: dat
     return session.scalar(select(func.count(Case.id)).where(*_conditions(scope, filters), overdue(now))) or 0
 
 
+@dataclass(frozen=True)
+class ListSummary:
+    """The list's head in one grouped query: matches per state (the state filter aside), and how
+    many match every filter and how many of those are overdue."""
+
+    per_state: dict[str, int]
+    total: int
+    overdue: int
+
+
+def summary(session: Session, scope: Scope, filters: CaseFilters, now: datetime) -> ListSummary:
+    overdue_count = func.sum(case((overdue(now), 1), else_=0))
+    rows = session.execute(select(Case.status, func.count(Case.id), overdue_count)
+                           .where(*_conditions(scope, filters, with_states=False)).group_by(Case.status)).all()
+    chosen = [(n, late or 0) for status, n, late in rows if not filters.states or status in filters.states]
+    found = {status: n for status, n, _ in rows}
+    return ListSummary({state: found.get(state, 0) for state in STATES},
+                       sum(n for n, _ in chosen), int(sum(late for _, late in chosen)))
+
+
 def iter_cases(session: Session, scope: Scope, filters: CaseFilters, now: datetime) -> Iterator[ListedCase]:
     """Every matching row in the list's order, fetched in batches (an export of any size)."""
     result = session.execute(_query(scope, filters, now).execution_options(yield_per=EXPORT_BATCH))

@@ -14,6 +14,7 @@ from storage.dashboard_cases import (
     is_overdue,
     iter_cases,
     list_cases,
+    summary,
 )
 from storage.models import Officer
 from tests.support.dashboard_cases import START, make_case, make_cases
@@ -145,3 +146,22 @@ def test_one_case_is_overdue_by_the_same_rule(loaded):
         late = make_case(session, "CRI-5709", escalate_at=NOW - timedelta(minutes=1)).id
         closed = make_case(session, "CRI-5709", escalate_at=NOW - timedelta(minutes=1), status="closed").id
         assert is_overdue(session, late, NOW) and not is_overdue(session, closed, NOW)
+
+
+def test_the_summary_agrees_with_the_separate_counts(loaded):
+    with loaded.transaction() as session:
+        make_case(session, "CRI-5709", status="new", escalate_at=NOW - timedelta(minutes=1), urgency="urgent")
+        make_case(session, "CRI-5709", status="new", urgency="urgent")
+        make_case(session, "CRI-5709", status="taken", escalate_at=NOW - timedelta(minutes=1), urgency="urgent")
+        make_case(session, "CRI-5709", status="closed", escalate_at=NOW - timedelta(minutes=1), urgency="urgent")
+        make_case(session, "CRI-5709", status="taken", urgency="standard")
+    with loaded.transaction() as session:
+        scope = _scope(session, "CRI-5709-1")
+        for filters in (CaseFilters(), CaseFilters(states=("new",)), CaseFilters(urgencies=("urgent",)),
+                        CaseFilters(states=("taken", "closed"), urgencies=("urgent",))):
+            head = summary(session, scope, filters, NOW)
+            assert head.per_state == counts_by_state(session, scope, filters)
+            assert head.total == count_cases(session, scope, filters)
+            assert head.overdue == count_overdue(session, scope, filters, NOW)
+        everything = summary(session, scope, CaseFilters(), NOW)
+        assert (everything.total, everything.overdue) == (5, 2)
