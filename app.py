@@ -157,7 +157,8 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     hotline = app.extensions["hotline"] = build_hotline(settings, **parts)
     app.register_blueprint(webhook)
-    init_dashboard(app, settings, hotline.db, hotline.casework, after_commit=hotline.after_commit)
+    init_dashboard(app, settings, hotline.db, hotline.casework, after_commit=hotline.after_commit,
+                   summarise=hotline.casework.alerts.text.summarise)
     for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli):
         app.cli.add_command(command)
 

@@ -36,9 +36,12 @@ class DashboardParts:
     # timers, once the action's transaction is committed (app.py builds it on the worker's queue).
     after_commit: object = None
     clock: object = field(default=utcnow)      # tests move it
+    # summarise(case) -> lines: the reporter's answers in Thai, as the flows' engine words them
+    # (the dashboard may not import flows; app.py hands in the one the alerts use).
+    summarise: object = None
 
 
-def init_dashboard(app: Flask, settings, db, casework=None, after_commit=None) -> None:
+def init_dashboard(app: Flask, settings, db, casework=None, after_commit=None, summarise=None) -> None:
     """Register the dashboard on the app: cookie rules, CSRF, the pages."""
     secure = settings.public_base_url.startswith("https://")
     app.secret_key = settings.dashboard_secret_key
@@ -53,7 +56,8 @@ def init_dashboard(app: Flask, settings, db, casework=None, after_commit=None) -
         # asks for no referrer.
         WTF_CSRF_SSL_STRICT=False)
     csrf.init_app(app)
-    app.extensions["dashboard"] = DashboardParts(settings, db, casework, after_commit)
+    app.extensions["dashboard"] = DashboardParts(settings, db, casework, after_commit,
+                                                   summarise=summarise)
     from . import pages  # noqa: F401  (the modules that add routes to bp)
     app.register_blueprint(bp)
 

@@ -13,7 +13,8 @@ from .viewer import SESSION_KEY, parts, signed_in
 @bp.get("/")
 @signed_in
 def home():
-    return render_template("dashboard/home.html", viewer=g.viewer)
+    """The front page is the case list."""
+    return redirect(url_for("dashboard.case_list"), code=303)
 
 
 @bp.get("/signed-out")

@@ -1,2 +1,12 @@
 """Imports every module that adds routes to the blueprint, so registering it registers them all."""
-from . import access_log_page, auth, directory_pages, home, numbers, photos  # noqa: F401
+from . import (  # noqa: F401
+    access_log_page,
+    auth,
+    case_actions,
+    case_list,
+    case_page,
+    directory_pages,
+    home,
+    numbers,
+    photos,
+)

@@ -29,15 +29,15 @@ def test_signed_out_visitor_is_sent_to_the_sign_in_explanation(client):
 
 def test_signed_in_officer_sees_their_committee_in_their_language(app, client):
     sign_in(app, client, OFFICER, language="en")
-    page = client.get("/dashboard/").get_data(as_text=True)
+    page = client.get("/dashboard/cases").get_data(as_text=True)
     assert "Committee: " in page and '<html lang="en">' in page
     sign_in(app, client, OFFICER, language="th")
-    assert "คณะกรรมการ: " in client.get("/dashboard/").get_data(as_text=True)
+    assert "คณะกรรมการ: " in client.get("/dashboard/cases").get_data(as_text=True)
 
 
 def test_every_answer_carries_strict_security_headers(app, client):
     sign_in(app, client, OFFICER)
-    for url in ("/dashboard/", "/dashboard/signed-out", "/dashboard/no-such-page"):
+    for url in ("/dashboard/cases", "/dashboard/signed-out", "/dashboard/no-such-page"):
         response = client.get(url)
         assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
         assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY and "script-src 'self'" in CONTENT_SECURITY_POLICY
@@ -60,10 +60,10 @@ def test_a_post_without_the_sessions_csrf_token_is_refused(app, client):
     refused = client.post("/dashboard/language", data={"language": "th"})
     assert refused.status_code == 400 and "The form was not sent" in refused.get_data(as_text=True)
     assert client.post("/dashboard/language", data={"language": "th", "csrf_token": "forged"}).status_code == 400
-    assert "Committee: " in client.get("/dashboard/").get_data(as_text=True)      # nothing changed
+    assert "Committee: " in client.get("/dashboard/cases").get_data(as_text=True)      # nothing changed
     accepted = client.post("/dashboard/language", data={"language": "th", "csrf_token": csrf_token(client)})
     assert accepted.status_code == 303
-    assert "คณะกรรมการ: " in client.get("/dashboard/").get_data(as_text=True)
+    assert "คณะกรรมการ: " in client.get("/dashboard/cases").get_data(as_text=True)
 
 
 def test_switching_language_never_redirects_off_the_dashboard(app, client):
@@ -83,9 +83,9 @@ def test_an_idle_session_ends(app, client):
     sign_in(app, client, OFFICER, now=start)
     idle = app.extensions["hotline"].settings.dashboard_idle_seconds
     set_clock(app, lambda: start + timedelta(seconds=idle - 5))
-    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/dashboard/cases").status_code == 200
     set_clock(app, lambda: start + timedelta(seconds=2 * idle + 10))
-    assert client.get("/dashboard/").status_code == 303
+    assert client.get("/dashboard/cases").status_code == 303
 
 
 def test_a_busy_session_still_ends_at_the_absolute_limit(app, client):
@@ -96,9 +96,9 @@ def test_a_busy_session_still_ends_at_the_absolute_limit(app, client):
     while moment - start < timedelta(seconds=settings.dashboard_absolute_seconds - settings.dashboard_idle_seconds):
         moment += timedelta(seconds=settings.dashboard_idle_seconds // 2)
         set_clock(app, lambda m=moment: m)
-        assert client.get("/dashboard/").status_code == 200
+        assert client.get("/dashboard/cases").status_code == 200
     set_clock(app, lambda: start + timedelta(seconds=settings.dashboard_absolute_seconds + 1))
-    assert client.get("/dashboard/").status_code == 303
+    assert client.get("/dashboard/cases").status_code == 303
 
 
 def test_a_deactivated_officers_session_ends(app, client):
@@ -106,4 +106,4 @@ def test_a_deactivated_officers_session_ends(app, client):
     sign_in(app, client, OFFICER)
     with app.extensions["hotline"].db.transaction() as session:
         session.get(Officer, OFFICER).active = False
-    assert client.get("/dashboard/").status_code == 303
+    assert client.get("/dashboard/cases").status_code == 303
