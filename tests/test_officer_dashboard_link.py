@@ -89,8 +89,8 @@ def test_the_link_in_the_message_signs_the_officer_in(hotline):
     browser = app.test_client()
     assert browser.get(path).status_code == 200
     response = browser.post(path, data={"csrf_token": csrf_token(browser, path)})
-    assert response.status_code == 303 and browser.get("/dashboard/").status_code == 200
-    page = browser.get("/dashboard/").get_data(as_text=True)
+    assert response.status_code == 303 and browser.get("/dashboard/cases").status_code == 200
+    page = browser.get("/dashboard/cases").get_data(as_text=True)
     with app.extensions["hotline"].db.sessions() as session:
         assert session.get(Officer, OFFICER).name in page
 

@@ -44,12 +44,12 @@ def test_an_officer_signs_in_from_the_link_the_bot_sends(stack, browser):
     dashboard.reload()                                  # opening the page again does not use the link
     screenshot(dashboard, "dashboard-sign-in-page")
     dashboard.get_by_test_id("sign-in").click()
-    dashboard.wait_for_url(f"{stack.web_url}/dashboard/")
-    assert TEXTS.text("th", "dashboard.home.title") in dashboard.locator("h1").inner_text()
+    dashboard.wait_for_url(f"{stack.web_url}/dashboard/cases")          # the front page is the case list
+    assert TEXTS.text("th", "dashboard.cases.title") in dashboard.locator("h1").inner_text()
     screenshot(dashboard, "dashboard-sign-in")
 
     dashboard.goto(href)                                # the same browser again: home
-    assert dashboard.url == f"{stack.web_url}/dashboard/"
+    assert dashboard.url == f"{stack.web_url}/dashboard/cases"
     chat.close()
 
     other = browser.new_context(locale="th-TH")

@@ -50,7 +50,7 @@ def sid(client) -> str | None:
 
 
 def signed_in(client) -> bool:
-    return client.get("/dashboard/").status_code == 200
+    return client.get("/dashboard/cases").status_code == 200
 
 
 def refused(response) -> bool:
@@ -199,7 +199,7 @@ def test_behind_https_the_cookie_is_host_only_and_secure(settings, line):
         assert set_cookie.startswith("__Host-dashboard=")
         assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
         assert "Path=/" in set_cookie and "Domain" not in set_cookie
-        assert client.get("/dashboard/", base_url=base).status_code == 200
+        assert client.get("/dashboard/cases", base_url=base).status_code == 200
     finally:
         app.extensions["hotline"].db.dispose()
 

@@ -164,7 +164,7 @@ def test_deactivation_asks_first_then_ends_the_officers_sessions_and_keeps_the_r
     with db.transaction() as session:
         session.get(Officer, "CRI-5709-2").line_user_id = "U-leaving"
     leaving = _as(app, "CRI-5709-2")
-    assert leaving.get("/dashboard/").status_code == 200
+    assert leaving.get("/dashboard/cases").status_code == 200
     admin = _as(app, PROVINCE_ADMIN)
     question = _page(admin, "/dashboard/directory/officers/CRI-5709-2/deactivate")
     assert "Deactivate Example duty officer 2 (Mae Sai) (CRI-5709-2)" in question
@@ -174,7 +174,7 @@ def test_deactivation_asks_first_then_ends_the_officers_sessions_and_keeps_the_r
     done = post(admin, "/dashboard/directory/officers/CRI-5709-2/deactivate")
     assert done.status_code == 303 and done.headers["Location"].endswith("/dashboard/directory#committee-CRI-5709")
     assert "CRI-5709-2 is deactivated: no more alerts" in _page(admin)
-    gone = leaving.get("/dashboard/")
+    gone = leaving.get("/dashboard/cases")
     assert gone.status_code == 303 and gone.headers["Location"].endswith("/dashboard/signed-out")
     with db.sessions() as session:
         officer = session.get(Officer, "CRI-5709-2")
