@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -87,6 +88,7 @@ class Stack:
         # make one under the instance dir at first start; this avoids that race)
         from cryptography.fernet import Fernet
         self.encryption_keys = os.environ.get("HOTLINE_ENCRYPTION_KEYS") or Fernet.generate_key().decode()
+        self.dashboard_secret = secrets.token_urlsafe(32)
 
     def start(self) -> Stack:
         """Redis, the database, and the Procfile's release step."""
@@ -182,6 +184,8 @@ class Stack:
             HOTLINE_QUEUE=self.queue_name,
             HOTLINE_INSTANCE_DIR=str(self.tmp / "instance"),
             HOTLINE_ENCRYPTION_KEYS=self.encryption_keys,
+            DASHBOARD_SECRET_KEY=self.dashboard_secret,     # production rules: a real key, an https address
+            PUBLIC_BASE_URL="https://hotline.invalid",
             LINE_API_BASE="http://127.0.0.1:9",          # nothing calls LINE unless told where it is
             LINE_API_DATA_BASE="http://127.0.0.1:9",
             PYTHONUNBUFFERED="1",
