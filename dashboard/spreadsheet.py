@@ -14,12 +14,15 @@ from collections.abc import Iterable, Sequence
 import xlsxwriter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value) -> object:
     """Numbers stay numbers; text that a spreadsheet would run as a formula is made plain text."""
+    if type(value) is str:                               # the common case first: exports are mostly words
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -35,8 +38,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(c) for c in header])
-    for row in rows:
-        writer.writerow([safe_cell(c) for c in row])
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -51,6 +53,11 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> b
         sheet.write_row(0, 0, [safe_cell(c) for c in header], bold)
         sheet.freeze_panes(1, 0)
         for index, row in enumerate(rows, start=1):
-            sheet.write_row(index, 0, [safe_cell(c) for c in row])
+            for column, value in enumerate(row):
+                cell = safe_cell(value)
+                if type(cell) is str:
+                    sheet.write_string(index, column, cell)
+                else:
+                    sheet.write_number(index, column, cell)
     workbook.close()
     return buffer.getvalue()
