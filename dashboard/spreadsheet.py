@@ -8,7 +8,9 @@ a workbook model in memory, which is all an export needs.
 from __future__ import annotations
 
 import csv
+import gc
 import io
+from contextlib import contextmanager
 from collections.abc import Iterable, Sequence
 
 import xlsxwriter
@@ -42,8 +44,26 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+@contextmanager
+def _no_cycle_collection():
+    """A workbook is many small objects and no cycles: the cycle collector, run again and again
+    while they pile up, would cost more than writing them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
     """One worksheet per entry: {sheet name: (header, rows)}; the header row bold and frozen."""
+    with _no_cycle_collection():
+        return _xlsx(sheets)
+
+
+def _xlsx(sheets) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "strings_to_numbers": False})
