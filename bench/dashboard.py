@@ -9,9 +9,10 @@ the administrators' pages are timed for every level. Each page that exists in th
 requested `--warmup` times, then `--repeat` times timed (Flask's test client: the app's whole
 request handling, no network); a page whose endpoint does not exist is listed as skipped.
 
-Prints p50/p95/max per page and role against the target (p95 <= 300 ms). Exit code: 0 every
-p95 met, 1 a target missed, 2 the run failed (a page answered an error or sent to sign-in), 130
-interrupted.
+Prints p50/p95/max per page and role against the target (p95 <= 300 ms). Exports are files, not
+pages: their times are printed for reference (a national export holds every case) and are not held
+to the pages' target. Exit code: 0 every page's p95 met, 1 a target missed, 2 the run failed (a
+page answered an error or sent to sign-in), 130 interrupted.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class Page:
     args: dict
     query: dict
     filtered: bool = False         # the list under --filter's query
+    download: bool = False         # a file (an export): timed, shown, not held to the pages' target
 
 
 # The pages other parts build; {reference} and {photo_id} are filled per role.
@@ -44,9 +46,11 @@ PAGES = (
     Page("list page 3", "dashboard.case_list", {}, {"page": "3"}),
     Page("case page", "dashboard.case_page", {"reference": "{reference}"}, {}),
     Page("case photo", "dashboard.case_photo", {"reference": "{reference}", "photo_id": "{photo_id}"}, {}),
-    Page("list CSV", "dashboard.case_list_export", {"fmt": "csv"}, {}),
-    Page("list XLSX", "dashboard.case_list_export", {"fmt": "xlsx"}, {}),
+    Page("list CSV", "dashboard.case_list_export", {"fmt": "csv"}, {}, download=True),
+    Page("list XLSX", "dashboard.case_list_export", {"fmt": "xlsx"}, {}, download=True),
     Page("numbers", "dashboard.numbers", {}, {}),
+    Page("numbers CSV", "dashboard.numbers_export", {"fmt": "csv"}, {}, download=True),
+    Page("numbers XLSX", "dashboard.numbers_export", {"fmt": "xlsx"}, {}, download=True),
     Page("directory", "dashboard.directory", {}, {}),
     Page("access log", "dashboard.access_log", {}, {}),
 )
@@ -179,11 +183,11 @@ def body(args: argparse.Namespace, run) -> bool:
             times, bad = time_page(client, url, args.warmup, args.repeat)
             p95 = percentile(times, 95) * 1e3
             ok = p95 <= args.target_ms
-            met = met and ok
+            met = met and (ok or page.download)
             if bad:
                 failed.append(f"{page.name} ({role}): HTTP {bad}")
             print(f"  {page.name:<15}{role:<10}{percentile(times, 50) * 1e3:>9.1f}{p95:>9.1f}"
-                  f"{times[-1] * 1e3:>9.1f}   {verdict(ok)}")
+                  f"{times[-1] * 1e3:>9.1f}   {'file (no page target)' if page.download else verdict(ok)}")
     app.extensions["hotline"].db.dispose()
     if failed:
         raise RuntimeError("pages that answered an error or sent to sign-in: " + "; ".join(failed))
