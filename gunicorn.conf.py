@@ -2,6 +2,9 @@
 import gc
 import sys
 
+# The access log (the Procfile's --access-logfile) with the dashboard's sign-in tokens cut out.
+logger_class = "web_access_log.AccessLogger"
+
 
 def on_starting(server):
     """Refuse in the master, before any worker boots, with one line on stderr and exit 1: without

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import gc
 import io
-from contextlib import contextmanager
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
 import xlsxwriter
 

@@ -1,0 +1,24 @@
+"""gunicorn's access log without the dashboard's sign-in tokens: a link the bot sent opens a page
+(the token is used only by its Sign in button), so until it is used or expires the token in its
+path is a credential, and a log is not the place for one."""
+from __future__ import annotations
+
+import re
+
+from gunicorn.glogging import Logger
+
+SIGN_IN_PATH = re.compile(r"(/dashboard/sign-in/)[^\s/?#\"]+")
+REDACTED = r"\1…"
+
+
+def redact(text: str) -> str:
+    return SIGN_IN_PATH.sub(REDACTED, text)
+
+
+class AccessLogger(Logger):
+    """gunicorn's Logger; every value a log line may show (request line, path, environ) goes
+    through `redact`."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
