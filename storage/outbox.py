@@ -45,11 +45,12 @@ SENDING = "sending"
 SENDING_AFTER_UNKNOWN = "sending; the previous attempt's outcome is unknown"
 
 
-def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: datetime) -> bool:
+def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: datetime) -> str | None:
     """Take the row's next attempt, for one worker only and only once it is due (its
     next_attempt_at at or before due_by). The row is held (next_attempt_at = hold_until)
     while it is sent: the sweeper and a second job for it leave it alone, and a worker
-    killed mid-send hands it back at hold_until. The caller commits."""
+    killed mid-send hands it back at hold_until. Returns the attempt's marker as written
+    (SENDING or SENDING_AFTER_UNKNOWN), None when the row was not taken. The caller commits."""
     unrecorded = OutboxMessage.last_error.in_([SENDING, SENDING_AFTER_UNKNOWN])
     result = session.execute(
         update(OutboxMessage)
@@ -57,9 +58,10 @@ def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: dateti
         .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= due_by))
         .values(next_attempt_at=hold_until,
                 last_error=case((unrecorded, SENDING_AFTER_UNKNOWN), else_=SENDING))
+        .returning(OutboxMessage.last_error)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.scalar()
 
 
 def earlier_attempt_unrecorded(row: OutboxMessage) -> bool:
