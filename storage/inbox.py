@@ -19,8 +19,9 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import literal, select, update
+from sqlalchemy import Text, literal, select, type_coerce, update
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .crypto import keyring
 from .models import InboxEvent, utcnow
@@ -94,16 +95,34 @@ def _pending(chat_key: str):
     return (InboxEvent.chat_key == chat_key, InboxEvent.status == PENDING)
 
 
-def next_pending(session: Session, chat_key: str) -> InboxEvent | None:
-    """The chat's oldest pending event, by LINE's timestamp. Its payload is read (decrypted)
-    only when used, so an event whose payload cannot be read fails on its own (the worker
-    records that) instead of making its whole chat unreadable."""
-    return session.scalars(
-        select(InboxEvent).options(defer(InboxEvent.payload))
+_PAYLOAD_TYPE = InboxEvent.__table__.c.payload.type
+
+
+def oldest_pending(session: Session, chat_key: str) -> tuple[InboxEvent | None, bool]:
+    """The chat's oldest pending event, by LINE's timestamp, and whether another is pending
+    behind it, in one query. The payload comes with it, stored text, and is decrypted here; one
+    that cannot be read is left unloaded, so it fails when used, on its own (the worker records
+    that) instead of making its whole chat unreadable."""
+    found = session.execute(
+        select(InboxEvent, type_coerce(InboxEvent.payload, Text)).options(defer(InboxEvent.payload))
         .where(*_pending(chat_key))
         .order_by(InboxEvent.line_timestamp, InboxEvent.id)
-        .limit(1)
-    ).first()
+        .limit(2)
+    ).all()
+    if not found:
+        return None, False
+    event, stored = found[0]
+    try:
+        payload = _PAYLOAD_TYPE.process_result_value(stored, session.bind.dialect)
+    except Exception:  # noqa: BLE001 - unreadable: reading it again raises where the failure is recorded
+        return event, len(found) > 1
+    set_committed_value(event, "payload", payload)
+    return event, len(found) > 1
+
+
+def next_pending(session: Session, chat_key: str) -> InboxEvent | None:
+    """The chat's oldest pending event (see oldest_pending)."""
+    return oldest_pending(session, chat_key)[0]
 
 
 def has_pending(session: Session, chat_key: str) -> bool:

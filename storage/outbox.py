@@ -32,8 +32,8 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
         chat_key=chat_key, messages=messages, push_to=push_to, push_allowed=push_allowed,
         reply_token=reply_token, reply_deadline=reply_deadline, inbox_event_id=inbox_event_id,
         deliver_until=deliver_until, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
-        created_at=utcnow(),
-    )
+        created_at=utcnow(), last_error=None, next_attempt_at=None, sent_at=None, reporter_case_id=None,
+    )   # every column set: the row stays whole in memory after its commit, so delivery reads nothing back
     session.add(row)
     return row
 

@@ -336,11 +336,13 @@ def test_migration_0007_matches_the_outbox_model_and_goes_down_and_up(database_u
         database.dispose()
 
 
-def _committed_row(db, row_id) -> OutboxMessage:
-    """The row as a processor holds it after its commit: loaded, detached."""
+def _fresh_row(db, now=None) -> OutboxMessage:
+    """A row as the chat processor holds it after its commit: made by outbox.add, detached."""
+    now = now or utcnow()
     with db.sessions() as session:
-        row = session.get(OutboxMessage, row_id)
-        _ = row.messages
+        row = outbox.add(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
+                         reply_token="tok", reply_deadline=now + timedelta(seconds=30))
+        session.commit()
     return row
 
 
@@ -348,8 +350,8 @@ def test_a_row_handed_over_as_committed_is_sent_without_reading_it_back(db):
     from sqlalchemy import event
 
     line, queue = FakeLine(), RecordingQueue()
-    row_id = _row(db)
-    row = _committed_row(db, row_id)
+    row = _fresh_row(db)
+    row_id = row.id
     statements = []
 
     def seen(_conn, _cursor, statement, *_args):
@@ -369,8 +371,8 @@ def test_a_row_handed_over_as_committed_is_sent_without_reading_it_back(db):
 
 def test_a_handed_over_row_someone_else_sent_meanwhile_is_skipped(db):
     line, queue = FakeLine(), RecordingQueue()
-    row_id = _row(db)
-    row = _committed_row(db, row_id)
+    row = _fresh_row(db)
+    row_id = row.id
     assert Delivery(db, line, queue).deliver(row_id) == SENT
     assert Delivery(db, line, queue).deliver(row_id, row) == SKIPPED
     assert len(line.sent) == 1
@@ -379,9 +381,10 @@ def test_a_handed_over_row_someone_else_sent_meanwhile_is_skipped(db):
 def test_a_handed_over_row_that_fails_is_retried_like_any_other(db):
     line, queue, clock = FakeLine(), RecordingQueue(), Clock()
     line.failures = [LINE_500]
-    row_id = _row(db, now=clock.now)
+    row = _fresh_row(db, now=clock.now)
+    row_id = row.id
     delivery = Delivery(db, line, queue, clock=clock)
-    assert delivery.deliver(row_id, _committed_row(db, row_id)) == RETRY
+    assert delivery.deliver(row_id, row) == RETRY
     stored = _status(db, row_id)
     assert stored.status == "pending" and stored.attempts == 1 and "Internal error" in stored.last_error
     assert queue.delivers == [(row_id, backoff_seconds(1))]

@@ -47,7 +47,9 @@ class ChatProcessor:
                 return handled  # another worker has the chat; it re-checks before leaving
             try:
                 with self.queue.renewer.kept(lock):
-                    while (rows := self._process_next(chat_key)) is not None:
+                    more = True
+                    while more and (found := self._process_next(chat_key)) is not None:
+                        rows, more = found
                         handled += 1
                         for row in rows:
                             self.delivery.deliver(row.id, row)
@@ -60,22 +62,23 @@ class ChatProcessor:
                 if not inbox.has_pending(session, chat_key):
                     return handled
 
-    def _process_next(self, chat_key: str) -> list[OutboxMessage] | None:
+    def _process_next(self, chat_key: str) -> tuple[list[OutboxMessage], bool] | None:
         """Handle the chat's oldest pending event; None when there is none. Returns the outbox
-        rows it committed (detached, as written)."""
+        rows it committed (detached, as written) and whether another event was pending behind
+        it (one arriving later is found by the check after the lock is released)."""
         with self.db.sessions() as session:
-            event = inbox.next_pending(session, chat_key)
+            event, more = inbox.oldest_pending(session, chat_key)
             if event is None:
                 return None
             event_id, reference = event.id, event.webhook_event_id
             try:
-                return self._decide(session, event)
+                return self._decide(session, event), more
             except Exception as exc:  # a bug must not lose the event nor block the chat
                 session.rollback()
                 error = exc
         log.error("event %s failed: %s\n%s", reference, type(error).__name__,
                   "".join(traceback.format_tb(error.__traceback__)))   # no message: it may quote the person
-        return self._after_failure(event_id, reference, error)
+        return self._after_failure(event_id, reference, error), more
 
     def _decide(self, session, event: InboxEvent) -> list[OutboxMessage]:
         payload = event.payload
