@@ -86,8 +86,9 @@ class Delivery:
                 log.error("outbox %s: sending raised %s", row.id, type(exc).__name__)
                 outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
             else:
-                row.status, row.sent_at, row.last_error, row.next_attempt_at = "sent", self.clock(), None, None
-                outcome = SENT
+                outbox.mark_sent(session, row.id, self.clock())
+                session.commit()
+                return SENT
             row.attempts += 1
             session.commit()
             if outcome == RETRY:

@@ -68,6 +68,18 @@ def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: dateti
     return session.execute(_CLAIM, {"row_id": row_id, "due_by": due_by, "hold_until": hold_until}).scalar()
 
 
+_MARK_SENT = (
+    update(_ROWS).where(_ROWS.c.id == bindparam("row_id"))
+    .values(status="sent", sent_at=bindparam("now", type_=_ROWS.c.sent_at.type), last_error=None,
+            next_attempt_at=None, attempts=_ROWS.c.attempts + 1)
+)
+
+
+def mark_sent(session: Session, row_id: int, now: datetime) -> None:
+    """Record the claimed attempt's success: LINE has the row's messages. The caller commits."""
+    session.execute(_MARK_SENT, {"row_id": row_id, "now": now})
+
+
 def earlier_attempt_unrecorded(row: OutboxMessage) -> bool:
     """Whether an earlier attempt at this claimed row may have reached LINE unrecorded."""
     return row.last_error == SENDING_AFTER_UNKNOWN
