@@ -5,7 +5,9 @@ At least once, and de-duplicated where LINE lets us: pushes carry the row's retr
 with a capped exponential back-off through the queue's scheduler: LINE_SEND_RETRIES
 attempts, or, for a row with a deliver_until (an emergency answer; an alert or notice to
 officers), until then. Each attempt first claims its row (storage.outbox.claim), so a
-retry job and the sweeper's job for the same row never send it twice.
+retry job and the sweeper's job for the same row never send it twice. A row the caller has
+just committed (the chat processor's answer and alerts) is handed over as it is: the claim
+alone is written, nothing is read back.
 
 A push to a case's reporter (a note or an officer's message, row.reporter_case_id) is asked
 again before it goes (`reporter_check`: cases/reporter_notes.ReporterNotes.at_send, wired by
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import conversations, outbox
 from storage.models import OutboxMessage, utcnow
@@ -52,31 +56,39 @@ class Delivery:
         self.notice_window = timedelta(seconds=notice_seconds)
         self.clock = clock
 
-    def deliver(self, outbox_id: int) -> str:
+    def deliver(self, outbox_id: int, row: OutboxMessage | None = None) -> str:
+        """Attempt to send the row once. `row`: the row itself, as its caller committed it
+        moments ago (detached, unchanged since), so it need not be read back."""
         now = self.clock()
+        hold_until = now + timedelta(seconds=HOLD_SECONDS)
         with self.db.sessions() as session:
-            claimed = outbox.claim(session, outbox_id, due_by=now + timedelta(seconds=EARLY_SECONDS),
-                                   hold_until=now + timedelta(seconds=HOLD_SECONDS))
+            marker = outbox.claim(session, outbox_id, due_by=now + timedelta(seconds=EARLY_SECONDS),
+                                  hold_until=hold_until)
             session.commit()
-            if not claimed:
+            if marker is None:
                 return SKIPPED   # sent, given up, not due yet, or another worker is sending it
-            row = session.get(OutboxMessage, outbox_id)
+            if row is None:
+                row = session.get(OutboxMessage, outbox_id)
+            else:
+                row = session.merge(row, load=False)
+                set_committed_value(row, "last_error", marker)
+                set_committed_value(row, "next_attempt_at", hold_until)
             if row.reporter_case_id is not None:   # first: its refusal is written in the case's trail
                 held = self._reporter_held(session, row)
                 if held is not None:
                     return held
-            if self._blocked(session, row):
-                return UNDELIVERABLE
             try:
-                self._send(row)
+                if self._send(session, row) == UNDELIVERABLE:
+                    return UNDELIVERABLE
             except LineError as error:
                 outcome = self._failed(row, error)
             except Exception as exc:  # a bug on our side of the call: counted like no answer, never a row stuck
                 log.error("outbox %s: sending raised %s", row.id, type(exc).__name__)
                 outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
             else:
-                row.status, row.sent_at, row.last_error, row.next_attempt_at = "sent", self.clock(), None, None
-                outcome = SENT
+                outbox.mark_sent(session, row.id, self.clock())
+                session.commit()
+                return SENT
             row.attempts += 1
             session.commit()
             if outcome == RETRY:
@@ -119,12 +131,14 @@ class Delivery:
         log.info("outbox %s not sent to the reporter of case %s: %s", row.id, row.reporter_case_id, why)
         return UNDELIVERABLE
 
-    def _send(self, row: OutboxMessage) -> None:
+    def _send(self, session, row: OutboxMessage) -> str:
+        """SENT, or UNDELIVERABLE (committed) when only a push could go and the person blocked
+        the bot. A reply needs no such check: LINE gives no reply token for a blocked chat."""
         deadline = as_utc(row.reply_deadline)
         if row.reply_token and deadline and self.clock() < deadline:
             try:
                 self.line.reply(row.reply_token, row.messages)
-                return
+                return SENT
             except LineError as error:
                 if not error.invalid_reply_token:
                     raise
@@ -132,8 +146,10 @@ class Delivery:
                     # Fresh by our clock yet refused: used up, by the earlier attempt LINE accepted
                     # before its outcome could be recorded. A push now would show the answer twice.
                     log.info("outbox %s: reply token used by an earlier unrecorded attempt: sent", row.id)
-                    return
+                    return SENT
                 log.info("outbox %s: reply token refused, trying a push", row.id)
+        if self._blocked(session, row):
+            return UNDELIVERABLE
         if not (row.push_allowed and row.push_to):
             raise LineError(400, "reply token unusable and this conversation allows no push")
         try:
@@ -141,6 +157,7 @@ class Delivery:
         except LineError as error:
             if not error.already_accepted:
                 raise
+        return SENT
 
     def _failed(self, row: OutboxMessage, error: LineError) -> str:
         row.last_error = str(error)[:2000]

@@ -1,7 +1,8 @@
 """Database engine and sessions.
 
 SQLite by default (a file under instance/), PostgreSQL in production. SQLite gets WAL
-and a busy timeout so the web process and several workers can share one file.
+and a busy timeout so the web process and several workers can share one file. PostgreSQL's
+pool reconnects after an error instead of pinging before every session.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .inbox_writer import InboxWriter
 
+PG_POOL_RECYCLE_SECONDS = 600
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
@@ -24,7 +27,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # No ping before each checkout (a round trip per session). A connection the server dropped
+    # fails its statement once; SQLAlchemy then sees the disconnect and replaces every pooled
+    # connection older than it, and the work is done again (the job's event is still pending,
+    # the outbox row still due). Idle ones are replaced before a firewall forgets them.
+    return create_engine(url, pool_size=5, max_overflow=5, pool_recycle=PG_POOL_RECYCLE_SECONDS)
 
 
 def _sqlite_lock_path(url: str) -> str | None:

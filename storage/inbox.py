@@ -19,8 +19,9 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import literal, select, update
+from sqlalchemy import Text, bindparam, literal, select, type_coerce, update
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .crypto import keyring
 from .models import InboxEvent, utcnow
@@ -94,29 +95,55 @@ def _pending(chat_key: str):
     return (InboxEvent.chat_key == chat_key, InboxEvent.status == PENDING)
 
 
+# The worker's per-event statements are built once, with bound parameters: building them per call
+# cost more than running them. Core statements on the table, so no ORM bulk-update machinery.
+_EVENTS = InboxEvent.__table__
+_PAYLOAD_TYPE = _EVENTS.c.payload.type
+_OLDEST_PENDING = (
+    select(InboxEvent, type_coerce(InboxEvent.payload, Text)).options(defer(InboxEvent.payload))
+    .where(InboxEvent.chat_key == bindparam("chat_key"), InboxEvent.status == PENDING)
+    .order_by(InboxEvent.line_timestamp, InboxEvent.id)
+    .limit(2)
+)
+_HAS_PENDING = (select(_EVENTS.c.id)
+                .where(_EVENTS.c.chat_key == bindparam("chat_key"), _EVENTS.c.status == PENDING).limit(1))
+_MARK_DONE = (
+    update(_EVENTS)
+    .where(_EVENTS.c.id == bindparam("event_id"), _EVENTS.c.status == "pending")
+    .values(status=bindparam("new_status"), processed_at=bindparam("now", type_=_EVENTS.c.processed_at.type))
+)
+
+
+def oldest_pending(session: Session, chat_key: str) -> tuple[InboxEvent | None, bool]:
+    """The chat's oldest pending event, by LINE's timestamp, and whether another is pending
+    behind it, in one query. The payload comes with it, stored text, and is decrypted here; one
+    that cannot be read is left unloaded, so it fails when used, on its own (the worker records
+    that) instead of making its whole chat unreadable."""
+    found = session.execute(_OLDEST_PENDING, {"chat_key": chat_key}).all()
+    if not found:
+        return None, False
+    event, stored = found[0]
+    try:
+        payload = _PAYLOAD_TYPE.process_result_value(stored, session.bind.dialect)
+    except Exception:  # noqa: BLE001 - unreadable: reading it again raises where the failure is recorded
+        return event, len(found) > 1
+    set_committed_value(event, "payload", payload)
+    return event, len(found) > 1
+
+
 def next_pending(session: Session, chat_key: str) -> InboxEvent | None:
-    """The chat's oldest pending event, by LINE's timestamp. Its payload is read (decrypted)
-    only when used, so an event whose payload cannot be read fails on its own (the worker
-    records that) instead of making its whole chat unreadable."""
-    return session.scalars(
-        select(InboxEvent).options(defer(InboxEvent.payload))
-        .where(*_pending(chat_key))
-        .order_by(InboxEvent.line_timestamp, InboxEvent.id)
-        .limit(1)
-    ).first()
+    """The chat's oldest pending event (see oldest_pending)."""
+    return oldest_pending(session, chat_key)[0]
 
 
 def has_pending(session: Session, chat_key: str) -> bool:
-    return session.scalars(select(InboxEvent.id).where(*_pending(chat_key)).limit(1)).first() is not None
+    return session.execute(_HAS_PENDING, {"chat_key": chat_key}).first() is not None
 
 
 def mark_done(session: Session, event_id: int, status: str = "done") -> bool:
-    """Close a pending event; False if someone else already closed it."""
-    result = session.execute(
-        update(InboxEvent)
-        .where(InboxEvent.id == event_id, InboxEvent.status == "pending")
-        .values(status=status, processed_at=utcnow())
-    )
+    """Close a pending event; False if someone else already closed it. A loaded copy of the
+    event in the session keeps its old status: callers go by the answer."""
+    result = session.execute(_MARK_DONE, {"event_id": event_id, "new_status": status, "now": utcnow()})
     return result.rowcount == 1
 
 

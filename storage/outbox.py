@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import OutboxMessage, utcnow
@@ -32,8 +32,8 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
         chat_key=chat_key, messages=messages, push_to=push_to, push_allowed=push_allowed,
         reply_token=reply_token, reply_deadline=reply_deadline, inbox_event_id=inbox_event_id,
         deliver_until=deliver_until, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
-        created_at=utcnow(),
-    )
+        created_at=utcnow(), last_error=None, next_attempt_at=None, sent_at=None, reporter_case_id=None,
+    )   # every column set: the row stays whole in memory after its commit, so delivery reads nothing back
     session.add(row)
     return row
 
@@ -45,21 +45,39 @@ SENDING = "sending"
 SENDING_AFTER_UNKNOWN = "sending; the previous attempt's outcome is unknown"
 
 
-def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: datetime) -> bool:
+_ROWS = OutboxMessage.__table__
+_UNRECORDED = _ROWS.c.last_error.in_([SENDING, SENDING_AFTER_UNKNOWN])
+_CLAIM = (   # built once (see storage/inbox.py); Core, so no ORM bulk-update machinery per send
+    update(_ROWS)
+    .where(_ROWS.c.id == bindparam("row_id"), _ROWS.c.status == "pending")
+    .where(or_(_ROWS.c.next_attempt_at.is_(None),
+               _ROWS.c.next_attempt_at <= bindparam("due_by", type_=_ROWS.c.next_attempt_at.type)))
+    .values(next_attempt_at=bindparam("hold_until", type_=_ROWS.c.next_attempt_at.type),
+            last_error=case((_UNRECORDED, SENDING_AFTER_UNKNOWN), else_=SENDING))
+    .returning(_ROWS.c.last_error)
+)
+
+
+def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: datetime) -> str | None:
     """Take the row's next attempt, for one worker only and only once it is due (its
     next_attempt_at at or before due_by). The row is held (next_attempt_at = hold_until)
     while it is sent: the sweeper and a second job for it leave it alone, and a worker
-    killed mid-send hands it back at hold_until. The caller commits."""
-    unrecorded = OutboxMessage.last_error.in_([SENDING, SENDING_AFTER_UNKNOWN])
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
-        .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= due_by))
-        .values(next_attempt_at=hold_until,
-                last_error=case((unrecorded, SENDING_AFTER_UNKNOWN), else_=SENDING))
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    killed mid-send hands it back at hold_until. Returns the attempt's marker as written
+    (SENDING or SENDING_AFTER_UNKNOWN), None when the row was not taken. A loaded copy of the
+    row in the session is left as it was. The caller commits."""
+    return session.execute(_CLAIM, {"row_id": row_id, "due_by": due_by, "hold_until": hold_until}).scalar()
+
+
+_MARK_SENT = (
+    update(_ROWS).where(_ROWS.c.id == bindparam("row_id"))
+    .values(status="sent", sent_at=bindparam("now", type_=_ROWS.c.sent_at.type), last_error=None,
+            next_attempt_at=None, attempts=_ROWS.c.attempts + 1)
+)
+
+
+def mark_sent(session: Session, row_id: int, now: datetime) -> None:
+    """Record the claimed attempt's success: LINE has the row's messages. The caller commits."""
+    session.execute(_MARK_SENT, {"row_id": row_id, "now": now})
 
 
 def earlier_attempt_unrecorded(row: OutboxMessage) -> bool:

@@ -334,3 +334,59 @@ def test_migration_0007_matches_the_outbox_model_and_goes_down_and_up(database_u
             assert "deliver_until" in {c["name"] for c in inspect(connection).get_columns("outbox_messages")}
     finally:
         database.dispose()
+
+
+def _fresh_row(db, now=None) -> OutboxMessage:
+    """A row as the chat processor holds it after its commit: made by outbox.add, detached."""
+    now = now or utcnow()
+    with db.sessions() as session:
+        row = outbox.add(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
+                         reply_token="tok", reply_deadline=now + timedelta(seconds=30))
+        session.commit()
+    return row
+
+
+def test_a_row_handed_over_as_committed_is_sent_without_reading_it_back(db):
+    from sqlalchemy import event
+
+    line, queue = FakeLine(), RecordingQueue()
+    row = _fresh_row(db)
+    row_id = row.id
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).upper())
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert Delivery(db, line, queue).deliver(row_id, row) == SENT
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert line.sent == [("reply", "tok", MESSAGES)]
+    assert not [s for s in statements if s.startswith("SELECT")]      # neither the row nor the conversation
+    assert len([s for s in statements if s.startswith("UPDATE OUTBOX_MESSAGES")]) == 2   # claim, outcome
+    stored = _status(db, row_id)
+    assert (stored.status, stored.attempts, stored.last_error, stored.next_attempt_at) == ("sent", 1, None, None)
+
+
+def test_a_handed_over_row_someone_else_sent_meanwhile_is_skipped(db):
+    line, queue = FakeLine(), RecordingQueue()
+    row = _fresh_row(db)
+    row_id = row.id
+    assert Delivery(db, line, queue).deliver(row_id) == SENT
+    assert Delivery(db, line, queue).deliver(row_id, row) == SKIPPED
+    assert len(line.sent) == 1
+
+
+def test_a_handed_over_row_that_fails_is_retried_like_any_other(db):
+    line, queue, clock = FakeLine(), RecordingQueue(), Clock()
+    line.failures = [LINE_500]
+    row = _fresh_row(db, now=clock.now)
+    row_id = row.id
+    delivery = Delivery(db, line, queue, clock=clock)
+    assert delivery.deliver(row_id, row) == RETRY
+    stored = _status(db, row_id)
+    assert stored.status == "pending" and stored.attempts == 1 and "Internal error" in stored.last_error
+    assert queue.delivers == [(row_id, backoff_seconds(1))]
+    clock.to(stored.next_attempt_at)
+    assert delivery.deliver(row_id) == SENT and line.sent == [("reply", "tok", MESSAGES)]

@@ -243,3 +243,27 @@ def test_an_apology_that_raises_still_fails_the_event_and_the_chat_moves_on(sett
     app.extensions["hotline"].processor.process_chat(user)
     assert [sent[2][0]["text"] for sent in line.sent] == ["echo after"]
     assert _event(app, poison["webhookEventId"]).status == "failed"
+
+
+def test_a_message_reads_its_event_once_and_nothing_it_wrote(settings):
+    from sqlalchemy import event as sql_event
+
+    app, line = _app(settings, EchoResponder())
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "hi")])
+    statements = []
+    engine = app.extensions["hotline"].db.engine
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).upper())
+
+    sql_event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert app.extensions["hotline"].processor.process_chat(user) == 1
+    finally:
+        sql_event.remove(engine, "before_cursor_execute", seen)
+    assert [sent[2][0]["text"] for sent in line.sent] == ["echo hi"]
+    reads = [s for s in statements if s.startswith("SELECT")]
+    # the event with its payload, the conversation, and the check for more after the lock is released
+    assert len([s for s in reads if "FROM INBOX_EVENTS" in s]) == 2
+    assert not [s for s in reads if "FROM OUTBOX_MESSAGES" in s]

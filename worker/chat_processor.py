@@ -3,7 +3,8 @@
 The per-chat Redis lock keeps a chat's events in LINE's order across any number of
 workers; the conditional mark_done keeps their effects to one even if the lock lapsed.
 Each event is decided and recorded (state, outbox rows, event done) in one transaction,
-then its messages are sent while the lock is still held, so replies keep their order.
+then its messages are sent while the lock is still held, so replies keep their order. The rows
+just committed go to the delivery as they are, so it does not read them back.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from redis.exceptions import LockError, RedisError
 
 from bot.response import Response
 from storage import conversations, inbox, outbox
-from storage.models import Conversation, InboxEvent, utcnow
+from storage.models import Conversation, InboxEvent, OutboxMessage, utcnow
 from storage.timeutil import as_utc
 
 from .escalations import schedule_checks
@@ -47,10 +48,12 @@ class ChatProcessor:
                 return handled  # another worker has the chat; it re-checks before leaving
             try:
                 with self.queue.renewer.kept(lock):
-                    while (outbox_ids := self._process_next(chat_key)) is not None:
+                    more = True
+                    while more and (found := self._process_next(chat_key)) is not None:
+                        rows, more = found
                         handled += 1
-                        for outbox_id in outbox_ids:
-                            self.delivery.deliver(outbox_id)
+                        for row in rows:
+                            self.delivery.deliver(row.id, row)
             finally:
                 try:
                     lock.release()
@@ -60,23 +63,25 @@ class ChatProcessor:
                 if not inbox.has_pending(session, chat_key):
                     return handled
 
-    def _process_next(self, chat_key: str) -> list[int] | None:
-        """Handle the chat's oldest pending event; None when there is none."""
+    def _process_next(self, chat_key: str) -> tuple[list[OutboxMessage], bool] | None:
+        """Handle the chat's oldest pending event; None when there is none. Returns the outbox
+        rows it committed (detached, as written) and whether another event was pending behind
+        it (one arriving later is found by the check after the lock is released)."""
         with self.db.sessions() as session:
-            event = inbox.next_pending(session, chat_key)
+            event, more = inbox.oldest_pending(session, chat_key)
             if event is None:
                 return None
             event_id, reference = event.id, event.webhook_event_id
             try:
-                return self._decide(session, event)
+                return self._decide(session, event), more
             except Exception as exc:  # a bug must not lose the event nor block the chat
                 session.rollback()
                 error = exc
         log.error("event %s failed: %s\n%s", reference, type(error).__name__,
                   "".join(traceback.format_tb(error.__traceback__)))   # no message: it may quote the person
-        return self._after_failure(event_id, reference, error)
+        return self._after_failure(event_id, reference, error), more
 
-    def _decide(self, session, event: InboxEvent) -> list[int]:
+    def _decide(self, session, event: InboxEvent) -> list[OutboxMessage]:
         payload = event.payload
         conversation = conversations.load(session, event.chat_key, _user_of(payload))
         response = self.responder.respond(payload, conversation, session)
@@ -90,7 +95,7 @@ class ChatProcessor:
         except Exception:  # the sweeper escalates the case in time instead
             log.exception("escalation check not scheduled for event %s", event.webhook_event_id)
         schedule_fetches(self.queue, response.photos)    # never raises: the sweeper queues a lost one
-        return [row.id for row in rows]
+        return rows
 
     def _queue_messages(self, session, event: InboxEvent, payload: dict, response: Response):
         if not response.messages:
@@ -108,7 +113,7 @@ class ChatProcessor:
         session.flush()
         return [row]
 
-    def _after_failure(self, event_id: int, reference: str, exc: Exception) -> list[int]:
+    def _after_failure(self, event_id: int, reference: str, exc: Exception) -> list[OutboxMessage]:
         """Count the failed attempt; after the last one the event is failed, with an apology
         if one can be written. Whatever stands in the apology's way (a payload that cannot be
         read, a broken conversation, a row the database refuses), the failure itself is then
@@ -122,7 +127,8 @@ class ChatProcessor:
         with self.db.sessions() as session:
             return self._record_failure(session, event_id, reference, error, apologise=False)
 
-    def _record_failure(self, session, event_id: int, reference: str, error: str, apologise: bool) -> list[int]:
+    def _record_failure(self, session, event_id: int, reference: str, error: str,
+                        apologise: bool) -> list[OutboxMessage]:
         attempts = inbox.record_failure(session, event_id, error)
         rows = []
         if attempts >= MAX_EVENT_ATTEMPTS and inbox.mark_done(session, event_id, status="failed"):
@@ -130,7 +136,7 @@ class ChatProcessor:
             if apologise:
                 rows = self._apology(session, session.get(InboxEvent, event_id))
         session.commit()
-        return [row.id for row in rows]
+        return rows
 
     def _apology(self, session, event: InboxEvent) -> list:
         """The apology's outbox row. A conversation that cannot be loaded still gets one, in

@@ -90,12 +90,18 @@ class LockRenewer:
                     log.warning("lock %s not renewed (%s)", lock.name, type(exc).__name__)
 
 
+SENDS_SUFFIX = "-send"
+
+
 class JobQueue:
-    """Names the jobs the bot runs; knows nothing of what they do."""
+    """Names the jobs the bot runs; knows nothing of what they do. Sends (`deliver`: a retry, an
+    alert, a row the sweeper found) have a queue of their own that workers take from first, so
+    an alert or a retried answer never waits behind a backlog of chats."""
 
     def __init__(self, redis: Redis, name: str):
         self.redis = redis
         self.queue = Queue(name, connection=redis)
+        self.sends = Queue(f"{name}{SENDS_SUFFIX}", connection=redis)
         self.chat_lock_seconds = CHAT_LOCK_SECONDS
         self.renewer = LockRenewer()
 
@@ -120,9 +126,9 @@ class JobQueue:
     def deliver(self, outbox_id: int, delay_seconds: float = 0) -> bool:
         """Ask a worker to send one outbox row, now or after a back-off delay."""
         if delay_seconds > 0:
-            return self._enqueue(f"outbox {outbox_id}", lambda: self.queue.enqueue_in(
+            return self._enqueue(f"outbox {outbox_id}", lambda: self.sends.enqueue_in(
                 timedelta(seconds=delay_seconds), DELIVER, outbox_id, result_ttl=0, failure_ttl=86400))
-        return self._enqueue(f"outbox {outbox_id}", lambda: self.queue.enqueue(
+        return self._enqueue(f"outbox {outbox_id}", lambda: self.sends.enqueue(
             DELIVER, outbox_id, result_ttl=0, failure_ttl=86400))
 
     def escalation_check(self, case_id: int, when) -> bool:

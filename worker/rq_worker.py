@@ -27,7 +27,7 @@ def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: f
     rq_worker = None      # the last one built: its flags say whether a SIGTERM came (RQ's handler)
     while True:
         try:
-            rq_worker = SimpleWorker([queue.queue], connection=connection)
+            rq_worker = SimpleWorker(listened_queues(queue), connection=connection)
             rq_worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="WARNING")
         except RedisError as exc:
             log.warning("worker lost Redis (%s); starting again in %.0f s", exc, pause)
@@ -40,6 +40,11 @@ def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: f
             return
         if _stopping(rq_worker):  # a SIGTERM during the pause
             return
+
+
+def listened_queues(queue) -> list:
+    """Sends first: RQ takes from its queues in this order."""
+    return [queue.sends, queue.queue]
 
 
 def rq_connection(redis: Redis) -> Redis:

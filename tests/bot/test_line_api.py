@@ -64,3 +64,25 @@ def test_no_answer_is_retryable():
     with pytest.raises(LineError) as unreachable:
         line.push("U" + "1" * 32, HELLO, retry_key=str(uuid.uuid4()))
     assert unreachable.value.status is None and unreachable.value.retryable
+
+
+def test_a_multicast_reaches_everyone_once_for_its_retry_key(emulator, person):
+    other = requests.post(f"{emulator.url}/emulator/api/users", json={"displayName": "Q", "language": "th"},
+                          timeout=10).json()["userId"]
+    line = LineClient(TOKEN, emulator.url, emulator.url)
+    key = str(uuid.uuid4())
+    line.multicast([person, other], HELLO, retry_key=key)
+    with pytest.raises(LineError) as again:
+        line.multicast([person, other], HELLO, retry_key=key)
+    assert again.value.already_accepted
+    received = requests.get(f"{emulator.url}/emulator/api/received", timeout=10).json()
+    chats = [chat for record in received if record.get("path", "").endswith("/multicast")
+             and record.get("status") == 200 for chat in record.get("chats", [])]
+    assert sorted(chats) == sorted([person, other])
+
+
+def test_a_message_line_refuses_is_not_retryable_and_keeps_line_s_body(emulator, person):
+    with pytest.raises(LineError) as refused:
+        LineClient(TOKEN, emulator.url, emulator.url).push(person, [{"type": "text"}], retry_key=str(uuid.uuid4()))
+    assert refused.value.status == 400 and not refused.value.retryable
+    assert "text" in refused.value.body
