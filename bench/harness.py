@@ -282,8 +282,11 @@ class Stack:
                 from redis import Redis
                 from rq import Queue
 
+                from worker.queue import SENDS_SUFFIX
+
                 conn = Redis.from_url(self.given_redis_url)
-                Queue(self.queue_name, connection=conn).delete(delete_jobs=True)
+                for name in (self.queue_name, self.queue_name + SENDS_SUFFIX):   # chats, and sends
+                    Queue(name, connection=conn).delete(delete_jobs=True)
                 conn.close()
             except Exception as exc:  # noqa: BLE001
                 print(f"  warning: could not delete bench queue {self.queue_name}: {exc}")
