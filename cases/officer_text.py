@@ -388,6 +388,14 @@ OFFICER_MESSAGE_IDS: dict[str, str] = {
     "event.contact_erased": N_("officer.event.contact_erased"),
     # TRANSLATORS: in the audit trail: the retention period passed; the reporter's words and contact were erased.
     "event.expired": N_("officer.event.expired"),
+    "event.reporter_note": N_("officer.event.reporter_note"),
+    "event.reporter_note_held": N_("officer.event.reporter_note_held"),
+    "event.reporter_message": N_("officer.event.reporter_message"),
+    "event.reporter_message_held": N_("officer.event.reporter_message_held"),
+    "event.reporter_push_dropped": N_("officer.event.reporter_push_dropped"),
+    "event.reporter_reply": N_("officer.event.reporter_reply"),
+    "event.consent_revoked": N_("officer.event.consent_revoked"),
+    "event.status_viewed": N_("officer.event.status_viewed"),
     "actor.system": N_("officer.actor.system"),
     "actor.reporter": N_("officer.actor.reporter"),
     # ---- The list of open cases ------------------------------------------------------------------------------
