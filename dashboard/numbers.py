@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Response, abort, g, render_template, request
 
-from cases.stats import month_before, month_of, month_start, months_between
+from cases.stats import HIDDEN, month_before, month_of, month_start, months_between
 from storage import access_log, case_stats, directory
 
 from . import numbers_tables
@@ -64,7 +64,7 @@ def _numbers(first: str, last: str) -> numbers_tables.Numbers:
 def numbers():
     first, last, error = _period()
     return render_template("dashboard/numbers.html", numbers=_numbers(first, last), first=first, last=last,
-                           error=error, all_months=_("dashboard.numbers.all_months"))
+                           error=error, all_months=_("dashboard.numbers.all_months"), hidden_mark=HIDDEN)
 
 
 @bp.get("/numbers/export.<fmt>")

@@ -1,39 +1,67 @@
-"""The rows a committee's numbers are made of (cases/stats.py computes them; `flask cases stats`
-and the dashboard's numbers page show them).
+"""The facts a committee's numbers are made of, one row per case (cases/stats.py says what each
+fact is and computes the numbers; `flask cases stats` and the dashboard's numbers page show them).
 
-Reads only a case's plain columns (never the reporter's answers) and the audit events the numbers
-count. An event's detail is encrypted, and decrypting the trail of every case is what would make
-the numbers slow: only "moved" events' details are read (the committee a case went to may be
-named there); a close's outcome comes from the case's outcome column instead.
+Reads only a case's plain columns (never the reporter's answers) and its audit events. The firsts,
+the last ending and the moves are found by the database in one query (a page over 10,000 cases
+must not turn every event into a Python object); times come out as seconds, so no timestamp is
+parsed per event. An event's detail is encrypted: only "moved" events' details are read (the
+committee a case went to may be named there), in a second, small query.
 """
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Float, and_, case, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import FunctionElement
 
-from cases.stats import COUNTED_KINDS, NO_DETAIL, CaseRow, CommitteeMonth, EventRow, compute, month_after, month_start
+from cases.stats import (
+    COUNTED_KINDS,
+    ENDINGS,
+    NO_DETAIL,
+    CaseFacts,
+    CommitteeMonth,
+    Move,
+    compute,
+    month_after,
+    month_start,
+)
 
 from .models import Case, CaseEvent
 
 # A case's created_at and its "created" event are written a moment apart: the query takes a day
 # more on each side and cases/stats.py decides the month from the event.
 _MARGIN = timedelta(days=1)
-_DETAIL_READ = ("moved",)
 # The events that hand a case to the committee in their column: the first holder, each new one.
 _HANDED_TO = ("created", "moved")
+_STEPS = ("acknowledged", "taken", "closed")
+_SECONDS_DIGITS = 3                     # SQLite's day numbers carry float noise below a millisecond
 
 
-def case_rows(session: Session, committee_id: str | None = None, first_month: str | None = None,
-              last_month: str | None = None, committees: Collection[str] | None = None,
-              ) -> tuple[list[CaseRow], list[EventRow]]:
-    """The cases received from `first_month` to `last_month` (YYYY-MM, Bangkok, inclusive; open
-    ended if None) and their counted events; with `committee_id` (or `committees`), only cases
-    those committees hold or were handed (their own rows are then picked by cases/stats.py)."""
+class _Epoch(FunctionElement):
+    """A timestamp as POSIX seconds (float), on SQLite and PostgreSQL."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(_Epoch)
+def _epoch_default(element, compiler, **kw):
+    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS DOUBLE PRECISION)"
+
+
+@compiles(_Epoch, "sqlite")
+def _epoch_sqlite(element, compiler, **kw):
+    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+def case_facts(session: Session, committee_id: str | None = None, first_month: str | None = None,
+               last_month: str | None = None, committees: Collection[str] | None = None) -> list[CaseFacts]:
+    """The facts of the cases received from `first_month` to `last_month` (YYYY-MM, Bangkok,
+    inclusive; open ended if None); with `committee_id` (or `committees`), only cases those
+    committees hold or were handed (their own rows are then picked by cases/stats.py)."""
     chosen = select(Case.id)
     if first_month:
         chosen = chosen.where(Case.created_at >= month_start(first_month) - _MARGIN)
@@ -43,18 +71,48 @@ def case_rows(session: Session, committee_id: str | None = None, first_month: st
     if committee_id or committees is not None:
         chosen = chosen.where(or_(Case.committee_id.in_(named), Case.id.in_(
             select(CaseEvent.case_id).where(CaseEvent.committee_id.in_(named), CaseEvent.kind.in_(_HANDED_TO)))))
-    cases = [CaseRow(r.id, r.committee_id, r.kind, r.urgency, r.sector, r.created_at, tuple(r.indicators or ()),
-                     r.outcome)
-             for r in session.connection().execute(
-                 select(Case.id, Case.committee_id, Case.kind, Case.urgency, Case.sector, Case.created_at,
-                        Case.indicators, Case.outcome).where(Case.id.in_(chosen)).order_by(Case.id)).all()]
-    details = {r.id: r.detail for r in session.connection().execute(select(CaseEvent.id, CaseEvent.detail).where(
-        CaseEvent.case_id.in_(chosen), CaseEvent.kind.in_(_DETAIL_READ))).all()}
-    trail = (select(CaseEvent.id, CaseEvent.case_id, CaseEvent.at, CaseEvent.kind, CaseEvent.committee_id)
-             .where(CaseEvent.case_id.in_(chosen), CaseEvent.kind.in_(COUNTED_KINDS)).order_by(CaseEvent.id))
-    events = [EventRow(case_id, at, kind, committee, details.get(event_id) or NO_DETAIL, event_id)
-              for event_id, case_id, at, kind, committee in session.connection().execute(trail).all()]
-    return cases, events
+
+    e = CaseEvent
+    is_ending = e.kind.in_(ENDINGS)
+    trail = (select(e.case_id, e.kind, e.at, e.committee_id, Case.created_at,
+                    func.min(case((e.kind == "created", e.at))).over(partition_by=e.case_id).label("created"),
+                    func.row_number().over(partition_by=(e.case_id, e.kind), order_by=(e.at, e.id)).label("nth"),
+                    func.row_number().over(partition_by=(e.case_id, is_ending),
+                                           order_by=(e.at.desc(), e.id.desc())).label("from_last"))
+             .join(Case, Case.id == e.case_id).where(e.case_id.in_(chosen), e.kind.in_(COUNTED_KINDS))
+             .subquery("trail"))
+    t = trail.c
+    start = func.coalesce(t.created, t.created_at)
+    in_trail = t.at >= start
+    facts = (select(t.case_id, func.min(start).label("start"),
+                    func.max(case((and_(t.kind == "created", t.nth == 1), t.committee_id))).label("committee_id"),
+                    *(func.min(case((and_(t.kind == kind, in_trail), t.at))).label(kind) for kind in _STEPS),
+                    func.max(case((and_(t.kind.in_(ENDINGS), t.from_last == 1, in_trail), t.kind))).label("ending"),
+                    func.count(case((and_(t.kind == "escalated", in_trail), 1))).label("escalated"))
+             .group_by(t.case_id).subquery("facts"))
+    f = facts.c
+    started = _Epoch(func.coalesce(f.start, Case.created_at))
+    query = (select(Case.id, func.coalesce(f.committee_id, Case.committee_id), Case.kind, Case.urgency, Case.sector,
+                    started, Case.indicators, Case.outcome, *(_Epoch(f[kind]) - started for kind in _STEPS),
+                    f.ending, f.escalated)
+             .outerjoin(facts, f.case_id == Case.id).where(Case.id.in_(chosen)).order_by(Case.id))
+    moved: dict[int, list[tuple[float, Move]]] = {}
+    for case_id, at, committee, detail in session.connection().execute(
+            select(e.case_id, _Epoch(e.at), e.committee_id, e.detail)
+            .where(e.case_id.in_(chosen), e.kind == "moved").order_by(e.case_id, e.at, e.id)):
+        moved.setdefault(case_id, []).append((at, Move(committee, detail or NO_DETAIL)))
+    found = []
+    for (case_id, committee, kind, urgency, sector, start_at, indicators, outcome, acknowledged, taken, closed,
+         ending, escalated) in session.connection().execute(query):
+        moves = tuple(move for at, move in moved.get(case_id, ()) if at >= start_at)   # the trail's only
+        found.append(CaseFacts(case_id, committee, kind, urgency, sector, start_at, tuple(indicators or ()), outcome,
+                               _seconds(acknowledged), _seconds(taken), _seconds(closed), ending, bool(escalated),
+                               moves))
+    return found
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, _SECONDS_DIGITS)
 
 
 def committee_months(session: Session, committee_id: str | None = None, first_month: str | None = None,
@@ -62,20 +120,6 @@ def committee_months(session: Session, committee_id: str | None = None, first_mo
                      ) -> list[CommitteeMonth]:
     """The numbers per committee and month (cases/stats.py says how each is counted); with
     `committees`, the rows of those committees only (a viewer's scope)."""
-    with _no_cycle_collection():
-        cases, events = case_rows(session, committee_id, first_month, last_month, committees)
-        return compute(cases, events, committee_id=committee_id, first_month=first_month, last_month=last_month,
-                       committees=committees)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Tens of thousands of short-lived rows would start Python's cycle collector many times over
-    for nothing (they hold no cycles; reference counting frees them): it waits until they are done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    facts = case_facts(session, committee_id, first_month, last_month, committees)
+    return compute(facts, committee_id=committee_id, first_month=first_month, last_month=last_month,
+                   committees=committees)

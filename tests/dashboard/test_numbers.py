@@ -86,7 +86,8 @@ def test_a_district_officer_sees_only_their_committee_with_small_counts_hidden(a
     urgency = table(page, "urgency")
     assert urgency["Urgent"][-1] == "<5" and urgency["High"][-1] == "<5"
     cases = table(page, "cases")
-    assert cases["Closed"][-1] == "5" and cases["Still open"][-1] == "<5"
+    assert cases["Received"][-1] == "6" and cases["Still open"][-1] == "<5"
+    assert cases["Closed"][-1] == "x"           # 6 received - 5 closed would give the 1 open away
     times = table(page, "times")
     assert times["To close, median"][-1] == "40.0" and times["To close, 90th percentile"][-1] == "60.0"
     assert times["To take, median"][-1] == "1.0" and times["To acknowledge, median"][-1] == "1.0"
@@ -99,18 +100,19 @@ def test_the_chart_data_never_holds_a_suppressed_value(app, client):
     assert len(charts["months"]) == 12 and charts["months"][-1] == "2026-12"
     by_key = {s["key"]: s for s in charts["received"]}
     november = charts["months"].index("2026-11")
-    assert by_key["urgent"]["data"][november] is None and by_key["urgent"]["suppressed"][november] is True
+    assert by_key["urgent"]["data"][november] is None and by_key["urgent"]["suppressed"][november] == "<5"
     assert by_key["high"]["data"][november] is None               # 4 high: "<5" too, no true height
-    assert charts["outcomes"]["data"] == [5] and charts["outcomes"]["suppressed"] == [False]
+    assert charts["outcomes"]["data"] == [None] and charts["outcomes"]["suppressed"] == ["x"]   # 5 = closed, hidden
     assert "4" not in json.dumps(by_key["high"]["data"])
 
 
 def test_a_provincial_officer_sees_each_of_their_districts_and_a_total(app, client):
     sign_in(app, client, "CRI-57-1", language="en")
     committees = table(client.get("/dashboard/numbers").get_data(as_text=True), "committees")
-    assert next(v for k, v in committees.items() if k.startswith(MAE_SAI))[-1] == "6"
     assert next(v for k, v in committees.items() if k.startswith(CHIANG_SAEN))[-1] == "<5"
     assert committees["Total"][-1] == "9"
+    # 9 - 6 would give Chiang Saen's 3 away: Mae Sai's 6 is hidden too, as "x"
+    assert next(v for k, v in committees.items() if k.startswith(MAE_SAI))[-1] == "x"
     assert next(v for k, v in committees.items() if k.startswith("Chiang Khong"))[-1] == "0"   # quiet, still shown
 
 
@@ -154,7 +156,7 @@ def test_the_xlsx_export_has_one_sheet_per_table_scoped_and_hidden_alike(app, cl
     values = {r[0]: r[1:] for r in committees[1:]}
     assert values["รวม"] == [9, 9]
     assert [v for k, v in values.items() if "เชียงแสน" in k] == [["<5", "<5"]]
-    assert [v for k, v in values.items() if "แม่สาย" in k] == [[6, 6]]
+    assert [v for k, v in values.items() if "แม่สาย" in k] == [["x", "x"]]          # else 9 - 6 = 3
     assert {r[0]: r[1:] for r in book["times"][1:]}["ถึงการปิดเรื่อง (ค่ามัธยฐาน)"] == [40.0, 40.0]
     with app.extensions["hotline"].db.sessions() as session:
         assert session.scalars(select(AccessLogEntry.detail)).one()["format"] == "xlsx"
