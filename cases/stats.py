@@ -4,7 +4,7 @@
 dashboard's numbers page (dashboard/numbers.py) shows the same rows, with the same "<5" rule, as
 tables and charts.
 
-A case's facts (`CaseFacts`, one per case, read in one query so the page stays fast): its plain
+A case's facts (`CaseFacts`, one per case, `case_facts`; the counting below reads only them): its plain
 columns (committee, kind, urgency, sector, indicators, outcome) and, from its TRAIL (its audit
 events from its first "created" one on; those before it are ignored): when the trail starts (the
 "created" event's time; the case's created_at when there is none) and the committee that event
@@ -53,6 +53,7 @@ from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -102,6 +103,30 @@ class CaseFacts(NamedTuple):
     ending: str | None = None             # the kind of the last of closed / reopened / cancelled
     escalated: bool = False
     moves: tuple[Move, ...] = ()
+
+
+class CaseRow(NamedTuple):
+    """A case's plain columns, as storage reads them."""
+
+    id: int
+    committee_id: str
+    kind: str
+    urgency: str
+    sector: str | None
+    created_at: float                     # POSIX seconds
+    indicators: tuple[str, ...] = ()
+    outcome: str | None = None
+
+
+class EventRow(NamedTuple):
+    """One audit event of a counted kind; `detail` only where it was read ("moved")."""
+
+    case_id: int
+    id: int
+    at: float                             # POSIX seconds
+    kind: str
+    committee_id: str | None = None
+    detail: Mapping = NO_DETAIL
 
 
 @dataclass(frozen=True)
@@ -158,6 +183,12 @@ def month_of(value: datetime | float) -> str:
     return f"{local.year:04d}-{local.month:02d}"
 
 
+@lru_cache(maxsize=65536)
+def _month_of_hour(hour: int) -> str:
+    """The month of an hour since the epoch (Bangkok's offset is whole hours: a month starts on one)."""
+    return month_of(hour * 3600.0)
+
+
 def month_start(month: str) -> datetime:
     """The first instant of a YYYY-MM month in Bangkok, as UTC (ValueError if not a month)."""
     start = datetime.strptime(month, "%Y-%m").replace(tzinfo=BANGKOK)
@@ -178,6 +209,43 @@ def _moved_to(move: Move, holder: str) -> str | None:
     return move.committee_id if move.committee_id and move.committee_id != holder else None
 
 
+def _trail_order(event: EventRow) -> tuple[float, int]:
+    return event.at, event.id
+
+
+def case_facts(cases: Iterable[CaseRow], events: Iterable[EventRow]) -> list[CaseFacts]:
+    """Each case's facts from its plain columns and its events (in any order)."""
+    trails: dict[int, list[EventRow]] = {}
+    for event in events:
+        trails.setdefault(event.case_id, []).append(event)
+    found = []
+    for case in cases:
+        trail = sorted(trails.get(case.id, ()), key=_trail_order)
+        start, holder = case.created_at, case.committee_id
+        for event in trail:
+            if event.kind == "created":
+                start, holder = event.at, event.committee_id or holder
+                break
+        firsts: dict[str, float] = {}
+        ending, escalated, moves = None, False, []
+        for event in trail:
+            if event.at < start:
+                continue
+            kind = event.kind
+            if kind not in firsts:
+                firsts[kind] = event.at - start
+            if kind in ENDINGS:
+                ending = kind
+            elif kind == "moved":
+                moves.append(Move(event.committee_id, event.detail))
+            elif kind == "escalated":
+                escalated = True
+        found.append(CaseFacts(case.id, holder, case.kind, case.urgency, case.sector, start, case.indicators,
+                               case.outcome, firsts.get("acknowledged"), firsts.get("taken"), firsts.get("closed"),
+                               ending, escalated, tuple(moves)))
+    return found
+
+
 def compute(cases: Iterable[CaseFacts], committee_id: str | None = None, first_month: str | None = None,
             last_month: str | None = None, committees: Collection[str] | None = None) -> list[CommitteeMonth]:
     """The numbers per (committee, month), sorted by committee then month; only rows of
@@ -191,8 +259,9 @@ def compute(cases: Iterable[CaseFacts], committee_id: str | None = None, first_m
             found = table[committee, month] = CommitteeMonth(committee, month)
         return found
 
+    indicator_lists: dict[tuple[str, str], Counter] = {}      # a row's cases per list of indicators, spread after
     for case in cases:
-        month = month_of(case.start)
+        month = _month_of_hour(int(case.start // 3600))
         if (first_month and month < first_month) or (last_month and month > last_month):
             continue
         holder = case.committee_id
@@ -201,8 +270,10 @@ def compute(cases: Iterable[CaseFacts], committee_id: str | None = None, first_m
         first.by_kind[case.kind or UNKNOWN] += 1
         first.by_urgency[case.urgency or UNKNOWN] += 1
         first.by_sector[case.sector or UNKNOWN] += 1
-        for indicator in dict.fromkeys(case.indicators or (NO_INDICATOR,)):
-            first.by_indicator[indicator] += 1
+        lists = indicator_lists.get((holder, month))
+        if lists is None:
+            lists = indicator_lists[holder, month] = Counter()
+        lists[case.indicators] += 1
         final = first
         for move in case.moves:
             target = _moved_to(move, holder)
@@ -228,6 +299,11 @@ def compute(cases: Iterable[CaseFacts], committee_id: str | None = None, first_m
             if seconds is not None:
                 bucket.append(seconds)
 
+    for key, lists in indicator_lists.items():
+        by_indicator = table[key].by_indicator
+        for indicators, count in lists.items():
+            for indicator in dict.fromkeys(indicators or (NO_INDICATOR,)):
+                by_indicator[indicator] += count
     rows = [r for r in table.values() if (committee_id is None or r.committee_id == committee_id)
             and (committees is None or r.committee_id in committees)]
     return sorted(rows, key=lambda r: (r.committee_id, r.month))

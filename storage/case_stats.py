@@ -1,33 +1,28 @@
-"""The facts a committee's numbers are made of, one row per case (cases/stats.py says what each
-fact is and computes the numbers; `flask cases stats` and the dashboard's numbers page show them).
+"""The rows a committee's numbers are made of: cases' plain columns and their counted audit events
+(cases/stats.py turns them into per-case facts, then numbers; `flask cases stats` and the
+dashboard's numbers page show them).
 
-Reads only a case's plain columns (never the reporter's answers) and its audit events. The firsts,
-the last ending and the moves are found by the database in one query (a page over 10,000 cases
-must not turn every event into a Python object); times come out as seconds, so no timestamp is
-parsed per event. An event's detail is encrypted: only "moved" events' details are read (the
-committee a case went to may be named there), in a second, small query.
+Reads only a case's plain columns (never the reporter's answers) and the audit events the numbers
+count, as plain tuples: times come out of the database as POSIX seconds, so no timestamp is parsed
+per event, and a case's indicators' JSON is parsed once per distinct list. An event's detail is
+encrypted: only "moved" events' details are read (the committee a case went to may be named there).
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+import gc
+import json
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from functools import lru_cache
 
-from sqlalchemy import Float, and_, case, func, or_, select
+from sqlalchemy import Float, Text, cast, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
 
-from cases.stats import (
-    COUNTED_KINDS,
-    ENDINGS,
-    NO_DETAIL,
-    CaseFacts,
-    CommitteeMonth,
-    Move,
-    compute,
-    month_after,
-    month_start,
-)
+from cases import stats
+from cases.stats import COUNTED_KINDS, NO_DETAIL, CaseFacts, CaseRow, CommitteeMonth, EventRow, month_after, month_start
 
 from .models import Case, CaseEvent
 
@@ -36,12 +31,11 @@ from .models import Case, CaseEvent
 _MARGIN = timedelta(days=1)
 # The events that hand a case to the committee in their column: the first holder, each new one.
 _HANDED_TO = ("created", "moved")
-_STEPS = ("acknowledged", "taken", "closed")
-_SECONDS_DIGITS = 3                     # SQLite's day numbers carry float noise below a millisecond
 
 
 class _Epoch(FunctionElement):
-    """A timestamp as POSIX seconds (float), on SQLite and PostgreSQL."""
+    """A timestamp as POSIX seconds (float) to the millisecond (SQLite keeps no finer time, and
+    its day numbers carry float noise below it), on SQLite and PostgreSQL."""
 
     type = Float()
     inherit_cache = True
@@ -49,12 +43,13 @@ class _Epoch(FunctionElement):
 
 @compiles(_Epoch)
 def _epoch_default(element, compiler, **kw):
-    return f"CAST(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)}) AS DOUBLE PRECISION)"
+    seconds = f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+    return f"CAST(ROUND({seconds} * 1000) / 1000 AS DOUBLE PRECISION)"
 
 
 @compiles(_Epoch, "sqlite")
 def _epoch_sqlite(element, compiler, **kw):
-    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+    return f"(ROUND((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400000.0) / 1000.0)"
 
 
 def case_facts(session: Session, committee_id: str | None = None, first_month: str | None = None,
@@ -72,47 +67,25 @@ def case_facts(session: Session, committee_id: str | None = None, first_month: s
         chosen = chosen.where(or_(Case.committee_id.in_(named), Case.id.in_(
             select(CaseEvent.case_id).where(CaseEvent.committee_id.in_(named), CaseEvent.kind.in_(_HANDED_TO)))))
 
-    e = CaseEvent
-    is_ending = e.kind.in_(ENDINGS)
-    trail = (select(e.case_id, e.kind, e.at, e.committee_id, Case.created_at,
-                    func.min(case((e.kind == "created", e.at))).over(partition_by=e.case_id).label("created"),
-                    func.row_number().over(partition_by=(e.case_id, e.kind), order_by=(e.at, e.id)).label("nth"),
-                    func.row_number().over(partition_by=(e.case_id, is_ending),
-                                           order_by=(e.at.desc(), e.id.desc())).label("from_last"))
-             .join(Case, Case.id == e.case_id).where(e.case_id.in_(chosen), e.kind.in_(COUNTED_KINDS))
-             .subquery("trail"))
-    t = trail.c
-    start = func.coalesce(t.created, t.created_at)
-    in_trail = t.at >= start
-    facts = (select(t.case_id, func.min(start).label("start"),
-                    func.max(case((and_(t.kind == "created", t.nth == 1), t.committee_id))).label("committee_id"),
-                    *(func.min(case((and_(t.kind == kind, in_trail), t.at))).label(kind) for kind in _STEPS),
-                    func.max(case((and_(t.kind.in_(ENDINGS), t.from_last == 1, in_trail), t.kind))).label("ending"),
-                    func.count(case((and_(t.kind == "escalated", in_trail), 1))).label("escalated"))
-             .group_by(t.case_id).subquery("facts"))
-    f = facts.c
-    started = _Epoch(func.coalesce(f.start, Case.created_at))
-    query = (select(Case.id, func.coalesce(f.committee_id, Case.committee_id), Case.kind, Case.urgency, Case.sector,
-                    started, Case.indicators, Case.outcome, *(_Epoch(f[kind]) - started for kind in _STEPS),
-                    f.ending, f.escalated)
-             .outerjoin(facts, f.case_id == Case.id).where(Case.id.in_(chosen)).order_by(Case.id))
-    moved: dict[int, list[tuple[float, Move]]] = {}
-    for case_id, at, committee, detail in session.connection().execute(
-            select(e.case_id, _Epoch(e.at), e.committee_id, e.detail)
-            .where(e.case_id.in_(chosen), e.kind == "moved").order_by(e.case_id, e.at, e.id)):
-        moved.setdefault(case_id, []).append((at, Move(committee, detail or NO_DETAIL)))
-    found = []
-    for (case_id, committee, kind, urgency, sector, start_at, indicators, outcome, acknowledged, taken, closed,
-         ending, escalated) in session.connection().execute(query):
-        moves = tuple(move for at, move in moved.get(case_id, ()) if at >= start_at)   # the trail's only
-        found.append(CaseFacts(case_id, committee, kind, urgency, sector, start_at, tuple(indicators or ()), outcome,
-                               _seconds(acknowledged), _seconds(taken), _seconds(closed), ending, bool(escalated),
-                               moves))
-    return found
+    case_rows = session.connection().execute(
+        select(Case.id, Case.committee_id, Case.kind, Case.urgency, Case.sector, _Epoch(Case.created_at),
+               cast(Case.indicators, Text), Case.outcome).where(Case.id.in_(chosen))).all()
+    cases = [CaseRow(case_id, committee, kind, urgency, sector, created, _indicators(indicators), outcome)
+             for case_id, committee, kind, urgency, sector, created, indicators, outcome in case_rows]
+    details = dict(session.connection().execute(
+        select(CaseEvent.id, CaseEvent.detail).where(CaseEvent.case_id.in_(chosen), CaseEvent.kind == "moved")).all())
+    trail = session.connection().execute(
+        select(CaseEvent.case_id, CaseEvent.id, _Epoch(CaseEvent.at), CaseEvent.kind, CaseEvent.committee_id)
+        .where(CaseEvent.case_id.in_(chosen), CaseEvent.kind.in_(COUNTED_KINDS))).all()
+    events = [EventRow(case_id, event_id, at, kind, committee, details.get(event_id) or NO_DETAIL)
+              for case_id, event_id, at, kind, committee in trail]
+    return stats.case_facts(cases, events)
 
 
-def _seconds(value: float | None) -> float | None:
-    return None if value is None else round(value, _SECONDS_DIGITS)
+@lru_cache(maxsize=4096)
+def _indicators(stored: str | None) -> tuple[str, ...]:
+    """A case's indicators from their stored JSON text (cases share few lists: each is parsed once)."""
+    return tuple(json.loads(stored)) if stored else ()
 
 
 def committee_months(session: Session, committee_id: str | None = None, first_month: str | None = None,
@@ -120,6 +93,20 @@ def committee_months(session: Session, committee_id: str | None = None, first_mo
                      ) -> list[CommitteeMonth]:
     """The numbers per committee and month (cases/stats.py says how each is counted); with
     `committees`, the rows of those committees only (a viewer's scope)."""
-    facts = case_facts(session, committee_id, first_month, last_month, committees)
-    return compute(facts, committee_id=committee_id, first_month=first_month, last_month=last_month,
-                   committees=committees)
+    with _no_cycle_collection():
+        facts = case_facts(session, committee_id, first_month, last_month, committees)
+        return stats.compute(facts, committee_id=committee_id, first_month=first_month, last_month=last_month,
+                             committees=committees)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Tens of thousands of short-lived rows would start Python's cycle collector many times over
+    for nothing (they hold no cycles; reference counting frees them): it waits until they are done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

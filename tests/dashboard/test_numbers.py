@@ -8,7 +8,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -177,3 +177,17 @@ def test_national_sees_committees_with_cases_and_those_right_under_it_not_every_
     assert any(k.startswith("National anti-trafficking") for k in labels)      # their own
     assert not any(k.startswith("Chiang Khong") for k in labels)               # a district with no case
     assert labels[-1] == "Total"
+
+
+def test_numbers_are_kept_a_minute_per_scope_and_the_page_says_when_they_were_counted(app, client):
+    sign_in(app, client, "CRI-5709-1", language="en")
+    page = client.get("/dashboard/numbers").get_data(as_text=True)
+    assert "Counted at 10:00 (Thailand time)" in page                   # 03:00 UTC
+    add_case(app.extensions["hotline"].db, "CRI-5709", NOV)
+    again = client.get("/dashboard/numbers").get_data(as_text=True)
+    assert table(again, "cases")["Received"][-1] == "6"                  # counted less than a minute ago
+    assert table(client.get("/dashboard/numbers?from=2026-11&to=2026-12").get_data(as_text=True),
+                 "cases")["Received"][-1] == "7"                         # another range: counted now
+    set_clock(app, lambda: NOW + timedelta(seconds=61))
+    later = client.get("/dashboard/numbers").get_data(as_text=True)
+    assert table(later, "cases")["Received"][-1] == "7" and "Counted at 10:01" in later
