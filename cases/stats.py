@@ -54,6 +54,7 @@ from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -209,8 +210,7 @@ def _moved_to(move: Move, holder: str) -> str | None:
     return move.committee_id if move.committee_id and move.committee_id != holder else None
 
 
-def _trail_order(event: EventRow) -> tuple[float, int]:
-    return event.at, event.id
+_TRAIL_ORDER = itemgetter(2, 1)          # an EventRow's (at, id): a trail is in time order, then id order
 
 
 def case_facts(cases: Iterable[CaseRow], events: Iterable[EventRow]) -> list[CaseFacts]:
@@ -219,30 +219,28 @@ def case_facts(cases: Iterable[CaseRow], events: Iterable[EventRow]) -> list[Cas
     for event in events:
         trails.setdefault(event.case_id, []).append(event)
     found = []
-    for case in cases:
-        trail = sorted(trails.get(case.id, ()), key=_trail_order)
-        start, holder = case.created_at, case.committee_id
-        for event in trail:
-            if event.kind == "created":
-                start, holder = event.at, event.committee_id or holder
+    for case_id, holder, kind, urgency, sector, start, indicators, outcome in cases:
+        trail = sorted(trails.get(case_id, ()), key=_TRAIL_ORDER)
+        for _case, _id, at, step, committee, _detail in trail:
+            if step == "created":
+                start, holder = at, committee or holder
                 break
         firsts: dict[str, float] = {}
         ending, escalated, moves = None, False, []
-        for event in trail:
-            if event.at < start:
+        for _case, _id, at, step, committee, detail in trail:
+            if at < start:
                 continue
-            kind = event.kind
-            if kind not in firsts:
-                firsts[kind] = event.at - start
-            if kind in ENDINGS:
-                ending = kind
-            elif kind == "moved":
-                moves.append(Move(event.committee_id, event.detail))
-            elif kind == "escalated":
+            if step not in firsts:
+                firsts[step] = at - start
+            if step in ENDINGS:
+                ending = step
+            elif step == "moved":
+                moves.append(Move(committee, detail))
+            elif step == "escalated":
                 escalated = True
-        found.append(CaseFacts(case.id, holder, case.kind, case.urgency, case.sector, start, case.indicators,
-                               case.outcome, firsts.get("acknowledged"), firsts.get("taken"), firsts.get("closed"),
-                               ending, escalated, tuple(moves)))
+        found.append(CaseFacts(case_id, holder, kind, urgency, sector, start, indicators, outcome,
+                               firsts.get("acknowledged"), firsts.get("taken"), firsts.get("closed"), ending,
+                               escalated, tuple(moves)))
     return found
 
 
@@ -259,23 +257,20 @@ def compute(cases: Iterable[CaseFacts], committee_id: str | None = None, first_m
             found = table[committee, month] = CommitteeMonth(committee, month)
         return found
 
-    indicator_lists: dict[tuple[str, str], Counter] = {}      # a row's cases per list of indicators, spread after
-    for case in cases:
-        month = _month_of_hour(int(case.start // 3600))
+    for (_id, holder, kind, urgency, sector, start, indicators, outcome, acknowledged, taken, closed, ending,
+         escalated, moves) in cases:
+        month = _month_of_hour(int(start // 3600))
         if (first_month and month < first_month) or (last_month and month > last_month):
             continue
-        holder = case.committee_id
-        first = row(holder, month)
+        first = final = row(holder, month)
         first.received += 1
-        first.by_kind[case.kind or UNKNOWN] += 1
-        first.by_urgency[case.urgency or UNKNOWN] += 1
-        first.by_sector[case.sector or UNKNOWN] += 1
-        lists = indicator_lists.get((holder, month))
-        if lists is None:
-            lists = indicator_lists[holder, month] = Counter()
-        lists[case.indicators] += 1
-        final = first
-        for move in case.moves:
+        first.by_kind[kind or UNKNOWN] += 1
+        first.by_urgency[urgency or UNKNOWN] += 1
+        first.by_sector[sector or UNKNOWN] += 1
+        by_indicator = first.by_indicator
+        for indicator in dict.fromkeys(indicators or (NO_INDICATOR,)):
+            by_indicator[indicator] += 1
+        for move in moves:
             target = _moved_to(move, holder)
             if target is None or target == holder:
                 continue
@@ -284,26 +279,22 @@ def compute(cases: Iterable[CaseFacts], committee_id: str | None = None, first_m
             final.moved_in += 1
             holder = target
 
-        if case.ending is None or case.ending == "reopened":
+        if ending is None or ending == "reopened":
             final.open += 1
-        elif case.ending == "cancelled":
+        elif ending == "cancelled":
             final.cancelled += 1
         else:
             final.closed += 1
-            final.outcomes[case.outcome or UNKNOWN] += 1
-        if case.escalated:
+            final.outcomes[outcome or UNKNOWN] += 1
+        if escalated:
             final.escalated += 1
-        acknowledged = case.acknowledged if case.acknowledged is not None else case.taken
-        for seconds, bucket in ((acknowledged, final.to_acknowledge), (case.taken, final.to_take),
-                                (case.closed, final.to_close)):
-            if seconds is not None:
-                bucket.append(seconds)
+        if acknowledged is not None or taken is not None:
+            final.to_acknowledge.append(acknowledged if acknowledged is not None else taken)
+        if taken is not None:
+            final.to_take.append(taken)
+        if closed is not None:
+            final.to_close.append(closed)
 
-    for key, lists in indicator_lists.items():
-        by_indicator = table[key].by_indicator
-        for indicators, count in lists.items():
-            for indicator in dict.fromkeys(indicators or (NO_INDICATOR,)):
-                by_indicator[indicator] += count
     rows = [r for r in table.values() if (committee_id is None or r.committee_id == committee_id)
             and (committees is None or r.committee_id in committees)]
     return sorted(rows, key=lambda r: (r.committee_id, r.month))

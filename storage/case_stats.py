@@ -31,6 +31,7 @@ from .models import Case, CaseEvent
 _MARGIN = timedelta(days=1)
 # The events that hand a case to the committee in their column: the first holder, each new one.
 _HANDED_TO = ("created", "moved")
+_BATCH = 900
 
 
 class _Epoch(FunctionElement):
@@ -57,29 +58,38 @@ def case_facts(session: Session, committee_id: str | None = None, first_month: s
     """The facts of the cases received from `first_month` to `last_month` (YYYY-MM, Bangkok,
     inclusive; open ended if None); with `committee_id` (or `committees`), only cases those
     committees hold or were handed (their own rows are then picked by cases/stats.py)."""
-    chosen = select(Case.id)
+    chosen = []
     if first_month:
-        chosen = chosen.where(Case.created_at >= month_start(first_month) - _MARGIN)
+        chosen.append(Case.created_at >= month_start(first_month) - _MARGIN)
     if last_month:
-        chosen = chosen.where(Case.created_at < month_start(month_after(last_month)) + _MARGIN)
+        chosen.append(Case.created_at < month_start(month_after(last_month)) + _MARGIN)
     named = ([committee_id] if committee_id else []) + list(committees or ())
     if committee_id or committees is not None:
-        chosen = chosen.where(or_(Case.committee_id.in_(named), Case.id.in_(
+        chosen.append(or_(Case.committee_id.in_(named), Case.id.in_(
             select(CaseEvent.case_id).where(CaseEvent.committee_id.in_(named), CaseEvent.kind.in_(_HANDED_TO)))))
-
-    case_rows = session.connection().execute(
-        select(Case.id, Case.committee_id, Case.kind, Case.urgency, Case.sector, _Epoch(Case.created_at),
-               cast(Case.indicators, Text), Case.outcome).where(Case.id.in_(chosen))).all()
+    connection = session.connection()
     cases = [CaseRow(case_id, committee, kind, urgency, sector, created, _indicators(indicators), outcome)
-             for case_id, committee, kind, urgency, sector, created, indicators, outcome in case_rows]
-    details = dict(session.connection().execute(
-        select(CaseEvent.id, CaseEvent.detail).where(CaseEvent.case_id.in_(chosen), CaseEvent.kind == "moved")).all())
-    trail = session.connection().execute(
-        select(CaseEvent.case_id, CaseEvent.id, _Epoch(CaseEvent.at), CaseEvent.kind, CaseEvent.committee_id)
-        .where(CaseEvent.case_id.in_(chosen), CaseEvent.kind.in_(COUNTED_KINDS))).all()
+             for case_id, committee, kind, urgency, sector, created, indicators, outcome in connection.execute(
+                 select(Case.id, Case.committee_id, Case.kind, Case.urgency, Case.sector, _Epoch(Case.created_at),
+                        cast(Case.indicators, Text), Case.outcome).where(*chosen)).all()]
+    # The cases' events by their ids, a batch at a time: the choice above is made once.
+    trail = []
+    for batch in _batches([case.id for case in cases]):
+        trail += connection.execute(
+            select(CaseEvent.case_id, CaseEvent.id, _Epoch(CaseEvent.at), CaseEvent.kind, CaseEvent.committee_id)
+            .where(CaseEvent.case_id.in_(batch), CaseEvent.kind.in_(COUNTED_KINDS))).all()
+    details = {}
+    for batch in _batches([event_id for _case, event_id, _at, kind, _committee in trail if kind == "moved"]):
+        details.update(connection.execute(select(CaseEvent.id, CaseEvent.detail).where(CaseEvent.id.in_(batch))).all())
     events = [EventRow(case_id, event_id, at, kind, committee, details.get(event_id) or NO_DETAIL)
               for case_id, event_id, at, kind, committee in trail]
     return stats.case_facts(cases, events)
+
+
+def _batches(ids: list[int]) -> Iterator[list[int]]:
+    """Ids a query's worth at a time (some SQLite builds take at most 999 parameters)."""
+    for start in range(0, len(ids), _BATCH):
+        yield ids[start:start + _BATCH]
 
 
 @lru_cache(maxsize=4096)
