@@ -1,15 +1,20 @@
-"""A committee's numbers per month, computed from the cases' audit trail (pure: rows in, numbers out).
+"""A committee's numbers per month, computed from the cases' audit trail (pure: facts in, numbers out).
 
-`flask cases stats` (storage/stats_cli.py) prints them; storage/case_stats.py reads the rows.
-Everything is derived from the EVENTS (case_events: created, acknowledged, taken, moved, closed,
-reopened, cancelled, escalated) plus a case's plain columns (committee, kind, urgency, sector,
-indicators, outcome, created_at). The dashboard's numbers page (dashboard/numbers.py) shows the
-same rows, with the same "<5" rule, as tables and charts.
+`flask cases stats` (storage/stats_cli.py) prints them; storage/case_stats.py reads the facts. The
+dashboard's numbers page (dashboard/numbers.py) shows the same rows, with the same "<5" rule, as
+tables and charts.
+
+A case's facts (`CaseFacts`, one per case, `case_facts`; the counting below reads only them): its plain
+columns (committee, kind, urgency, sector, indicators, outcome) and, from its TRAIL (its audit
+events from its first "created" one on; those before it are ignored): when the trail starts (the
+"created" event's time; the case's created_at when there is none) and the committee that event
+names (the case's column when there is none); the seconds to the first "acknowledged", the first
+"taken" and the first "closed"; the kind of the last of closed / reopened / cancelled; whether it
+was escalated; and its "moved" events, in order.
 
 How a case is counted (the rules, in one place):
-- Month: the month (Bangkok time) the case was received, i.e. of its "created" event (the case's
-  created_at when there is none). A month's numbers are those of the cases received in it, so a
-  recent month still changes while its cases are open ("open" says how many are).
+- Month: the month (Bangkok time) its trail starts. A month's numbers are those of the cases
+  received in it, so a recent month still changes while its cases are open ("open" says how many).
 - Committee: a case is received by the committee of its "created" event. A "moved" event hands it
   to another committee: the one it left counts it as "moved out" (the outcome "moved to another
   committee"), the one it went to as "moved in". Escalation does not hand a case over: the
@@ -20,30 +25,35 @@ How a case is counted (the rules, in one place):
 - Breakdowns of the cases received: by kind, urgency, sector and indicator (a case with several
   indicators counts once under each; one with none under "none").
 - State at the end: the last of closed / reopened / cancelled decides (closed, open again, or
-  cancelled); none of them: open. The outcome is that of the last "closed" event (detail
-  "outcome"; when the detail was not read, the case's outcome column, which holds the last
-  close's; "unknown" if neither has one).
-- Times, from the "created" event: to acknowledge = to the first "acknowledged" event (or the first
+  cancelled); none of them: open. The outcome is the case's outcome column (it holds the last
+  close's); "unknown" without one.
+- Times, from the start of the trail: to acknowledge = to the first "acknowledged" (or the first
   "taken", if the case was taken without being acknowledged first: taking answers the alert too);
   to take = to the first "taken"; to close = to the first "closed" (a reopened case keeps its first
-  close). Events before the "created" one are ignored. Median (middle value, the mean of the two
-  middle ones for an even count) and 90th percentile (nearest rank: the smallest value that at
-  least 90% of the cases do not exceed).
+  close). Median (middle value, the mean of the two middle ones for an even count) and 90th
+  percentile (nearest rank: the smallest value that at least 90% of the cases do not exceed).
 - Totals (several committees or months as one row, `combine`): counts add up, times are pooled
   (the median of all the cases, not a median of medians).
 - Small numbers: a count from 1 to 4, and a time measured on fewer than 5 cases, is shown as "<5"
   unless `exact` is asked for: numbers that leave the committee's own desk must not let anyone
   pick out a person. Zero stays 0. Charts get the shown values only (`chart_series`): a
   suppressed value has no height, only its "<5" label.
+- Secondary ("complementary") suppression, `hidden_cells`: where shown numbers add up (a row and
+  its total, a column and its total, the cases' flow identity above, a breakdown and the cases it
+  breaks down), one hidden cell would be given away by subtraction (6, "<5", total 8). So in every
+  such line with exactly one hidden cell, the smallest other nonzero cell is hidden too, and again
+  until no line has exactly one hidden cell. Such a cell is shown as "x" (a "<5" would be untrue).
+  Tables, charts and exports all show what it leaves.
 """
 from __future__ import annotations
 
 import math
 import statistics
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from operator import itemgetter
 from types import MappingProxyType
 from typing import NamedTuple
@@ -52,44 +62,72 @@ from .roster import BANGKOK
 
 SMALL = 5                     # counts below this (but above 0) are shown as "<5" outside the committee
 SUPPRESSED = f"<{SMALL}"
+HIDDEN = "x"                  # a count of 5 or more hidden so that a "<5" cannot be worked out (`hidden_cells`)
 UNKNOWN = "unknown"
 NO_INDICATOR = "none"
 TOTAL = "total"               # the committee of a row that adds several up
 ALL_MONTHS = "all"            # the month of a row that adds several up
 
-# The event kinds the numbers are made of (the storage query reads only these).
+# The events a case's facts are read from (storage/case_stats.py), and those that end a case.
 COUNTED_KINDS = ("created", "acknowledged", "taken", "moved", "closed", "reopened", "cancelled", "escalated")
-_ENDINGS = ("closed", "reopened", "cancelled")
-_TIME_AND_ID = itemgetter(0, 1)         # a trail's order: (time, event id, event) by time, then id
+ENDINGS = ("closed", "reopened", "cancelled")
 # Where a "moved" event names the committee it went to, first found wins; else the event's committee.
 _MOVED_TO_KEYS = ("to_committee", "to_committee_id", "committee_id", "committee", "target")
 
 
 NO_DETAIL: Mapping = MappingProxyType({})
+_MARKS = (SUPPRESSED, HIDDEN)
+
+
+class Move(NamedTuple):
+    """A "moved" event of a case's trail: its committee and its (decrypted) detail."""
+
+    committee_id: str | None
+    detail: Mapping = NO_DETAIL
+
+
+class CaseFacts(NamedTuple):
+    """What the numbers need of one case (the module docstring says what each fact is); a tuple:
+    thousands are made per page."""
+
+    id: int
+    committee_id: str                     # the committee its "created" event names (else the case's column)
+    kind: str
+    urgency: str
+    sector: str | None
+    start: float                          # when its trail starts, POSIX seconds
+    indicators: tuple[str, ...] = ()
+    outcome: str | None = None            # the case's column: the last close's outcome, if closed
+    acknowledged: float | None = None     # seconds from the start to the first "acknowledged"
+    taken: float | None = None            # ... to the first "taken"
+    closed: float | None = None           # ... to the first "closed"
+    ending: str | None = None             # the kind of the last of closed / reopened / cancelled
+    escalated: bool = False
+    moves: tuple[Move, ...] = ()
 
 
 class CaseRow(NamedTuple):
-    """A case's plain columns (a tuple: tens of thousands are made per page)."""
+    """A case's plain columns, as storage reads them."""
 
     id: int
     committee_id: str
     kind: str
     urgency: str
     sector: str | None
-    created_at: datetime
+    created_at: float                     # POSIX seconds
     indicators: tuple[str, ...] = ()
-    outcome: str | None = None            # the case's column: the last close's outcome, if closed
+    outcome: str | None = None
 
 
 class EventRow(NamedTuple):
-    """One counted audit event; `detail` only where it was read."""
+    """One audit event of a counted kind; `detail` only where it was read ("moved")."""
 
     case_id: int
-    at: datetime
+    id: int
+    at: float                             # POSIX seconds
     kind: str
     committee_id: str | None = None
     detail: Mapping = NO_DETAIL
-    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,13 +175,19 @@ class CommitteeMonth:
         return Durations(tuple(getattr(self, which)))
 
 
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)   # SQLite: naive = UTC
-
-
-def month_of(value: datetime) -> str:
-    local = _utc(value).astimezone(BANGKOK)
+def month_of(value: datetime | float) -> str:
+    """The YYYY-MM month in Bangkok of a time (naive = UTC, as SQLite gives it) or POSIX seconds."""
+    if isinstance(value, datetime):
+        local = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(BANGKOK)
+    else:
+        local = datetime.fromtimestamp(value, BANGKOK)
     return f"{local.year:04d}-{local.month:02d}"
+
+
+@lru_cache(maxsize=65536)
+def _month_of_hour(hour: int) -> str:
+    """The month of an hour since the epoch (Bangkok's offset is whole hours: a month starts on one)."""
+    return month_of(hour * 3600.0)
 
 
 def month_start(month: str) -> datetime:
@@ -157,79 +201,99 @@ def month_after(month: str) -> str:
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
-def _moved_to(event: EventRow, holder: str) -> str | None:
-    detail = event.detail or {}
+def _moved_to(move: Move, holder: str) -> str | None:
+    detail = move.detail or {}
     for key in _MOVED_TO_KEYS:
         value = detail.get(key)
         if isinstance(value, str) and value:
             return value
-    return event.committee_id if event.committee_id and event.committee_id != holder else None
+    return move.committee_id if move.committee_id and move.committee_id != holder else None
 
 
-def compute(cases: Iterable[CaseRow], events: Iterable[EventRow], committee_id: str | None = None,
-            first_month: str | None = None, last_month: str | None = None,
-            committees: Collection[str] | None = None) -> list[CommitteeMonth]:
+_TRAIL_ORDER = itemgetter(2, 1)          # an EventRow's (at, id): a trail is in time order, then id order
+
+
+def case_facts(cases: Iterable[CaseRow], events: Iterable[EventRow]) -> list[CaseFacts]:
+    """Each case's facts from its plain columns and its events (in any order)."""
+    trails: dict[int, list[EventRow]] = {}
+    for event in events:
+        trails.setdefault(event.case_id, []).append(event)
+    found = []
+    for case_id, holder, kind, urgency, sector, start, indicators, outcome in cases:
+        trail = sorted(trails.get(case_id, ()), key=_TRAIL_ORDER)
+        for _case, _id, at, step, committee, _detail in trail:
+            if step == "created":
+                start, holder = at, committee or holder
+                break
+        firsts: dict[str, float] = {}
+        ending, escalated, moves = None, False, []
+        for _case, _id, at, step, committee, detail in trail:
+            if at < start:
+                continue
+            if step not in firsts:
+                firsts[step] = at - start
+            if step in ENDINGS:
+                ending = step
+            elif step == "moved":
+                moves.append(Move(committee, detail))
+            elif step == "escalated":
+                escalated = True
+        found.append(CaseFacts(case_id, holder, kind, urgency, sector, start, indicators, outcome,
+                               firsts.get("acknowledged"), firsts.get("taken"), firsts.get("closed"), ending,
+                               escalated, tuple(moves)))
+    return found
+
+
+def compute(cases: Iterable[CaseFacts], committee_id: str | None = None, first_month: str | None = None,
+            last_month: str | None = None, committees: Collection[str] | None = None) -> list[CommitteeMonth]:
     """The numbers per (committee, month), sorted by committee then month; only rows of
     `committee_id` if given (or of `committees`), only months from `first_month` to `last_month`
     (YYYY-MM, inclusive)."""
-    trails: dict[int, list[tuple[datetime, int, EventRow]]] = {}
-    for event in events:
-        if event.kind in COUNTED_KINDS:
-            trails.setdefault(event.case_id, []).append((_utc(event.at), event.id, event))
     table: dict[tuple[str, str], CommitteeMonth] = {}
 
     def row(committee: str, month: str) -> CommitteeMonth:
-        if (committee, month) not in table:
-            table[committee, month] = CommitteeMonth(committee, month)
-        return table[committee, month]
+        found = table.get((committee, month))
+        if found is None:
+            found = table[committee, month] = CommitteeMonth(committee, month)
+        return found
 
-    for case in cases:
-        timed = sorted(trails.get(case.id, ()), key=_TIME_AND_ID)
-        created = next(((at, e) for at, _id, e in timed if e.kind == "created"), None)
-        start = created[0] if created else _utc(case.created_at)
-        month = month_of(start)
+    for (_id, holder, kind, urgency, sector, start, indicators, outcome, acknowledged, taken, closed, ending,
+         escalated, moves) in cases:
+        month = _month_of_hour(int(start // 3600))
         if (first_month and month < first_month) or (last_month and month > last_month):
             continue
-        trail = [(at, e) for at, _id, e in timed if at >= start]
-        holder = (created[1].committee_id if created else None) or case.committee_id
-
-        first = row(holder, month)
+        first = final = row(holder, month)
         first.received += 1
-        first.by_kind[case.kind or UNKNOWN] += 1
-        first.by_urgency[case.urgency or UNKNOWN] += 1
-        first.by_sector[case.sector or UNKNOWN] += 1
-        for indicator in dict.fromkeys(case.indicators or (NO_INDICATOR,)):
-            first.by_indicator[indicator] += 1
-        for _at, event in trail:
-            if event.kind != "moved":
-                continue
-            target = _moved_to(event, holder)
+        first.by_kind[kind or UNKNOWN] += 1
+        first.by_urgency[urgency or UNKNOWN] += 1
+        first.by_sector[sector or UNKNOWN] += 1
+        by_indicator = first.by_indicator
+        for indicator in dict.fromkeys(indicators or (NO_INDICATOR,)):
+            by_indicator[indicator] += 1
+        for move in moves:
+            target = _moved_to(move, holder)
             if target is None or target == holder:
                 continue
-            row(holder, month).moved_out += 1
-            row(target, month).moved_in += 1
+            final.moved_out += 1
+            final = row(target, month)
+            final.moved_in += 1
             holder = target
 
-        final = row(holder, month)
-        ending = next((e for _at, e in reversed(trail) if e.kind in _ENDINGS), None)
-        if ending is None or ending.kind == "reopened":
+        if ending is None or ending == "reopened":
             final.open += 1
-        elif ending.kind == "cancelled":
+        elif ending == "cancelled":
             final.cancelled += 1
         else:
             final.closed += 1
-            final.outcomes[str((ending.detail or {}).get("outcome") or case.outcome or UNKNOWN)] += 1
-        if any(e.kind == "escalated" for _at, e in trail):
+            final.outcomes[outcome or UNKNOWN] += 1
+        if escalated:
             final.escalated += 1
-
-        firsts: dict[str, datetime] = {}
-        for at, event in trail:
-            firsts.setdefault(event.kind, at)
-        acknowledged = firsts.get("acknowledged") or firsts.get("taken")
-        for at, bucket in ((acknowledged, final.to_acknowledge), (firsts.get("taken"), final.to_take),
-                           (firsts.get("closed"), final.to_close)):
-            if at is not None:
-                bucket.append((at - start).total_seconds())
+        if acknowledged is not None or taken is not None:
+            final.to_acknowledge.append(acknowledged if acknowledged is not None else taken)
+        if taken is not None:
+            final.to_take.append(taken)
+        if closed is not None:
+            final.to_close.append(closed)
 
     rows = [r for r in table.values() if (committee_id is None or r.committee_id == committee_id)
             and (committees is None or r.committee_id in committees)]
@@ -304,11 +368,41 @@ def shown_hours(durations: Durations, which: str, exact: bool = False) -> float 
 
 
 def chart_series(shown: Iterable[int | float | str | None]) -> dict:
-    """Shown values as a chart draws them: a suppressed one gets no height (null) and a flag, so
-    the chart writes "<5" where it stands and its true size never reaches the browser."""
+    """Shown values as a chart draws them: a hidden one ("<5" or "x") gets no height (null) and its
+    mark, so the chart writes the mark where it stands and its true size never reaches the browser."""
     shown = list(shown)
-    return {"data": [None if value == SUPPRESSED else value for value in shown],
-            "suppressed": [value == SUPPRESSED for value in shown]}
+    return {"data": [None if value in _MARKS else value for value in shown],
+            "suppressed": [value if value in _MARKS else False for value in shown]}
+
+
+def shown_cell(value: int, hidden: Collection, cell: Hashable) -> int | str:
+    """A count as `hidden_cells` left it: the number, "<5" (a small one) or "x" (hidden with it)."""
+    if cell not in hidden:
+        return value
+    return SUPPRESSED if 0 < value < SMALL else HIDDEN
+
+
+def hidden_cells(counts: Mapping[Hashable, int], lines: Iterable[Sequence[Hashable]],
+                 exact: bool = False) -> set[Hashable]:
+    """The cells to show as "<5": the small counts, and as many others as it takes so that no
+    line (cells bound by a sum: a row and its total, a column and its total...) has exactly one
+    hidden cell, which its line would give away; each time the line's smallest other nonzero cell
+    (the first of equals). Nothing is hidden when `exact`."""
+    if exact:
+        return set()
+    hidden = {cell for cell, value in counts.items() if 0 < value < SMALL}
+    lines = [tuple(line) for line in lines]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(cell in hidden for cell in line) != 1:
+                continue
+            others = [cell for cell in line if cell not in hidden and counts[cell] > 0]
+            if others:
+                hidden.add(min(others, key=counts.__getitem__))
+                changed = True
+    return hidden
 
 
 def duration_text(durations: Durations, which: str, exact: bool) -> str:

@@ -3,12 +3,19 @@ charts, and their CSV and XLSX exports (each export written to the access log).
 
 Which cases count where, and the "<5" rule, are cases/stats.py's; dashboard/numbers_tables.py
 lays the rows out. The page shows a month range (default: the last 12 months, Bangkok time).
+The numbers of a scope and range are kept for a minute per process (`RecentNumbers`) and the page
+says when they were counted.
 """
 from __future__ import annotations
 
-from flask import Response, abort, g, render_template, request
+import threading
+from collections import OrderedDict
+from datetime import datetime, timedelta
 
-from cases.stats import month_before, month_of, month_start, months_between
+from flask import Response, abort, current_app, g, render_template, request
+
+from cases.roster import BANGKOK
+from cases.stats import HIDDEN, CommitteeMonth, month_before, month_of, month_start, months_between
 from storage import access_log, case_stats, directory
 
 from . import numbers_tables
@@ -20,6 +27,35 @@ from .viewer import parts, signed_in
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36                        # a longer range is refused: the page stays quick to read and compute
 EXPORTED = "numbers_exported"
+FRESH_FOR = timedelta(seconds=60)      # how long counted numbers are shown again (the page says when they were counted)
+KEPT = 32                              # scopes and ranges kept per process
+
+
+class RecentNumbers:
+    """Numbers counted in the last minute, per scope and month range, in this process: a reload,
+    another officer of the same scope or an export does not count every case again."""
+
+    def __init__(self):
+        self._found: OrderedDict[tuple, tuple[datetime, list[CommitteeMonth]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, now: datetime, count) -> tuple[datetime, list[CommitteeMonth]]:
+        """(when counted, rows): kept ones if counted less than FRESH_FOR ago, else `count()`'s."""
+        with self._lock:
+            kept = self._found.get(key)
+        if kept is not None and timedelta(0) <= now - kept[0] < FRESH_FOR:
+            return kept
+        counted = (now, count())
+        with self._lock:
+            self._found[key] = counted
+            self._found.move_to_end(key)
+            while len(self._found) > KEPT:
+                self._found.popitem(last=False)
+        return counted
+
+
+def _recent() -> RecentNumbers:
+    return current_app.extensions.setdefault("dashboard_numbers", RecentNumbers())
 
 
 def _period() -> tuple[str, str, str | None]:
@@ -43,28 +79,32 @@ def _period() -> tuple[str, str, str | None]:
     return first_asked, last_asked, None
 
 
-def _numbers(first: str, last: str) -> numbers_tables.Numbers:
-    """The numbers of the viewer's committees (national: every committee there is). A line per
-    committee with cases in the period, and always for the viewer's own and those right under it
-    (a province sees a district that had none; national is not given every quiet district)."""
+def _numbers(first: str, last: str) -> tuple[datetime, numbers_tables.Numbers]:
+    """When counted, and the numbers of the viewer's committees (national: every committee there
+    is). A line per committee with cases in the period, and always for the viewer's own and those
+    right under it (a province sees a district that had none; national is not given every quiet
+    district)."""
     viewer = g.viewer
-    committees = None if viewer.level == "national" else viewer.scope.below
+    committees = None if viewer.level == "national" else tuple(sorted(viewer.scope.below))
     with parts().db.sessions() as session:
-        rows = case_stats.committee_months(session, first_month=first, last_month=last, committees=committees)
+        counted, rows = _recent().get((committees, first, last), parts().clock(), lambda: case_stats.committee_months(
+            session, first_month=first, last_month=last, committees=committees))
         known = {c.id: c for c in directory.all_committees(session, active_only=False)}
     with_cases = {r.committee_id for r in rows}
     shown = [cid for cid in viewer.scope.below if cid in known and (
         cid in with_cases or cid == viewer.committee_id or known[cid].parent_id == viewer.committee_id)]
     names = [(cid, known[cid].name_th if g.language == "th" else known[cid].name_en) for cid in shown]
-    return numbers_tables.build(rows, months_between(first, last), names)
+    return counted, numbers_tables.build(rows, months_between(first, last), names)
 
 
 @bp.get("/numbers")
 @signed_in
 def numbers():
     first, last, error = _period()
-    return render_template("dashboard/numbers.html", numbers=_numbers(first, last), first=first, last=last,
-                           error=error, all_months=_("dashboard.numbers.all_months"))
+    counted, found = _numbers(first, last)
+    return render_template("dashboard/numbers.html", numbers=found, first=first, last=last, error=error,
+                           all_months=_("dashboard.numbers.all_months"), hidden_mark=HIDDEN,
+                           counted_at=counted.astimezone(BANGKOK).strftime("%H:%M"))
 
 
 @bp.get("/numbers/export.<fmt>")
@@ -75,7 +115,7 @@ def numbers_export(fmt: str):
     first, last, error = _period()
     if error:
         abort(400)
-    found = _numbers(first, last)
+    _counted, found = _numbers(first, last)
     all_months = _("dashboard.numbers.all_months")
     if fmt == "csv":
         header, rows = numbers_tables.export_rows(found, all_months)

@@ -1,6 +1,7 @@
 """The numbers page's tables and chart data, built from cases/stats.py's rows for one viewer's
-scope: every value passes through the stats module's "<5" rule before it is kept, so the page,
-its charts and its exports can only show what may leave the committee.
+scope: every value passes through the stats module's "<5" rule (and its secondary suppression,
+so no "<5" can be worked out by subtraction) before it is kept, so the page, its charts and its
+exports can only show what may leave the committee.
 
 A table is months across (then all the months together) and one line per committee, category
 or measure down; the same tables make the page, the CSV (one file, a column naming the table)
@@ -8,7 +9,7 @@ and the XLSX (one sheet per table).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cases import stats
@@ -59,13 +60,27 @@ def value_label(attribute: str, key: str) -> str:
     return key if found == message_id else found
 
 
+# Which line of the cases table a breakdown's months add up to (indicators count a case once each).
+_ADDS_UP_TO = {"by_urgency": "received", "by_kind": "received", "by_sector": "received", "outcomes": "closed"}
+# The cases' flow per column: received + moved in == moved out + open + cancelled + closed.
+_FLOW_IDENTITY = ("received", "moved_in", "moved_out", "open", "cancelled", "closed")
+
+
 def build(rows: Sequence[CommitteeMonth], months: list[str], committees: list[tuple[str, str]]) -> Numbers:
-    """`rows` of the viewer's scope; `committees` (id, name) in the order to show them."""
+    """`rows` of the viewer's scope; `committees` (id, name) in the order to show them. Every count
+    is shown through cases/stats.py's `hidden_cells`, over all the tables' lines at once (a line's
+    sum may be shown in another table)."""
     by_month = {month: stats.combine([r for r in rows if r.month == month], month=month) for month in months}
     columns = [*(by_month[m] for m in months), stats.combine(by_month.values())]
+    width = len(columns)
+    counts: dict[tuple[str, int, int], int] = {}
+    lines: list[list[tuple[str, int, int]]] = []
 
-    def counts(pick: Callable[[CommitteeMonth], int]) -> list:
-        return [stats.shown_count(pick(column)) for column in columns]
+    def count_table(key: str, values: list[list[int]]) -> None:
+        """A table of counts: a line per row (months and their total), cells keyed (table, row, column)."""
+        for i, line in enumerate(values):
+            counts.update({(key, i, j): value for j, value in enumerate(line)})
+            lines.append([(key, i, j) for j in range(width)])
 
     named = dict(committees)
     shown_committees = list(named) + sorted({r.committee_id for r in rows} - set(named))
@@ -73,20 +88,42 @@ def build(rows: Sequence[CommitteeMonth], months: list[str], committees: list[tu
     for committee in shown_committees:
         mine = {r.month: r for r in rows if r.committee_id == committee}
         values = [mine[m].received if m in mine else 0 for m in months]
-        per_committee.append((named.get(committee, committee), [stats.shown_count(v) for v in [*values, sum(values)]]))
-    per_committee.append((_("dashboard.numbers.total"), counts(lambda c: c.received)))
+        per_committee.append([*values, sum(values)])
+    per_committee.append([c.received for c in columns])
+    count_table("committees", per_committee)
+    total = len(per_committee) - 1
+    lines.extend([("committees", i, j) for i in range(len(per_committee))] for j in range(width))
 
-    tables = [Table("committees", _("dashboard.numbers.table.committees"), _("dashboard.numbers.committee"),
-                    per_committee),
-              Table("cases", _("dashboard.numbers.table.cases"), _("dashboard.numbers.measure"),
-                    [(_(label), counts(lambda c, a=attribute: getattr(c, a))) for attribute, label in _FLOW])]
-    for key, attribute, title in _BREAKDOWN_TABLES:
+    flow = [attribute for attribute, _label in _FLOW]
+    count_table("cases", [[getattr(c, attribute) for c in columns] for attribute in flow])
+    lines.extend([("cases", flow.index(a), j) for a in _FLOW_IDENTITY] for j in range(width))
+    lines.extend([("committees", total, j), ("cases", flow.index("received"), j)] for j in range(width))
+
+    breakdown_keys = {}
+    for key, attribute, _title in _BREAKDOWN_TABLES:
         found = getattr(columns[-1], attribute)
         preferred = [k for k in _ORDER.get(attribute, ()) if k in found]
-        keys = preferred + sorted((k for k in found if k not in preferred), key=lambda k: (-found[k], k))
+        keys = breakdown_keys[key] = preferred + sorted((k for k in found if k not in preferred),
+                                                        key=lambda k: (-found[k], k))
+        count_table(key, [[getattr(c, attribute)[k] for c in columns] for k in keys])
+        if attribute in _ADDS_UP_TO:
+            of_sum = ("cases", flow.index(_ADDS_UP_TO[attribute]))
+            lines.extend([*((key, i, j) for i in range(len(keys))), (*of_sum, j)] for j in range(width))
+
+    hidden = stats.hidden_cells(counts, lines)
+
+    def shown(key: str, i: int) -> list:
+        return [stats.shown_cell(counts[key, i, j], hidden, (key, i, j)) for j in range(width)]
+
+    labels = [named.get(c, c) for c in shown_committees] + [_("dashboard.numbers.total")]
+    tables = [Table("committees", _("dashboard.numbers.table.committees"), _("dashboard.numbers.committee"),
+                    [(label, shown("committees", i)) for i, label in enumerate(labels)]),
+              Table("cases", _("dashboard.numbers.table.cases"), _("dashboard.numbers.measure"),
+                    [(_(label), shown("cases", i)) for i, (_attribute, label) in enumerate(_FLOW)])]
+    for key, attribute, title in _BREAKDOWN_TABLES:
+        keys = breakdown_keys[key]
         tables.append(Table(key, _(title), _("dashboard.numbers.value"),
-                            [(value_label(attribute, k), counts(lambda c, a=attribute, k=k: getattr(c, a)[k]))
-                             for k in keys], tuple(keys)))
+                            [(value_label(attribute, k), shown(key, i)) for i, k in enumerate(keys)], tuple(keys)))
     tables.append(Table("times", _("dashboard.numbers.table.times"), _("dashboard.numbers.measure"),
                         [(_("dashboard.numbers.time.row", step=_(step), which=_(which_label)),
                           [stats.shown_hours(c.durations(attribute), which) for c in columns])
@@ -100,7 +137,7 @@ def _charts(tables: list[Table], months: list[str]) -> dict:
     return {
         "months": months,
         "month_labels": [date_text(month) for month in months],
-        "suppressed_label": stats.SUPPRESSED,
+        "suppressed_label": stats.SUPPRESSED,          # the mark of a hidden value the data does not name
         "hours_label": _("dashboard.numbers.chart.hours"),
         "received": [{"label": label, "key": key, **stats.chart_series(values[:-1])}
                      for (label, values), key in zip(table["urgency"].rows, table["urgency"].keys, strict=True)],

@@ -1,8 +1,9 @@
 /* The numbers page's charts, drawn with Chart.js (served from this site, so the strict CSP holds).
    The data comes from the page's <script type="application/json" id="numbers-data"> block and holds
-   only shown values: one shown as "<5" is null there (no bar, no point) and flagged, and this file
-   writes "<5" where it stands, so a chart never draws a small number's true size. The tables under
-   the charts show the same numbers. */
+   only shown values: one shown as "<5" (or "x", hidden so that a "<5" cannot be worked out) is null
+   there (no bar, no point) and flagged with its mark, and this file writes the mark where it
+   stands, so a chart never draws a hidden number's true size. The tables under the charts show
+   the same numbers. */
 (function () {
   "use strict";
   var source = document.getElementById("numbers-data");
@@ -38,13 +39,14 @@
         if (!set.suppressed || !chart.isDatasetVisible(d)) { return; }
         set.suppressed.forEach(function (flag, i) {
           if (!flag) { return; }
+          var mark = typeof flag === "string" ? flag : data.suppressed_label;   // "<5", or "x" hidden with one
           var nth = written[i] = (written[i] || 0) + 1;
           var base = along.getPixelForValue(tops[i] || 0);
           ctx.fillStyle = set.borderColor || "#5b6675";
           if (horizontal) {
-            ctx.fillText(data.suppressed_label, base + 4 + (nth - 1) * 24, across.getPixelForValue(i));
+            ctx.fillText(mark, base + 4 + (nth - 1) * 24, across.getPixelForValue(i));
           } else {
-            ctx.fillText(data.suppressed_label, across.getPixelForValue(i), base - 2 - (nth - 1) * LINE_HEIGHT);
+            ctx.fillText(mark, across.getPixelForValue(i), base - 2 - (nth - 1) * LINE_HEIGHT);
           }
         });
       });

@@ -1,23 +1,29 @@
-"""A committee's numbers from hand-made audit trails (cases/stats.py, no database)."""
+"""A committee's numbers from hand-made case facts (cases/stats.py, no database; how the facts are
+read from a stored trail is tests/storage/test_case_stats.py's)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import random
+from datetime import UTC, datetime
 
 from cases.stats import (
+    HIDDEN,
     SUPPRESSED,
-    CaseRow,
+    CaseFacts,
     Durations,
-    EventRow,
+    Move,
     chart_series,
     combine,
     compute,
     count_text,
     csv_rows,
+    hidden_cells,
     hours_minutes,
     month_after,
     month_before,
+    month_of,
     month_start,
     months_between,
+    shown_cell,
     shown_count,
     shown_hours,
     table_text,
@@ -27,27 +33,24 @@ T0 = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)          # 09:00 in Bangkok, Novem
 
 
 class Trails:
-    """Cases and their events, built the way casework records them."""
+    """Cases' facts, as storage/case_stats.py reads them (times in minutes from the start)."""
 
     def __init__(self):
-        self.cases, self.events = [], []
+        self.cases = []
 
-    def case(self, committee="CRI-5709", at=T0, kind="self", urgency="high", sector="fishing", created=True,
-             indicators=(), outcome=None):
-        case = CaseRow(id=len(self.cases) + 1, committee_id=committee, kind=kind, urgency=urgency,
-                       sector=sector, created_at=at, indicators=tuple(indicators), outcome=outcome)
+    def case(self, committee="CRI-5709", at=T0, kind="self", urgency="high", sector="fishing", indicators=(),
+             outcome=None, acknowledged=None, taken=None, closed=None, ending=None, escalated=False, moves=()):
+        def seconds(minutes):
+            return None if minutes is None else minutes * 60.0
+        case = CaseFacts(id=len(self.cases) + 1, committee_id=committee, kind=kind, urgency=urgency, sector=sector,
+                         start=at.timestamp(), indicators=tuple(indicators), outcome=outcome,
+                         acknowledged=seconds(acknowledged), taken=seconds(taken), closed=seconds(closed),
+                         ending=ending, escalated=escalated, moves=tuple(moves))
         self.cases.append(case)
-        if created:
-            self.event(case, 0, "created", committee)
         return case
 
-    def event(self, case, minutes, kind, committee=None, **detail):
-        self.events.append(EventRow(case_id=case.id, at=case.created_at + timedelta(minutes=minutes), kind=kind,
-                                    committee_id=committee or case.committee_id, detail=detail,
-                                    id=len(self.events) + 1))
-
     def compute(self, **kwargs):
-        return {(r.committee_id, r.month): r for r in compute(self.cases, self.events, **kwargs)}
+        return {(r.committee_id, r.month): r for r in compute(self.cases, **kwargs)}
 
 
 def test_cases_received_are_counted_by_committee_and_bangkok_month_with_their_kind_urgency_and_sector():
@@ -56,25 +59,23 @@ def test_cases_received_are_counted_by_committee_and_bangkok_month_with_their_ki
     t.case(kind="tip", urgency="urgent", sector=None)
     t.case(at=datetime(2026, 11, 30, 18, 0, tzinfo=UTC))            # 01:00 on 1 December in Bangkok
     t.case(committee="CRI-5711", at=datetime(2026, 11, 30, 16, 59, tzinfo=UTC))   # 23:59 on 30 November
-    t.case(at=datetime(2026, 11, 11, 3, 0), created=False)           # naive (SQLite) = UTC; no created event
     rows = t.compute()
     assert sorted(rows) == [("CRI-5709", "2026-11"), ("CRI-5709", "2026-12"), ("CRI-5711", "2026-11")]
     november = rows["CRI-5709", "2026-11"]
-    assert november.received == 3 and november.open == 3
-    assert november.by_kind == {"self": 2, "tip": 1}
-    assert november.by_urgency == {"high": 2, "urgent": 1}
-    assert november.by_sector == {"fishing": 2, "unknown": 1}
+    assert november.received == 2 and november.open == 2
+    assert november.by_kind == {"self": 1, "tip": 1}
+    assert november.by_urgency == {"high": 1, "urgent": 1}
+    assert november.by_sector == {"fishing": 1, "unknown": 1}
     assert rows["CRI-5709", "2026-12"].received == 1 and rows["CRI-5711", "2026-11"].received == 1
+    assert month_of(datetime(2026, 11, 30, 17, 0)) == "2026-12"     # naive (SQLite) = UTC
+    assert month_of(datetime(2026, 11, 30, 16, 59, tzinfo=UTC).timestamp()) == "2026-11"
 
 
-def test_the_three_times_are_from_creation_to_the_first_step_with_median_and_90th_percentile():
+def test_the_three_times_are_from_the_start_to_the_first_step_with_median_and_90th_percentile():
     t = Trails()
     for n in range(10):                                  # acknowledged after 10, 20 ... 100 minutes
-        case = t.case()
-        t.event(case, 10 * (n + 1), "acknowledged")
-        t.event(case, 10 * (n + 1) + 5, "acknowledged")  # only the first counts
-        t.event(case, 60 * (n + 1), "taken", actor="x")
-        t.event(case, 600 * (n + 1), "closed", outcome="not_a_case")
+        t.case(acknowledged=10 * (n + 1), taken=60 * (n + 1), closed=600 * (n + 1), ending="closed",
+               outcome="not_a_case")
     row = t.compute()["CRI-5709", "2026-11"]
     acknowledge, take, close = (row.durations(name) for name in ("to_acknowledge", "to_take", "to_close"))
     assert acknowledge.count == 10 and acknowledge.median == 55 * 60 and acknowledge.p90 == 90 * 60
@@ -86,23 +87,16 @@ def test_the_three_times_are_from_creation_to_the_first_step_with_median_and_90t
 
 def test_a_case_taken_without_acknowledgement_was_acknowledged_when_taken():
     t = Trails()
-    case = t.case()
-    t.event(case, 7, "taken")
+    t.case(taken=7)
     row = t.compute()["CRI-5709", "2026-11"]
     assert row.to_acknowledge == [420.0] and row.to_take == [420.0] and row.to_close == []
 
 
-def test_a_reopened_case_keeps_its_first_close_time_and_its_last_outcome():
+def test_the_last_ending_decides_the_state_and_a_reopened_case_keeps_its_first_close_time():
     t = Trails()
-    case = t.case()
-    t.event(case, 60, "closed", outcome="unreachable")
-    t.event(case, 120, "reopened")
-    t.event(case, 180, "closed", outcome="assisted_otherwise")
-    still_open = t.case()
-    t.event(still_open, 30, "closed", outcome="duplicate")
-    t.event(still_open, 40, "reopened")
-    cancelled = t.case()
-    t.event(cancelled, 5, "cancelled")
+    t.case(closed=60, ending="closed", outcome="assisted_otherwise")     # closed, reopened, closed again
+    t.case(closed=30, ending="reopened", outcome="duplicate")            # its column keeps the old outcome
+    t.case(ending="cancelled")
     row = t.compute()["CRI-5709", "2026-11"]
     assert row.to_close == [3600.0, 1800.0]
     assert row.outcomes == {"assisted_otherwise": 1} and row.closed == 1
@@ -111,18 +105,14 @@ def test_a_reopened_case_keeps_its_first_close_time_and_its_last_outcome():
 
 def test_a_moved_case_counts_for_the_committee_that_closed_it_and_as_moved_for_the_first():
     t = Trails()
-    case = t.case(committee="CRI-5709")
-    t.event(case, 10, "acknowledged", committee="CRI-5709")
-    t.event(case, 20, "moved", committee="CRI-5709", to_committee="CRI-5711", reason="wrong district")
-    t.event(case, 30, "taken", committee="CRI-5711")
-    t.event(case, 90, "closed", committee="CRI-5711", outcome="labour_referred")
-    by_event = t.case(committee="CRI-5709")          # the destination only as the event's committee
-    t.event(by_event, 15, "moved", committee="CRI-57")
-    t.event(by_event, 25, "escalated", committee="TH-NATIONAL")   # escalation does not hand the case over
+    t.case(committee="CRI-5709", acknowledged=10, taken=30, closed=90, ending="closed", outcome="labour_referred",
+           moves=[Move("CRI-5709", {"to_committee": "CRI-5711", "reason": "wrong district"})])
+    t.case(committee="CRI-5709", moves=[Move("CRI-57")], escalated=True)   # the destination as the event's committee
     t.case(committee="CRI-5709")
+    t.case(committee="CRI-5709", moves=[Move("CRI-5709")])                 # names no other committee: no move
     rows = t.compute()
     first, second, province = rows["CRI-5709", "2026-11"], rows["CRI-5711", "2026-11"], rows["CRI-57", "2026-11"]
-    assert (first.received, first.moved_out, first.open, first.closed) == (3, 2, 1, 0)
+    assert (first.received, first.moved_out, first.open, first.closed) == (4, 2, 2, 0)
     assert first.to_acknowledge == [] and first.outcomes == {}
     assert (second.received, second.moved_in, second.closed) == (0, 1, 1)
     assert second.outcomes == {"labour_referred": 1}
@@ -151,11 +141,9 @@ def test_small_numbers_leave_the_committee_as_under_five_and_times_as_hours_and_
 
     t = Trails()
     for n in range(6):
-        case = t.case(kind="tip" if n == 0 else "self")
-        t.event(case, 30 + n, "acknowledged")
-        if n < 2:
-            t.event(case, 95, "closed", outcome="not_a_case")
-    rows = compute(t.cases, t.events)
+        t.case(kind="tip" if n == 0 else "self", acknowledged=30 + n,
+               **({"closed": 95, "ending": "closed", "outcome": "not_a_case"} if n < 2 else {}))
+    rows = compute(t.cases)
     shared = table_text(rows, exact=False)
     lines = {line.split("  ")[0].strip(): line.split()[-1] for line in shared.splitlines()[1:]}
     assert shared.splitlines()[0].split() == ["CRI-5709", "2026-11"]
@@ -183,22 +171,17 @@ def test_cases_are_counted_once_under_each_of_their_indicators_and_under_none_wi
     assert row.by_indicator == {"ilo.deception": 2, "ilo.debt_bondage": 1, "none": 1} and row.received == 3
 
 
-def test_an_outcome_not_read_from_the_event_comes_from_the_cases_column():
+def test_a_closed_cases_outcome_is_its_column_or_unknown():
     t = Trails()
-    read = t.case(outcome="labour_referred")
-    t.event(read, 60, "closed", outcome="nrm_referred")           # the event's detail wins when it was read
-    unread = t.case(outcome="not_a_case")
-    t.event(unread, 60, "closed")                                 # storage reads no closed detail
-    neither = t.case()
-    t.event(neither, 60, "closed")
-    assert t.compute()["CRI-5709", "2026-11"].outcomes == {"nrm_referred": 1, "not_a_case": 1, "unknown": 1}
+    t.case(outcome="not_a_case", closed=60, ending="closed")
+    t.case(closed=60, ending="closed")
+    t.case(outcome="duplicate", closed=60, ending="cancelled")     # not closed at the end: no outcome counted
+    assert t.compute()["CRI-5709", "2026-11"].outcomes == {"not_a_case": 1, "unknown": 1}
 
 
 def test_only_the_committees_of_a_scope_are_kept_though_a_case_moved_in_from_outside_counts():
     t = Trails()
-    outside = t.case(committee="CRI-5711")
-    t.event(outside, 5, "moved", "CRI-5709")                      # real moves name the new holder in the column
-    t.event(outside, 60, "closed", "CRI-5709", outcome="nrm_referred")
+    t.case(committee="CRI-5711", moves=[Move("CRI-5709")], closed=60, ending="closed", outcome="nrm_referred")
     t.case(committee="CRI-5708")
     rows = t.compute(committees=("CRI-5709",))
     assert list(rows) == [("CRI-5709", "2026-11")]
@@ -209,9 +192,9 @@ def test_only_the_committees_of_a_scope_are_kept_though_a_case_moved_in_from_out
 def test_a_total_adds_counts_and_pools_times_rather_than_averaging_medians():
     t = Trails()
     for hours in (1, 2, 3):
-        t.event(t.case(), 60 * hours, "taken")
+        t.case(taken=60 * hours)
     for hours in (10, 20):
-        t.event(t.case(committee="CRI-5708", indicators=("ilo.isolation",)), 60 * hours, "taken")
+        t.case(committee="CRI-5708", indicators=("ilo.isolation",), taken=60 * hours)
     rows = t.compute()
     total = combine(rows.values())
     assert (total.committee_id, total.month, total.received, total.open) == ("total", "all", 5, 5)
@@ -229,8 +212,8 @@ def test_small_values_are_hidden_for_tables_and_charts_and_the_chart_never_gets_
     assert shown_hours(Durations((3600.0,) * 4), "median", exact=True) == 1.0
     assert shown_hours(Durations((1800.0, 3600.0, 5400.0, 7200.0, 90000.0)), "median") == 1.5
     assert shown_hours(Durations((1800.0, 3600.0, 5400.0, 7200.0, 90000.0)), "p90") == 25.0
-    series = chart_series([0, SUPPRESSED, 7, None, 1.5])
-    assert series == {"data": [0, None, 7, None, 1.5], "suppressed": [False, True, False, False, False]}
+    series = chart_series([0, SUPPRESSED, 7, None, 1.5, HIDDEN])
+    assert series == {"data": [0, None, 7, None, 1.5, None], "suppressed": [False, "<5", False, False, False, "x"]}
 
 
 def test_month_ranges_are_listed_and_counted_back_across_years():
@@ -238,3 +221,38 @@ def test_month_ranges_are_listed_and_counted_back_across_years():
     assert months_between("2026-03", "2026-02") == []
     assert month_before("2026-12", 11) == "2026-01" and month_before("2026-01") == "2025-12"
     assert month_before("2026-03", 27) == "2023-12"
+
+
+def _lines_of(grid):
+    """A table with its totals: each row with its last cell, each column with its last row."""
+    rows, columns = len(grid), len(grid[0])
+    return [[(i, j) for j in range(columns)] for i in range(rows)] + [[(i, j) for i in range(rows)]
+                                                                       for j in range(columns)]
+
+
+def test_a_small_count_a_total_would_give_away_hides_the_next_smallest_number_of_its_line_too():
+    grid = [[6, 3, 9],                                 # 9 - 6 = 3: the 6 must go too
+            [7, 8, 15],
+            [13, 11, 24]]
+    counts = {(i, j): value for i, row in enumerate(grid) for j, value in enumerate(row)}
+    hidden = hidden_cells(counts, _lines_of(grid))
+    assert (0, 1) in hidden and (0, 0) in hidden       # the "<5" and the smallest other of its row
+    assert (1, 1) in hidden and (1, 0) in hidden       # its column (3 + 8 = 11) and then that row's
+    assert [shown_cell(counts[0, j], hidden, (0, j)) for j in range(3)] == [HIDDEN, SUPPRESSED, 9]
+    assert hidden_cells(counts, _lines_of(grid), exact=True) == set()
+    alone = {(0, 0): 0, (0, 1): 3, (0, 2): 3}          # the total is small too: two hidden already
+    assert hidden_cells(alone, [[(0, 0), (0, 1), (0, 2)]]) == {(0, 1), (0, 2)}
+
+
+def test_after_hiding_no_line_has_exactly_one_hidden_cell():
+    chance = random.Random(14)
+    for _ in range(200):
+        inner = [[chance.choice((0, 0, 1, 2, 4, 5, 6, 9, 30)) for _j in range(4)] for _i in range(3)]
+        grid = [[*row, sum(row)] for row in inner]
+        grid.append([sum(column) for column in zip(*grid, strict=True)])
+        counts = {(i, j): value for i, row in enumerate(grid) for j, value in enumerate(row)}
+        lines = _lines_of(grid)
+        hidden = hidden_cells(counts, lines)
+        assert {cell for cell, value in counts.items() if 0 < value < 5} <= hidden
+        assert all(sum(cell in hidden for cell in line) != 1 for line in lines), grid
+        assert all(counts[cell] > 0 for cell in hidden)                     # a 0 is never hidden

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -86,7 +86,8 @@ def test_a_district_officer_sees_only_their_committee_with_small_counts_hidden(a
     urgency = table(page, "urgency")
     assert urgency["Urgent"][-1] == "<5" and urgency["High"][-1] == "<5"
     cases = table(page, "cases")
-    assert cases["Closed"][-1] == "5" and cases["Still open"][-1] == "<5"
+    assert cases["Received"][-1] == "6" and cases["Still open"][-1] == "<5"
+    assert cases["Closed"][-1] == "x"           # 6 received - 5 closed would give the 1 open away
     times = table(page, "times")
     assert times["To close, median"][-1] == "40.0" and times["To close, 90th percentile"][-1] == "60.0"
     assert times["To take, median"][-1] == "1.0" and times["To acknowledge, median"][-1] == "1.0"
@@ -99,18 +100,19 @@ def test_the_chart_data_never_holds_a_suppressed_value(app, client):
     assert len(charts["months"]) == 12 and charts["months"][-1] == "2026-12"
     by_key = {s["key"]: s for s in charts["received"]}
     november = charts["months"].index("2026-11")
-    assert by_key["urgent"]["data"][november] is None and by_key["urgent"]["suppressed"][november] is True
+    assert by_key["urgent"]["data"][november] is None and by_key["urgent"]["suppressed"][november] == "<5"
     assert by_key["high"]["data"][november] is None               # 4 high: "<5" too, no true height
-    assert charts["outcomes"]["data"] == [5] and charts["outcomes"]["suppressed"] == [False]
+    assert charts["outcomes"]["data"] == [None] and charts["outcomes"]["suppressed"] == ["x"]   # 5 = closed, hidden
     assert "4" not in json.dumps(by_key["high"]["data"])
 
 
 def test_a_provincial_officer_sees_each_of_their_districts_and_a_total(app, client):
     sign_in(app, client, "CRI-57-1", language="en")
     committees = table(client.get("/dashboard/numbers").get_data(as_text=True), "committees")
-    assert next(v for k, v in committees.items() if k.startswith(MAE_SAI))[-1] == "6"
     assert next(v for k, v in committees.items() if k.startswith(CHIANG_SAEN))[-1] == "<5"
     assert committees["Total"][-1] == "9"
+    # 9 - 6 would give Chiang Saen's 3 away: Mae Sai's 6 is hidden too, as "x"
+    assert next(v for k, v in committees.items() if k.startswith(MAE_SAI))[-1] == "x"
     assert next(v for k, v in committees.items() if k.startswith("Chiang Khong"))[-1] == "0"   # quiet, still shown
 
 
@@ -154,7 +156,7 @@ def test_the_xlsx_export_has_one_sheet_per_table_scoped_and_hidden_alike(app, cl
     values = {r[0]: r[1:] for r in committees[1:]}
     assert values["รวม"] == [9, 9]
     assert [v for k, v in values.items() if "เชียงแสน" in k] == [["<5", "<5"]]
-    assert [v for k, v in values.items() if "แม่สาย" in k] == [[6, 6]]
+    assert [v for k, v in values.items() if "แม่สาย" in k] == [["x", "x"]]          # else 9 - 6 = 3
     assert {r[0]: r[1:] for r in book["times"][1:]}["ถึงการปิดเรื่อง (ค่ามัธยฐาน)"] == [40.0, 40.0]
     with app.extensions["hotline"].db.sessions() as session:
         assert session.scalars(select(AccessLogEntry.detail)).one()["format"] == "xlsx"
@@ -175,3 +177,17 @@ def test_national_sees_committees_with_cases_and_those_right_under_it_not_every_
     assert any(k.startswith("National anti-trafficking") for k in labels)      # their own
     assert not any(k.startswith("Chiang Khong") for k in labels)               # a district with no case
     assert labels[-1] == "Total"
+
+
+def test_numbers_are_kept_a_minute_per_scope_and_the_page_says_when_they_were_counted(app, client):
+    sign_in(app, client, "CRI-5709-1", language="en")
+    page = client.get("/dashboard/numbers").get_data(as_text=True)
+    assert "Counted at 10:00 (Thailand time)" in page                   # 03:00 UTC
+    add_case(app.extensions["hotline"].db, "CRI-5709", NOV)
+    again = client.get("/dashboard/numbers").get_data(as_text=True)
+    assert table(again, "cases")["Received"][-1] == "6"                  # counted less than a minute ago
+    assert table(client.get("/dashboard/numbers?from=2026-11&to=2026-12").get_data(as_text=True),
+                 "cases")["Received"][-1] == "7"                         # another range: counted now
+    set_clock(app, lambda: NOW + timedelta(seconds=61))
+    later = client.get("/dashboard/numbers").get_data(as_text=True)
+    assert table(later, "cases")["Received"][-1] == "7" and "Counted at 10:01" in later

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from storage.case_stats import case_rows, committee_months
+from storage.case_stats import case_facts, committee_months
 from storage.models import Case, CaseEvent
 
 integration = pytest.mark.integration
@@ -74,9 +74,9 @@ def test_the_numbers_come_from_the_stored_audit_trail(db):
         assert [r.month for r in committee_months(session, "CRI-5711", "2026-12")] == ["2026-12"]
         assert [r.month for r in committee_months(session, None, None, "2026-10")] == ["2026-10"]
 
-        cases, events = case_rows(session, "CRI-5709", "2026-11", "2026-11")
-        assert moved in {c.id for c in cases}
-        assert {e.kind for e in events} <= {"created", "acknowledged", "taken", "moved", "closed"}   # no notes
+        facts = {f.id: f for f in case_facts(session, "CRI-5709", "2026-11", "2026-11")}
+        assert moved in facts and facts[moved].committee_id == "CRI-5709"     # received there, now another's
+        assert [m.detail["to_committee"] for m in facts[moved].moves] == ["CRI-5711"]
         assert session.scalar(select(Case.committee_id).where(Case.id == moved)) == "CRI-5711"
 
 
@@ -131,7 +131,7 @@ def test_flask_cases_stats_prints_a_table_or_csv_with_small_counts_hidden_unless
 
 
 @integration
-def test_a_scope_reads_its_committees_cases_and_only_moved_events_details(db):
+def test_a_scope_reads_its_committees_cases_and_the_moves_details(db):
     mine = _case(db, steps=[(60, "closed", "CRI-5709", {"outcome": "nrm_referred"})])
     came_in = _case(db, committee="CRI-5711", steps=[
         (5, "moved", "CRI-5711", {"to_committee": "CRI-5709", "reason": "wrong district"})])
@@ -140,13 +140,11 @@ def test_a_scope_reads_its_committees_cases_and_only_moved_events_details(db):
         session.get(Case, mine).indicators = ["ilo.deception", "ilo.isolation"]
 
     with db.sessions() as session:
-        cases, events = case_rows(session, first_month="2026-11", last_month="2026-11",
-                                  committees=("CRI-5709", "CRI-5703"))
-        assert {c.id for c in cases} == {mine, came_in}
-        assert next(c for c in cases if c.id == mine).indicators == ("ilo.deception", "ilo.isolation")
-        details = {e.kind: dict(e.detail) for e in events}
-        assert details["moved"]["to_committee"] == "CRI-5709"              # read: it may name the new holder
-        assert details["closed"] == {} and details["created"] == {}       # never decrypted
+        facts = {f.id: f for f in case_facts(session, first_month="2026-11", last_month="2026-11",
+                                             committees=("CRI-5709", "CRI-5703"))}
+        assert set(facts) == {mine, came_in}
+        assert facts[mine].indicators == ("ilo.deception", "ilo.isolation")
+        assert facts[came_in].moves[0].detail["to_committee"] == "CRI-5709"   # read: it may name the new holder
         rows = committee_months(session, first_month="2026-11", last_month="2026-11",
                                 committees=("CRI-5709", "CRI-5703"))
         assert [(r.committee_id, r.received, r.moved_in, r.closed, r.open) for r in rows] == [
@@ -154,3 +152,34 @@ def test_a_scope_reads_its_committees_cases_and_only_moved_events_details(db):
         assert rows[0].outcomes == {"nrm_referred": 1}                     # from the case's column
         assert rows[0].by_indicator == {"ilo.deception": 1, "ilo.isolation": 1}
         assert [r.committee_id for r in committee_months(session, committees=())] == []
+
+
+@integration
+def test_a_cases_facts_are_the_firsts_the_last_ending_and_the_moves_of_its_trail_from_its_created_event(db):
+    early = NOV - timedelta(minutes=30)
+    steps = [(-20, "acknowledged", "CRI-5709", {}),                          # before "created": not the trail's
+             (10, "acknowledged", "CRI-5709", {}), (15, "acknowledged", "CRI-5709", {}),
+             (20, "moved", "CRI-5709", {"to_committee": "CRI-5711"}), (40, "taken", "CRI-5711", {}),
+             (60, "closed", "CRI-5711", {"outcome": "unreachable"}), (70, "reopened", "CRI-5711", {}),
+             (90, "escalated", "TH-NATIONAL", {}), (120, "closed", "CRI-5711", {"outcome": "nrm_referred"})]
+    reopened = _case(db, steps=steps)
+    still_open = _case(db, steps=[(30, "closed", "CRI-5709", {"outcome": "duplicate"}),
+                                  (40, "reopened", "CRI-5709", {})])
+    cancelled = _case(db, steps=[(5, "cancelled", "CRI-5709", {}), (-5, "closed", "CRI-5709", {})])
+    plain = _case(db, at=early)
+    with db.transaction() as session:              # a case without a "created" event starts at its created_at
+        session.execute(CaseEvent.__table__.delete().where(CaseEvent.case_id == plain))
+        session.add(CaseEvent(case_id=plain, kind="taken", actor="x", committee_id="CRI-5708", detail={},
+                              at=early + timedelta(minutes=3)))
+    with db.sessions() as session:
+        facts = {f.id: f for f in case_facts(session)}
+    first = facts[reopened]
+    assert first.start == NOV.timestamp() and first.committee_id == "CRI-5709"
+    assert (first.acknowledged, first.taken, first.closed) == (600.0, 2400.0, 3600.0)   # firsts: 10, 40, 60 min
+    assert first.ending == "closed" and first.escalated and first.outcome == "nrm_referred"
+    assert [(m.committee_id, m.detail["to_committee"]) for m in first.moves] == [("CRI-5709", "CRI-5711")]
+    assert facts[still_open].ending == "reopened" and facts[still_open].closed == 1800.0
+    assert facts[cancelled].ending == "cancelled" and facts[cancelled].closed is None      # its close came before
+    last = facts[plain]
+    assert last.start == early.timestamp() and last.committee_id == "CRI-5709" and last.taken == 180.0
+    assert (last.acknowledged, last.ending, last.escalated, last.moves) == (None, None, False, ())
