@@ -54,8 +54,16 @@ class RecentNumbers:
         return counted
 
 
+RECENT = "dashboard_numbers"     # app.extensions key of the process's RecentNumbers
+
+
 def _recent() -> RecentNumbers:
-    return current_app.extensions.setdefault("dashboard_numbers", RecentNumbers())
+    return current_app.extensions.setdefault(RECENT, RecentNumbers())
+
+
+def forget_recent(app) -> None:
+    """Count afresh on the next request (the benchmark times the counting itself)."""
+    app.extensions.pop(RECENT, None)
 
 
 def _period() -> tuple[str, str, str | None]:
