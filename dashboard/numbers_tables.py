@@ -13,13 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cases import stats
+from cases.officer_text import OFFICER_MESSAGE_IDS, indicator_id
 from cases.stats import CommitteeMonth
 
 from .text import N_, _, date_text
 
 # Labels of the values cases carry, from the officers' catalog (the same words LINE uses).
+# (Indicators, "framework:name", are named by cases.officer_text.indicator_id: see value_label.)
 _LABELS = {"by_kind": "officer.kind.{}", "by_urgency": "officer.urgency.{}", "by_sector": "officer.value.sector.{}",
-           "by_indicator": "officer.indicator.{}", "outcomes": "officer.outcome.{}"}
+           "outcomes": "officer.outcome.{}"}
 _SPECIAL_LABELS = {stats.UNKNOWN: "officer.unknown", stats.NO_INDICATOR: "officer.indicators.none"}
 _ORDER = {"by_urgency": ("urgent", "high", "standard")}      # most urgent first; others by size
 
@@ -54,7 +56,13 @@ class Numbers:
 
 
 def value_label(attribute: str, key: str) -> str:
-    """A category's words (urgency, kind, sector, indicator, outcome), its id if it has none."""
+    """A category's words (urgency, kind, sector, indicator, outcome), its id if it has none. An
+    indicator is "framework:name" (cases/screening), said as "framework: name" as on a case."""
+    if attribute == "by_indicator" and key not in _SPECIAL_LABELS:
+        framework, _sep, name = key.rpartition(":")
+        name_id, framework_id = indicator_id(framework, name), OFFICER_MESSAGE_IDS.get(f"framework.{framework}")
+        name_words = _(name_id) if name_id else name.replace("_", " ")
+        return f"{_(framework_id)}: {name_words}" if framework_id else name_words
     message_id = _SPECIAL_LABELS.get(key) or _LABELS[attribute].format(key)
     found = _(message_id)
     return key if found == message_id else found

@@ -53,3 +53,10 @@ def test_exports_carry_the_same_values_one_sheet_per_table_or_one_csv_with_the_t
     sheets = numbers_tables.export_sheets(numbers, "All")
     assert list(sheets) == [t.key for t in numbers.tables]
     assert sheets["committees"] == (["Committee", "2026-11", "All"], [["Mae Sai", "<5", "<5"], ["Total", "<5", "<5"]])
+
+
+def test_an_indicator_is_named_by_its_framework_and_name_as_on_a_case(english):
+    assert numbers_tables.value_label("by_indicator", "ilo:debt_bondage") == "{}: {}".format(
+        *(numbers_tables._(i) for i in ("officer.framework.ilo", "officer.indicator.ilo.debt_bondage")))
+    label = numbers_tables.value_label("by_indicator", "palermo.act:harbouring")
+    assert ":harbouring" not in label and label.startswith(numbers_tables._("officer.framework.palermo.act"))
