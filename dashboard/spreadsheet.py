@@ -8,12 +8,12 @@ a workbook model in memory, which is all an export needs.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 
 import xlsxwriter
+
+from gc_pause import cycle_collection_paused
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
@@ -44,22 +44,9 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-@contextmanager
-def _no_cycle_collection():
-    """A workbook is many small objects and no cycles: the cycle collector, run again and again
-    while they pile up, would cost more than writing them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
     """One worksheet per entry: {sheet name: (header, rows)}; the header row bold and frozen."""
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         return _xlsx(sheets)
 
 

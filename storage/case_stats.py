@@ -9,10 +9,8 @@ encrypted: only "moved" events' details are read (the committee a case went to m
 """
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
 
@@ -23,6 +21,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from cases import stats
 from cases.stats import COUNTED_KINDS, NO_DETAIL, CaseFacts, CaseRow, CommitteeMonth, EventRow, month_after, month_start
+from gc_pause import cycle_collection_paused
 
 from .models import Case, CaseEvent
 
@@ -103,20 +102,7 @@ def committee_months(session: Session, committee_id: str | None = None, first_mo
                      ) -> list[CommitteeMonth]:
     """The numbers per committee and month (cases/stats.py says how each is counted); with
     `committees`, the rows of those committees only (a viewer's scope)."""
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         facts = case_facts(session, committee_id, first_month, last_month, committees)
         return stats.compute(facts, committee_id=committee_id, first_month=first_month, last_month=last_month,
                              committees=committees)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Tens of thousands of short-lived rows would start Python's cycle collector many times over
-    for nothing (they hold no cycles; reference counting frees them): it waits until they are done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

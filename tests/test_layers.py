@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APP_PACKAGES = {"app", "bot", "cases", "flows", "locales", "settings", "storage", "worker", "line_limits", "dashboard"}
+APP_PACKAGES = {"app", "bot", "cases", "flows", "locales", "settings", "storage", "worker", "line_limits", "dashboard",
+                "gc_pause", "web_access_log"}
 DATABASE = {"sqlalchemy", "psycopg", "psycopg2", "sqlite3", "alembic", "storage"}
 WEB_AND_QUEUE = {"flask", "werkzeug", "redis", "rq"}
 
