@@ -182,42 +182,43 @@ def test_the_cookie_is_httponly_and_samesite_lax(app, client):
     assert "Secure" not in set_cookie                              # plain http in development
 
 
-def test_behind_https_the_cookie_is_host_only_and_secure(settings, line):
-    base = "https://hotline.example.org"
-    app = create_app(replace(settings, public_base_url=base), line=line)
-    try:
-        load_example(app.extensions["hotline"].db)
-        set_clock(app, lambda: NOW)
-        client = app.test_client()
-        token = issue(app)
-        page = client.get(link(token), base_url=base).get_data(as_text=True)
-        form_token = CSRF_META.search(page).group(1)
-        response = client.post(link(token), data={"csrf_token": form_token}, base_url=base,
-                               headers={"Referer": base + link(token)})
-        assert response.status_code == 303
-        set_cookie = response.headers["Set-Cookie"]
-        assert set_cookie.startswith("__Host-dashboard=")
-        assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
-        assert "Path=/" in set_cookie and "Domain" not in set_cookie
-        assert client.get("/dashboard/cases", base_url=base).status_code == 200
-    finally:
-        app.extensions["hotline"].db.dispose()
+HTTPS = "https://hotline.example.org"
 
 
-def test_behind_https_a_browser_that_sends_no_referrer_signs_in(settings, line):
-    base = "https://hotline.example.org"
-    app = create_app(replace(settings, public_base_url=base), line=line)
-    try:
-        load_example(app.extensions["hotline"].db)
-        set_clock(app, lambda: NOW)
-        client = app.test_client()
-        token = issue(app)
-        page = client.get(link(token), base_url=base)
-        assert page.headers["Referrer-Policy"] == "no-referrer"      # so the browser's POST carries no Referer
-        form_token = CSRF_META.search(page.get_data(as_text=True)).group(1)
-        assert client.post(link(token), data={"csrf_token": form_token}, base_url=base).status_code == 303
-    finally:
-        app.extensions["hotline"].db.dispose()
+@pytest.fixture
+def https_app(settings, line):
+    """The app behind https: its cookie is __Host- and Secure."""
+    app = create_app(replace(settings, public_base_url=HTTPS), line=line)
+    load_example(app.extensions["hotline"].db)
+    set_clock(app, lambda: NOW)
+    yield app
+    app.extensions["hotline"].db.dispose()
+
+
+def test_behind_https_the_cookie_is_host_only_and_secure(https_app):
+    app, base = https_app, HTTPS
+    client = app.test_client()
+    token = issue(app)
+    page = client.get(link(token), base_url=base).get_data(as_text=True)
+    form_token = CSRF_META.search(page).group(1)
+    response = client.post(link(token), data={"csrf_token": form_token}, base_url=base,
+                           headers={"Referer": base + link(token)})
+    assert response.status_code == 303
+    set_cookie = response.headers["Set-Cookie"]
+    assert set_cookie.startswith("__Host-dashboard=")
+    assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie
+    assert "Path=/" in set_cookie and "Domain" not in set_cookie
+    assert client.get("/dashboard/cases", base_url=base).status_code == 200
+
+
+def test_behind_https_a_browser_that_sends_no_referrer_signs_in(https_app):
+    app, base = https_app, HTTPS
+    client = app.test_client()
+    token = issue(app)
+    page = client.get(link(token), base_url=base)
+    assert page.headers["Referrer-Policy"] == "no-referrer"      # so the browser's POST carries no Referer
+    form_token = CSRF_META.search(page.get_data(as_text=True)).group(1)
+    assert client.post(link(token), data={"csrf_token": form_token}, base_url=base).status_code == 303
 
 
 def test_links_are_rate_limited_per_officer(app):

@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import event
 
 from storage import access_log
-from tests.support.committees import load_example
-from tests.support.dashboard import set_clock, sign_in
+from tests.support.dashboard import example_at, sign_in
 from tests.support.dashboard_cases import ANSWERS, START, make_case, make_cases
 
 OFFICER = "CRI-5709-1"
@@ -24,10 +23,7 @@ ROW = re.compile(r'data-reference="([^"]+)"')
 
 @pytest.fixture
 def db(app):
-    database = app.extensions["hotline"].db
-    load_example(database)
-    set_clock(app, lambda: NOW)
-    return database
+    return example_at(app, NOW)
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 
 from storage import access_log
 from storage import cases as case_store
-from tests.support.committees import load_example
-from tests.support.dashboard import set_clock, sign_in
+from tests.support.dashboard import example_at, sign_in
 from tests.support.dashboard_cases import ANSWERS, START, make_case
 
 OFFICER = "CRI-5709-1"
@@ -21,10 +20,7 @@ NOW = START + timedelta(days=1)
 
 @pytest.fixture
 def db(app):
-    database = app.extensions["hotline"].db
-    load_example(database)
-    set_clock(app, lambda: NOW)
-    return database
+    return example_at(app, NOW)
 
 
 def _client(app, officer=OFFICER, language="en"):

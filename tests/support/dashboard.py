@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from storage import dashboard_sessions
+from tests.support.committees import load_example
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -34,3 +35,11 @@ def post(client, url: str, data: dict | None = None, **kwargs):
 def set_clock(app, clock) -> None:
     """The dashboard's clock (sessions' idle and absolute limits, links' expiry)."""
     app.extensions["dashboard"].clock = clock
+
+
+def example_at(app, now: datetime):
+    """The example directory loaded and the dashboard's clock stopped at `now`; the database."""
+    database = app.extensions["hotline"].db
+    load_example(database)
+    set_clock(app, lambda: now)
+    return database
