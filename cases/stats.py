@@ -58,7 +58,7 @@ from operator import itemgetter
 from types import MappingProxyType
 from typing import NamedTuple
 
-from .roster import BANGKOK
+from .roster import BANGKOK, bangkok_time
 
 SMALL = 5                     # counts below this (but above 0) are shown as "<5" outside the committee
 SUPPRESSED = f"<{SMALL}"
@@ -177,10 +177,7 @@ class CommitteeMonth:
 
 def month_of(value: datetime | float) -> str:
     """The YYYY-MM month in Bangkok of a time (naive = UTC, as SQLite gives it) or POSIX seconds."""
-    if isinstance(value, datetime):
-        local = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(BANGKOK)
-    else:
-        local = datetime.fromtimestamp(value, BANGKOK)
+    local = bangkok_time(value) if isinstance(value, datetime) else datetime.fromtimestamp(value, BANGKOK)
     return f"{local.year:04d}-{local.month:02d}"
 
 

@@ -25,7 +25,9 @@ ACTION_LABELS = {"case_viewed": N_("dashboard.access_log.action.case_viewed"),
                  "link_code_issued": N_("dashboard.access_log.action.link_code_issued"),
                  "group_code_issued": N_("dashboard.access_log.action.group_code_issued"),
                  "officer_deactivated": N_("dashboard.access_log.action.officer_deactivated"),
-                 "directory_loaded": N_("dashboard.access_log.action.directory_loaded")}
+                 "directory_loaded": N_("dashboard.access_log.action.directory_loaded"),
+                 "signed_in": N_("dashboard.access_log.action.signed_in"),
+                 "signed_out": N_("dashboard.access_log.action.signed_out")}
 DETAIL_LABELS = {"format": N_("dashboard.access_log.detail.format"),
                  "rows": N_("dashboard.access_log.detail.rows"),
                  "filters": N_("dashboard.access_log.detail.filters"),

@@ -18,7 +18,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="
                static_folder="static", static_url_path="/static")
 csrf = CSRFProtect()
 
-# The menu: (endpoint, label, administrators only). An entry shows once its page exists.
+# The menu: (endpoint, label, administrators only).
 NAV = (("dashboard.case_list", N_("dashboard.nav.cases"), False),
        ("dashboard.numbers", N_("dashboard.nav.numbers"), False),
        ("dashboard.directory", N_("dashboard.nav.directory"), False),
@@ -73,18 +73,13 @@ def _before() -> None:
 
 @bp.app_context_processor
 def _template_helpers() -> dict:
-    return {"_": text, "date_text": date_text, "nav_items": _nav_items, "endpoint_exists": _endpoint_exists}
-
-
-def _endpoint_exists(endpoint: str) -> bool:
-    from flask import current_app
-    return endpoint in current_app.view_functions
+    return {"_": text, "date_text": date_text, "nav_items": _nav_items}
 
 
 def _nav_items() -> list[tuple[str, str]]:
     viewer = g.get("viewer")
     return [(endpoint, label) for endpoint, label, admin in NAV
-            if _endpoint_exists(endpoint) and (not admin or (viewer is not None and viewer.admin))]
+            if not admin or (viewer is not None and viewer.admin)]
 
 
 def _is_dashboard_request() -> bool:

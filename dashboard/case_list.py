@@ -8,11 +8,10 @@ import math
 from flask import Response, abort, g, redirect, render_template, request, url_for
 
 from cases.lifecycle import STATES
-from cases.roster import BANGKOK
+from cases.roster import bangkok_time
 from cases.screening import URGENCY_LEVELS
 from storage import access_log
 from storage import dashboard_cases as queries
-from storage.timeutil import as_utc
 
 from . import case_filters
 from .blueprint import bp
@@ -102,7 +101,7 @@ def _cells(words, names: dict[str, str], rows) -> list[list]:
         return said[key]
 
     yes_no = {True: _("dashboard.cases.overdue.yes"), False: _("dashboard.cases.overdue.no")}
-    return [[row.reference, as_utc(row.created_at).astimezone(BANGKOK).strftime(EXPORT_TIME),
+    return [[row.reference, bangkok_time(row.created_at).strftime(EXPORT_TIME),
              say("committee", row.committee_id, lambda v: names.get(v, v)),
              say("kind", row.kind, lambda v: words.t(f"kind.{v}") if v in case_filters.KINDS else v),
              say("sector", row.sector,

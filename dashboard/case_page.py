@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, g, render_template
+from flask import abort, g, render_template
 
 from cases import lifecycle
 from cases.alert_text import ESCALATED
@@ -15,7 +15,7 @@ from cases.lifecycle import ACTIVITIES
 from cases.officer_text import OFFICER_MESSAGE_IDS
 from cases.reference import normalise
 from locales.languages import AUTONYMS
-from storage import access_log, case_scope, directory
+from storage import access_log, case_photos, case_scope, directory
 from storage import cases as case_store
 from storage import dashboard_cases as queries
 
@@ -25,7 +25,6 @@ from .case_words import officer_words, state_name
 from .text import N_, _, language
 from .viewer import parts, signed_in
 
-PHOTO_ENDPOINT = "dashboard.case_photo"
 # The reporter's language needs no translation note when officers read it as it is.
 READ_AS_WRITTEN = ("th",)
 # The reporters' languages named in the viewer's language (their own name follows, in its script).
@@ -170,8 +169,5 @@ def _event_words(words, event, names) -> str:
 
 
 def _photos(db, case_id: int) -> list:
-    """(id, position, content type) of the case's photos, when the photo page exists."""
-    if PHOTO_ENDPOINT not in current_app.view_functions:
-        return []
-    from storage.case_photos import photos_of  # Part PHOTOS' query, present with its endpoint
-    return list(photos_of(db, case_id))
+    """(id, position, content type) of the case's photos."""
+    return list(case_photos.photos_of(db, case_id))

@@ -57,7 +57,7 @@ def directory():
             chosen = ""
         rows = directory_admin.directory_rows(session, shown)
         blocks = committee_blocks(rows, parts().clock(), g.language)
-        choices = [(c.id, c.name_th if g.language == "th" else c.name_en)
+        choices = [(c.id, c.name_in(g.language))
                    for c in directory_admin.parent_committees(session, _scope())]
     return render_template("dashboard/directory/index.html", blocks=blocks, level_labels=LEVEL_LABELS,
                            when_text=when_text, max_upload_kib=MAX_UPLOAD_BYTES // 1024,
@@ -94,7 +94,7 @@ def committee_group_code(committee_id: str):
             code = link_codes.issue_group_code(session, committee.id, now)
         except LookupError:                         # inactive committee
             abort(404)
-        name = committee.name_th if g.language == "th" else committee.name_en
+        name = committee.name_in(g.language)
         access_log.record(session, g.viewer.officer_id, "group_code_issued", now, committee=committee.id)
     return render_template("dashboard/directory/code.html", kind="group", subject=name, subject_id=committee_id,
                            code=code, command=f"group {code}", until=when_text(now + LINK_CODE_TTL))

@@ -81,7 +81,7 @@ def committee_blocks(rows: DirectoryRows, now: datetime, language: str) -> list[
                     starts[officer.id] = start
         next_at = min(starts.values(), default=None)
         blocks.append(CommitteeBlock(
-            committee.id, committee.name_th if language == "th" else committee.name_en, committee.level,
+            committee.id, committee.name_in(language), committee.level,
             committee.parent_id, committee.active, committee.line_group_id is not None,
             rows.waiting_groups.get(committee.id, 0), lines, [line for line in lines if line.on_duty],
             [line for line in lines if next_at is not None and starts.get(line.id) == next_at], next_at))

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import Response, abort, current_app, g, render_template, request
 
-from cases.roster import BANGKOK
+from cases.roster import bangkok_time
 from cases.stats import HIDDEN, CommitteeMonth, month_before, month_of, month_start, months_between
 from storage import access_log, case_stats, directory
 
@@ -101,7 +101,7 @@ def _numbers(first: str, last: str) -> tuple[datetime, numbers_tables.Numbers]:
     with_cases = {r.committee_id for r in rows}
     shown = [cid for cid in viewer.scope.below if cid in known and (
         cid in with_cases or cid == viewer.committee_id or known[cid].parent_id == viewer.committee_id)]
-    names = [(cid, known[cid].name_th if g.language == "th" else known[cid].name_en) for cid in shown]
+    names = [(cid, known[cid].name_in(g.language)) for cid in shown]
     return counted, numbers_tables.build(rows, months_between(first, last), names)
 
 
@@ -112,7 +112,7 @@ def numbers():
     counted, found = _numbers(first, last)
     return render_template("dashboard/numbers.html", numbers=found, first=first, last=last, error=error,
                            all_months=_("dashboard.numbers.all_months"), hidden_mark=HIDDEN,
-                           counted_at=counted.astimezone(BANGKOK).strftime("%H:%M"))
+                           counted_at=bangkok_time(counted).strftime("%H:%M"))
 
 
 @bp.get("/numbers/export.<fmt>")

@@ -49,7 +49,7 @@ def load_viewer() -> Viewer | None:
         row, officer = found
         committee = directory.get_committee(db, officer.committee_id)
         return Viewer(officer.id, officer.name, officer.committee_id,
-                      (committee.name_th if row.language == "th" else committee.name_en) if committee else "",
+                      committee.name_in(row.language) if committee else "",
                       committee.level if committee else "district", bool(officer.admin), row.language,
                       case_scope.scope_of(db, officer))
 

@@ -34,6 +34,10 @@ class Committee(Base):
     def __repr__(self) -> str:
         return f"<Committee {self.id} {self.level}{'' if self.active else ' inactive'}>"
 
+    def name_in(self, language: str) -> str:
+        """Its name for a reader of `language`: English for English, Thai otherwise."""
+        return self.name_en if language == "en" else self.name_th
+
     def as_route_entry(self) -> dict:
         """The plain snapshot cases.routing works on."""
         return {"id": self.id, "level": self.level, "province_code": self.province_code,

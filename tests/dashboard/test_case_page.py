@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import html
 import re
-import sys
-import types
 from datetime import timedelta
 
 import pytest
 
-from storage import access_log
+from storage import access_log, case_photos
 from storage import cases as case_store
 from tests.support.dashboard import example_at, sign_in
 from tests.support.dashboard_cases import ANSWERS, START, make_case
@@ -100,19 +98,17 @@ def test_each_view_is_logged_and_an_unknown_reference_is_404(app, db):
     assert viewed == [("case_viewed", case.id, OFFICER)]
 
 
-def test_photos_are_shown_through_the_photo_endpoint_once_it_exists(app, db, monkeypatch):
-    """Part PHOTOS adds the endpoint and storage.case_photos; stand-ins here show the page's side."""
-    stand_in = types.ModuleType("storage.case_photos")
-    stand_in.photos_of = lambda session, case_id: [(7, 0, "image/jpeg"), (8, 1, "image/png")]
-    monkeypatch.setitem(sys.modules, "storage.case_photos", stand_in)
-    if "dashboard.case_photo" not in app.view_functions:          # before Part PHOTOS is merged
-        app.add_url_rule("/dashboard/cases/<reference>/photos/<int:photo_id>", "dashboard.case_photo", lambda **_: "")
+def test_photos_are_shown_through_the_photo_endpoint(app, db):
     with db.transaction() as session:
-        reference = make_case(session, "CRI-5709").reference
+        case = make_case(session, "CRI-5709")
+        reference = case.reference
+        case_photos.store(session, case.id, 0, "image/jpeg", b"first")
+        case_photos.store(session, case.id, 1, "image/png", b"second")
+        first, second = (photo_id for photo_id, _position, _type in case_photos.photos_of(session, case.id))
     page = _text(_client(app).get(f"/dashboard/cases/{reference}"))
     assert re.findall(r'<img src="([^"]+)" alt="([^"]+)"', page) == [
-        (f"/dashboard/cases/{reference}/photos/7", "Photo 1 sent by the reporter"),
-        (f"/dashboard/cases/{reference}/photos/8", "Photo 2 sent by the reporter")]
+        (f"/dashboard/cases/{reference}/photos/{first}", "Photo 1 sent by the reporter"),
+        (f"/dashboard/cases/{reference}/photos/{second}", "Photo 2 sent by the reporter")]
 
 
 def test_why_it_is_here_follows_the_last_escalation_or_move(app, db):

@@ -292,3 +292,11 @@ def test_the_access_log_pages_newest_first_within_the_administrators_province(ap
     assert "TH-NATIONAL-2" in _page(_as(app, NATIONAL_ADMIN), "/dashboard/access-log?page=2")
     assert "Page 1 of 2" in _page(admin, "/dashboard/access-log?page=x")
     assert "Page 2 of 2" in _page(admin, "/dashboard/access-log?page=99")
+
+
+def test_the_access_log_names_sign_in_and_sign_out(app, client, db):
+    with db.transaction() as session:
+        access_log.record(session, DISTRICT_OFFICER, "signed_in", NOW)
+        access_log.record(session, DISTRICT_OFFICER, "signed_out", NOW.replace(minute=30))
+    page = _page(_as(app, PROVINCE_ADMIN), f"/dashboard/access-log?officer={DISTRICT_OFFICER}")
+    assert "Signed in" in page and "Signed out" in page and "signed_in" not in page

@@ -8,6 +8,7 @@ from flask import g
 
 from dashboard.directory_view import committee_blocks, roster_text
 from storage.directory_admin import DirectoryRows
+from storage.models import Committee
 from tests.support.directory_data import NOW, bkk
 
 DAY = [{"days": "mon-fri", "from": "08:30", "to": "16:30"}]
@@ -28,8 +29,8 @@ def _officer(oid, roster, *, active=True, line=None):
 
 
 def _rows(officers, *, active=True):
-    committee = SimpleNamespace(id="C", name_th="ไทย", name_en="English", level="district", parent_id="P",
-                                active=active, line_group_id=None)
+    committee = Committee(id="C", name_th="ไทย", name_en="English", level="district", parent_id="P",
+                          active=active, line_group_id=None)
     return DirectoryRows([committee], {"C": officers}, {})
 
 
