@@ -39,9 +39,11 @@ def test_a_photo_sent_in_a_report_is_fetched_by_the_worker_and_stored(stack):
         with db.sessions() as session:
             case = session.scalars(select(Case).where(Case.chat_key == user)).one()
             photos = case_photos.photos_of(session, case.id)
-            return (case.id, photos, case.photos_pending_since) if photos else None
+            # the photo is stored, then (a moment later, in its own transaction) the case's mark cleared
+            return (case.id, photos, case.photos_pending_since) if photos and case.photos_pending_since is None \
+                else None
 
-    case_id, photos, pending = wait_for(stored, timeout=20, message="the photo stored by the worker")
+    case_id, photos, pending = wait_for(stored, timeout=20, message="the photo stored and the mark cleared")
     assert [(position, kind) for _, position, kind in photos] == [(0, "image/png")] and pending is None
     with db.sessions() as session:
         assert case_photos.get(session, case_id, photos[0][0]).data == png_bytes()
