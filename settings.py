@@ -66,6 +66,12 @@ class Settings:
     dashboard_link_seconds: int = 300
     dashboard_idle_seconds: int = 30 * 60
     dashboard_absolute_seconds: int = 12 * 60 * 60
+    # News and reminders (issue 15): multicast calls a broadcast may make per second (its own
+    # queue, taken after replies and alerts), messages of LINE's monthly quota a broadcast must
+    # leave for alerts and case messages, and the hour (Bangkok) personal reminders go out.
+    broadcast_calls_per_second: float = 5.0
+    broadcast_quota_reserve: int = 0
+    reminder_hour: int = 9
     # Read from the environment even when Settings is built directly, so that a Settings(...)
     # cannot skip the start-up check by leaving it out (the tests set HOTLINE_ENV=development).
     environment: str = field(default_factory=lambda: _env("HOTLINE_ENV") or "production")
@@ -121,6 +127,9 @@ class Settings:
             dashboard_link_seconds=_int("DASHBOARD_LINK_SECONDS", cls.dashboard_link_seconds),
             dashboard_idle_seconds=_int("DASHBOARD_IDLE_SECONDS", cls.dashboard_idle_seconds),
             dashboard_absolute_seconds=_int("DASHBOARD_ABSOLUTE_SECONDS", cls.dashboard_absolute_seconds),
+            broadcast_calls_per_second=_float("BROADCAST_CALLS_PER_SECOND", cls.broadcast_calls_per_second),
+            broadcast_quota_reserve=_int("BROADCAST_QUOTA_RESERVE", cls.broadcast_quota_reserve),
+            reminder_hour=_int("REMINDER_HOUR", cls.reminder_hour),
         )
         values.update(overrides)
         return cls(**values)

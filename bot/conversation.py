@@ -20,6 +20,7 @@ from storage import case_photos, consents, erasure
 from storage import cases as case_store
 from storage.models import utcnow
 
+from . import news_effects, reminder_effects
 from .events import is_group, to_input, user_of
 from .response import Response
 
@@ -305,6 +306,8 @@ class FlowResponder:
         "cancel_report": _cancel_report,
         "delete_my_data": _delete_my_data,
         "revoke_consent": _revoke_consent,
+        **news_effects.HANDLERS,
+        **reminder_effects.HANDLERS,
     }
 
 def _say(message_id: str) -> Say:

@@ -12,7 +12,11 @@ def to_input(event: dict) -> Input | None:
     if kind == "follow":
         return Input("start")
     if kind == "postback":
-        return Input("choice", data=str((event.get("postback") or {}).get("data", ""))[:300])
+        postback = event.get("postback") or {}
+        picked = (postback.get("params") or {}).get("date") if isinstance(postback.get("params"), dict) else None
+        if isinstance(picked, str):   # LINE's date picker (flows' date input): the date chosen
+            return Input("date", text=picked[:10], data=str(postback.get("data", ""))[:300])
+        return Input("choice", data=str(postback.get("data", ""))[:300])
     if kind != "message":
         return None
     message = event.get("message") or {}

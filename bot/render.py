@@ -138,6 +138,9 @@ class Renderer:
         label = fit(label, MAX_ACTION_LABEL_CHARS)
         if choice.kind == "location":
             return {"type": "action", "action": {"type": "location", "label": label}}
+        if choice.kind == "date":     # LINE's date picker; its postback carries params.date (bot/events.py)
+            return {"type": "action", "action": {"type": "datetimepicker", "label": label, "data": choice.data,
+                                                 "mode": "date"}}
         action = {"type": "postback", "label": label, "data": choice.data}
         if not choice.quiet:
             action["displayText"] = label

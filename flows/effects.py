@@ -25,6 +25,14 @@ EFFECTS: dict[str, EffectSpec] = {
     "delete_my_data": EffectSpec(),
     # The person's "stop": every consent to contact them withdrawn (flows/data/contact.yaml).
     "revoke_consent": EffectSpec(),
+    # News and reminders (issue 15; flows/data/news.yaml, reminders.yaml; the bot's handlers in
+    # bot/news_effects.py and bot/reminder_effects.py).
+    "news_subscribe": EffectSpec(outcome=True),   # the answers become the chat's subscription
+    "news_show": EffectSpec(),                    # the subscription, as words, into the answers
+    "news_stop": EffectSpec(),                    # news and reminders end (the same as "stop" does for them)
+    "reminder_set": EffectSpec(outcome=True),     # the kind and date answered become a reminder
+    "reminder_show": EffectSpec(),                # the reminders, as words, into the answers
+    "reminder_remove": EffectSpec(outcome=True),  # every reminder of this chat removed
 }
 
 OUTCOME_EFFECTS = frozenset(name for name, spec in EFFECTS.items() if spec.outcome)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from line_limits import MAX_QUICK_REPLY_ITEMS
 from locales.marker import N_
 
+from .dates import is_iso_date, parse_typed
 from .loader import ANSWERED, FlowSet, Step
 from .model import MAX_TEXT, Answer, Ask, Call, Choice, Cited, Dial, Effect, Input, Output, Say, Source, Summary
 from .triggers import NOT_UNDERSTOOD, Triggers
@@ -39,6 +40,8 @@ UI = {
     "nav.skip": N_("ui.nav.skip"),
     "nav.cancel": N_("ui.nav.cancel"),
     "nav.location": N_("ui.nav.location"),
+    "nav.date": N_("ui.nav.date"),
+    "date_not_understood": N_("ui.date_not_understood"),
     "nav.more": N_("ui.nav.more"),
     "photo_received": N_("ui.photo_received"),
     "cancelled": N_("ui.cancelled"),
@@ -170,8 +173,10 @@ class Engine:
         first, unless the step is help or has it, where LINE's 13 quick replies leave room;
         More only until the details were shown."""
         choices = []
-        if (step.input and step.input["type"] == "location") or "location" in step.nav:
+        if (step.input and step.input["type"] in ("location", "place")) or "location" in step.nav:
             choices.append(Choice(UI["nav.location"], "", quiet=True, kind="location"))
+        if step.input and step.input["type"] == "date":   # LINE's date picker: a tap, not typing
+            choices.append(Choice(UI["nav.date"], f"d|{step.key}", quiet=step.quiet, kind="date"))
         choices += [Choice(c.get("label") or c["text"], choice_data(step.key, i), literal="label" not in c,
                            quiet=bool(c.get("quiet", step.quiet)))
                     for i, c in enumerate(step.choices)]
@@ -288,7 +293,8 @@ class Engine:
     @staticmethod
     def _answers(spec: dict, given: Input) -> bool:
         return {"text": given.kind == "text", "number": given.kind == "text",
-                "location": given.kind == "location", "image": given.kind == "image"}[spec["type"]]
+                "location": given.kind == "location", "image": given.kind == "image",
+                "date": given.kind in ("date", "text"), "place": given.kind in ("location", "text")}[spec["type"]]
 
     def _save_answer(self, state: dict, step: Step, given: Input) -> list[Output]:
         spec = step.input
@@ -300,6 +306,15 @@ class Engine:
             if spec.get("stay", True):  # more photos may follow; "done" moves on
                 return [Say(spec.get("received", UI["photo_received"]))] + self._ask(step, state)
             return self._enter(state, spec["next"])
+        elif spec["type"] == "date":      # the picker's ISO date, or one typed in any script and calendar
+            value = given.text if given.kind == "date" and is_iso_date(given.text) else parse_typed(given.text)
+            if value is None:
+                return [Say(spec.get("invalid", UI["date_not_understood"]))] + self._ask(step)
+        elif spec["type"] == "place":     # a shared place, or a place's name typed (the bot resolves it)
+            if given.kind == "location":
+                value = {"latitude": given.latitude, "longitude": given.longitude, "address": given.address}
+            else:
+                value = {"text": " ".join(given.text.split())[:200]}
         elif spec["type"] == "number":
             digits = re.sub(r"\D", "", given.text)
             if not digits:

@@ -28,7 +28,7 @@ STEP_FIELDS = {"say", "choices", "dial", "next", "effect", "input", "nav", "back
                "save", "title", "skip", "summary", "reset", "more"}
 CHOICE_FIELDS = {"label", "text", "go", "effect", "args", "quiet", "id", "value", "failed"}
 INPUT_FIELDS = {"type", "save", "next", "max_length", "invalid", "received", "stay"}
-INPUT_TYPES = {"text", "location", "image", "number"}
+INPUT_TYPES = {"text", "location", "image", "number", "date", "place"}
 NAV_CHOICES = {"back", "menu", "source", "resume", "skip", "cancel", "location", "more"}
 # A topic's source (see _parse_source): when we checked it, when a person must check it again,
 # and who said it when. A cited date is as precise as the publisher is: YYYY, YYYY-MM or YYYY-MM-DD,

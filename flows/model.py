@@ -17,7 +17,7 @@ MAX_TEXT = MAX_TEXT_CHARS
 
 @dataclass(frozen=True)
 class Input:
-    """What the person did. kind: start, text, choice, location, sticker, image, file."""
+    """What the person did. kind: start, text, choice, date (a date picked), location, sticker, image, file."""
 
     kind: str
     text: str = ""

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_PACKAGES = {"app", "bot", "cases", "flows", "locales", "settings", "storage", "worker", "line_limits", "dashboard",
-                "gc_pause", "web_access_log"}
+                "gc_pause", "web_access_log", "news"}
 DATABASE = {"sqlalchemy", "psycopg", "psycopg2", "sqlite3", "alembic", "storage"}
 WEB_AND_QUEUE = {"flask", "werkzeug", "redis", "rq"}
 
@@ -48,14 +48,19 @@ def test_only_bot_and_the_emulator_import_lines_sdk():
     assert _offenders(outside, {"linebot"}) == {}
 
 
-@pytest.mark.parametrize("package", ["cases", "flows"])
-def test_cases_and_flows_import_no_web_line_or_database_code(package):
+@pytest.mark.parametrize("package", ["cases", "flows", "news"])
+def test_cases_flows_and_news_import_no_web_line_or_database_code(package):
     forbidden = {"linebot"} | DATABASE | WEB_AND_QUEUE | {"app", "bot", "worker", "emulator", "settings"}
     assert _offenders(_modules(package), forbidden) == {}
 
 
 def test_flows_know_nothing_of_cases():
     assert _offenders(_modules("flows"), {"cases"}) == {}
+
+
+def test_news_rules_lean_on_nothing_but_the_languages_and_limits():
+    """news/ (issue 15) is rules only: what a subscription, an audience, a broadcast and a reminder are."""
+    assert _offenders(_modules("news"), APP_PACKAGES - {"news", "locales", "line_limits"}) == {}
 
 
 def test_storage_does_not_reach_up():

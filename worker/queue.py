@@ -25,6 +25,9 @@ DISPATCHER = "hotline:dispatcher"
 DELIVER = "worker.jobs.deliver"
 ESCALATION_CHECK = "worker.jobs.escalation_check"
 FETCH_CASE_PHOTOS = "worker.jobs.fetch_case_photos"
+START_BROADCAST = "worker.jobs.start_broadcast"
+SEND_BROADCAST = "worker.jobs.send_broadcast"
+SEND_REMINDERS = "worker.jobs.send_reminders"
 
 # A chat's lock lapses this soon after its worker dies (SIGKILL, lost host), so the sweeper can
 # hand the chat to another worker while the person's reply token is still fresh; a live worker
@@ -91,17 +94,20 @@ class LockRenewer:
 
 
 SENDS_SUFFIX = "-send"
+BROADCASTS_SUFFIX = "-broadcast"
 
 
 class JobQueue:
     """Names the jobs the bot runs; knows nothing of what they do. Sends (`deliver`: a retry, an
     alert, a row the sweeper found) have a queue of their own that workers take from first, so
-    an alert or a retried answer never waits behind a backlog of chats."""
+    an alert or a retried answer never waits behind a backlog of chats. Broadcasts (issue 15) have
+    one that workers take from last, one multicast per job, so news never delays an answer."""
 
     def __init__(self, redis: Redis, name: str):
         self.redis = redis
         self.queue = Queue(name, connection=redis)
         self.sends = Queue(f"{name}{SENDS_SUFFIX}", connection=redis)
+        self.broadcasts = Queue(f"{name}{BROADCASTS_SUFFIX}", connection=redis)
         self.chat_lock_seconds = CHAT_LOCK_SECONDS
         self.renewer = LockRenewer()
 

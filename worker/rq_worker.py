@@ -43,8 +43,8 @@ def run_worker(queue, burst: bool = False, with_scheduler: bool = True, pause: f
 
 
 def listened_queues(queue) -> list:
-    """Sends first: RQ takes from its queues in this order."""
-    return [queue.sends, queue.queue]
+    """Sends first, broadcasts last: RQ takes from its queues in this order."""
+    return [queue.sends, queue.queue, queue.broadcasts]
 
 
 def rq_connection(redis: Redis) -> Redis:

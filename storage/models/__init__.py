@@ -6,7 +6,9 @@ from .conversations import Conversation
 from .dashboard import AccessLogEntry, DashboardSession, DashboardSignIn
 from .directory import Committee, LinkCodeAttempt, Officer, PendingGroupLink
 from .messages import InboxEvent, OutboxMessage
+from .news import Broadcast, BroadcastBatch, NewsReminder, NewsSubscription
 
 __all__ = ["Base", "utcnow", "InboxEvent", "OutboxMessage", "Conversation", "Case", "CaseEvent",
            "CaseReferral", "CaseAccess", "CasePhoto", "Consent", "Committee", "Officer", "LinkCodeAttempt",
-           "PendingGroupLink", "DashboardSignIn", "DashboardSession", "AccessLogEntry"]
+           "PendingGroupLink", "DashboardSignIn", "DashboardSession", "AccessLogEntry", "NewsSubscription",
+           "NewsReminder", "Broadcast", "BroadcastBatch"]

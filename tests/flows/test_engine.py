@@ -26,11 +26,11 @@ def choices(outputs):
     return asks[-1].choices if asks else ()
 
 
-def test_start_says_who_answers_then_shows_the_main_menu_with_seven_entries(engine):
+def test_start_says_who_answers_then_shows_the_main_menu_with_eight_entries(engine):
     state, outputs = engine.handle({}, Input("start"), 0, identity)
     assert state["at"] == "main.menu"
     assert said(outputs) == ["main.welcome", "main.menu.prompt"]
-    assert len(choices(outputs)) == 7
+    assert len(choices(outputs)) == 8
 
 
 def test_tapping_a_choice_goes_to_its_step(engine):
