@@ -39,9 +39,14 @@ class DashboardParts:
     # summarise(case) -> lines: the reporter's answers in Thai, as the flows' engine words them
     # (the dashboard may not import flows; app.py hands in the one the alerts use).
     summarise: object = None
+    # News (issue 15): quota() -> (limit or None, used this month), asked of LINE (LookupError when
+    # LINE cannot say); queue(broadcast_id, send_at) hands a committed broadcast to the workers.
+    # app.py builds it (worker/broadcasts.py): the dashboard may not import LINE or the queue.
+    news: object = None
 
 
-def init_dashboard(app: Flask, settings, db, casework=None, after_commit=None, summarise=None) -> None:
+def init_dashboard(app: Flask, settings, db, casework=None, after_commit=None, summarise=None,
+                   news=None) -> None:
     """Register the dashboard on the app: cookie rules, CSRF, the pages."""
     secure = settings.public_base_url.startswith("https://")
     app.secret_key = settings.dashboard_secret_key
@@ -57,7 +62,7 @@ def init_dashboard(app: Flask, settings, db, casework=None, after_commit=None, s
         WTF_CSRF_SSL_STRICT=False)
     csrf.init_app(app)
     app.extensions["dashboard"] = DashboardParts(settings, db, casework, after_commit,
-                                                   summarise=summarise)
+                                                   summarise=summarise, news=news)
     from . import pages  # noqa: F401  (the modules that add routes to bp)
     app.register_blueprint(bp)
 
