@@ -47,3 +47,12 @@ def test_sender_group_and_blocking():
     assert blocks_bot(build.follow_event("U1")) is False
     assert blocks_bot(build.text_event("U1", "hi")) is None
     assert blocks_bot({"type": ["unfollow"]}) is None
+
+
+def test_a_date_picked_becomes_date_input_and_a_forged_params_field_stays_a_tap():
+    picked = build.postback_event(build.user_source("U1"), "d|reminders.date")
+    picked["postback"]["params"] = {"date": "2026-12-31"}
+    assert to_input(picked) == Input("date", text="2026-12-31", data="d|reminders.date")
+    forged = build.postback_event(build.user_source("U1"), "c|main.menu|0")
+    forged["postback"]["params"] = "2026-12-31"          # not an object: LINE never sends it
+    assert to_input(forged) == Input("choice", data="c|main.menu|0")

@@ -91,3 +91,10 @@ def test_a_reply_keeps_to_five_messages_and_its_buttons():
     finished = Renderer.finish(messages)
     assert len(finished) == 5 and finished[-1]["quickReply"] == {"items": []}
     assert "\n\n".join(m["text"] for m in finished) == "\n\n".join(f"t{n}" for n in range(7))
+
+
+def test_a_date_question_opens_lines_date_picker_with_the_steps_data():
+    ask = Ask(choices=(Choice(label="ui.nav.date", data="d|reminders.date", kind="date"),))
+    item = renderer().render([Say("m.when"), ask], "en")[-1]["quickReply"]["items"][0]
+    assert item["action"] == {"type": "datetimepicker", "label": "en:ui.nav.date", "data": "d|reminders.date",
+                              "mode": "date"}
