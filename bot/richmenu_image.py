@@ -47,14 +47,16 @@ class Tile:
 
 
 _ROW = HEIGHT // 2                  # 843
-_COL = WIDTH // 4                   # 625
+_COL = WIDTH // 4                   # 625: the bottom row's columns
+_TOP = WIDTH // 5                   # 500: the top row's columns
 
-# Top: help now (double width, red), documents, rights.
+# Top: help now (double width, red), documents, rights, news and reminders.
 # Bottom: report a problem, report for someone else, language, privacy.
 TILES: tuple[Tile, ...] = (
-    Tile("help_now", 0, 0, 2 * _COL, _ROW, RED, WHITE),
-    Tile("documents", 2 * _COL, 0, _COL, _ROW, (198, 226, 247)),       # light blue
-    Tile("rights", 3 * _COL, 0, WIDTH - 3 * _COL, _ROW, (255, 231, 171)),  # soft yellow
+    Tile("help_now", 0, 0, 2 * _TOP, _ROW, RED, WHITE),
+    Tile("documents", 2 * _TOP, 0, _TOP, _ROW, (198, 226, 247)),       # light blue
+    Tile("rights", 3 * _TOP, 0, _TOP, _ROW, (255, 231, 171)),          # soft yellow
+    Tile("news", 4 * _TOP, 0, WIDTH - 4 * _TOP, _ROW, (250, 214, 222)),  # soft pink
     Tile("report_self", 0, _ROW, _COL, HEIGHT - _ROW, (255, 213, 184)),   # peach
     Tile("report_other", _COL, _ROW, _COL, HEIGHT - _ROW, (226, 212, 245)),  # lavender
     Tile("language", 2 * _COL, _ROW, _COL, HEIGHT - _ROW, (196, 236, 214)),  # mint
@@ -210,6 +212,18 @@ def draw_report_other(pen: Pen) -> None:
     pen.circle(240, -200, 32, fill=pen.paper)
 
 
+def draw_news(pen: Pen) -> None:
+    """A bell with its clapper: news and reminders."""
+    pen.circle(0, -390, 60)                                              # the loop on top
+    pen.circle(0, -120, 250)                                             # dome
+    pen.poly([(-250, -120), (250, -120), (340, 220), (-340, 220)])       # flare
+    pen.rect(-400, 200, 400, 290, r=45)                                  # rim
+    pen.circle(0, 350, 75)                                               # clapper
+    pen.band(0, -120, 180, 125, 200, 250, fill=pen.paper)               # a gleam on the dome
+    for angle in (0, 180):                                               # ringing on both sides
+        pen.band(0, -60, 520, 460, angle - 22, angle + 22)
+
+
 def draw_language(pen: Pen) -> None:
     """Two speech bubbles facing each other: talk in your language."""
     pen.rect(-440, -360, 160, 40, r=80)
@@ -239,6 +253,7 @@ PICTOGRAMS: dict[str, Callable[[Pen], None]] = {
     "help_now": draw_help_now,
     "documents": draw_documents,
     "rights": draw_rights,
+    "news": draw_news,
     "report_self": draw_report_self,
     "report_other": draw_report_other,
     "language": draw_language,

@@ -63,7 +63,7 @@ def test_a_whole_conversation_in_each_language(stack, language):
     person = Person(stack, language)
     menu = person.say(GREETING[language])
     assert_script(menu, language)
-    assert len(quick_replies(menu)) == 7
+    assert len(quick_replies(menu)) == 8
     documents = person.tap(menu, 0)
     assert_script(documents, language)
     topic = person.tap(documents, 0)
@@ -105,7 +105,7 @@ def test_a_zawgyi_writer_is_answered_in_zawgyi_until_they_switch(stack):
     body = " ".join(texts(menu))
     assert zawgyi_probability(body) > 0.95
     assert script_of(to_unicode(body)) == "Myanmar"
-    language_menu = person.tap(menu, 5)
+    language_menu = person.tap(menu, 6)
     unicode_menu = person.tap(language_menu, label="မြန်မာ")
     assert zawgyi_probability(" ".join(texts(unicode_menu))) < 0.05
 

@@ -44,6 +44,7 @@ PICTOGRAM_GOES_TO = {
     "help_now": "emergency.now",
     "language": "language.choose",
     "privacy": "main.privacy",
+    "news": "news.menu",
 }
 
 
@@ -120,7 +121,7 @@ def test_request_fits_line_limits():
 def test_one_area_per_main_menu_choice_in_order(flows):
     choices = flows.step("main.menu").choices
     areas = menu_areas(flows)
-    assert len(areas) == len(choices) == 7
+    assert len(areas) == len(choices) == 8
     assert [data for _, data in areas] == [f"c|main.menu|{i}" for i in range(len(choices))]
     assert [choice["label"] for choice in choices] == [f"main.menu.{tile.key}" for tile, _ in areas]
 
@@ -184,7 +185,7 @@ def test_install_creates_uploads_and_sets_the_default(emulator, png):
     menu = entry["menu"]
     assert menu["name"] == RICH_MENU_NAME and menu["chatBarText"] == CHAT_BAR_TEXT
     assert menu["size"] == {"width": 2500, "height": 1686} and menu["selected"] is False
-    assert sorted(a["action"]["data"] for a in menu["areas"]) == [f"c|main.menu|{i}" for i in range(7)]
+    assert sorted(a["action"]["data"] for a in menu["areas"]) == [f"c|main.menu|{i}" for i in range(8)]
     calls = [(c["method"], c["path"].replace(rich_menu_id, "ID")) for c in state.calls]
     assert calls[:3] == [("POST", "/v2/bot/richmenu"), ("POST", "/v2/bot/richmenu/ID/content"),
                          ("POST", "/v2/bot/user/all/richmenu/ID")]
