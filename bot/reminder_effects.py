@@ -10,6 +10,7 @@ import logging
 from datetime import UTC, date, datetime
 
 from cases.roster import bangkok_time
+from locales.marker import N_
 from news import reminders as rules
 from news.choices import REMINDER_KINDS
 from storage import reminders as store
@@ -20,6 +21,9 @@ FALLBACK_LANGUAGE = "en"
 # What the flow saves (flows/data/reminders.yaml) and the words these handlers write for it.
 KIND, DATE = "reminder_kind", "reminder_date"
 SUMMARY, LIST, DUE = "reminder_summary", "reminder_list", "reminder_due"
+ABOUT = {"ninety_day": N_("reminders.about.ninety_day"), "expiry": N_("reminders.about.expiry")}
+NO_REMINDER = N_("reminders.first.none")
+NONE_KEPT = N_("reminders.list.empty")
 
 
 def bangkok_today(clock) -> date:
@@ -54,14 +58,13 @@ class _Words:
     def next_reminder(self, kind: str, given: date, today: date, sent=()) -> str:
         upcoming = [s for s in rules.stages(kind, given) if s.name not in set(sent) and s.day >= today
                     and not s.asks_new_date]
-        return self.date(upcoming[0].day) if upcoming else self.text("reminders.first.none")
+        return self.date(upcoming[0].day) if upcoming else self.text(NO_REMINDER)
 
     def about(self, kind: str, given: date, today: date, sent=()) -> str:
         """One reminder in words: the kind, its date, its deadline (90-day), the next reminder."""
         params = {"kind": self.text(f"reminders.kind.{kind}"), "date": self.date(given),
                   "due": self.date(rules.deadline(kind, given)), "next": self.next_reminder(kind, given, today, sent)}
-        return self.text("reminders.about.ninety_day" if kind == rules.NINETY_DAY else "reminders.about.expiry",
-                         **params)
+        return self.text(ABOUT["ninety_day" if kind == rules.NINETY_DAY else "expiry"], **params)
 
 
 def reminder_show(responder, conversation, data, state, effect, session, response) -> bool:
@@ -71,7 +74,7 @@ def reminder_show(responder, conversation, data, state, effect, session, respons
         data[SUMMARY] = words.about(*answered, today)
     kept = store.of_chat(session, conversation.chat_key) if session is not None else []
     data[LIST] = ("\n\n".join(words.about(r.kind, r.date, today, r.sent) for r in kept)
-                  if kept else words.text("reminders.list.empty"))
+                  if kept else words.text(NONE_KEPT))
     return True
 
 

@@ -88,3 +88,7 @@ def due(kind: str, given: date, today: date, sent: Iterable[str]) -> Stage | Non
 def finished(sent: Iterable[str]) -> bool:
     """The person was asked for the new date: this date has nothing more to say."""
     return ASK in set(sent)
+
+# The day DOMAIN.md's facts the reminders state were last checked (its review of 2026-12-06):
+# a pushed reminder carries it, as every dated fact does.
+FACTS_CHECKED = date(2026, 12, 6)
