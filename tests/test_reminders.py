@@ -15,7 +15,7 @@ from news import reminders as rules
 from storage import conversations
 from storage import reminders as store
 from storage.models import NewsReminder
-from tests.support.chat import Chat, hotline_app, texts, tel_numbers
+from tests.support.chat import Chat, hotline_app, tel_numbers, texts
 from worker.reminders import ReminderRun
 
 pytestmark = pytest.mark.integration
