@@ -24,6 +24,8 @@ SUMMARY, LIST, DUE = "reminder_summary", "reminder_list", "reminder_due"
 ABOUT = {"ninety_day": N_("reminders.about.ninety_day"), "expiry": N_("reminders.about.expiry")}
 NO_REMINDER = N_("reminders.first.none")
 NONE_KEPT = N_("reminders.list.empty")
+# Every id above: each catalog of the bot domain must hold them (locales/message_ids.py).
+MESSAGE_IDS = frozenset({*ABOUT.values(), NO_REMINDER, NONE_KEPT})
 
 
 def bangkok_today(clock) -> date:

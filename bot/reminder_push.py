@@ -30,7 +30,9 @@ TEXTS = {
     ("pink_card", "after"): N_("reminders.push.pink_card.after"),
 }
 STOP = N_("reminders.push.stop")
-NEW_DATE = N_("reminders.push.new_date")
+NEW_DATE = N_("reminders.push.new_date.label")
+# Every id above: each catalog of the bot domain must hold them (locales/message_ids.py).
+MESSAGE_IDS = frozenset({*TEXTS.values(), STOP, NEW_DATE})
 
 
 def text(kind: str, given, stage: rules.Stage) -> Say:
