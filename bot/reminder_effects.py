@@ -94,7 +94,7 @@ def reminder_set(responder, conversation, data, state, effect, session, response
         log.info("reminder not set: its deadline is too close or past (%s)", kind)
         return False
     store.put(session, chat_key=conversation.chat_key, user_id=conversation.user_id or conversation.chat_key,
-              kind=kind, given=given, today=today)
+              kind=kind, given=given, today=today, language=conversation.language, zawgyi=conversation.zawgyi)
     log.info("reminder set (%s)", kind)
     return True
 

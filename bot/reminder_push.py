@@ -43,10 +43,11 @@ def text(kind: str, given, stage: rules.Stage) -> Say:
     return Say(TEXTS[(kind, "after" if stage.asks_new_date else "before")], params)
 
 
-def compose(engine, renderer, conversation, kind: str, given, stage: rules.Stage) -> list[dict]:
-    """The LINE messages of one reminder, for this person's conversation (None: English)."""
-    language = (conversation.language if conversation is not None else None) or FALLBACK_LANGUAGE
-    zawgyi = bool(conversation is not None and conversation.zawgyi)
+def compose(engine, renderer, reader, kind: str, given, stage: rules.Stage) -> list[dict]:
+    """The LINE messages of one reminder, in the reader's language and Zawgyi (`reader`: the
+    person's conversation, or what the reminder kept of it; English when neither says)."""
+    language = getattr(reader, "language", None) or FALLBACK_LANGUAGE
+    zawgyi = bool(getattr(reader, "zawgyi", False)) and language == "my"
     outputs = [text(kind, given, stage), engine.dial(WHOM.get(kind, WHOM_DOCUMENTS)), Say(STOP)]
     if stage.asks_new_date:
         outputs.append(Ask((Choice(NEW_DATE, new_date_data(engine, kind)),)))

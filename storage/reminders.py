@@ -30,6 +30,8 @@ class Reminder:
     date: date
     sent: tuple[str, ...]
     version: datetime
+    language: str | None = None     # the chat's language when it was set: used if the chat is gone
+    zawgyi: bool = False
 
 
 def _read(row: NewsReminder) -> Reminder | None:
@@ -41,7 +43,7 @@ def _read(row: NewsReminder) -> Reminder | None:
     if details.get("kind") not in REMINDER_KINDS:
         return None
     return Reminder(row.id, row.chat_key, row.user_id, details["kind"], given, tuple(details.get("sent") or ()),
-                    row.updated_at)
+                    row.updated_at, details.get("language"), bool(details.get("zawgyi")))
 
 
 def of_chat(session: Session, chat_key: str) -> list[Reminder]:
@@ -52,11 +54,13 @@ def of_chat(session: Session, chat_key: str) -> list[Reminder]:
 
 
 def put(session: Session, *, chat_key: str, user_id: str, kind: str, given: date, today: date,
-        now: datetime | None = None) -> NewsReminder:
+        language: str | None = None, zawgyi: bool = False, now: datetime | None = None) -> NewsReminder:
     """The chat's reminder of this kind, set to this date (an earlier one of the kind is
-    replaced); stages already over are recorded as done (news/reminders.passed)."""
+    replaced); stages already over are recorded as done (news/reminders.passed). The language
+    is kept for a chat whose conversation the retention sweep ended before the date came."""
     now = now or utcnow()
-    details = {"kind": kind, "date": given.isoformat(), "sent": rules.passed(kind, given, today)}
+    details = {"kind": kind, "date": given.isoformat(), "sent": rules.passed(kind, given, today),
+               "language": language, "zawgyi": zawgyi}
     for row in session.scalars(select(NewsReminder).where(NewsReminder.chat_key == chat_key)):
         if (row.details or {}).get("kind") == kind:
             session.delete(row)
@@ -100,6 +104,7 @@ def mark_sent(session: Session, reminder: Reminder, stage: rules.Stage, now: dat
     still = (table.c.id == reminder.id) & (table.c.updated_at == reminder.version)
     if stage.asks_new_date:
         return session.execute(delete(table).where(still)).rowcount == 1
-    details = {"kind": reminder.kind, "date": reminder.date.isoformat(), "sent": [*reminder.sent, stage.name]}
+    details = {"kind": reminder.kind, "date": reminder.date.isoformat(), "sent": [*reminder.sent, stage.name],
+               "language": reminder.language, "zawgyi": reminder.zawgyi}
     return session.execute(update(table).where(still)
                            .values(details=details, updated_at=now or utcnow())).rowcount == 1

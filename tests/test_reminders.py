@@ -237,3 +237,68 @@ def test_the_push_button_gives_the_kind_of_its_reminder():
     for kind in rules.DAYS_BEFORE:
         step, _, index = new_date_data(engine, kind)[2:].rpartition("|")
         assert FLOWS.step(step).choices[int(index)]["value"] == kind
+
+
+def test_a_chat_whose_conversation_is_gone_still_gets_its_language(app):
+    chat = Chat(*app, language="km")
+    ends = today() + timedelta(days=20)
+    saved(chat, "pink_card", ends)
+    with chat.hotline.db.transaction() as session:      # the retention sweep ended the conversation
+        session.delete(conversations.load(session, chat.user, chat.user))
+    [(_, _, messages, _)] = run(chat, at_nine(ends - timedelta(days=7)))[1]
+    catalogs = chat.hotline.processor.responder.conversations.catalogs
+    assert catalogs.date("km", ends) in texts(messages)[0]
+
+
+def test_flask_reminders_send_runs_the_day_by_hand_at_a_chosen_clock(app):
+    chat = Chat(*app, language="en")
+    ends = today() + timedelta(days=45)
+    saved(chat, "work_permit", ends)
+    day = ends - timedelta(days=30)
+    result = app[0].test_cli_runner().invoke(args=["reminders", "send", "--now", f"{day.isoformat()}T02:00"])
+    assert result.exit_code == 0, result.output
+    assert "reminders queued" in result.output
+    assert [r.sent for r in kept(chat)] == [("before_60", "before_30")]
+    bad = app[0].test_cli_runner().invoke(args=["reminders", "send", "--now", "someday"])
+    assert bad.exit_code != 0
+
+
+def test_the_send_reminders_job_runs_the_day_at_its_clock(app):
+    from worker import jobs
+    chat = Chat(*app, language="en")
+    ends = today() + timedelta(days=45)
+    saved(chat, "visa", ends)
+    with app[0].app_context():
+        assert jobs.send_reminders(at_nine(ends - timedelta(days=30)).isoformat()) >= 1
+    assert [r.sent for r in kept(chat)] == [("before_60", "before_30")]
+
+
+def test_the_sweepers_loop_asks_for_the_days_reminders():
+    import threading
+
+    from worker.sweeper import SweeperThread
+
+    asked = threading.Event()
+
+    class Reminders:
+        def run_if_due(self, now=None):
+            asked.set()
+
+    class Queue:
+        def process_chat(self, chat):
+            return True
+
+        def deliver(self, row):
+            return True
+
+    class Db:
+        def sessions(self):
+            raise RuntimeError("no database here")   # the sweep fails; the reminders are asked anyway
+
+    sweeper = SweeperThread(Db(), Queue(), 1.0, 0.01, reminders=Reminders())
+    sweeper.start()
+    try:
+        assert asked.wait(5)
+    finally:
+        sweeper.stop()
+        sweeper.join(timeout=5)

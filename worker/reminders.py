@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from redis.exceptions import RedisError
 
 from bot import reminder_push
@@ -115,9 +116,11 @@ class ReminderRun:
         return outcome
 
     def messages(self, conversation, due: store.Due) -> list[dict]:
-        """The reminder in the person's language and calendar (bot/reminder_push.py)."""
+        """The reminder in the person's language and calendar (bot/reminder_push.py): their
+        conversation's, or the one kept with the reminder once the conversation is gone."""
         reminder = due.reminder
-        return reminder_push.compose(self.conversations.engine, self.conversations.renderer, conversation,
+        reader = conversation if conversation is not None and conversation.language else reminder
+        return reminder_push.compose(self.conversations.engine, self.conversations.renderer, reader,
                                      reminder.kind, reminder.date, due.stage)
 
 
@@ -125,9 +128,7 @@ def _hotline():
     return current_app.extensions["hotline"]
 
 
-@click.group("reminders")
-def reminders_cli() -> None:
-    """Personal reminders (issue 15)."""
+reminders_cli = AppGroup("reminders", help="Personal reminders (issue 15).")
 
 
 @reminders_cli.command("send")

@@ -75,10 +75,13 @@ class SweeperThread(threading.Thread):
                 sweep_photos(self.db, self.queue)
                 if self.escalations is not None:
                     self.escalations.run_due()
-                if self.reminders is not None:
-                    self.reminders.run_if_due()
             except Exception as exc:  # keep sweeping after an outage
                 log.warning("sweep failed: %s", exc)
+            if self.reminders is not None:
+                try:
+                    self.reminders.run_if_due()
+                except Exception as exc:  # the day's claim was given back: the next pass tries again
+                    log.warning("reminders run failed: %s", type(exc).__name__)
             if self.retention is not None and time.monotonic() >= self.next_purge:
                 self.next_purge = time.monotonic() + RETENTION_EVERY_SECONDS
                 try:
