@@ -91,11 +91,11 @@ def reminder_set(responder, conversation, data, state, effect, session, response
     today = bangkok_today(responder.clock)
     if rules.first_reminder(kind, given, today) is None:
         data[DUE] = _Words(responder, conversation).date(rules.deadline(kind, given))
-        log.info("reminder not set: its deadline is too close or past (%s)", kind)
+        log.info("reminder not set: its deadline is too close or past")
         return False
     store.put(session, chat_key=conversation.chat_key, user_id=conversation.user_id or conversation.chat_key,
               kind=kind, given=given, today=today, language=conversation.language, zawgyi=conversation.zawgyi)
-    log.info("reminder set (%s)", kind)
+    log.info("reminder set")
     return True
 
 
