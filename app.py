@@ -38,6 +38,7 @@ from worker.chat_processor import ChatProcessor
 from worker.cli import sweep_command, worker
 from worker.escalations import Escalations, schedule_checks
 from worker.queue import JobQueue, connect_redis
+from worker.reminders import ReminderRun, reminders_cli
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Hotline:
     signature: object
     escalations: Escalations
     casework: Casework
+    reminders: ReminderRun | None = None     # the day's personal reminders (issue 15)
 
     def after_commit(self, rows, cases=()) -> None:
         """What a case action outside a chat (the dashboard) set off, once committed: its outbox
@@ -144,7 +146,7 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
                               emergency_delivery=settings.emergency_delivery_seconds)
     return Hotline(settings, db, queue, line, delivery, processor,
                    make_signature_validator(settings.channel_secret), Escalations(db, casework, delivery, queue),
-                   casework)
+                   casework, ReminderRun(db, queue, responders.conversations, settings.reminder_hour))
 
 
 def create_app(settings: Settings | None = None, **parts) -> Flask:
@@ -159,7 +161,7 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     app.register_blueprint(webhook)
     init_dashboard(app, settings, hotline.db, hotline.casework, after_commit=hotline.after_commit,
                    summarise=hotline.casework.alerts.text.summarise)
-    for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli):
+    for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli, reminders_cli):
         app.cli.add_command(command)
 
     @app.get("/healthz")

@@ -17,6 +17,7 @@ _FIRST_BE_YEAR = 2400
 _DIGITS = {ord(zero) + i: str(i) for zero in "๐၀០໐" for i in range(10)}
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s*[./\-\s]\s*(\d{1,2})\s*[./\-\s]\s*(\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
+_PICKED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)   # LINE's date picker: "2026-03-15"
 
 
 def parse_typed(text: str) -> str | None:
@@ -37,9 +38,13 @@ def parse_typed(text: str) -> str | None:
 
 
 def is_iso_date(text: str) -> bool:
-    """Whether a date picker's answer is a real date (a forged postback may say anything)."""
+    """Whether a date picker's answer is a real date written "YYYY-MM-DD" (a forged postback may
+    say anything; Python's fromisoformat also takes ISO week dates such as "2026-W10-1", which
+    would be saved as they came)."""
+    if not isinstance(text, str) or not _PICKED.fullmatch(text):
+        return False
     try:
         date.fromisoformat(text)
-    except (TypeError, ValueError):
+    except ValueError:
         return False
-    return len(text) == 10
+    return True

@@ -18,6 +18,7 @@ def required_message_ids(flows=None) -> dict[str, set[str]]:
     (all domains, hotline labels, input.invalid), flows.engine.UI and bot.ui_text.BOT_MESSAGE_IDS,
     the officers' texts (cases.officer_text, domain "officer": Thai and English only) and the
     dashboard's (domain "dashboard", Thai and English)."""
+    from bot import reminder_effects, reminder_push
     from bot.officer_messages import OFFICER_MESSAGE_IDS as MSG_OFFICER_IDS
     from bot.ui_text import BOT_MESSAGE_IDS
     from cases.officer_text import OFFICER_MESSAGE_IDS
@@ -31,7 +32,8 @@ def required_message_ids(flows=None) -> dict[str, set[str]]:
         for step in flow.steps.values():
             if step.input and step.input.get("invalid"):
                 ids.setdefault(flow.domain, set()).add(step.input["invalid"])
-    ids.setdefault(BOT_DOMAIN, set()).update(UI.values(), BOT_MESSAGE_IDS.values())
+    ids.setdefault(BOT_DOMAIN, set()).update(UI.values(), BOT_MESSAGE_IDS.values(), reminder_push.MESSAGE_IDS,
+                                             reminder_effects.MESSAGE_IDS)   # issue 15: what reminders say
     ids.setdefault(OFFICER_DOMAIN, set()).update(OFFICER_MESSAGE_IDS.values(), MSG_OFFICER_IDS.values())
     ids.setdefault("intake", set()).update(REPORTER_MESSAGE_IDS.values())
     ids.setdefault(DASHBOARD_DOMAIN, set()).update(dashboard_message_ids())

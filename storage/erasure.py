@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from . import case_photos, consents, inbox
+from . import case_photos, consents, inbox, reminders
 from . import cases as case_store
 from .cases import Case
 from .models import Conversation, InboxEvent, OutboxMessage
@@ -66,6 +66,7 @@ def forget_person(session: Session, conversation: Conversation) -> Erased:
     case_photos.erase(session, [case.id for case in reported])
     erased.messages += _forget_sent_about(session, reported)
     erased.messages += consents.forget_people(session, people, ERASED)  # issue 13: no contact after this
+    reminders.forget_chat(session, chat_key)   # issue 15: the person's dates
     session.delete(conversation)
     session.flush()
     return erased

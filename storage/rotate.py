@@ -12,6 +12,7 @@ ENCRYPTED = {  # table: (primary key, encrypted columns)
     "cases": ("id", ("answers",)),
     "case_events": ("id", ("detail",)),
     "case_referrals": ("id", ("contact", "note")),
+    "news_reminders": ("id", ("details",)),          # issue 15: the person's dates
 }
 
 

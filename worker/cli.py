@@ -40,7 +40,7 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
     if sweep and not burst:
         sweeper = SweeperThread(hotline.db, hotline.queue, hotline.settings.sweep_after_seconds,
                                 hotline.settings.sweep_interval_seconds, hotline.escalations,
-                                retention=retention_policy(hotline.settings))
+                                retention=retention_policy(hotline.settings), reminders=hotline.reminders)
         sweeper.start()
     try:
         run_worker(hotline.queue, burst=burst, with_scheduler=with_scheduler)

@@ -1,5 +1,6 @@
 """Finds work the queue lost or never got (Redis was down, a worker died) and re-queues it
-(a case's photo fetch too), escalates cases whose scheduled check was lost, and now and then purges what is kept no
+(a case's photo fetch too), escalates cases whose scheduled check was lost, runs the day's personal
+reminders once their hour has come (worker/reminders.py), and now and then purges what is kept no
 longer (storage/retention.py).
 
 Processing is idempotent, so re-queueing something that is merely slow costs a lookup,
@@ -59,9 +60,10 @@ class SweeperThread(threading.Thread):
     and database outages."""
 
     def __init__(self, db, queue, older_than_seconds: float, interval_seconds: float, escalations=None,
-                 retention: retention.Policy | None = None):
+                 retention: retention.Policy | None = None, reminders=None):
         super().__init__(name="sweeper", daemon=True)
         self.db, self.queue, self.escalations = db, queue, escalations
+        self.reminders = reminders     # worker/reminders.ReminderRun: the day's reminders, once it is time
         self.older_than, self.interval = older_than_seconds, interval_seconds
         self.retention, self.next_purge = retention, 0.0
         self.stopped = threading.Event()
@@ -75,6 +77,11 @@ class SweeperThread(threading.Thread):
                     self.escalations.run_due()
             except Exception as exc:  # keep sweeping after an outage
                 log.warning("sweep failed: %s", exc)
+            if self.reminders is not None:
+                try:
+                    self.reminders.run_if_due()
+                except Exception as exc:  # the day's claim was given back: the next pass tries again
+                    log.warning("reminders run failed: %s", type(exc).__name__)
             if self.retention is not None and time.monotonic() >= self.next_purge:
                 self.next_purge = time.monotonic() + RETENTION_EVERY_SECONDS
                 try:

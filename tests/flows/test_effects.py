@@ -13,7 +13,7 @@ from bot.conversation import FlowResponder
 from flows.effects import EFFECTS
 from flows.engine import choice_data
 from flows.loader import load_flows
-from storage import consents
+from storage import consents, reminders
 from storage.cases import Case
 from storage.models import Conversation, InboxEvent
 from tests.support.chat import Chat, hotline_app, texts
@@ -124,6 +124,39 @@ def check_revoke_consent(chat: Chat) -> None:
         assert all(c.revoked_at is not None for c in consents.of_case(session, case.id))
 
 
+def reminder_saved(chat: Chat, ends: str = "2031-07-23") -> None:
+    """A visa's end date kept by tapping Save on the shipped confirm step (fires reminder_set)."""
+    step, data = tap_of("reminder_set")
+    chat.be_at(step, {"reminder_kind": "visa", "reminder_date": ends})
+    chat.tap(data)
+
+
+def reminders_of(chat: Chat) -> list:
+    with chat.hotline.db.sessions() as session:
+        return reminders.of_chat(session, chat.user)
+
+
+def check_reminder_set(chat: Chat) -> None:
+    reminder_saved(chat)
+    assert [(r.kind, r.date.isoformat()) for r in reminders_of(chat)] == [("visa", "2031-07-23")]
+
+
+def check_reminder_show(chat: Chat) -> None:
+    reminder_saved(chat)
+    chat.be_at("reminders.menu")
+    [index] = [i for i, c in enumerate(FLOWS.step("reminders.menu").choices) if c["go"] == "reminders.show"]
+    answer = chat.tap(choice_data("reminders.menu", index))
+    assert "July 23, 2031" in texts(answer)[0]
+
+
+def check_reminder_remove(chat: Chat) -> None:
+    reminder_saved(chat)
+    step, data = tap_of("reminder_remove")
+    chat.be_at(step)
+    chat.tap(data)
+    assert reminders_of(chat) == []
+
+
 @dataclass(frozen=True)
 class Firing:
     effect: str
@@ -140,6 +173,9 @@ FIRINGS = [
     Firing("cancel_report", check_cancel_report),
     Firing("delete_my_data", check_delete_my_data),
     Firing("revoke_consent", check_revoke_consent),
+    Firing("reminder_set", check_reminder_set),
+    Firing("reminder_show", check_reminder_show),
+    Firing("reminder_remove", check_reminder_remove),
 ]
 
 
