@@ -23,7 +23,7 @@ from storage.cases import Case
 from storage.models import Consent, NewsReminder, NewsSubscription
 from tests.support.chat import Chat, hotline_app, texts
 from tests.support.committees import load_example
-from tests.support.events import location_message, message_event, unfollow_event, user_source
+from tests.support.events import follow_event, location_message, message_event, unfollow_event, user_source
 
 FLOWS = load_flows()
 TEXTS = catalogs()
@@ -295,6 +295,9 @@ def test_blocking_the_bot_ends_news_and_reminders_and_unblocking_does_not_bring_
     chat._send(unfollow_event(chat.user, timestamp=chat.clock))
     assert subscription(chat) is None and reminders_of(chat) == 0
     assert len(chat.line.sent) == before                      # a block is not answered
+    chat.clock += 1000
+    chat._send(follow_event(chat.user, timestamp=chat.clock))
+    assert subscription(chat) is None                          # unblocking subscribes nobody
 
 
 @pytest.mark.integration
