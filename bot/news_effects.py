@@ -14,9 +14,10 @@ import geothai
 
 from cases.routing import locate
 from locales.languages import LANGUAGES
-from locales.marker import N_
 from news.choices import ALL_PROVINCES, COUNTRIES, DOCUMENTS
 from storage import news as news_store
+
+from .ui_text import BOT_MESSAGE_IDS
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,7 @@ ANSWERS = ("country", "document", "province")
 MINE, CHOSEN = "news_mine", "news_chosen"
 # Where the words of each code live: the flow's own button labels.
 COUNTRY_LABEL, DOCUMENT_LABEL, ALL_LABEL = "news.country.{}", "news.document.{}", "news.province.all"
-# TRANSLATORS: under "Your news:" for someone who has not subscribed.
-NOT_SUBSCRIBED = N_("news.mine.none")
+NOT_SUBSCRIBED = BOT_MESSAGE_IDS["news_none"]
 UNKNOWN_PROVINCE = "?"
 
 

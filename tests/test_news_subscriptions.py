@@ -15,7 +15,6 @@ from flows.engine import Engine, choice_data
 from flows.loader import load_flows
 from flows.model import Ask, Effect, Input, Say
 from locales.catalogs import catalogs
-from locales.languages import LANGUAGES
 from news.audience import Audience
 from storage import broadcasts
 from storage import news as news_store
@@ -328,12 +327,3 @@ def test_a_reporter_gets_no_news_unless_they_subscribe_and_a_subscriber_needs_no
         assert reporter.user in _subscribers(session, Audience())
         [consent] = session.scalars(select(Consent).where(Consent.case_id == case.id, Consent.channel == "line"))
         assert consent.granted and consent.revoked_at is None   # and their report's consent is as it was
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_the_words_for_no_subscription_are_in_every_language(language):
-    """news.mine.none is said by the bot's code, not a flow step: the catalog check does not
-    require it, so this does."""
-    assert TEXTS.raw(language, "news.mine.none") != "news.mine.none"
-    if language != "en":   # no English fallback
-        assert TEXTS.raw(language, "news.mine.none") != TEXTS.raw("en", "news.mine.none")
