@@ -142,8 +142,8 @@ def test_subscribe_from_the_main_menu_with_a_typed_province(app):
 @pytest.mark.integration
 @pytest.mark.parametrize("language, place, province", [
     ("th", "เชียงราย", "57"), ("th", "จังหวัดเชียงใหม่", "50"), ("km", "Bangkok", "10"), ("lo", "Mae Sai", "57"),
-    ("my", "Samut Sakhon", "74")])
-def test_a_province_typed_in_thai_or_english_in_any_language(app, language, place, province):
+    ("my", "Samut Sakhon", "74"), ("th", "ทั้งประเทศ", "all"), ("en", "whole  COUNTRY", "all")])
+def test_a_province_typed_in_thai_or_english_in_any_language_or_whole_country_typed(app, language, place, province):
     chat = Chat(*app, language=language)
     subscribe(chat, place)
     row = subscription(chat)
