@@ -18,6 +18,7 @@ from flows.engine import MAX_CHOICES, Engine, choice_data
 from flows.model import Ask, Choice, Effect, Say
 from storage import case_photos, consents, erasure
 from storage import cases as case_store
+from storage import news as news_store
 from storage.models import utcnow
 
 from . import news_effects, reminder_effects
@@ -251,6 +252,8 @@ class FlowResponder:
     def _set_language(self, conversation, data, state, effect, session, response) -> bool:
         conversation.language = effect.args["language"]
         conversation.zawgyi = bool(effect.args.get("zawgyi", False))
+        if session is not None:  # news comes in the language they read now (storage/news.py)
+            news_store.set_language(session, conversation.chat_key, conversation.language, conversation.zawgyi)
         return True
 
     def _mark_urgent(self, conversation, data, state, effect, session, response) -> bool:
@@ -291,11 +294,13 @@ class FlowResponder:
         return True
 
     def _revoke_consent(self, conversation, data, state, effect, session, response) -> bool:
-        """"Stop": every consent this chat gave is withdrawn, each case's trail says so."""
+        """"Stop": every consent this chat gave is withdrawn, each case's trail says so; news
+        and reminders end too (issue 15: one word ends every push)."""
         revoked = consents.revoke_chat(session, conversation.chat_key)
         for case in consents.cases_of_chat(session, conversation.chat_key):
             case_store.record(session, case, "consent_revoked", "reporter", case.committee_id)
-        log.info("consent withdrawn by the person: %s consents", revoked)
+        ended = news_store.end_all(session, conversation.chat_key)
+        log.info("consent withdrawn by the person: %s consents, %s news and reminder rows", revoked, ended)
         return True
 
     # flows.effects.EFFECTS name -> handler (tests/flows/test_effects.py: the same names).

@@ -1,10 +1,12 @@
 """Who answers an event: the officers' desk first, then the public conversation flows.
 
 Blocking and unblocking are recorded here, for everyone (officers' alerts go through the
-same delivery, which sends nothing to a chat whose person blocked the bot)."""
+same delivery, which sends nothing to a chat whose person blocked the bot). Blocking also ends
+the person's news and reminders (issue 15): unblocking does not bring them back."""
 from __future__ import annotations
 
 from storage import conversations as conversation_store
+from storage import news as news_store
 
 from .events import blocks_bot
 from .response import Response
@@ -22,6 +24,8 @@ class Responders:
         if blocked is not None:
             conversation_store.set_blocked(conversation, blocked)
             if blocked:
+                if session is not None:
+                    news_store.end_all(session, conversation.chat_key)
                 return Response()  # nothing to answer: LINE delivers nothing to them now
         answer = self.officers.respond(event, session) if self.officers else None
         if answer is None:

@@ -25,4 +25,6 @@ BOT_MESSAGE_IDS = {
     "source_item": N_("ui.source.item"),
     # TRANSLATORS: in place of the date of a publisher whose page shows no date.
     "source_undated": N_("ui.source.undated"),
+    # TRANSLATORS: under "Your news:" (news.mine) for someone who has not subscribed to news.
+    "news_none": N_("news.mine.none"),
 }

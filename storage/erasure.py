@@ -1,8 +1,9 @@
 """Erase what one person told us, at their request ("delete my data"), in one transaction.
 
 What goes: their conversation (state, language), the payloads of their inbox events, what
-the bot sent them, and in the reports they already sent, how to reach them (phone, way and
-time, their LINE id, photo ids, the photos themselves). What stays: each report itself, without those, because the
+the bot sent them, their news subscription and reminders (with the dates they gave), and in
+the reports they already sent, how to reach them (phone, way and time, their LINE id, photo
+ids, the photos themselves). What stays: each report itself, without those, because the
 committee holding it still has to act on it (the answer tells them so: the bot catalog's
 `main.delete.kept`); the anonymous numbers of every case.
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from . import case_photos, consents, inbox, reminders
+from . import case_photos, consents, inbox, news
 from . import cases as case_store
 from .cases import Case
 from .models import Conversation, InboxEvent, OutboxMessage
@@ -66,7 +67,8 @@ def forget_person(session: Session, conversation: Conversation) -> Erased:
     case_photos.erase(session, [case.id for case in reported])
     erased.messages += _forget_sent_about(session, reported)
     erased.messages += consents.forget_people(session, people, ERASED)  # issue 13: no contact after this
-    reminders.forget_chat(session, chat_key)   # issue 15: the person's dates
+    for person in people:                     # issue 15: their news subscription and reminders (dates) go
+        news.end_all(session, person)
     session.delete(conversation)
     session.flush()
     return erased

@@ -14,6 +14,7 @@ from flows.effects import EFFECTS
 from flows.engine import choice_data
 from flows.loader import load_flows
 from storage import consents, reminders
+from storage import news as news_store
 from storage.cases import Case
 from storage.models import Conversation, InboxEvent
 from tests.support.chat import Chat, hotline_app, texts
@@ -157,6 +158,37 @@ def check_reminder_remove(chat: Chat) -> None:
     assert reminders_of(chat) == []
 
 
+def subscription_of(chat: Chat):
+    with chat.hotline.db.sessions() as session:
+        return news_store.get(session, chat.user)
+
+
+def check_news_subscribe(chat: Chat) -> None:
+    step, data = tap_of("news_subscribe")
+    chat.be_at(step, {"country": "la", "document": "border_pass", "province": {"text": "Chiang Rai"}})
+    chat.tap(data)
+    row = subscription_of(chat)
+    assert (row.country, row.document, row.province, row.language) == ("la", "border_pass", "57", "en")
+
+
+def check_news_show(chat: Chat) -> None:
+    check_news_subscribe(chat)
+    [(step, data)] = [(s.key, choice_data(s.key, i)) for s in FLOWS.flows["news"].steps.values()
+                      for i, c in enumerate(s.choices) if s.key == "news.menu"
+                      and (FLOWS.step(c["go"]).effect or {}).get("name") == "news_show"]
+    chat.be_at(step)
+    answer = chat.tap(data)
+    assert "• Laos\n• Border pass\n• Chiang Rai" in texts(answer)[0]
+
+
+def check_news_stop(chat: Chat) -> None:
+    check_news_subscribe(chat)
+    step, data = tap_of("news_stop")
+    chat.be_at(step)
+    chat.tap(data)
+    assert subscription_of(chat) is None
+
+
 @dataclass(frozen=True)
 class Firing:
     effect: str
@@ -176,6 +208,11 @@ FIRINGS = [
     Firing("reminder_set", check_reminder_set),
     Firing("reminder_show", check_reminder_show),
     Firing("reminder_remove", check_reminder_remove),
+
+
+    Firing("news_subscribe", check_news_subscribe),
+    Firing("news_show", check_news_show),
+    Firing("news_stop", check_news_stop),
 ]
 
 
