@@ -44,11 +44,12 @@ def recipients(session: Session, audience: Audience) -> dict[tuple[str, bool], l
     return grouped
 
 
-def claim_start(session: Session, broadcast_id: int, now: datetime) -> bool:
-    """scheduled → sending, only once its time has come and only for one worker. The caller commits."""
+def claim_start(session: Session, broadcast_id: int, now: datetime, due_by: datetime | None = None) -> bool:
+    """scheduled → sending, only once its time has come (send_at at or before due_by, now if not
+    given) and only for one worker. The caller commits."""
     result = session.execute(update(Broadcast)
                              .where(Broadcast.id == broadcast_id, Broadcast.state == SCHEDULED,
-                                    Broadcast.send_at <= now)
+                                    Broadcast.send_at <= (due_by or now))
                              .values(state=SENDING, started_at=now)
                              .execution_options(synchronize_session=False))
     return result.rowcount == 1

@@ -8,7 +8,7 @@ stored; the worker checks the quota again when it starts (worker/broadcasts.py).
 from __future__ import annotations
 
 import getpass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import click
@@ -129,7 +129,7 @@ def _send_at(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BANGKOK)
+        return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=BANGKOK).astimezone(UTC)   # stored in UTC
     except ValueError:
         raise click.BadParameter(f"use \"{TIME_FORMAT.replace('%', '').replace('Y', 'YYYY')}\" (Bangkok time)",
                                  param_hint="--at") from None

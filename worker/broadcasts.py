@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 SENT, RETRY, FAILED, DONE, WAITING, PACED, SKIPPED, STARTED, REFUSED, NOT_DUE = (
     "sent", "retry", "failed", "done", "waiting", "paced", "skipped", "started", "refused", "not due")
 
+EARLY_SECONDS = 1.0           # RQ's scheduler keeps whole seconds: a job at send_at may start up to 1 s early
 HOLD_SECONDS = 30.0           # a batch's hold while it is sent: one multicast at LineClient's 10 s timeout
 QUOTA_RETRY_SECONDS = 60.0    # LINE would not say its quota: the start is tried again then (and by the sweeper)
 NO_SUBSCRIBER = "no subscriber matches the audience"
@@ -93,7 +94,8 @@ class Broadcasts:
             broadcast = broadcasts.get(session, broadcast_id)
             if broadcast is None or broadcast.state != broadcasts.SCHEDULED:
                 return SKIPPED
-            if as_utc(broadcast.send_at) > now:
+            due_by = now + timedelta(seconds=EARLY_SECONDS)
+            if as_utc(broadcast.send_at) > due_by:
                 self.queue.start_broadcast(broadcast_id, when=as_utc(broadcast.send_at))
                 return NOT_DUE
             grouped = batches.recipients(session, Audience.from_dict(broadcast.audience))
@@ -117,7 +119,7 @@ class Broadcasts:
                 log.info("broadcast %s refused: quota (limit %s, used %s, needed %s)", broadcast_id, limit, used,
                          needed)
                 return REFUSED
-            if not batches.claim_start(session, broadcast_id, now):
+            if not batches.claim_start(session, broadcast_id, now, due_by):
                 return SKIPPED          # another worker started it, or it was cancelled meanwhile
             batches.plan(session, broadcast_id, grouped, quota=record)
             session.commit()

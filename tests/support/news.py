@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from bot.line_api import LineError
 from news.audience import Audience
 from storage import broadcasts
 from storage.models import Conversation, NewsSubscription, utcnow
+from tests.support.fake_line import FakeLine
 from tests.support.webhook import user_id
 
 # One text per language, each naming its language so a test sees who got which.
@@ -55,3 +57,49 @@ def unsubscribe(db, user: str) -> None:
 def new_broadcast(db, audience: Audience | None = None, texts: dict | None = None, send_at=None) -> int:
     with db.transaction() as session:
         return broadcasts.create(session, texts or TEXTS, audience or Audience(), "test", send_at=send_at).id
+
+
+class NewsLine(FakeLine):
+    """FakeLine with LINE's multicast and quota: records each multicast, raises the scripted failures."""
+
+    def __init__(self, limit: int | None = None, used: int = 0):
+        super().__init__()
+        self.limit, self.used = limit, used
+        self.quota_failures: list[LineError] = []
+
+    def multicast(self, to, messages, retry_key):
+        self._maybe_fail()
+        self.sent.append(("multicast", list(to), messages, retry_key))
+        self.used += len(to)
+
+    def quota(self):
+        if self.quota_failures:
+            raise self.quota_failures.pop(0)
+        return self.limit, self.used
+
+    @property
+    def multicasts(self) -> list[tuple]:
+        return [s for s in self.sent if s[0] == "multicast"]
+
+
+class BroadcastQueue:
+    """The job queue as broadcast tests see it: jobs asked for are recorded, never run."""
+
+    def __init__(self):
+        self.starts: list[tuple] = []
+        self.sends: list[tuple] = []
+
+    def start_broadcast(self, broadcast_id, when=None):
+        self.starts.append((broadcast_id, when))
+        return True
+
+    def send_broadcast(self, broadcast_id, when=None, slot=None):
+        self.sends.append((broadcast_id, when, slot))
+        return True
+
+
+class OpenPacer:
+    """A pacer that always lets the call go now (the real one, on Redis, has tests of its own)."""
+
+    def reserve(self, now: float) -> float:
+        return now
