@@ -27,4 +27,7 @@ BOT_MESSAGE_IDS = {
     "source_undated": N_("ui.source.undated"),
     # TRANSLATORS: under "Your news:" (news.mine) for someone who has not subscribed to news.
     "news_none": N_("news.mine.none"),
+    # TRANSLATORS: the last line under every news message: how to stop the news (Menu, then
+    # News; or type "stop"). One short line.
+    "news_footer": N_("news.footer"),
 }

@@ -13,6 +13,7 @@ ENCRYPTED = {  # table: (primary key, encrypted columns)
     "case_events": ("id", ("detail",)),
     "case_referrals": ("id", ("contact", "note")),
     "news_reminders": ("id", ("details",)),          # issue 15: the person's dates
+    "broadcast_batches": ("id", ("recipients",)),    # issue 15: who a batch goes to
 }
 
 

@@ -35,3 +35,13 @@ def send_reminders(now_iso: str | None = None) -> int:
     from datetime import datetime
     now = datetime.fromisoformat(now_iso) if now_iso else None
     return _hotline().reminders.run(now).queued
+
+
+def start_broadcast(broadcast_id: int) -> str:
+    """A broadcast's start: the quota checked, its batches made (worker/broadcasts.py)."""
+    return _hotline().broadcasts.start(broadcast_id)
+
+
+def send_broadcast(broadcast_id: int, slot: float | None = None) -> str:
+    """One multicast of a broadcast, then the next one queued (worker/broadcasts.py)."""
+    return _hotline().broadcasts.send(broadcast_id, slot)

@@ -1,7 +1,7 @@
 """Finds work the queue lost or never got (Redis was down, a worker died) and re-queues it
-(a case's photo fetch too), escalates cases whose scheduled check was lost, runs the day's personal
-reminders once their hour has come (worker/reminders.py), and now and then purges what is kept no
-longer (storage/retention.py).
+(a case's photo fetch too, a broadcast's start or its next multicast), escalates cases whose
+scheduled check was lost, runs the day's personal reminders once their hour has come
+(worker/reminders.py), and now and then purges what is kept no longer (storage/retention.py).
 
 Processing is idempotent, so re-queueing something that is merely slow costs a lookup,
 never a second reply.
@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from storage import inbox, outbox, retention
 
+from .broadcasts import sweep_broadcasts
 from .photos import sweep_photos
 from .promotion import promote_received
 
@@ -73,6 +74,7 @@ class SweeperThread(threading.Thread):
             try:
                 sweep(self.db, self.queue, self.older_than)
                 sweep_photos(self.db, self.queue)
+                sweep_broadcasts(self.db, self.queue, self.older_than)
                 if self.escalations is not None:
                     self.escalations.run_due()
             except Exception as exc:  # keep sweeping after an outage
