@@ -17,7 +17,7 @@ from locales.languages import AUTONYMS
 from news.audience import Audience
 from news.choices import COUNTRIES, DOCUMENTS, NEWS_LANGUAGES
 from news.compose import MAX_NEWS_CHARS
-from storage import access_log, broadcasts
+from storage import access_log, broadcast_batches, broadcasts
 from storage.directory import names_of
 
 from . import broadcast_form
@@ -163,7 +163,7 @@ def news_show(broadcast_id: int):
         broadcast = broadcasts.get(session, broadcast_id)
         if broadcast is None:
             abort(404)
-        progress = broadcasts.progress(session, broadcast_id)
+        progress = broadcast_batches.progress(session, broadcast_id)
         names = names_of(session, _officer_ids([broadcast]))
         starting = broadcast.state == broadcasts.SCHEDULED and _aware(broadcast.send_at) <= now
         item = {"id": broadcast.id, "texts": broadcast.texts, "audience": audience_words(broadcast.audience),

@@ -14,7 +14,7 @@ from news import compose
 from news.audience import Audience
 from news.choices import ALL_PROVINCES
 
-from .models import Broadcast, BroadcastBatch, NewsSubscription, utcnow
+from .models import Broadcast, NewsSubscription, utcnow
 
 # States a broadcast moves through (storage/models/news.py).
 SCHEDULED, SENDING, DONE, REFUSED, CANCELLED = "scheduled", "sending", "done", "refused", "cancelled"
@@ -77,18 +77,3 @@ def due(session: Session, now: datetime | None = None) -> list[int]:
     """Scheduled broadcasts whose time has come (the sweeper starts those whose job was lost)."""
     return list(session.scalars(select(Broadcast.id).where(Broadcast.state == SCHEDULED,
                                                            Broadcast.send_at <= (now or utcnow()))))
-
-
-def progress(session: Session, broadcast_id: int) -> dict[str, int]:
-    """How far a broadcast's sending is, from its batches: batches in all, sent, failed, still
-    pending, and the recipients of each (the compose page's progress line)."""
-    counts = {"batches": 0, "sent": 0, "failed": 0, "pending": 0,
-              "recipients_sent": 0, "recipients_failed": 0, "recipients_pending": 0}
-    rows = session.execute(select(BroadcastBatch.state, func.count(), func.coalesce(func.sum(BroadcastBatch.size), 0))
-                           .where(BroadcastBatch.broadcast_id == broadcast_id).group_by(BroadcastBatch.state))
-    for state, batches, recipients in rows:
-        key = state if state in ("sent", "failed") else "pending"
-        counts["batches"] += batches
-        counts[key] += batches
-        counts[f"recipients_{key}"] += int(recipients)
-    return counts

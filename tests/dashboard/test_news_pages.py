@@ -372,24 +372,6 @@ def test_the_pages_read_in_thai(app, news, db):
     assert "ประเทศ: เมียนมา" in page and "ส่งทันที" in page and "ภาษาพม่า (မြန်မာ)" in page
 
 
-def test_progress_counts_batches_and_their_recipients(db):
-    with db.transaction() as session:
-        broadcast_id = broadcasts.create(session, TEXTS, Audience(), "cli:t", now=NOW).id
-    assert _progress(db, broadcast_id)["batches"] == 0
-    _batch(db, broadcast_id, "sent", 500)
-    _batch(db, broadcast_id, "sent", 20)
-    _batch(db, broadcast_id, "pending", 7)
-    _batch(db, broadcast_id, "failed", 3)
-    assert _progress(db, broadcast_id) == {"batches": 4, "sent": 2, "failed": 1, "pending": 1,
-                                           "recipients_sent": 520, "recipients_failed": 3,
-                                           "recipients_pending": 7}
-
-
-def _progress(db, broadcast_id):
-    with db.sessions() as session:
-        return broadcasts.progress(session, broadcast_id)
-
-
 def _send(client, pairs):
     """The Send form as the page carries it: repeated names kept, with the session's CSRF token."""
     return client.post("/dashboard/news/send", data=MultiDict([("csrf_token", csrf_token(client)), *pairs]))
