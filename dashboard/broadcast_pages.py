@@ -61,7 +61,11 @@ def _province_names() -> dict[str, str]:
 
 
 def _language_name(code: str) -> str:
-    return f"{_(LANGUAGE_LABELS[code])} ({AUTONYMS[code]})" if code in LANGUAGE_LABELS else code
+    """The language in the viewer's words, then in its own script (unless they are the same)."""
+    if code not in LANGUAGE_LABELS:
+        return code
+    name = _(LANGUAGE_LABELS[code])
+    return name if name == AUTONYMS[code] else f"{name} ({AUTONYMS[code]})"
 
 
 def audience_words(audience: dict | Audience) -> list[str]:

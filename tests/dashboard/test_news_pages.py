@@ -149,7 +149,7 @@ def test_every_missing_or_too_long_language_is_named_and_the_form_kept(app, news
     problems = set(re.findall(r'data-problem="([\w-]+)"', page))
     assert problems == {"km-missing", "lo-missing", "en-too_long"}
     assert "Khmer (ខ្មែរ): the text is missing." in page
-    assert f"English (English): the text is too long (at most {MAX_NEWS_CHARS} characters)." in page
+    assert f"English: the text is too long (at most {MAX_NEWS_CHARS} characters)." in page
     assert ">" + TEXTS["my"] + "</textarea>" in page and 'value="mou" checked' in page   # what was typed stays
     assert re.search(r'id="text-km"[^>]*aria-invalid="true"', page)
     assert "/dashboard/news/send" not in page
