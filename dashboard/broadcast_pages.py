@@ -11,6 +11,7 @@ import logging
 from datetime import UTC, timedelta
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from cases.roster import bangkok_time
 from locales.languages import AUTONYMS
@@ -119,8 +120,7 @@ def news_list():
 @bp.get("/news/new")
 @admin_only
 def news_new():
-    empty = broadcast_form.read(request.args, parts().clock())
-    return _compose_page(empty, None)
+    return _compose_page(broadcast_form.read(MultiDict(), parts().clock()), None)
 
 
 @bp.post("/news/new")
@@ -142,17 +142,15 @@ def news_send():
         return _compose_page(draft, review, status=409)
     created_by = f"{OFFICER_PREFIX}{g.viewer.officer_id}"
     with parts().db.transaction() as session:
-        broadcast = _same_send(session, draft, created_by, now)
-        if broadcast is None:
-            broadcast = broadcasts.create(session, draft.texts, draft.audience, created_by, send_at=draft.send_at,
-                                          now=now)
-            access_log.record(session, g.viewer.officer_id, "broadcast_sent", now, broadcast=broadcast.id,
-                              recipients=review.total)
-            fresh = True
+        earlier = _same_send(session, draft, created_by, now)
+        if earlier is not None:
+            broadcast_id = earlier.id
         else:
-            fresh = False
-        broadcast_id = broadcast.id
-    if fresh:
+            broadcast_id = broadcasts.create(session, draft.texts, draft.audience, created_by,
+                                             send_at=draft.send_at, now=now).id
+            access_log.record(session, g.viewer.officer_id, "broadcast_sent", now, broadcast=broadcast_id,
+                              recipients=review.total)
+    if earlier is None:
         log.info("dashboard: broadcast %s stored by officer %s for %d recipients", broadcast_id,
                  g.viewer.officer_id, review.total)
         _queue(broadcast_id, draft.send_at)            # None: now
