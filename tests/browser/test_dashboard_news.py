@@ -5,10 +5,13 @@ missing a language is refused on the page. No Content-Security-Policy violation.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from cases.roster import bangkok_time
+from storage.models import utcnow
 from tests.support.dashboard import sign_in
 from tests.support.dashboard_site import screenshot
 from tests.support.news import subscribe
@@ -94,6 +97,7 @@ def test_an_administrator_composes_previews_and_sends_news_from_a_phone(browser,
     page.get_by_role("link", name="Back to news").click()
     row = page.locator("table.news-list tbody tr").first
     assert "Sent" in row.inner_text() and "Country: Myanmar" in row.inner_text()
+    assert _no_sideways_scroll(page)
     assert violations == []
     context.close()
 
@@ -128,5 +132,37 @@ def test_news_over_the_quota_or_missing_a_language_is_refused_on_the_page(browse
     _preview(page, "ดูตัวอย่าง")
     assert page.locator('[data-warning="quota"]').is_visible()                 # 11 of 12: over 80 %
     assert page.get_by_role("button", name="ส่งทันที").count() == 1
+    assert violations == []
+    context.close()
+
+
+def test_news_scheduled_for_later_waits_and_can_be_cancelled(browser, stack):
+    db = stack.app.extensions["hotline"].db
+    stack.api("POST", "/quota", json={"type": "none"})
+    subscribe(db, "km", country="kh")
+    context = _context(browser, stack, "en", 390)
+    page = context.new_page()
+    violations = _watch_csp(page)
+
+    page.goto(stack.web_url + "/dashboard/news/new")
+    for language, text in TYPED.items():
+        page.fill(f"#text-{language}", text)
+    page.get_by_label("Send later").check()
+    tomorrow = bangkok_time(utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#send-at", tomorrow)
+    _preview(page, "Preview")
+    assert "LINE sets no monthly limit" in page.locator(".news-quota").inner_text()
+    assert "Scheduled for " in page.locator("form.news-send").inner_text()
+    page.get_by_role("button", name="Schedule").click()
+    page.wait_for_url(re.compile(r"/dashboard/news/\d+$"))
+    assert page.locator('[data-field="state"]').inner_text().startswith("Scheduled")
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0        # nothing to watch until it is due
+
+    page.get_by_role("button", name="Cancel this news").click()
+    expect(page.locator('[data-result="cancelled"]')).to_be_visible()
+    assert "The news was cancelled" in page.locator("p.notice").first.inner_text()
+    assert page.get_by_role("button", name="Cancel this news").count() == 0
+    assert _no_sideways_scroll(page)
+    assert [r for r in stack.received() if r["path"].endswith("/multicast")] == []
     assert violations == []
     context.close()
