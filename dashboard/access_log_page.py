@@ -27,13 +27,17 @@ ACTION_LABELS = {"case_viewed": N_("dashboard.access_log.action.case_viewed"),
                  "officer_deactivated": N_("dashboard.access_log.action.officer_deactivated"),
                  "directory_loaded": N_("dashboard.access_log.action.directory_loaded"),
                  "signed_in": N_("dashboard.access_log.action.signed_in"),
-                 "signed_out": N_("dashboard.access_log.action.signed_out")}
+                 "signed_out": N_("dashboard.access_log.action.signed_out"),
+                 "broadcast_sent": N_("dashboard.access_log.action.broadcast_sent"),
+                 "broadcast_cancelled": N_("dashboard.access_log.action.broadcast_cancelled")}
 DETAIL_LABELS = {"format": N_("dashboard.access_log.detail.format"),
                  "rows": N_("dashboard.access_log.detail.rows"),
                  "filters": N_("dashboard.access_log.detail.filters"),
                  "photo_id": N_("dashboard.access_log.detail.photo_id"),
                  "officer": N_("dashboard.access_log.detail.officer"),
                  "committee": N_("dashboard.access_log.detail.committee"),
+                 "broadcast": N_("dashboard.access_log.detail.broadcast"),
+                 "recipients": N_("dashboard.access_log.detail.recipients"),
                  "created": N_("dashboard.directory.report.created"),
                  "changed": N_("dashboard.directory.report.changed"),
                  "deactivated": N_("dashboard.directory.report.deactivated")}

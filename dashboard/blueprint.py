@@ -22,6 +22,7 @@ csrf = CSRFProtect()
 NAV = (("dashboard.case_list", N_("dashboard.nav.cases"), False),
        ("dashboard.numbers", N_("dashboard.nav.numbers"), False),
        ("dashboard.directory", N_("dashboard.nav.directory"), False),
+       ("dashboard.news_list", N_("dashboard.nav.news"), True),
        ("dashboard.access_log", N_("dashboard.nav.access_log"), True))
 
 

@@ -2,6 +2,7 @@
 from . import (  # noqa: F401
     access_log_page,
     auth,
+    broadcast_pages,
     case_actions,
     case_list,
     case_page,
