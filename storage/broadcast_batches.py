@@ -20,21 +20,16 @@ from sqlalchemy.orm import Session
 from line_limits import MAX_MULTICAST_RECIPIENTS
 from news.audience import Audience
 
-from .broadcasts import DONE, SCHEDULED, SENDING, audience_filter
-from .models import Broadcast, BroadcastBatch, Conversation, NewsSubscription
+from .broadcasts import DONE, SCHEDULED, SENDING, audience_filter, reachable
+from .models import Broadcast, BroadcastBatch, NewsSubscription
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
-
-
-def _not_blocked():
-    """Subscribers whose chat has not blocked the bot (a chat that never wrote has no row)."""
-    return ~exists().where(Conversation.chat_key == NewsSubscription.chat_key, Conversation.blocked_at.is_not(None))
 
 
 def recipients(session: Session, audience: Audience) -> dict[tuple[str, bool], list[str]]:
     """The audience's LINE user ids, per (language, zawgyi), oldest subscription first."""
     rows = session.execute(select(NewsSubscription.language, NewsSubscription.zawgyi, NewsSubscription.user_id)
-                           .where(*audience_filter(audience), _not_blocked()).order_by(NewsSubscription.id))
+                           .where(*audience_filter(audience)).order_by(NewsSubscription.id))
     grouped: dict[tuple[str, bool], list[str]] = {}
     seen: set[str] = set()
     for language, zawgyi, user_id in rows:
@@ -108,15 +103,15 @@ def still_wanted(session: Session, batch: BroadcastBatch) -> list[str]:
     wanted = set(session.scalars(select(NewsSubscription.user_id)
                                  .where(NewsSubscription.user_id.in_(batch.recipients),
                                         NewsSubscription.language == batch.language,
-                                        NewsSubscription.zawgyi == batch.zawgyi, _not_blocked())))
+                                        NewsSubscription.zawgyi == batch.zawgyi, reachable())))
     return [user_id for user_id in batch.recipients if user_id in wanted]
 
 
 def mark_sent(session: Session, batch_id: int, accepted: int, now: datetime) -> None:
     """LINE took the batch (or had it already: 409); `accepted` recipients added to the broadcast's
-    count. The caller commits."""
+    count, and who they were is forgotten (the counts stay). The caller commits."""
     row = session.execute(update(BroadcastBatch).where(BroadcastBatch.id == batch_id, BroadcastBatch.state == PENDING)
-                          .values(state=SENT, accepted=accepted, sent_at=now, next_attempt_at=None, last_error=None,
+                          .values(state=SENT, accepted=accepted, sent_at=now, next_attempt_at=None, last_error=None, recipients=[],
                                   attempts=BroadcastBatch.attempts + 1)
                           .returning(BroadcastBatch.broadcast_id)
                           .execution_options(synchronize_session=False)).first()
@@ -126,9 +121,10 @@ def mark_sent(session: Session, batch_id: int, accepted: int, now: datetime) -> 
 
 
 def mark_failed(session: Session, batch_id: int, error: str, now: datetime) -> None:
-    """Given up (LINE refused it, or too many attempts): its recipients count as failed."""
+    """Given up (LINE refused it, or too many attempts): its recipients count as failed, and who
+    they were is forgotten."""
     row = session.execute(update(BroadcastBatch).where(BroadcastBatch.id == batch_id, BroadcastBatch.state == PENDING)
-                          .values(state=FAILED, last_error=error[:1000], next_attempt_at=None,
+                          .values(state=FAILED, last_error=error[:1000], next_attempt_at=None, recipients=[],
                                   attempts=BroadcastBatch.attempts + 1)
                           .returning(BroadcastBatch.broadcast_id, BroadcastBatch.size)
                           .execution_options(synchronize_session=False)).first()

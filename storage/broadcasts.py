@@ -7,22 +7,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from news import compose
 from news.audience import Audience
 from news.choices import ALL_PROVINCES
 
-from .models import Broadcast, NewsSubscription, utcnow
+from .models import Broadcast, Conversation, NewsSubscription, utcnow
 
 # States a broadcast moves through (storage/models/news.py).
 SCHEDULED, SENDING, DONE, REFUSED, CANCELLED = "scheduled", "sending", "done", "refused", "cancelled"
 
 
+def reachable():
+    """Subscribers whose chat has not blocked the bot (a block ends the subscription too, this
+    guards the rows of any other path; a chat that never wrote has no conversation row)."""
+    return ~exists().where(Conversation.chat_key == NewsSubscription.chat_key, Conversation.blocked_at.is_not(None))
+
+
 def audience_filter(audience: Audience) -> list:
-    """The audience rule (news/audience.py) as SQL conditions on news_subscriptions."""
-    conditions = []
+    """The audience rule (news/audience.py) as SQL conditions on news_subscriptions: the count
+    the page and the CLI show is the one the start sends to."""
+    conditions = [reachable()]
     if audience.countries:
         conditions.append(NewsSubscription.country.in_(audience.countries))
     if audience.documents:

@@ -58,3 +58,11 @@ def test_the_sql_rule_is_the_python_rule(db):
                 if audience.matches(country, document, province, language):
                     expected[language] = expected.get(language, 0) + 1
             assert broadcasts.count_recipients(session, audience) == expected
+
+
+def test_the_count_shown_before_sending_leaves_out_who_blocked_the_bot_as_the_start_does(db):
+    subscribe(db, "th", wrote=True)
+    subscribe(db, "th", blocked=True)
+    subscribe(db, "my")                            # subscribed, never wrote since: reachable
+    with db.sessions() as session:
+        assert broadcasts.count_recipients(session, Audience()) == {"th": 1, "my": 1}

@@ -120,6 +120,21 @@ def test_counts_are_added_in_sql_and_a_batch_is_counted_once(db):
                                         failed_recipients=2)
 
 
+def test_who_a_batch_went_to_is_forgotten_once_it_is_sent_or_given_up(db):
+    subscribe_many(db, 3, "en")
+    subscribe_many(db, 2, "th")
+    pending_one = subscribe(db, "lo")
+    broadcast_id = new_broadcast(db)
+    _start(db, broadcast_id)
+    en, lo, th = sorted(_rows(db, broadcast_id), key=lambda r: r.language)
+    with db.transaction() as session:
+        batches.mark_sent(session, en.id, 3, utcnow())
+        batches.mark_failed(session, th.id, "LINE 400: bad", utcnow())
+    sent, waiting, failed = sorted(_rows(db, broadcast_id), key=lambda r: r.language)
+    assert (sent.recipients, sent.size, failed.recipients, failed.size) == ([], 3, [], 2)
+    assert waiting.recipients == [pending_one]             # still to send: kept until then
+
+
 def test_a_retry_later_keeps_the_batch_pending_until_then(db):
     subscribe(db, "en")
     broadcast_id = new_broadcast(db)
