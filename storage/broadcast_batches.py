@@ -111,8 +111,8 @@ def mark_sent(session: Session, batch_id: int, accepted: int, now: datetime) -> 
     """LINE took the batch (or had it already: 409); `accepted` recipients added to the broadcast's
     count, and who they were is forgotten (the counts stay). The caller commits."""
     row = session.execute(update(BroadcastBatch).where(BroadcastBatch.id == batch_id, BroadcastBatch.state == PENDING)
-                          .values(state=SENT, accepted=accepted, sent_at=now, next_attempt_at=None, last_error=None, recipients=[],
-                                  attempts=BroadcastBatch.attempts + 1)
+                          .values(state=SENT, accepted=accepted, sent_at=now, next_attempt_at=None, last_error=None,
+                                  recipients=[], attempts=BroadcastBatch.attempts + 1)
                           .returning(BroadcastBatch.broadcast_id)
                           .execution_options(synchronize_session=False)).first()
     if row is not None:
