@@ -323,9 +323,17 @@ def test_a_finished_broadcast_shows_the_result_and_stops_refreshing(app, news, d
     page = _text(_as(app).get(f"/dashboard/news/{broadcast_id}"))
     assert 'http-equiv="refresh"' not in page and "Done: LINE accepted 3; 0 failed." in page
     assert "803 used of 1000" in page and "80% of the quota reached" in page
-    refused = _stored(db, state=broadcasts.REFUSED, error="no subscriber matches")
+    refused = _stored(db, state=broadcasts.REFUSED, error="no subscriber matches the audience")
     page = _text(_as(app).get(f"/dashboard/news/{refused}"))
-    assert 'data-result="refused"' in page and "no subscriber matches" in page
+    assert 'data-result="refused"' in page and "No subscriber matched the audience when it was due." in page
+
+
+def test_a_refusal_by_the_worker_is_said_in_the_readers_language_with_the_numbers(app, news, db):
+    over = _stored(db, state=broadcasts.REFUSED, error="over LINE's monthly quota: ...",
+                   quota={"limit": 1000, "used": 900, "needed": 150, "reserve": 20, "allowed": False, "warn": True})
+    page = _text(_as(app, language="th").get(f"/dashboard/news/{over}"))
+    assert "ผู้รับ 150 คน ใช้ไปแล้ว 900 จาก 1000 และกันไว้ 20" in page
+    assert "over LINE's monthly quota" not in page          # the worker's English words are for the log
 
 
 def test_a_scheduled_broadcast_can_be_cancelled_once(app, news, db):
