@@ -47,7 +47,8 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
         run_worker(hotline.queue, burst=burst, with_scheduler=with_scheduler)
     finally:
         dispatcher.stop()
-        dispatcher.join(timeout=5)      # gives its lock back, so another worker leads at once
+        if dispatcher.is_alive():       # never started in burst mode: nothing to wait for
+            dispatcher.join(timeout=5)  # gives its lock back, so another worker leads at once
         if sweeper:
             sweeper.stop()
 
