@@ -11,6 +11,7 @@ from bot.alerts import AlertComposer
 from bot.conversation import FlowResponder
 from bot.delivery import Delivery
 from bot.line_api import LineClient
+from bot.news_messages import NewsMessages
 from bot.officer_messages import OfficerMessages, ReporterVoice
 from bot.officers import OfficerDesk
 from bot.render import Renderer
@@ -34,6 +35,8 @@ from storage.consents import ConsentStore
 from storage.db import Database
 from storage.directory_cli import committees_cli
 from storage.stats_cli import cases_cli
+from worker.broadcast_cli import broadcast_cli
+from worker.broadcasts import Broadcasts, NewsDesk
 from worker.chat_processor import ChatProcessor
 from worker.cli import sweep_command, worker
 from worker.escalations import Escalations, schedule_checks
@@ -53,6 +56,8 @@ class Hotline:
     signature: object
     escalations: Escalations
     casework: Casework
+    broadcasts: Broadcasts | None = None   # news (issue 15): start and send jobs (worker/broadcasts.py)
+    news: NewsDesk | None = None           # the dashboard's and the CLI's: quota, queue a broadcast
 
     def after_commit(self, rows, cases=()) -> None:
         """What a case action outside a chat (the dashboard) set off, once committed: its outbox
@@ -142,9 +147,12 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
     processor = ChatProcessor(db, queue, delivery, responder or responders,
                               reply_token_ttl=settings.reply_token_ttl_seconds,
                               emergency_delivery=settings.emergency_delivery_seconds)
+    news_broadcasts = Broadcasts(db, line, queue, NewsMessages(load_catalogs(), language.to_zawgyi),
+                                 calls_per_second=settings.broadcast_calls_per_second,
+                                 quota_reserve=settings.broadcast_quota_reserve, max_attempts=settings.send_retries)
     return Hotline(settings, db, queue, line, delivery, processor,
                    make_signature_validator(settings.channel_secret), Escalations(db, casework, delivery, queue),
-                   casework)
+                   casework, news_broadcasts, NewsDesk(line, queue))
 
 
 def create_app(settings: Settings | None = None, **parts) -> Flask:
@@ -158,8 +166,9 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     hotline = app.extensions["hotline"] = build_hotline(settings, **parts)
     app.register_blueprint(webhook)
     init_dashboard(app, settings, hotline.db, hotline.casework, after_commit=hotline.after_commit,
-                   summarise=hotline.casework.alerts.text.summarise)
-    for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli):
+                   summarise=hotline.casework.alerts.text.summarise, news=hotline.news)
+    for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli,
+                    broadcast_cli):
         app.cli.add_command(command)
 
     @app.get("/healthz")

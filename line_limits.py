@@ -43,3 +43,6 @@ MAX_RICH_MENU_CHAT_BAR_TEXT_CHARS = 14
 
 # A rich menu image (#upload-rich-menu-image): at most 1 MB.
 MAX_RICH_MENU_IMAGE_BYTES = 1024 * 1024
+
+# MulticastRequest.to: maxItems 500 (user ids per multicast call).
+MAX_MULTICAST_RECIPIENTS = 500

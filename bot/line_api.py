@@ -109,6 +109,15 @@ class LineClient:
         """The same messages to several users (up to LINE's 500) in one call."""
         self._post("multicast", {"to": to, "messages": messages}, retry_key)
 
+    def quota(self) -> tuple[int | None, int]:
+        """LINE's monthly message quota and this month's use so far: (limit, used); limit None
+        when LINE sets none (type "none"). Pushes and multicasts count per recipient, replies not."""
+        quota = self._call("quota", self.api.get_message_quota)
+        used = self._call("quota consumption", self.api.get_message_quota_consumption)
+        kind = getattr(quota.type, "value", quota.type)
+        limit = None if kind == "none" or quota.value is None else int(quota.value)
+        return limit, int(used.total_usage or 0)
+
     def profile(self, user_id: str) -> dict | None:
         """The user's LINE profile (displayName, language, ...), or None if LINE won't say."""
         try:

@@ -25,4 +25,7 @@ BOT_MESSAGE_IDS = {
     "source_item": N_("ui.source.item"),
     # TRANSLATORS: in place of the date of a publisher whose page shows no date.
     "source_undated": N_("ui.source.undated"),
+    # TRANSLATORS: the last line under every news message: how to stop the news (Menu, then
+    # News; or type "stop"). One short line.
+    "news_footer": N_("news.footer"),
 }

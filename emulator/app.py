@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 
-from . import chat_page, control_api, platform_api, platform_resources, richmenu_api
+from . import chat_page, control_api, platform_api, platform_resources, quota_api, richmenu_api
 from .config import EmulatorConfig
 from .context import EXTENSION_KEY, Emulator
 from .state import EmulatorState
@@ -33,8 +33,9 @@ def create_emulator_app(config: EmulatorConfig | Mapping[str, Any] | None = None
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep LINE's field order in answers
     app.extensions[EXTENSION_KEY] = Emulator(config, state, UserActions(state, config, sender))
-    for module in (platform_api, platform_resources, richmenu_api, control_api, chat_page):
+    for module in (platform_api, platform_resources, richmenu_api, control_api, chat_page, quota_api):
         app.register_blueprint(module.bp)
+    app.register_blueprint(quota_api.control)
 
     @app.errorhandler(404)
     @app.errorhandler(405)

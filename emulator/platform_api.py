@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request
 
-from . import validation
+from . import quota_api, validation
 from .context import get_emulator
 from .ids import is_uuid, new_message_id, new_quote_token
 from .platform_common import guess_chats, install_guard, json_body, line_error, record_send
@@ -97,6 +97,7 @@ def _send_with_retry_key(validate: Callable[[Any], list], chats_of: Callable[[di
             return response, status
         chats = chats_of(body)
         sent = _deliver(body["messages"], chats)
+        quota_api.count(len(chats))   # pushes and multicasts count against the month's quota
         if key:
             state.accept_retry_key(key, g.request_id, sent)
         record_send(200, None, body, chats, sent)

@@ -48,6 +48,7 @@ class EmulatorState:
             self.loading: dict[str, float] = {}
             self.calls: list[dict] = []
             self.faults: list[dict] = []
+            self.quota: dict = {"type": "none", "value": None, "totalUsage": 0, "month": ""}   # quota_api.py
             self._seq = itertools.count(1)
             for user in SEED_USERS:
                 self.upsert_user(dict(user))

@@ -8,6 +8,7 @@ from flask import current_app
 
 from storage import migrate
 
+from .broadcasts import sweep_broadcasts
 from .inbox_dispatcher import InboxDispatcher
 from .photos import sweep_photos
 from .rq_worker import run_worker
@@ -58,7 +59,8 @@ def sweep_command(older_than: float | None) -> None:
     hotline = _hotline()
     chats, rows = sweep(hotline.db, hotline.queue,
                         hotline.settings.sweep_after_seconds if older_than is None else older_than)
-    click.echo(f"re-queued {chats} chats, {rows} outbox rows, {sweep_photos(hotline.db, hotline.queue)} photo fetches")
+    click.echo(f"re-queued {chats} chats, {rows} outbox rows, {sweep_photos(hotline.db, hotline.queue)} photo fetches, "
+               f"{sweep_broadcasts(hotline.db, hotline.queue, hotline.settings.sweep_after_seconds)} broadcast jobs")
     purged = purge_expired(hotline.db, retention_policy(hotline.settings))
     click.echo(f"purged {purged.events} events, {purged.messages} outbox rows, {purged.conversations} "
                f"conversations; personal content of {purged.cases} cases")

@@ -27,3 +27,13 @@ def fetch_case_photos(case_id: int, attempt: int = 1) -> int:
     from .photos import PhotoFetcher
     hotline = _hotline()
     return PhotoFetcher(hotline.db, hotline.line, hotline.queue).fetch(case_id, attempt)
+
+
+def start_broadcast(broadcast_id: int) -> str:
+    """A broadcast's start: the quota checked, its batches made (worker/broadcasts.py)."""
+    return _hotline().broadcasts.start(broadcast_id)
+
+
+def send_broadcast(broadcast_id: int, slot: float | None = None) -> str:
+    """One multicast of a broadcast, then the next one queued (worker/broadcasts.py)."""
+    return _hotline().broadcasts.send(broadcast_id, slot)

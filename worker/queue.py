@@ -152,6 +152,26 @@ class JobQueue:
         return self._enqueue(f"photos of case {case_id}", lambda: self.queue.enqueue(
             FETCH_CASE_PHOTOS, case_id, attempt, result_ttl=0, failure_ttl=86400))
 
+    def start_broadcast(self, broadcast_id: int, when=None) -> bool:
+        """Start a broadcast (worker/broadcasts.py): now, or at `when` (its send_at). The
+        sweeper starts a due one whose job Redis lost."""
+        what = f"start of broadcast {broadcast_id}"
+        if when is not None:
+            return self._enqueue(what, lambda: self.broadcasts.enqueue_at(
+                when, START_BROADCAST, broadcast_id, result_ttl=0, failure_ttl=86400))
+        return self._enqueue(what, lambda: self.broadcasts.enqueue(
+            START_BROADCAST, broadcast_id, result_ttl=0, failure_ttl=86400))
+
+    def send_broadcast(self, broadcast_id: int, when=None, slot: float | None = None) -> bool:
+        """One multicast of a broadcast, now or at `when`; `slot`: the pacing slot (epoch
+        seconds) it already holds, so a delayed job does not ask for another."""
+        what = f"batch of broadcast {broadcast_id}"
+        if when is not None:
+            return self._enqueue(what, lambda: self.broadcasts.enqueue_at(
+                when, SEND_BROADCAST, broadcast_id, slot, result_ttl=0, failure_ttl=86400))
+        return self._enqueue(what, lambda: self.broadcasts.enqueue(
+            SEND_BROADCAST, broadcast_id, slot, result_ttl=0, failure_ttl=86400))
+
     def chat_lock(self, chat_key: str):
         """A Redis lock that keeps one chat's events to one worker at a time. Its token is
         shared by the process's threads (not thread-local) so that LockRenewer can renew it."""

@@ -1,6 +1,6 @@
 """Finds work the queue lost or never got (Redis was down, a worker died) and re-queues it
-(a case's photo fetch too), escalates cases whose scheduled check was lost, and now and then purges what is kept no
-longer (storage/retention.py).
+(a case's photo fetch too, a broadcast's start or its next multicast), escalates cases whose
+scheduled check was lost, and now and then purges what is kept no longer (storage/retention.py).
 
 Processing is idempotent, so re-queueing something that is merely slow costs a lookup,
 never a second reply.
@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from storage import inbox, outbox, retention
 
+from .broadcasts import sweep_broadcasts
 from .photos import sweep_photos
 from .promotion import promote_received
 
@@ -71,6 +72,7 @@ class SweeperThread(threading.Thread):
             try:
                 sweep(self.db, self.queue, self.older_than)
                 sweep_photos(self.db, self.queue)
+                sweep_broadcasts(self.db, self.queue, self.older_than)
                 if self.escalations is not None:
                     self.escalations.run_due()
             except Exception as exc:  # keep sweeping after an outage
