@@ -15,8 +15,8 @@ conversations every subscriber has; languages mixed as the hotline's public is, 
 Burmese readers on Zawgyi, countries, documents and provinces spread, some "all provinces"),
 and the chat events are made by the emulator (so it knows their reply tokens) and caught by a
 sink. Timed: (1) the baseline, new users' text messages POSTed to the webhook at --rate for
---baseline s; (2) the broadcast, sent as staff send it (`flask --app app broadcast send --texts
-FILE --yes`, every subscriber, now) while the same chat load runs, in chunks, until the
+--baseline s; (2) the broadcast, sent as staff send it (`flask --app app broadcast send FILE
+--yes`, every subscriber, now) while the same chat load runs, in chunks, until the
 broadcast is done. A reply's latency is the `time` the emulator stamped on it minus when our load
 generator started its POST (bench.reply_latency's measure). The broadcast's duration is from
 the command's start to the last multicast LINE accepted; what LINE accepted is read back from
@@ -245,10 +245,10 @@ class BroadcastWatch:
 
 
 def send_command(stack, env: dict, texts_file) -> tuple[subprocess.Popen, object]:
-    """`flask --app app broadcast send --texts FILE --yes`: every subscriber, now."""
+    """`flask --app app broadcast send FILE --yes`: every subscriber, now."""
     log = stack.tmp / "broadcast-send.log"
     out = open(log, "wb")  # noqa: SIM115 - closed by the caller once the command ended
-    proc = stack.procs.start([sys.executable, "-m", "flask", "--app", "app", "broadcast", "send", "--texts",
+    proc = stack.procs.start([sys.executable, "-m", "flask", "--app", "app", "broadcast", "send",
                               str(texts_file), "--yes"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     return proc, (out, log)
 
@@ -359,7 +359,7 @@ def bench(run, args) -> bool:  # noqa: PLR0915 - one scenario, told in order
     cpu_web0, cpu_db0 = proc_cpu_seconds(web.pids()), stack.database_cpu()
     watch = BroadcastWatch(stack.database_url)
     run.on_close(watch.close)
-    print(f"  broadcast: `flask --app app broadcast send --texts news.yaml --yes` to all {args.subscribers:,}, "
+    print(f"  broadcast: `flask --app app broadcast send news.yaml --yes` to all {args.subscribers:,}, "
           f"chats at {args.rate:.0f}/s meanwhile ...", flush=True)
     profiler = (start_profiler(args.profile, min(args.during_max, 120), [worker.pid], "worker", wall=True)
                 if args.profile else None)
