@@ -159,6 +159,7 @@ class Phase:
     requests: list = field(default_factory=list)
     sends: list = field(default_factory=list)          # (wall send time, status) per request, None if unsent
     latencies: list = field(default_factory=list)
+    slowest: list = field(default_factory=list)        # (latency, wall send time), the worst first
     to_store: list = field(default_factory=list)
     to_decide: list = field(default_factory=list)
     to_reply: list = field(default_factory=list)
@@ -183,6 +184,7 @@ class Phase:
             at, how = answer
             self.by_push += how == "push"
             self.latencies.append(at - sent[0])
+            self.slowest.append((at - sent[0], sent[0]))
             received, processed = stages.get(req.event_id, (None, None))
             if received and processed:
                 self.to_store.append(received - sent[0])
@@ -190,6 +192,7 @@ class Phase:
                 self.to_reply.append(at - processed)
         for values in (self.latencies, self.to_store, self.to_decide, self.to_reply):
             values.sort()
+        self.slowest = sorted(self.slowest, reverse=True)[:5]
 
     @property
     def p50(self) -> float:
@@ -438,6 +441,9 @@ def bench(run, args) -> bool:  # noqa: PLR0915 - one scenario, told in order
     for phase in (baseline, during):
         print(against_target(f"{phase.name} p50", phase.p50, TARGET_P50_MS, "ms", phase.p50 <= TARGET_P50_MS))
         print(against_target(f"{phase.name} p99", phase.p99, TARGET_P99_MS, "ms", phase.p99 <= TARGET_P99_MS))
+    if during.slowest:
+        print("  slowest replies during (ms at seconds after `broadcast send`): " + ", ".join(
+            f"{lat * 1e3:.0f} at +{at - t_start:.1f}" for lat, at in during.slowest))
     if during.latencies and baseline.latencies:
         print(f"  during / baseline: p50 {during.p50 / baseline.p50:.2f} x, p99 {during.p99 / baseline.p99:.2f} x")
     print("  where the time goes (ms, p50 / p99; baseline | during):")
