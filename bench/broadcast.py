@@ -140,7 +140,7 @@ def parse_args(argv=None):
     p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
                    help=f"sqlite (a fresh file) or postgresql (a temporary database on --database-url, "
                         f"default {POSTGRESQL_URL})")
-    web_and_worker_args(p, "py-spy the worker (wall clock) during the broadcast; collapsed stacks go to DIR "
+    web_and_worker_args(p, "py-spy the worker (wall clock) for the broadcast's first 40 s; collapsed stacks go to DIR "
                            "(summarise: python -m bench.profiling DIR)")
     args = common_args(p).parse_args(argv)
     if args.database == "postgresql" and not args.database_url:
@@ -366,7 +366,8 @@ def bench(run, args) -> bool:  # noqa: PLR0915 - one scenario, told in order
     run.on_close(watch.close)
     print(f"  broadcast: `flask --app app broadcast send news.yaml --yes` to all {args.subscribers:,}, "
           f"chats at {args.rate:.0f}/s meanwhile ...", flush=True)
-    profiler = (start_profiler(args.profile, min(args.during_max, 120), [worker.pid], "worker", wall=True)
+    # py-spy writes when its time is up (finish_profiler waits 15 s, then kills it): the first 40 s
+    profiler = (start_profiler(args.profile, min(args.during_max, 40), [worker.pid], "worker", wall=True)
                 if args.profile else None)
     t_start = time.time()
     command, (command_out, command_log) = send_command(stack, env, texts_file)
