@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import requests
+import yaml
 
 from bench.events import line_user_ids, resigned
 from bench.harness import ROOT, SECRET, common_args, log_tail, main_guard, web_and_worker_args
@@ -321,7 +322,6 @@ def bench(run, args) -> bool:  # noqa: PLR0915 - one scenario, told in order
 
     texts = news_texts(run_id)
     texts_file = stack.tmp / "news.yaml"
-    import yaml
     texts_file.write_text(yaml.safe_dump(texts, allow_unicode=True), encoding="utf-8")
 
     env = stack.env(LINE_API_BASE=emulator, LINE_API_DATA_BASE=emulator)
