@@ -12,6 +12,8 @@ ENCRYPTED = {  # table: (primary key, encrypted columns)
     "cases": ("id", ("answers",)),
     "case_events": ("id", ("detail",)),
     "case_referrals": ("id", ("contact", "note")),
+    "news_reminders": ("id", ("details",)),
+    "broadcast_batches": ("id", ("recipients",)),
 }
 
 

@@ -41,6 +41,7 @@ from worker.broadcasts import (
     WAITING,
     Broadcasts,
     NewsDesk,
+    sweep_broadcasts,
 )
 
 LINE_500 = LineError(500, '{"message":"Internal server error"}')
@@ -374,3 +375,39 @@ def test_the_news_desk_queues_now_or_at_the_time_and_says_the_quota(line, queue,
     line.quota_failures = [LINE_500]
     with pytest.raises(LookupError):
         desk.quota()
+
+
+# -- the sweeper --------------------------------------------------------------------------
+def test_the_sweeper_starts_due_broadcasts_and_restarts_stalled_ones(db, sender, queue, clock):
+    subscribe_many(db, 2, "en")
+    subscribe(db, "th")
+    now = clock.now
+    lost = new_broadcast(db, send_at=now - timedelta(minutes=1))          # its start job was lost
+    new_broadcast(db, send_at=now + timedelta(hours=1))                   # not due
+    just_queued = new_broadcast(db, send_at=now)                          # its job may still be on its way
+    assert sweep_broadcasts(db, queue, 10, now=now) == 1
+    assert queue.starts == [(lost, None)]
+    assert sender.start(lost) == STARTED
+    queue.sends.clear()
+    assert sweep_broadcasts(db, queue, 10, now=now + timedelta(minutes=5)) == 2   # lost's sends never ran
+    assert queue.sends == [(lost, None, None)] and queue.starts[-1] == (just_queued, None)
+    queue.sends.clear()
+    clock.advance(300)
+    assert sender.send(lost) == SENT                  # its chain goes on: one batch sent now
+    queue.sends.clear()
+    sweep_broadcasts(db, queue, 10, now=clock.now + timedelta(seconds=5))
+    assert not queue.sends                            # it sent lately: alive, left alone
+    sweep_broadcasts(db, queue, 10, now=clock.now + timedelta(seconds=30))
+    assert queue.sends == [(lost, None, None)]        # quiet since: its next job was lost
+
+
+# -- the message ----------------------------------------------------------------------------
+def test_the_footer_fits_the_room_news_leaves_in_one_text():
+    from news.compose import FOOTER_ROOM, MAX_NEWS_CHARS
+    messages = NewsMessages(catalogs(), to_zawgyi)
+    for language in TEXTS:
+        longest = {language: "x" * MAX_NEWS_CHARS}
+        [message] = messages.messages(longest, language, zawgyi=language == "my")
+        footer = catalogs().text(language, "news.footer")
+        assert footer != "news.footer" and len(footer) + 2 <= FOOTER_ROOM
+        assert message["text"].endswith(to_zawgyi(footer) if language == "my" else footer)

@@ -3,11 +3,13 @@ language, in multicasts of at most 500 with their own retry keys, within LINE's 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from flows.language import to_zawgyi
 from news.audience import Audience
-from storage import broadcasts
-from tests.support.news import TEXTS, new_broadcast, subscribe, subscribe_many
+from storage import broadcast_batches, broadcasts
+from storage.models import BroadcastBatch, utcnow
+from tests.support.news import TEXTS, block, new_broadcast, subscribe, subscribe_many, unsubscribe
 from tests.support.servers import wait_for
 
 pytestmark = pytest.mark.integration
@@ -96,3 +98,89 @@ def test_a_broadcast_over_the_quota_is_refused_and_nothing_is_sent(stack):
     assert "3 recipients" in done.error and "98" in done.error and "100" in done.error
     assert done.quota["allowed"] is False
     assert not _multicasts(stack)
+
+
+def _planned(stack, broadcast_id):
+    """The broadcast started by hand (its batches made, no job queued): the test acts before its sends."""
+    db = _hotline(stack).db
+    with db.transaction() as session:
+        broadcast = broadcasts.get(session, broadcast_id)
+        grouped = broadcast_batches.recipients(session, Audience.from_dict(broadcast.audience))
+        assert broadcast_batches.claim_start(session, broadcast_id, utcnow())
+        broadcast_batches.plan(session, broadcast_id, grouped)
+    with db.sessions() as session:
+        return list(session.scalars(select(BroadcastBatch).where(BroadcastBatch.broadcast_id == broadcast_id)))
+
+
+def test_a_batch_line_already_took_is_not_delivered_twice(stack):
+    db = _hotline(stack).db
+    users = [subscribe(db, "en") for _ in range(3)]
+    broadcast_id = new_broadcast(db)
+    [batch] = _planned(stack, broadcast_id)
+    # an earlier attempt reached LINE, but the worker died before it could record it
+    _hotline(stack).line.multicast(batch.recipients, [{"type": "text", "text": "first attempt"}], batch.retry_key)
+    _hotline(stack).queue.send_broadcast(broadcast_id)
+    done = _finished(stack, broadcast_id)
+    assert (done.state, done.accepted, done.failed) == ("done", 3, 0)
+    sent = _multicasts(stack)
+    assert [r["status"] for r in sent] == [200, 409]
+    assert {r["retry_key"] for r in sent} == {batch.retry_key}
+    for user in users:
+        assert len(stack.delivered(user)) == 1
+
+
+def test_a_multicast_line_answers_500_is_sent_again_and_delivered_once(stack):
+    db = _hotline(stack).db
+    users = [subscribe(db, "lo") for _ in range(2)]
+    stack.api("POST", "/faults", json={"status": 500, "count": 1, "paths": ["/v2/bot/message/multicast"]})
+    broadcast_id = new_broadcast(db)
+    _hotline(stack).news.queue(broadcast_id, None)
+    done = _finished(stack, broadcast_id)
+    assert (done.state, done.accepted) == ("done", 2)
+    assert [r["status"] for r in _multicasts(stack)] == [500, 200]
+    for user in users:
+        [delivery] = stack.delivered(user)
+        assert delivery["messages"][0]["text"].startswith(TEXTS["lo"])
+
+
+def test_who_stops_or_blocks_after_the_start_is_not_sent_to(stack):
+    db = _hotline(stack).db
+    stays, stops, blocks = (subscribe(db, "km") for _ in range(3))
+    broadcast_id = new_broadcast(db)
+    _planned(stack, broadcast_id)
+    unsubscribe(db, stops)
+    block(db, blocks)
+    _hotline(stack).queue.send_broadcast(broadcast_id)
+    done = _finished(stack, broadcast_id)
+    assert (done.recipients, done.accepted) == (3, 1)
+    assert [r["to"] for r in _multicasts(stack)] == [[stays]]
+    assert not stack.delivered(stops) and not stack.delivered(blocks)
+
+
+@pytest.mark.stack(broadcast_calls_per_second=1.0)
+def test_a_reply_is_not_kept_waiting_behind_a_broadcast(stack):
+    db = _hotline(stack).db
+    subscribe_many(db, 2000, "th")                       # 4 multicasts at one a second
+    broadcast_id = new_broadcast(db)
+    _hotline(stack).news.queue(broadcast_id, None)
+    wait_for(lambda: _multicasts(stack), timeout=15, message="the first multicast")
+    person = stack.user("en")
+    stack.say(person, "hello")
+    [reply] = stack.wait_delivered(person, 1)
+    assert reply["path"].endswith("/reply")
+    done = _finished(stack, broadcast_id)
+    assert done.accepted == 2000
+    multicasts = _multicasts(stack)
+    assert len(multicasts) == 4
+    assert reply["id"] < multicasts[-1]["id"]            # answered while the broadcast was still going
+    times = [r["time"] for r in multicasts]
+    assert times[-1] - times[0] >= 2                     # paced: not all at once
+
+
+def test_the_sweeper_starts_a_due_broadcast_whose_job_was_lost(stack):
+    db = _hotline(stack).db
+    user = subscribe(db, "en")
+    broadcast_id = new_broadcast(db)                     # stored, never queued: as if Redis lost the job
+    done = _finished(stack, broadcast_id)
+    assert done.state == "done"
+    assert len(stack.delivered(user)) == 1

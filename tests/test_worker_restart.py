@@ -16,6 +16,7 @@ class _Queue:
         self.redis = Redis(host="127.0.0.1", port=9)     # never connected to by this test
         self.queue = object()
         self.sends = object()
+        self.broadcasts = object()
 
 
 def test_a_redis_error_while_building_rq_s_worker_is_waited_out(monkeypatch):

@@ -100,6 +100,7 @@ class Broadcasts:
                 return NOT_DUE
             grouped = batches.recipients(session, Audience.from_dict(broadcast.audience))
             needed = sum(len(ids) for ids in grouped.values())
+            session.commit()            # no transaction held open while LINE answers
             if not needed:
                 batches.refuse(session, broadcast_id, NO_SUBSCRIBER, now)
                 session.commit()
@@ -157,6 +158,7 @@ class Broadcasts:
 
     def _multicast(self, session, texts: dict, batch) -> str:
         to = batches.still_wanted(session, batch)
+        session.commit()                # no transaction held open while LINE answers
         dropped = batch.size - len(to)
         if dropped:
             log.info("broadcast batch %s: %s recipients stopped or blocked since the start", batch.id, dropped)

@@ -46,6 +46,7 @@ class Stack:
             "HOTLINE_INSTANCE_DIR": str(self.tmp_path), "SWEEP_AFTER_SECONDS": "1",
             "SWEEP_INTERVAL_SECONDS": "0.5", "PUBLIC_BASE_URL": s.public_base_url,
             "DASHBOARD_LINK_SECONDS": str(s.dashboard_link_seconds),
+            "BROADCAST_CALLS_PER_SECOND": str(s.broadcast_calls_per_second),
             **{f"ESCALATE_{level.upper()}_SECONDS": str(seconds) for level, seconds in s.urgency_windows.items()},
         }
 
