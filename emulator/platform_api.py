@@ -22,19 +22,26 @@ QUOTABLE = {"text", "textV2", "sticker", "image", "video"}
 
 
 def _deliver(messages: list[dict], chats: list[str]) -> list[dict]:
-    """Put messages into each chat's transcript; return sentMessages (of the first chat)."""
-    state = get_emulator().state
+    """Put messages into each chat's transcript; return sentMessages (of the first chat).
+
+    A multicast reaches up to 500 chats, a broadcast hundreds of such calls: the messages are
+    copied once for all of them (transcripts are only read through state.snapshot, which copies)
+    and the state's lock is taken once, so the emulator is never the slow part of a big send."""
+    copies = copy.deepcopy(messages)
+    path, request_id = request.path, g.request_id
     sent_first: list[dict] = []
+    items: list[tuple[str, dict]] = []
     for index, chat in enumerate(chats):
-        state.stop_loading(chat)
-        for message in messages:
-            sent = {"id": new_message_id()}
-            if message.get("type") in QUOTABLE:
-                sent["quoteToken"] = new_quote_token()
-            state.add_transcript(chat, {"side": "bot", "path": request.path, "requestId": g.request_id,
-                                        "message": copy.deepcopy(message), "messageId": sent["id"]})
+        for message in copies:
+            message_id = new_message_id()
             if index == 0:
+                sent = {"id": message_id}
+                if message.get("type") in QUOTABLE:
+                    sent["quoteToken"] = new_quote_token()
                 sent_first.append(sent)
+            items.append((chat, {"side": "bot", "path": path, "requestId": request_id, "message": message,
+                                 "messageId": message_id}))
+    get_emulator().state.deliver(chats, items)
     return sent_first
 
 

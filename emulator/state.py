@@ -173,6 +173,18 @@ class EmulatorState:
             self.transcripts.setdefault(chat, []).append(self._stamp(item))
             return item
 
+    def deliver(self, chats: Iterable[str], items: Iterable[tuple[str, dict]]) -> None:
+        """The bot's messages arrive: each chat's loading indicator stops, and each (chat, item)
+        joins that chat's transcript, in order, under one taking of the lock."""
+        with self.lock:
+            for chat in chats:
+                self.loading.pop(chat, None)
+            now = self.now()
+            for chat, item in items:
+                item.setdefault("id", next(self._seq))
+                item.setdefault("time", now)
+                self.transcripts.setdefault(chat, []).append(item)
+
     def snapshot(self, items: Iterable[dict]) -> list[dict]:
         with self.lock:
             return copy.deepcopy(list(items))

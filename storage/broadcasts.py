@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from news import compose
@@ -22,8 +22,10 @@ SCHEDULED, SENDING, DONE, REFUSED, CANCELLED = "scheduled", "sending", "done", "
 
 def reachable():
     """Subscribers whose chat has not blocked the bot (a block ends the subscription too, this
-    guards the rows of any other path; a chat that never wrote has no conversation row)."""
-    return ~exists().where(Conversation.chat_key == NewsSubscription.chat_key, Conversation.blocked_at.is_not(None))
+    guards the rows of any other path; a chat that never wrote has no conversation row). One list
+    of blocked chats the audience is checked against: for 100,000 subscribers half the cost of one
+    lookup each (bench.broadcast), in a start that replies wait for."""
+    return NewsSubscription.chat_key.not_in(select(Conversation.chat_key).where(Conversation.blocked_at.is_not(None)))
 
 
 def audience_filter(audience: Audience) -> list:

@@ -7,8 +7,8 @@ from datetime import timedelta
 from news.audience import Audience
 from storage import broadcast_batches as batches
 from storage import broadcasts
-from storage.models import Broadcast, BroadcastBatch, utcnow
-from tests.support.news import block, new_broadcast, subscribe, subscribe_many, unsubscribe
+from storage.models import Broadcast, BroadcastBatch, NewsSubscription, utcnow
+from tests.support.news import block, new_broadcast, subscribe, subscribe_many, unsubscribe, user_id
 
 
 def _start(db, broadcast_id, now=None):
@@ -203,3 +203,22 @@ def test_the_sweeper_finds_sending_broadcasts_nobody_works_on(db):
     with db.sessions() as session:
         assert batches.stalled(session, now, quiet_since) == []
         assert batches.stalled(session, now + timedelta(seconds=20), now + timedelta(seconds=10)) == [broadcast_id]
+
+
+def test_still_wanted_finds_a_subscription_kept_under_another_chat(db):
+    """Looked up by chat_key first (the person's own chat): a row kept under another chat (a
+    group's) is still found by its user id, and its language and block still count."""
+    user, blocked_user, other_language = user_id(), user_id(), user_id()
+    with db.transaction() as session:
+        for person, chat, language in ((user, "C" + "1" * 32, "en"), (blocked_user, "C" + "2" * 32, "en"),
+                                       (other_language, "C" + "3" * 32, "th")):
+            session.add(NewsSubscription(chat_key=chat, user_id=person, country="mm", document="mou",
+                                         province="all", language=language, zawgyi=False))
+    block_chat = "C" + "2" * 32
+    own = subscribe(db, "en")
+    broadcast_id = new_broadcast(db)
+    _start(db, broadcast_id)
+    block(db, block_chat)
+    [batch] = [b for b in _rows(db, broadcast_id) if b.language == "en"]
+    with db.sessions() as session:
+        assert sorted(batches.still_wanted(session, batch)) == sorted([user, own])
