@@ -1,12 +1,14 @@
 """How a broadcast is sent: its recipients cut into batches of LINE's 500, each claimed, sent and counted once.
 
-At its start a broadcast's audience (storage/broadcasts.audience_filter, minus people who blocked
-the bot) is grouped by the language and script it is read in and cut into batches, each with a
-retry key of its own (a batch sent twice is a 409 from LINE, not a second message). A worker
-takes the next pending batch with a conditional UPDATE that holds it (next_attempt_at), as
-storage/outbox.claim does for a row; the broadcast's counters are added to in SQL, so two workers
-never lose each other's counts. Just before a batch goes, its recipients are checked again: who
-stopped the news or blocked the bot since the start is left out.
+From its start a broadcast's audience (storage/broadcasts.audience_filter, minus people who blocked
+the bot) is cut a slice of subscribers at a time (replies get a worker in between), grouped by the
+language and script it is read in, into batches, each with a retry key of its own (a batch sent
+twice is a 409 from LINE, not a second message). A worker takes the next pending batch with a
+conditional UPDATE that holds it (next_attempt_at), as storage/outbox.claim does for a row; the
+broadcast's counters are added to in SQL, so two workers never lose each other's counts. Just
+before a batch goes, its recipients are checked again: who stopped the news or blocked the bot
+since the start is left out. A subscription is one per chat, and a person's chat is their user
+id, so nobody is in two batches.
 """
 from __future__ import annotations
 
@@ -26,26 +28,21 @@ from .models import Broadcast, BroadcastBatch, NewsSubscription
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
-def recipients(session: Session, audience: Audience) -> dict[tuple[str, bool], list[str]]:
-    """The audience's LINE user ids, per (language, zawgyi), oldest subscription first."""
-    rows = session.execute(select(NewsSubscription.language, NewsSubscription.zawgyi, NewsSubscription.user_id)
-                           .where(*audience_filter(audience)).order_by(NewsSubscription.id))
-    grouped: dict[tuple[str, bool], list[str]] = {}
-    seen: set[str] = set()
-    for language, zawgyi, user_id in rows:
-        if user_id not in seen:       # one person, one message, whatever happened to their rows
-            seen.add(user_id)
-            grouped.setdefault((language, bool(zawgyi)), []).append(user_id)
-    return grouped
+def count(session: Session, audience: Audience) -> int:
+    """How many subscribers the audience reaches now (the start checks LINE's quota against it)."""
+    return session.scalar(select(func.count()).select_from(NewsSubscription).where(*audience_filter(audience)))
 
 
-def claim_start(session: Session, broadcast_id: int, now: datetime, due_by: datetime | None = None) -> bool:
+def claim_start(session: Session, broadcast_id: int, now: datetime, due_by: datetime | None = None,
+                recipients: int = 0, quota: dict | None = None) -> bool:
     """scheduled → sending, only once its time has come (send_at at or before due_by, now if not
-    given) and only for one worker. The caller commits."""
+    given) and only for one worker; its batches are then cut a slice at a time (plan_slice), from
+    the first subscription on. The caller commits."""
     result = session.execute(update(Broadcast)
                              .where(Broadcast.id == broadcast_id, Broadcast.state == SCHEDULED,
                                     Broadcast.send_at <= (due_by or now))
-                             .values(state=SENDING, started_at=now)
+                             .values(state=SENDING, started_at=now, plan_cursor=0, recipients=recipients,
+                                     quota=quota)
                              .execution_options(synchronize_session=False))
     return result.rowcount == 1
 
@@ -60,21 +57,66 @@ def refuse(session: Session, broadcast_id: int, error: str, now: datetime, quota
     return result.rowcount == 1
 
 
-def plan(session: Session, broadcast_id: int, grouped: dict[tuple[str, bool], list[str]],
-         quota: dict | None = None) -> int:
-    """The batches of a broadcast just claimed (claim_start): ≤ 500 recipients each, one retry key
-    each. Returns how many recipients they hold. The caller commits, with the claim."""
-    total = 0
+@dataclass(frozen=True)
+class Slice:
+    planned: int         # recipients put in batches by this slice
+    batches: int
+    first: bool          # the broadcast's first slice: its sends can begin
+    done: bool           # every subscriber is in a batch now
+
+
+def plan_slice(session: Session, broadcast_id: int, limit: int) -> Slice | None:
+    """Cut the next `limit` subscribers of the audience (by subscription id) into batches of ≤ 500
+    per language and script, one retry key each, and move the cursor past them; the last slice
+    sets the broadcast's recipients to what the batches hold. None when there is nothing to cut
+    (planned already, not sending) or another worker cut this slice first: the caller rolls back.
+    The caller commits."""
+    broadcast = session.get(Broadcast, broadcast_id, populate_existing=True)
+    if broadcast is None or broadcast.state != SENDING or broadcast.plan_cursor is None:
+        return None
+    cursor = broadcast.plan_cursor
+    rows = session.execute(select(NewsSubscription.id, NewsSubscription.language, NewsSubscription.zawgyi,
+                                  NewsSubscription.user_id)
+                           .where(*audience_filter(Audience.from_dict(broadcast.audience)),
+                                  NewsSubscription.id > cursor)
+                           .order_by(NewsSubscription.id).limit(limit)).all()
+    done = len(rows) < limit
+    moved = session.execute(update(Broadcast).where(Broadcast.id == broadcast_id, Broadcast.plan_cursor == cursor)
+                            .values(plan_cursor=None if done else rows[-1].id)
+                            .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        return None
+    grouped: dict[tuple[str, bool], list[str]] = {}
+    for row in rows:
+        grouped.setdefault((row.language, bool(row.zawgyi)), []).append(row.user_id)
+    made = 0
     for (language, zawgyi), user_ids in sorted(grouped.items()):
         for first in range(0, len(user_ids), MAX_MULTICAST_RECIPIENTS):
             chunk = user_ids[first:first + MAX_MULTICAST_RECIPIENTS]
             session.add(BroadcastBatch(broadcast_id=broadcast_id, language=language, zawgyi=zawgyi,
                                        recipients=chunk, size=len(chunk), retry_key=str(uuid.uuid4()),
                                        state=PENDING, attempts=0, accepted=0))
-            total += len(chunk)
-    session.execute(update(Broadcast).where(Broadcast.id == broadcast_id)
-                    .values(recipients=total, quota=quota).execution_options(synchronize_session=False))
-    return total
+            made += 1
+    if done:
+        session.flush()
+        total = select(func.coalesce(func.sum(BroadcastBatch.size), 0)).where(
+            BroadcastBatch.broadcast_id == broadcast_id).scalar_subquery()
+        session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipients=total)
+                        .execution_options(synchronize_session=False))
+    return Slice(planned=len(rows), batches=made, first=cursor == 0, done=done)
+
+
+def still_planning(session: Session, broadcast_id: int) -> bool:
+    """Whether the broadcast's audience is still being cut into batches."""
+    return session.scalar(select(Broadcast.plan_cursor).where(Broadcast.id == broadcast_id)) is not None
+
+
+def planning(session: Session, quiet_since: datetime) -> list[int]:
+    """Sending broadcasts still being cut that started before `quiet_since` (their planning job may
+    be lost: a second one is harmless, the cursor lets one slice through once)."""
+    return list(session.scalars(select(Broadcast.id).where(Broadcast.state == SENDING,
+                                                           Broadcast.plan_cursor.is_not(None),
+                                                           Broadcast.started_at <= quiet_since)))
 
 
 def _due(now: datetime):
@@ -150,9 +192,10 @@ def retry_later(session: Session, batch_id: int, error: str, at: datetime) -> No
 
 
 def finish_if_done(session: Session, broadcast_id: int, now: datetime) -> bool:
-    """sending → done once no batch is pending. The caller commits."""
+    """sending → done once it is all cut into batches and no batch is pending. The caller commits."""
     result = session.execute(update(Broadcast)
                              .where(Broadcast.id == broadcast_id, Broadcast.state == SENDING,
+                                    Broadcast.plan_cursor.is_(None),
                                     ~exists().where(BroadcastBatch.broadcast_id == broadcast_id,
                                                     BroadcastBatch.state == PENDING))
                              .values(state=DONE, finished_at=now).execution_options(synchronize_session=False))

@@ -29,10 +29,12 @@ from tests.support.news import (
     unsubscribe,
 )
 from worker.broadcasts import (
+    DONE,
     FAILED,
     NO_SUBSCRIBER,
     NOT_DUE,
     PACED,
+    PLANNED,
     REFUSED,
     RETRY,
     SENT,
@@ -81,8 +83,23 @@ def _batches(db, broadcast_id):
         return list(session.query(BroadcastBatch).filter_by(broadcast_id=broadcast_id).order_by(BroadcastBatch.id))
 
 
+def _cut(sender, queue) -> list[str]:
+    """Run the queued jobs that cut broadcasts into batches, a slice each, as a worker would."""
+    outcomes = []
+    while queue.plans:
+        outcomes.append(sender.plan(queue.plans.pop(0)))
+    return outcomes
+
+
+def _started(sender, queue, broadcast_id) -> None:
+    """Started and cut into batches, its first send queued."""
+    assert sender.start(broadcast_id) == STARTED
+    _cut(sender, queue)
+
+
 def _send_all(sender, queue, clock, broadcast_id, limit=50) -> list[str]:
-    """Run the send jobs as a worker would, the clock moved to each delayed one."""
+    """Run the cutting, then the send jobs as a worker would, the clock moved to each delayed one."""
+    _cut(sender, queue)
     outcomes = []
     while queue.sends and len(outcomes) < limit:
         _, when, slot = queue.sends.pop(0)
@@ -103,9 +120,36 @@ def test_start_makes_a_batch_per_language_and_script_and_queues_the_first_send(d
     found = _broadcast(db, broadcast_id)
     assert (found.state, found.recipients) == ("sending", 4)
     assert found.started_at is not None
+    assert queue.plans == [broadcast_id] and not queue.sends and not _batches(db, broadcast_id)
+    assert _cut(sender, queue) == [DONE]
     assert sorted((b.language, b.zawgyi, b.size) for b in _batches(db, broadcast_id)) == [
         ("my", False, 2), ("my", True, 1), ("th", False, 1)]
     assert queue.sends == [(broadcast_id, None, None)]
+
+
+def test_a_big_audience_is_cut_a_slice_per_job_and_sending_begins_after_the_first(db, sender, line, queue,
+                                                                                   clock):
+    users = subscribe_many(db, 1200, "en") + subscribe_many(db, 30, "th")
+    sender.plan_slice = 500                       # a slice: 500 subscribers by subscription id
+    broadcast_id = new_broadcast(db)
+    assert sender.start(broadcast_id) == STARTED
+    assert sender.plan(queue.plans.pop(0)) == PLANNED
+    assert [b.size for b in _batches(db, broadcast_id)] == [500]
+    assert queue.sends == [(broadcast_id, None, None)] and queue.plans == [broadcast_id]
+    assert sender.send(*queue.sends.pop(0)[::2]) == SENT         # sending began while the rest is cut
+    queue.sends.clear()
+    assert sender.send(broadcast_id) == WAITING                  # nothing due yet: looks again soon
+    assert queue.sends == [(broadcast_id, clock.now + timedelta(seconds=1), None)]
+    queue.sends.clear()
+    assert _cut(sender, queue) == [PLANNED, DONE]
+    assert sender.plan(broadcast_id) == SKIPPED                  # a second job for a cut broadcast: nothing
+    assert sorted(b.size for b in _batches(db, broadcast_id)) == [30, 200, 500, 500]
+    assert _broadcast(db, broadcast_id).recipients == 1230
+    queue.sends.append((broadcast_id, None, None))
+    _send_all(sender, queue, clock, broadcast_id)
+    sent = [u for _, to, _, _ in line.multicasts for u in to]
+    assert sorted(sent) == sorted(users)                         # each subscriber once
+    assert _broadcast(db, broadcast_id).state == "done"
 
 
 def test_a_start_is_taken_once(db, sender, queue):
@@ -113,6 +157,8 @@ def test_a_start_is_taken_once(db, sender, queue):
     broadcast_id = new_broadcast(db)
     assert sender.start(broadcast_id) == STARTED
     assert sender.start(broadcast_id) == SKIPPED
+    assert queue.plans == [broadcast_id]
+    _cut(sender, queue)
     assert len(_batches(db, broadcast_id)) == 1 and len(queue.sends) == 1
 
 
@@ -213,7 +259,7 @@ def test_each_job_sends_one_multicast_in_the_readers_language_then_queues_the_ne
     zawgyi = subscribe(db, "my", zawgyi=True)
     thai = subscribe(db, "th")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     queue.sends.clear()
     assert sender.send(broadcast_id) == SENT
     assert len(line.multicasts) == 1 and queue.sends == [(broadcast_id, None, None)]
@@ -232,7 +278,7 @@ def test_each_job_sends_one_multicast_in_the_readers_language_then_queues_the_ne
 def test_1200_recipients_go_in_three_multicasts_with_distinct_retry_keys(db, sender, line, queue, clock):
     users = subscribe_many(db, 1200, "en")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     assert _send_all(sender, queue, clock, broadcast_id) == [SENT, SENT, SENT]
     sizes = [len(to) for _, to, _, _ in line.multicasts]
     assert sizes == [500, 500, 200]
@@ -248,7 +294,7 @@ def test_who_stopped_or_blocked_after_the_start_is_not_sent_to(db, sender, line,
     stops = subscribe(db, "en")
     blocks = subscribe(db, "en", wrote=True)
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     unsubscribe(db, stops)
     block(db, blocks)
     _send_all(sender, queue, clock, broadcast_id)
@@ -260,7 +306,7 @@ def test_who_stopped_or_blocked_after_the_start_is_not_sent_to(db, sender, line,
 def test_a_batch_nobody_still_wants_is_not_sent_at_all(db, sender, line, queue, clock):
     only = subscribe(db, "en")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     unsubscribe(db, only)
     assert _send_all(sender, queue, clock, broadcast_id) == [SENT]
     assert not line.multicasts
@@ -270,7 +316,7 @@ def test_a_batch_nobody_still_wants_is_not_sent_at_all(db, sender, line, queue, 
 def test_409_means_line_already_has_the_batch(db, sender, line, queue, clock):
     subscribe(db, "en")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     line.failures = [LINE_409]
     assert _send_all(sender, queue, clock, broadcast_id) == [SENT]
     found = _broadcast(db, broadcast_id)
@@ -281,7 +327,7 @@ def test_409_means_line_already_has_the_batch(db, sender, line, queue, clock):
 def test_429_5xx_and_no_answer_are_retried_later_with_the_same_retry_key(db, sender, line, queue, clock, error):
     subscribe(db, "en")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     line.failures = [error]
     first = clock.now
     assert sender.send(*queue.sends.pop(0)[::2]) == RETRY
@@ -298,7 +344,7 @@ def test_429_5xx_and_no_answer_are_retried_later_with_the_same_retry_key(db, sen
 def test_retries_end_at_the_limit_and_the_batch_counts_as_failed(db, sender, line, queue, clock):
     subscribe_many(db, 2, "en")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     line.failures = [LINE_500] * 3
     outcomes = _send_all(sender, queue, clock, broadcast_id)
     assert outcomes.count(RETRY) == 2 and outcomes[-1] == FAILED
@@ -313,7 +359,7 @@ def test_400_is_not_retried(db, sender, line, queue, clock):
     subscribe(db, "en")
     subscribe(db, "th")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     line.failures = [LINE_400]
     assert _send_all(sender, queue, clock, broadcast_id) == [FAILED, SENT]
     found = _broadcast(db, broadcast_id)
@@ -325,7 +371,7 @@ def test_400_is_not_retried(db, sender, line, queue, clock):
 def test_a_batch_held_by_another_worker_is_left_alone(db, sender, line, queue, clock):
     subscribe(db, "en")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     with db.transaction() as session:    # another worker took it and is sending it
         assert broadcast_batches.claim_next(session, broadcast_id, clock.now, clock.now + timedelta(seconds=30))
     queue.sends.clear()
@@ -345,7 +391,7 @@ def test_a_job_whose_slot_is_later_is_put_back_not_slept(db, line, queue, clock)
                         clock=clock, pacer=LaterPacer())
     subscribe(db, "en")
     broadcast_id = new_broadcast(db)
-    sender.start(broadcast_id)
+    _started(sender, queue, broadcast_id)
     queue.sends.clear()
     assert sender.send(broadcast_id) == PACED
     assert not line.multicasts
@@ -388,9 +434,13 @@ def test_the_sweeper_starts_due_broadcasts_and_restarts_stalled_ones(db, sender,
     assert sweep_broadcasts(db, queue, 10, now=now) == 1
     assert queue.starts == [(lost, None)]
     assert sender.start(lost) == STARTED
+    queue.plans.clear()
+    assert sweep_broadcasts(db, queue, 10, now=now + timedelta(minutes=5)) == 2   # lost's cutting never ran
+    assert queue.plans == [lost] and queue.starts[-1] == (just_queued, None)
+    _cut(sender, queue)
     queue.sends.clear()
-    assert sweep_broadcasts(db, queue, 10, now=now + timedelta(minutes=5)) == 2   # lost's sends never ran
-    assert queue.sends == [(lost, None, None)] and queue.starts[-1] == (just_queued, None)
+    assert sweep_broadcasts(db, queue, 10, now=now + timedelta(minutes=5)) == 2   # then its sends never ran
+    assert queue.sends == [(lost, None, None)] and not queue.plans
     queue.sends.clear()
     clock.advance(300)
     assert sender.send(lost) == SENT                  # its chain goes on: one batch sent now

@@ -149,6 +149,7 @@ def test_show_gives_the_progress_and_result_of_a_sent_one(app, db, texts_file, l
     sender = app.extensions["hotline"].broadcasts
     sender.pacer.reserve = lambda now: now
     assert sender.start(stored.id) == "started"
+    assert sender.plan(stored.id) == "done"           # cut into its batches
     assert sender.send(stored.id) == "sent"
     shown = run(app, "show", str(stored.id)).output
     assert f"broadcast {stored.id}: sending" in shown

@@ -105,9 +105,9 @@ def _planned(stack, broadcast_id):
     db = _hotline(stack).db
     with db.transaction() as session:
         broadcast = broadcasts.get(session, broadcast_id)
-        grouped = broadcast_batches.recipients(session, Audience.from_dict(broadcast.audience))
-        assert broadcast_batches.claim_start(session, broadcast_id, utcnow())
-        broadcast_batches.plan(session, broadcast_id, grouped)
+        needed = broadcast_batches.count(session, Audience.from_dict(broadcast.audience))
+        assert broadcast_batches.claim_start(session, broadcast_id, utcnow(), recipients=needed)
+        assert broadcast_batches.plan_slice(session, broadcast_id, 10_000).done
     with db.sessions() as session:
         return list(session.scalars(select(BroadcastBatch).where(BroadcastBatch.broadcast_id == broadcast_id)))
 

@@ -1,7 +1,8 @@
 """Sending a broadcast: started once its time has come and LINE's quota allows it, then one multicast per job.
 
-`start` asks LINE for the month's quota and use (news/quota.py decides), then cuts the audience
-into batches of 500 (storage/broadcast_batches.py) and queues the first send. `send` makes ONE
+`start` counts the audience and asks LINE for the month's quota and use (news/quota.py decides);
+`plan` then cuts the audience into batches of 500 a slice at a time (storage/broadcast_batches.py),
+queueing the first send after the first slice. `send` makes ONE
 multicast (the batch's retry key: a 409 means LINE already has it) and queues the next, on the
 broadcasts queue that workers take last, paced by a slot every job reserves in Redis (at most
 BROADCAST_CALLS_PER_SECOND calls in any second for the whole deployment). A job whose slot is
@@ -25,13 +26,18 @@ from storage.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
-SENT, RETRY, FAILED, DONE, WAITING, PACED, SKIPPED, STARTED, REFUSED, NOT_DUE = (
-    "sent", "retry", "failed", "done", "waiting", "paced", "skipped", "started", "refused", "not due")
+SENT, RETRY, FAILED, DONE, WAITING, PACED, SKIPPED, STARTED, REFUSED, NOT_DUE, PLANNED = (
+    "sent", "retry", "failed", "done", "waiting", "paced", "skipped", "started", "refused", "not due", "planned")
 
 EARLY_SECONDS = 1.0           # RQ's scheduler keeps whole seconds: a job at send_at may start up to 1 s early
 HOLD_SECONDS = 30.0           # a batch's hold while it is sent: one multicast at LineClient's 10 s timeout
 QUOTA_RETRY_SECONDS = 60.0    # LINE would not say its quota: the start is tried again then (and by the sweeper)
 NO_SUBSCRIBER = "no subscriber matches the audience"
+# Subscribers cut into batches per job: ~20 multicasts' worth, a few tens of ms of a worker's time
+# (bench.broadcast: the whole 100,000 at once held the only worker 0.2-0.6 s, replies waiting).
+PLAN_SLICE = 10_000
+# While the audience is still being cut, a send chain with nothing due looks again this soon.
+PLANNING_WAIT_SECONDS = 1.0
 
 # Reserves the next pacing slot: whole-second windows (RQ's scheduler keeps whole seconds) holding
 # at most `capacity` calls each; returns the start of the window the call may go in.
@@ -84,11 +90,12 @@ class Broadcasts:
         self.quota_reserve = quota_reserve
         self.max_attempts = max_attempts
         self.clock = clock
+        self.plan_slice = PLAN_SLICE
         self.pacer = pacer or Pacer(queue.redis, f"hotline:broadcast-pace:{queue.queue.name}", calls_per_second)
 
     # -- the start ------------------------------------------------------------------------
     def start(self, broadcast_id: int) -> str:
-        """scheduled → sending (batches made, first send queued) or → refused (quota, nobody)."""
+        """scheduled → sending (its cutting into batches queued) or → refused (quota, nobody)."""
         now = self.clock()
         with self.db.sessions() as session:
             broadcast = broadcasts.get(session, broadcast_id)
@@ -98,8 +105,7 @@ class Broadcasts:
             if as_utc(broadcast.send_at) > due_by:
                 self.queue.start_broadcast(broadcast_id, when=as_utc(broadcast.send_at))
                 return NOT_DUE
-            grouped = batches.recipients(session, Audience.from_dict(broadcast.audience))
-            needed = sum(len(ids) for ids in grouped.values())
+            needed = batches.count(session, Audience.from_dict(broadcast.audience))
             session.commit()            # no transaction held open while LINE answers
             if not needed:
                 batches.refuse(session, broadcast_id, NO_SUBSCRIBER, now)
@@ -120,14 +126,29 @@ class Broadcasts:
                 log.info("broadcast %s refused: quota (limit %s, used %s, needed %s)", broadcast_id, limit, used,
                          needed)
                 return REFUSED
-            if not batches.claim_start(session, broadcast_id, now, due_by):
+            if not batches.claim_start(session, broadcast_id, now, due_by, recipients=needed, quota=record):
                 return SKIPPED          # another worker started it, or it was cancelled meanwhile
-            batches.plan(session, broadcast_id, grouped, quota=record)
             session.commit()
-        log.info("broadcast %s started: %s recipients in %s languages%s", broadcast_id, needed, len(grouped),
+        log.info("broadcast %s started: %s recipients%s", broadcast_id, needed,
                  " (quota warning)" if decision.warn else "")
-        self.queue.send_broadcast(broadcast_id)
+        self.queue.plan_broadcast(broadcast_id)
         return STARTED
+
+    # -- cutting it into batches, a slice at a time -----------------------------------------------
+    def plan(self, broadcast_id: int) -> str:
+        """One slice of the audience into batches; the next slice queued behind whatever else waits
+        (a reply never waits for the whole audience), the sends queued after the first slice."""
+        with self.db.sessions() as session:
+            cut = batches.plan_slice(session, broadcast_id, self.plan_slice)
+            if cut is None:
+                session.rollback()
+                return SKIPPED          # cut already, or another worker took this slice
+            session.commit()
+        if not cut.done:
+            self.queue.plan_broadcast(broadcast_id)
+        if cut.first:
+            self.queue.send_broadcast(broadcast_id)
+        return DONE if cut.done else PLANNED
 
     # -- one multicast --------------------------------------------------------------------
     def send(self, broadcast_id: int, slot: float | None = None) -> str:
@@ -198,6 +219,8 @@ class Broadcasts:
             self._log_finished(broadcast_id)
             return DONE
         at = batches.next_due_at(session, broadcast_id)
+        if at is None and batches.still_planning(session, broadcast_id):
+            at = now + timedelta(seconds=PLANNING_WAIT_SECONDS)     # the next slice is being cut
         if at is not None:
             self.queue.send_broadcast(broadcast_id, when=as_utc(at))
         return WAITING
@@ -237,9 +260,12 @@ def sweep_broadcasts(db, queue, older_than_seconds: float, now: datetime | None 
     quiet_since = now - timedelta(seconds=older_than_seconds)
     with db.sessions() as session:
         due = broadcasts.due(session, quiet_since)
+        cutting = batches.planning(session, quiet_since)
         stalled = batches.stalled(session, now, quiet_since)
     queued = sum(queue.start_broadcast(broadcast_id) for broadcast_id in due)
+    queued += sum(queue.plan_broadcast(broadcast_id) for broadcast_id in cutting)
     queued += sum(queue.send_broadcast(broadcast_id) for broadcast_id in stalled)
-    if due or stalled:
-        log.info("sweeper re-queued %s broadcast starts and %s broadcast sends", len(due), len(stalled))
+    if due or cutting or stalled:
+        log.info("sweeper re-queued %s broadcast starts, %s cuttings and %s sends", len(due), len(cutting),
+                 len(stalled))
     return queued

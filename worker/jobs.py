@@ -42,6 +42,11 @@ def start_broadcast(broadcast_id: int) -> str:
     return _hotline().broadcasts.start(broadcast_id)
 
 
+def plan_broadcast(broadcast_id: int) -> str:
+    """One slice of a started broadcast's audience cut into batches (worker/broadcasts.py)."""
+    return _hotline().broadcasts.plan(broadcast_id)
+
+
 def send_broadcast(broadcast_id: int, slot: float | None = None) -> str:
     """One multicast of a broadcast, then the next one queued (worker/broadcasts.py)."""
     return _hotline().broadcasts.send(broadcast_id, slot)

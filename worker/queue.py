@@ -27,6 +27,7 @@ ESCALATION_CHECK = "worker.jobs.escalation_check"
 FETCH_CASE_PHOTOS = "worker.jobs.fetch_case_photos"
 START_BROADCAST = "worker.jobs.start_broadcast"
 SEND_BROADCAST = "worker.jobs.send_broadcast"
+PLAN_BROADCAST = "worker.jobs.plan_broadcast"
 SEND_REMINDERS = "worker.jobs.send_reminders"
 
 # A chat's lock lapses this soon after its worker dies (SIGKILL, lost host), so the sweeper can
@@ -161,6 +162,12 @@ class JobQueue:
                 when, START_BROADCAST, broadcast_id, result_ttl=0, failure_ttl=86400))
         return self._enqueue(what, lambda: self.broadcasts.enqueue(
             START_BROADCAST, broadcast_id, result_ttl=0, failure_ttl=86400))
+
+    def plan_broadcast(self, broadcast_id: int) -> bool:
+        """Cut the next slice of a started broadcast's audience into batches (worker/broadcasts.py);
+        the sweeper queues it again for a broadcast whose cutting stopped."""
+        return self._enqueue(f"planning of broadcast {broadcast_id}", lambda: self.broadcasts.enqueue(
+            PLAN_BROADCAST, broadcast_id, result_ttl=0, failure_ttl=86400))
 
     def send_broadcast(self, broadcast_id: int, when=None, slot: float | None = None) -> bool:
         """One multicast of a broadcast, now or at `when`; `slot`: the pacing slot (epoch

@@ -3,7 +3,7 @@
 A subscription holds fixed codes (news/choices.py), stored plainly so an audience is counted in
 SQL; it is the person's own consent to news, apart from any consent given in a report, and it
 goes with "stop", blocking the bot and "delete my data". A reminder's dates are what the person
-told us: encrypted, found by the daily run that decrypts them (storage/news.py).
+told us: encrypted, found by the daily run that decrypts them (storage/reminders.py).
 """
 from __future__ import annotations
 
@@ -71,6 +71,9 @@ class Broadcast(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)       # recipients of batches LINE refused
     quota: Mapped[dict | None] = mapped_column(JSON, nullable=True)   # {"limit", "used", "warn"} when checked
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # While it is cut into batches a slice at a time (migration 0011): the last subscription id in
+    # a batch, 0 at the start; NULL once every subscriber is in one (or before it started).
+    plan_cursor: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (Index("ix_broadcasts_state_send_at", "state", "send_at"),)
 

@@ -11,13 +11,19 @@ from storage.models import Broadcast, BroadcastBatch, NewsSubscription, utcnow
 from tests.support.news import block, new_broadcast, subscribe, subscribe_many, unsubscribe, user_id
 
 
-def _start(db, broadcast_id, now=None):
+def _start(db, broadcast_id, now=None, slice_size=100_000):
+    """Started and cut into batches; how many recipients they hold."""
     now = now or utcnow()
     with db.transaction() as session:
         broadcast = broadcasts.get(session, broadcast_id)
-        grouped = batches.recipients(session, Audience.from_dict(broadcast.audience))
-        assert batches.claim_start(session, broadcast_id, now)
-        return batches.plan(session, broadcast_id, grouped, quota={"limit": None})
+        needed = batches.count(session, Audience.from_dict(broadcast.audience))
+        assert batches.claim_start(session, broadcast_id, now, recipients=needed, quota={"limit": None})
+    done = False
+    while not done:
+        with db.transaction() as session:
+            done = batches.plan_slice(session, broadcast_id, slice_size).done
+    with db.sessions() as session:
+        return broadcasts.get(session, broadcast_id).recipients
 
 
 def _rows(db, broadcast_id):
@@ -33,9 +39,55 @@ def test_recipients_follow_the_audience_rule_and_leave_out_who_blocked(db):
     subscribe(db, "km", country="kh", province="10", blocked=True)
     wrote = subscribe(db, "en", country="kh", province="10", wrote=True)
     zawgyi = subscribe(db, "my", country="kh", province="10", zawgyi=True)
-    with db.sessions() as session:
-        found = batches.recipients(session, Audience(countries=("kh",), provinces=("10",)))
+    broadcast_id = new_broadcast(db, audience=Audience(countries=("kh",), provinces=("10",)))
+    assert _start(db, broadcast_id) == 4
+    found = {(b.language, b.zawgyi): b.recipients for b in _rows(db, broadcast_id)}
     assert found == {("km", False): [in_10, everywhere], ("en", False): [wrote], ("my", True): [zawgyi]}
+
+
+def test_the_audience_is_cut_a_slice_at_a_time_and_the_count_is_what_the_batches_hold(db):
+    first = subscribe_many(db, 7, "th")
+    subscribe_many(db, 3, "en")
+    broadcast_id = new_broadcast(db)
+    with db.transaction() as session:
+        assert batches.count(session, Audience()) == 10
+        assert batches.claim_start(session, broadcast_id, utcnow(), recipients=10)
+    with db.transaction() as session:
+        cut = batches.plan_slice(session, broadcast_id, 4)
+    assert (cut.planned, cut.batches, cut.first, cut.done) == (4, 1, True, False)
+    assert [b.recipients for b in _rows(db, broadcast_id)] == [first[:4]]
+    unsubscribe(db, first[5])                         # stops while the rest is being cut: not in a batch
+    with db.transaction() as session:
+        assert batches.still_planning(session, broadcast_id)
+        assert not batches.finish_if_done(session, broadcast_id, utcnow())   # not all cut: not done
+        cut = batches.plan_slice(session, broadcast_id, 4)
+    assert (cut.planned, cut.first, cut.done) == (4, False, False)
+    with db.transaction() as session:
+        cut = batches.plan_slice(session, broadcast_id, 4)
+        assert (cut.planned, cut.done) == (1, True)
+    with db.transaction() as session:
+        assert batches.plan_slice(session, broadcast_id, 4) is None          # all cut: nothing more
+        assert not batches.still_planning(session, broadcast_id)
+    assert sum(b.size for b in _rows(db, broadcast_id)) == 9
+    with db.sessions() as session:
+        assert broadcasts.get(session, broadcast_id).recipients == 9
+
+
+def test_a_second_job_for_the_same_broadcast_cuts_the_next_slice_never_the_same_one(db):
+    """Two planning jobs (the sweeper's and the chain's): each reads the cursor afresh, and moves it
+    only from where it read it, so no subscriber lands in two batches."""
+    subscribe_many(db, 6, "en")
+    broadcast_id = new_broadcast(db)
+    with db.transaction() as session:
+        assert batches.claim_start(session, broadcast_id, utcnow(), recipients=6)
+    with db.sessions() as first_session, db.sessions() as second_session:
+        assert second_session.get(Broadcast, broadcast_id).plan_cursor == 0     # a stale copy in its session
+        assert batches.plan_slice(first_session, broadcast_id, 4).first is True
+        first_session.commit()
+        assert batches.plan_slice(second_session, broadcast_id, 4).first is False
+        second_session.commit()
+    assert sorted(b.size for b in _rows(db, broadcast_id)) == [2, 4]
+    assert len({u for b in _rows(db, broadcast_id) for u in b.recipients}) == 6
 
 
 def test_batches_hold_at_most_500_each_with_its_own_retry_key(db):

@@ -87,10 +87,15 @@ class BroadcastQueue:
 
     def __init__(self):
         self.starts: list[tuple] = []
+        self.plans: list[int] = []
         self.sends: list[tuple] = []
 
     def start_broadcast(self, broadcast_id, when=None):
         self.starts.append((broadcast_id, when))
+        return True
+
+    def plan_broadcast(self, broadcast_id):
+        self.plans.append(broadcast_id)
         return True
 
     def send_broadcast(self, broadcast_id, when=None, slot=None):
