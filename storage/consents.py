@@ -49,8 +49,13 @@ def start_talk(session: Session, case_id: int, officer_id: str) -> None:
 
 
 def end_talk(session: Session, chat_key: str) -> int:
+    """The person is back at the menu: an official's talk with them is over. Asked on every
+    message at the menu, so it does not flush the chat's pending conversation first (that
+    would write the conversation twice per message; a consent added in this transaction has
+    no talk to end)."""
     return session.execute(update(Consent).where(Consent.chat_key == chat_key, Consent.talk_officer_id.is_not(None))
-                           .values(talk_officer_id=None).execution_options(synchronize_session="fetch")).rowcount
+                           .values(talk_officer_id=None)
+                           .execution_options(synchronize_session="fetch", autoflush=False)).rowcount
 
 
 def forget_people(session: Session, people: list[str], erased: str, now: datetime | None = None) -> int:

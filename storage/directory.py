@@ -114,7 +114,10 @@ def committees_below(session: Session, committee_id: str) -> list[str]:
 
 
 def officer_by_line_user(session: Session, user_id: str, *, active_only: bool = True) -> Officer | None:
-    officer = session.scalars(select(Officer).where(Officer.line_user_id == user_id)).first()
+    """Every message asks it (the officers' desk answers first), so it does not flush the chat's
+    pending conversation first: that would write the conversation twice per message (issue 16)."""
+    officer = session.scalars(select(Officer).where(Officer.line_user_id == user_id)
+                              .execution_options(autoflush=False)).first()
     if officer is None or (active_only and not officer.active):
         return None
     return officer

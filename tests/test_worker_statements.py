@@ -1,0 +1,32 @@
+"""How many statements a returning person's message costs the worker, with the real responders
+(issue 16: every statement is CPU a reply waits for)."""
+from __future__ import annotations
+
+from sqlalchemy import event as sql_event
+
+from tests.support.events import text_event
+from tests.support.webhook import post_events, user_id
+
+
+def _statements(app, user, text):
+    post_events(app.test_client(), [text_event(user, text)])
+    seen = []
+    engine = app.extensions["hotline"].db.engine
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()).upper())
+
+    sql_event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert app.extensions["hotline"].processor.process_chat(user) == 1
+    finally:
+        sql_event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_message_writes_its_conversation_once(app):
+    user = user_id()
+    _statements(app, user, "hello")                      # first contact: the language is settled
+    statements = _statements(app, user, "menu")
+    updates = [s for s in statements if s.startswith("UPDATE CONVERSATIONS")]
+    assert len(updates) == 1, statements
