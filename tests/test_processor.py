@@ -14,6 +14,7 @@ from storage import inbox
 from storage.models import InboxEvent, OutboxMessage
 from tests.support.events import now_ms, text_event
 from tests.support.fake_line import FakeLine
+from tests.support.statements import recorded_statements
 from tests.support.webhook import post_events, user_id
 from worker.queue import LockRenewer
 
@@ -246,22 +247,11 @@ def test_an_apology_that_raises_still_fails_the_event_and_the_chat_moves_on(sett
 
 
 def test_a_message_reads_its_event_once_and_nothing_it_wrote(settings):
-    from sqlalchemy import event as sql_event
-
     app, line = _app(settings, EchoResponder())
     user = user_id()
     post_events(app.test_client(), [text_event(user, "hi")])
-    statements = []
-    engine = app.extensions["hotline"].db.engine
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split()).upper())
-
-    sql_event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with recorded_statements(app.extensions["hotline"].db.engine) as statements:
         assert app.extensions["hotline"].processor.process_chat(user) == 1
-    finally:
-        sql_event.remove(engine, "before_cursor_execute", seen)
     assert [sent[2][0]["text"] for sent in line.sent] == ["echo hi"]
     reads = [s for s in statements if s.startswith("SELECT")]
     # the event with its payload, the conversation, and the check for more after the lock is released

@@ -2,25 +2,15 @@
 (issue 16: every statement is CPU a reply waits for)."""
 from __future__ import annotations
 
-from sqlalchemy import event as sql_event
-
 from tests.support.events import text_event
+from tests.support.statements import recorded_statements
 from tests.support.webhook import post_events, user_id
 
 
 def _statements(app, user, text):
     post_events(app.test_client(), [text_event(user, text)])
-    seen = []
-    engine = app.extensions["hotline"].db.engine
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()).upper())
-
-    sql_event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(app.extensions["hotline"].db.engine) as seen:
         assert app.extensions["hotline"].processor.process_chat(user) == 1
-    finally:
-        sql_event.remove(engine, "before_cursor_execute", record)
     return seen
 
 
