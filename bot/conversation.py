@@ -16,6 +16,7 @@ from cases.link_codes import plain_digits
 from flows import language as lang
 from flows.engine import MAX_CHOICES, Engine, choice_data
 from flows.model import Ask, Choice, Effect, Say
+from locales.languages import FALLBACK_LANGUAGE
 from storage import case_photos, consents, erasure
 from storage import cases as case_store
 from storage import news as news_store
@@ -27,7 +28,6 @@ from .response import Response
 
 log = logging.getLogger(__name__)
 
-FALLBACK_LANGUAGE = "en"
 # The numbers under the apology: the emergency step's card (in the reader's language first).
 APOLOGY_DIAL = "emergency.now"
 # `status ABC-123` (issue 13): the word in en, th, my, km, lo, then a case reference.

@@ -13,7 +13,7 @@ import logging
 import geothai
 
 from cases.routing import locate
-from locales.languages import LANGUAGES
+from locales.languages import FALLBACK_LANGUAGE, LANGUAGES
 from news.choices import ALL_PROVINCES, COUNTRIES, DOCUMENTS
 from storage import news as news_store
 
@@ -21,7 +21,6 @@ from .ui_text import BOT_MESSAGE_IDS
 
 log = logging.getLogger(__name__)
 
-FALLBACK_LANGUAGE = "en"
 # The answers the subscribe steps save (news.yaml `save`), and the words news_show writes.
 ANSWERS = ("country", "document", "province")
 MINE, CHOSEN = "news_mine", "news_chosen"

@@ -30,7 +30,7 @@ from cases import reference
 from cases.reporter_notes import ReporterNotes
 from flows.model import Say
 from line_limits import MAX_ACTION_LABEL_CHARS, MAX_TEXT_CHARS
-from locales.languages import AUTONYMS
+from locales.languages import AUTONYMS, FALLBACK_LANGUAGE
 from locales.marker import N_
 from storage import cases as case_store
 from storage import consents
@@ -99,7 +99,7 @@ class ReporterVoice:
         self.answering_report = answering_report
 
     def messages(self, language: str | None, zawgyi: bool, message_id: str, **params) -> list[dict]:
-        return self.renderer.render([Say(message_id, params=params)], language or "en", zawgyi)
+        return self.renderer.render([Say(message_id, params=params)], language or FALLBACK_LANGUAGE, zawgyi)
 
     def in_report(self, conversation) -> bool:
         """Answering a report's questions now (no push then); after Send a note may go."""

@@ -10,6 +10,7 @@ import logging
 from datetime import UTC, date, datetime
 
 from cases.roster import bangkok_time
+from locales.languages import FALLBACK_LANGUAGE
 from locales.marker import N_
 from news import reminders as rules
 from news.choices import REMINDER_KINDS
@@ -17,7 +18,6 @@ from storage import reminders as store
 
 log = logging.getLogger(__name__)
 
-FALLBACK_LANGUAGE = "en"
 # What the flow saves (flows/data/reminders.yaml) and the words these handlers write for it.
 KIND, DATE = "reminder_kind", "reminder_date"
 SUMMARY, LIST, DUE = "reminder_summary", "reminder_list", "reminder_due"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flows.engine import choice_data
 from flows.model import Ask, Choice, Say
+from locales.languages import FALLBACK_LANGUAGE
 from locales.marker import N_
 from news import reminders as rules
 
-FALLBACK_LANGUAGE = "en"
 # The flow's steps the push leans on (flows/data/reminders.yaml).
 KIND_STEP = "reminders.kind"
 WHOM = {rules.NINETY_DAY: "reminders.whom_ninety_day"}

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import geothai
-
 from cases.roster import BANGKOK
 from news import compose
 from news.audience import Audience
@@ -15,10 +13,6 @@ from news.choices import NEWS_LANGUAGES
 from news.quota import QuotaDecision, decide
 
 from .text import N_
-
-# Every province by DOPA code (geothai's DOPA data, as the routing uses): the audience's choice.
-PROVINCES = tuple(sorted(geothai.provinces(), key=lambda province: province.code))
-PROVINCE_CODES = frozenset(province.code for province in PROVINCES)
 
 # A datetime-local field's value, and the same typed with a space.
 TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
@@ -53,7 +47,7 @@ def read(form, now: datetime) -> Draft:
     audience = Audience(countries=_codes(form, "country"), documents=_codes(form, "document"),
                         provinces=_codes(form, "province"), languages=_codes(form, "language"))
     problems = []
-    if audience.problems() or not set(audience.provinces) <= PROVINCE_CODES:
+    if audience.problems():
         problems.append(AUDIENCE_WRONG)
     when = LATER if form.get("when") == LATER else NOW
     at_text = form.get("send_at", "").strip()

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from cases.roster import bangkok_time
 from locales.languages import AUTONYMS
 from news.audience import Audience
-from news.choices import COUNTRIES, DOCUMENTS, NEWS_LANGUAGES
+from news.choices import COUNTRIES, DOCUMENTS, NEWS_LANGUAGES, PROVINCES
 from news.compose import MAX_NEWS_CHARS
 from storage import access_log, broadcast_batches, broadcasts
 from storage.directory import names_of
@@ -58,7 +58,7 @@ AUDIENCE_LINES = (("countries", N_("dashboard.news.audience.countries")),
 # -- words ---------------------------------------------------------------------------------------
 def _province_names() -> dict[str, str]:
     english = language() == "en"
-    return {p.code: (p.name_en if english else p.name_th) for p in broadcast_form.PROVINCES}
+    return {p.code: (p.name_en if english else p.name_th) for p in PROVINCES}
 
 
 def _language_name(code: str) -> str:
@@ -101,7 +101,7 @@ def _options() -> dict:
     return {"countries": [(c, _(COUNTRY_LABELS[c])) for c in COUNTRIES],
             "documents": [(d, _(DOCUMENT_LABELS[d])) for d in DOCUMENTS],
             "languages": [(code, _language_name(code)) for code in NEWS_LANGUAGES],
-            "provinces": [(p.code, f"{provinces[p.code]} ({p.code})") for p in broadcast_form.PROVINCES]}
+            "provinces": [(p.code, f"{provinces[p.code]} ({p.code})") for p in PROVINCES]}
 
 
 # -- pages ---------------------------------------------------------------------------------------

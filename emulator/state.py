@@ -148,9 +148,9 @@ class EmulatorState:
                                     "sentMessages": sent_messages}
 
     # -- logs ---------------------------------------------------------------
-    def _stamp(self, record: dict) -> dict:
+    def _stamp(self, record: dict, now: float | None = None) -> dict:
         record.setdefault("id", self.next_seq())
-        record.setdefault("time", self.now())
+        record.setdefault("time", self.now() if now is None else now)
         return record
 
     def add_received(self, record: dict) -> dict:
@@ -181,9 +181,7 @@ class EmulatorState:
                 self.loading.pop(chat, None)
             now = self.now()
             for chat, item in items:
-                item.setdefault("id", next(self._seq))
-                item.setdefault("time", now)
-                self.transcripts.setdefault(chat, []).append(item)
+                self.transcripts.setdefault(chat, []).append(self._stamp(item, now))
 
     def snapshot(self, items: Iterable[dict]) -> list[dict]:
         with self.lock:

@@ -18,5 +18,8 @@ AUTONYMS = {
     "en": "English",
 }
 
+# The language of an answer when the person's is not known yet (nor their phone's).
+FALLBACK_LANGUAGE = "en"
+
 # Officers are Thai officials: what they read is kept in Thai, and English for an English-reading desk.
 OFFICER_LANGUAGES = ("th", "en")

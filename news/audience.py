@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .choices import ALL_PROVINCES, COUNTRIES, DOCUMENTS, NEWS_LANGUAGES
+from .choices import ALL_PROVINCES, COUNTRIES, DOCUMENTS, NEWS_LANGUAGES, PROVINCE_CODES
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Audience:
         """Codes that are not ours, as "dimension:code" (an empty list when it is valid)."""
         wrong = [f"country:{c}" for c in self.countries if c not in COUNTRIES]
         wrong += [f"document:{d}" for d in self.documents if d not in DOCUMENTS]
-        wrong += [f"province:{p}" for p in self.provinces if not (len(p) == 2 and p.isdigit())]
+        wrong += [f"province:{p}" for p in self.provinces if p not in PROVINCE_CODES]
         wrong += [f"language:{code}" for code in self.languages if code not in NEWS_LANGUAGES]
         return wrong
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from news.choices import ALL_PROVINCES, COUNTRIES, DOCUMENTS, NEWS_LANGUAGES
+from news.choices import ALL_PROVINCES, COUNTRIES, DOCUMENTS, NEWS_LANGUAGES, PROVINCE_CODES
 
 from . import reminders
 from .models import NewsSubscription, utcnow
@@ -22,7 +22,7 @@ def problems(country: str, document: str, province: str, language: str) -> list[
     """What is not one of our codes, as "field:value" (empty when the subscription may be kept)."""
     wrong = [] if country in COUNTRIES else [f"country:{country}"]
     wrong += [] if document in DOCUMENTS else [f"document:{document}"]
-    if not (province == ALL_PROVINCES or (len(province) == 2 and province.isdigit())):
+    if province != ALL_PROVINCES and province not in PROVINCE_CODES:
         wrong.append(f"province:{province}")
     wrong += [] if language in NEWS_LANGUAGES else [f"language:{language}"]
     return wrong

@@ -263,16 +263,6 @@ def test_flask_reminders_send_runs_the_day_by_hand_at_a_chosen_clock(app):
     assert bad.exit_code != 0
 
 
-def test_the_send_reminders_job_runs_the_day_at_its_clock(app):
-    from worker import jobs
-    chat = Chat(*app, language="en")
-    ends = today() + timedelta(days=45)
-    saved(chat, "visa", ends)
-    with app[0].app_context():
-        assert jobs.send_reminders(at_nine(ends - timedelta(days=30)).isoformat()) >= 1
-    assert [r.sent for r in kept(chat)] == [("before_60", "before_30")]
-
-
 def test_the_sweepers_loop_asks_for_the_days_reminders():
     import threading
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import getpass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import click
 import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
+from cases.roster import BANGKOK
 from news import compose
 from news import quota as quota_rule
 from news.audience import Audience
@@ -23,7 +23,6 @@ from news.choices import COUNTRIES, DOCUMENTS, NEWS_LANGUAGES
 from storage import broadcast_batches, broadcasts
 from storage.timeutil import as_utc
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 broadcast_cli = AppGroup("broadcast", help="News to subscribers: preview, send, list, show, cancel.")

@@ -29,14 +29,6 @@ def fetch_case_photos(case_id: int, attempt: int = 1) -> int:
     return PhotoFetcher(hotline.db, hotline.line, hotline.queue).fetch(case_id, attempt)
 
 
-def send_reminders(now_iso: str | None = None) -> int:
-    """Today's personal reminders as push rows (worker/reminders.py); `now_iso` chooses the
-    clock (tests, a catch-up run). Returns how many were queued."""
-    from datetime import datetime
-    now = datetime.fromisoformat(now_iso) if now_iso else None
-    return _hotline().reminders.run(now).queued
-
-
 def start_broadcast(broadcast_id: int) -> str:
     """A broadcast's start: the quota checked, its batches made (worker/broadcasts.py)."""
     return _hotline().broadcasts.start(broadcast_id)

@@ -28,7 +28,6 @@ FETCH_CASE_PHOTOS = "worker.jobs.fetch_case_photos"
 START_BROADCAST = "worker.jobs.start_broadcast"
 SEND_BROADCAST = "worker.jobs.send_broadcast"
 PLAN_BROADCAST = "worker.jobs.plan_broadcast"
-SEND_REMINDERS = "worker.jobs.send_reminders"
 
 # A chat's lock lapses this soon after its worker dies (SIGKILL, lost host), so the sweeper can
 # hand the chat to another worker while the person's reply token is still fresh; a live worker
