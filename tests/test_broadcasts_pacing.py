@@ -11,7 +11,7 @@ from redis import Redis
 from rq import SimpleWorker
 
 from worker.broadcasts import Pacer
-from worker.queue import DELIVER, DRAIN_CHATS, SEND_BROADCAST, START_BROADCAST, JobQueue
+from worker.queue import DELIVER, DRAIN_CHATS, DRAINERS, SEND_BROADCAST, START_BROADCAST, JobQueue
 from worker.rq_worker import listened_queues
 
 pytestmark = pytest.mark.integration
@@ -23,6 +23,7 @@ def queue(redis_url):
     yield jobs
     for rq_queue in (jobs.queue, jobs.sends, jobs.broadcasts):
         rq_queue.delete(delete_jobs=True)
+    jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
 
 
 def _taken(queue, count):

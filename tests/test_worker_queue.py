@@ -7,7 +7,7 @@ import pytest
 from redis import Redis
 from rq import SimpleWorker
 
-from worker.queue import DELIVER, DRAIN_CHATS, JobQueue
+from worker.queue import DELIVER, DRAIN_CHATS, DRAINERS, JobQueue
 from worker.rq_worker import listened_queues
 
 pytestmark = pytest.mark.integration
@@ -19,6 +19,7 @@ def queue(redis_url):
     yield jobs
     for rq_queue in (jobs.queue, jobs.sends):
         rq_queue.delete(delete_jobs=True)
+    jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
 
 
 def test_sends_go_to_their_own_queue_and_chats_to_theirs(queue):

@@ -34,6 +34,7 @@ PLAN_BROADCAST = "worker.jobs.plan_broadcast"
 # A chat's lock lapses this soon after its worker dies (SIGKILL, lost host), so the sweeper can
 # hand the chat to another worker while the person's reply token is still fresh; a live worker
 # renews it every CHAT_LOCK_RENEW_SECONDS for as long as it works on the chat.
+CHAT_LOCK_PREFIX = "hotline:chat-lock:"
 CHAT_LOCK_SECONDS = 10.0
 CHAT_LOCK_RENEW_SECONDS = 2.0
 
@@ -274,5 +275,5 @@ class JobQueue:
     def chat_lock(self, chat_key: str):
         """A Redis lock that keeps one chat's events to one worker at a time. Its token is
         shared by the process's threads (not thread-local) so that LockRenewer can renew it."""
-        return self.redis.lock(f"hotline:chat-lock:{chat_key}", timeout=self.chat_lock_seconds, thread_local=False)
+        return self.redis.lock(f"{CHAT_LOCK_PREFIX}{chat_key}", timeout=self.chat_lock_seconds, thread_local=False)
 
