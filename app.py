@@ -37,6 +37,7 @@ from storage.directory_cli import committees_cli
 from storage.stats_cli import cases_cli
 from worker.broadcast_cli import broadcast_cli
 from worker.broadcasts import Broadcasts, NewsDesk
+from worker.chat_drain import ChatDrain
 from worker.chat_processor import ChatProcessor
 from worker.cli import sweep_command, worker
 from worker.escalations import Escalations, schedule_checks
@@ -57,6 +58,7 @@ class Hotline:
     signature: object
     escalations: Escalations
     casework: Casework
+    drain: ChatDrain | None = None           # the drain jobs' loop over the chat list (worker/chat_drain.py)
     reminders: ReminderRun | None = None     # the day's personal reminders (issue 15)
     broadcasts: Broadcasts | None = None   # news (issue 15): start and send jobs (worker/broadcasts.py)
     news: NewsDesk | None = None           # the dashboard's and the CLI's: quota, queue a broadcast
@@ -154,7 +156,8 @@ def build_hotline(settings: Settings, responder=None, line=None, redis=None) -> 
                                  quota_reserve=settings.broadcast_quota_reserve, max_attempts=settings.send_retries)
     return Hotline(settings, db, queue, line, delivery, processor,
                    make_signature_validator(settings.channel_secret), Escalations(db, casework, delivery, queue),
-                   casework, reminders=ReminderRun(db, queue, responders.conversations, settings.reminder_hour),
+                   casework, drain=ChatDrain(queue.chats, processor),
+                   reminders=ReminderRun(db, queue, responders.conversations, settings.reminder_hour),
                    broadcasts=news_broadcasts, news=NewsDesk(line, queue))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import urllib3
 from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, MessagingApiBlob
@@ -77,6 +78,7 @@ class LineClient:
         self.api = MessagingApi(self._api_client)
         self.blob = MessagingApiBlob(self._data_client)
         self._send_base = f"{api_base.rstrip('/')}/v2/bot/message"
+        self._profile_base = f"{api_base.rstrip('/')}/v2/bot/profile"
         self._headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
         self._pool = urllib3.PoolManager(maxsize=4, retries=_SEND_RETRIES,
                                          timeout=urllib3.Timeout(total=timeout))
@@ -119,12 +121,25 @@ class LineClient:
         return limit, int(used.total_usage or 0)
 
     def profile(self, user_id: str) -> dict | None:
-        """The user's LINE profile (displayName, language, ...), or None if LINE won't say."""
+        """The user's LINE profile (displayName, language, ...), or None if LINE won't say. Read
+        on the send pool as plain JSON: every new person's first message asks, and the SDK's
+        models cost more CPU than the rest of that message's handling."""
         try:
-            profile = self._call("profile", self.api.get_profile, user_id)
-        except LineError:
+            answer = self._pool.request("GET", f"{self._profile_base}/{quote(user_id, safe='')}",
+                                        headers=self._headers)
+        except (HTTPError, OSError) as exc:
+            log.warning("LINE profile failed: status=None body=%s: %s", type(exc).__name__, exc)
             return None
-        return json.loads(profile.to_json())
+        if answer.status != 200:
+            log.warning("LINE profile failed: status=%s body=%s", answer.status,
+                        answer.data.decode("utf-8", "replace"))
+            return None
+        try:
+            profile = json.loads(answer.data)
+        except ValueError:
+            log.warning("LINE profile failed: status=200 body not JSON")
+            return None
+        return profile if type(profile) is dict else None
 
     def content(self, message_id: str) -> bytes:
         return self._call("content", self.blob.get_message_content, message_id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cases import consent as rules
 
@@ -48,14 +49,27 @@ def start_talk(session: Session, case_id: int, officer_id: str) -> None:
                     .values(talk_officer_id=officer_id).execution_options(synchronize_session="fetch"))
 
 
+_CONSENTS = Consent.__table__
+_END_TALK = (   # built once; Core, so no ORM synchronisation (a SELECT first) on every message at the menu
+    update(_CONSENTS)
+    .where(_CONSENTS.c.chat_key == bindparam("chat"), _CONSENTS.c.talk_officer_id.is_not(None))
+    .values(talk_officer_id=None)
+)
+
+
 def end_talk(session: Session, chat_key: str) -> int:
     """The person is back at the menu: an official's talk with them is over. Asked on every
-    message at the menu, so it does not flush the chat's pending conversation first (that
+    message at the menu, so it neither flushes the chat's pending conversation first (that
     would write the conversation twice per message; a consent added in this transaction has
-    no talk to end)."""
-    return session.execute(update(Consent).where(Consent.chat_key == chat_key, Consent.talk_officer_id.is_not(None))
-                           .values(talk_officer_id=None)
-                           .execution_options(synchronize_session="fetch", autoflush=False)).rowcount
+    no talk to end) nor reads the rows first; a consent loaded in this session is brought up
+    to date when a talk did end (rarely)."""
+    with session.no_autoflush:     # SQLAlchemy flushes before every Core statement otherwise
+        ended = session.execute(_END_TALK, {"chat": chat_key}).rowcount
+    if ended:
+        for loaded in list(session.identity_map.values()):
+            if isinstance(loaded, Consent) and loaded.chat_key == chat_key and loaded.talk_officer_id is not None:
+                set_committed_value(loaded, "talk_officer_id", None)
+    return ended
 
 
 def forget_people(session: Session, people: list[str], erased: str, now: datetime | None = None) -> int:

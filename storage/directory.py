@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from cases.directory_rules import LEVELS
@@ -113,14 +113,21 @@ def committees_below(session: Session, committee_id: str) -> list[str]:
     return found
 
 
+_OFFICERS = Officer.__table__
+_OFFICER_BY_LINE_USER = (   # built once; Core: nearly every message is from someone who is no officer
+    select(_OFFICERS.c.id, _OFFICERS.c.active).where(_OFFICERS.c.line_user_id == bindparam("user")).limit(1)
+)
+
+
 def officer_by_line_user(session: Session, user_id: str, *, active_only: bool = True) -> Officer | None:
-    """Every message asks it (the officers' desk answers first), so it does not flush the chat's
-    pending conversation first: that would write the conversation twice per message (issue 16)."""
-    officer = session.scalars(select(Officer).where(Officer.line_user_id == user_id)
-                              .execution_options(autoflush=False)).first()
-    if officer is None or (active_only and not officer.active):
-        return None
-    return officer
+    """Every message asks it (the officers' desk answers first), so it is one small Core query for
+    the many who are no officer, and it does not flush the chat's pending conversation first: that
+    would write the conversation twice per message (issue 16)."""
+    with session.no_autoflush:
+        found = session.execute(_OFFICER_BY_LINE_USER, {"user": user_id}).first()
+        if found is None or (active_only and not found.active):
+            return None
+        return session.get(Officer, found.id)
 
 
 def committee_for_group(session: Session, group_id: str, *, active_only: bool = True) -> Committee | None:

@@ -11,7 +11,7 @@ from redis import Redis
 from rq import SimpleWorker
 
 from worker.broadcasts import Pacer
-from worker.queue import DELIVER, PROCESS_CHAT, SEND_BROADCAST, START_BROADCAST, JobQueue
+from worker.queue import DELIVER, DRAIN_CHATS, DRAINERS, SEND_BROADCAST, START_BROADCAST, JobQueue
 from worker.rq_worker import listened_queues
 
 pytestmark = pytest.mark.integration
@@ -23,6 +23,7 @@ def queue(redis_url):
     yield jobs
     for rq_queue in (jobs.queue, jobs.sends, jobs.broadcasts):
         rq_queue.delete(delete_jobs=True)
+    jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
 
 
 def _taken(queue, count):
@@ -50,7 +51,7 @@ def test_an_alert_and_a_chat_are_taken_before_a_backlog_of_broadcast_sends(queue
         queue.send_broadcast(1)
     queue.process_chat("U1")
     queue.deliver(7)               # an alert to officers, queued last
-    assert _taken(queue, 3) == [DELIVER, PROCESS_CHAT, SEND_BROADCAST]
+    assert _taken(queue, 3) == [DELIVER, DRAIN_CHATS, SEND_BROADCAST]
 
 
 def test_at_most_the_rate_in_any_second_and_later_calls_get_later_slots(redis):

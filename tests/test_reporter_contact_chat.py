@@ -4,6 +4,7 @@ language; `status REF` answers only for their own case, anyone else gets "not fo
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from flows import language as lang
 from flows.engine import choice_data
@@ -11,7 +12,7 @@ from flows.loader import load_flows
 from locales.catalogs import catalogs
 from storage import consents
 from storage.cases import Case, trail
-from storage.models import Officer
+from storage.models import Consent, Officer
 from tests.support.chat import Chat, hotline_app, texts
 from tests.support.committees import load_example
 
@@ -135,6 +136,9 @@ def test_an_officers_message_and_the_reporters_answers_until_they_go_back_to_the
 
     reporter.say("ម៉ឺនុយ")                         # the menu word: they leave that conversation
     assert reporter.at() == "main.menu"
+    with reporter.hotline.db.sessions() as session:
+        assert [c.talk_officer_id for c in session.scalars(select(Consent).where(Consent.case_id == case.id))
+                if c.channel == "line"] == [None]
     before = len(line.sent)
     reporter.say("ខ្ញុំសុខសប្បាយ")
     assert pushed_to(line, officer.user, before) == []

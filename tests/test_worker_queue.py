@@ -7,7 +7,7 @@ import pytest
 from redis import Redis
 from rq import SimpleWorker
 
-from worker.queue import DELIVER, PROCESS_CHAT, JobQueue
+from worker.queue import DELIVER, DRAIN_CHATS, DRAINERS, JobQueue
 from worker.rq_worker import listened_queues
 
 pytestmark = pytest.mark.integration
@@ -19,11 +19,13 @@ def queue(redis_url):
     yield jobs
     for rq_queue in (jobs.queue, jobs.sends):
         rq_queue.delete(delete_jobs=True)
+    jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
 
 
 def test_sends_go_to_their_own_queue_and_chats_to_theirs(queue):
     assert queue.process_chat("U1") and queue.deliver(7) and queue.deliver(8, delay_seconds=30)
-    assert [job.func_name for job in queue.queue.jobs] == [PROCESS_CHAT]
+    assert [(job.func_name, job.args) for job in queue.queue.jobs] == [(DRAIN_CHATS, (0,))]
+    assert queue.chats.waiting() == ["U1"]
     assert [(job.func_name, job.args) for job in queue.sends.jobs] == [(DELIVER, (7,))]
     assert queue.sends.scheduled_job_registry.get_job_ids() and not queue.queue.scheduled_job_registry.get_job_ids()
 

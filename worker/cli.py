@@ -34,6 +34,7 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     dispatcher = InboxDispatcher(hotline.db, hotline.queue)
     if burst:
+        hotline.drain.linger = 0        # nothing more will come: a drain job ends with the list
         dispatcher.drain()
     else:
         dispatcher.start()

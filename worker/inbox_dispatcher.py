@@ -1,7 +1,7 @@
-"""Turns newly committed inbox events into process_chat jobs, beside a worker.
+"""Puts the chats of newly committed inbox events on the chat list (their drain jobs), beside a worker.
 
 The webhook only commits; the dispatcher watches the inbox (storage/inbox_watch.py) and
-enqueues each chat that got new events, so a reply does not wait for the sweeper.
+lists each chat that got new events, so a reply does not wait for the sweeper.
 """
 from __future__ import annotations
 

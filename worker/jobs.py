@@ -12,6 +12,11 @@ def process_chat(chat_key: str) -> int:
     return _hotline().processor.process_chat(chat_key)
 
 
+def drain_chats(slot: int) -> int:
+    """The chats waiting on the chat list, one after another (worker/chat_drain.py)."""
+    return _hotline().drain.run(slot)
+
+
 def deliver(outbox_id: int) -> str:
     return _hotline().delivery.deliver(outbox_id)
 

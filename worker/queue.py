@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from rq import Queue
 
 log = logging.getLogger(__name__)
 
-PROCESS_CHAT = "worker.jobs.process_chat"
+PROCESS_CHAT = "worker.jobs.process_chat"     # a job per chat, as queued before the chat list: still run
+DRAIN_CHATS = "worker.jobs.drain_chats"
 DISPATCHER = "hotline:dispatcher"
 DELIVER = "worker.jobs.deliver"
 ESCALATION_CHECK = "worker.jobs.escalation_check"
@@ -32,8 +34,15 @@ PLAN_BROADCAST = "worker.jobs.plan_broadcast"
 # A chat's lock lapses this soon after its worker dies (SIGKILL, lost host), so the sweeper can
 # hand the chat to another worker while the person's reply token is still fresh; a live worker
 # renews it every CHAT_LOCK_RENEW_SECONDS for as long as it works on the chat.
+CHAT_LOCK_PREFIX = "hotline:chat-lock:"
 CHAT_LOCK_SECONDS = 10.0
 CHAT_LOCK_RENEW_SECONDS = 2.0
+
+# Drain jobs at once, at most: more than a deployment's workers gains nothing, and the extra
+# ones, found nothing to do, end at once. A drainer's slot lapses this soon after its worker
+# dies, so a new drain job is queued for the next chat (the sweeper re-queues the chat it held).
+DRAINERS = 8
+DRAIN_SLOT_SECONDS = 10
 
 
 def connect_redis(url: str | None, instance_dir: Path) -> Redis:
@@ -97,6 +106,87 @@ SENDS_SUFFIX = "-send"
 BROADCASTS_SUFFIX = "-broadcast"
 
 
+@dataclass(frozen=True)
+class Look:
+    """What a drainer sees in one round trip: the next chat, if any, and whether RQ has sends or
+    broadcasts waiting for this worker."""
+
+    chat: str | None
+    sends_waiting: bool
+    broadcasts_waiting: bool
+
+
+class ChatList:
+    """The chats that have events waiting, as a plain Redis list, and the drain jobs that work
+    through it (worker/chat_drain.py). Putting a chat on the list costs one round trip while a
+    drainer is at work; a drain job is queued in RQ only when none holds the first slot, or when
+    the list grows longer than the drainers at work (a burst: more workers join in)."""
+
+    def __init__(self, redis: Redis, name: str, sends: Queue, broadcasts: Queue, start_drainer):
+        self.redis = redis
+        self.key = f"hotline:chats:{name}"
+        self.slot_prefix = f"hotline:drainer:{name}:"
+        self.sends_key, self.broadcasts_key = sends.key, broadcasts.key
+        self.start_drainer = start_drainer
+
+    def slot_key(self, slot: int) -> str:
+        return f"{self.slot_prefix}{slot}"
+
+    def push(self, chat_key: str) -> None:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.rpush(self.key, chat_key)
+        pipe.set(self.slot_key(0), "queued", nx=True, ex=DRAIN_SLOT_SECONDS)
+        waiting, first = pipe.execute()
+        if first:
+            self.start_drainer(0)
+        else:
+            self._more_drainers(waiting)
+
+    def _more_drainers(self, waiting: int) -> None:
+        """One more drain job when more chats wait than there are drainers in the first slots."""
+        for slot in range(1, min(waiting, DRAINERS)):
+            if self.redis.set(self.slot_key(slot), "queued", nx=True, ex=DRAIN_SLOT_SECONDS):
+                self.start_drainer(slot)
+                return
+
+    def look(self, slot: int) -> Look:
+        """Hold the slot a while longer, take the next chat, and see what else waits."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self.slot_key(slot), "draining", ex=DRAIN_SLOT_SECONDS)
+        pipe.lpop(self.key)
+        pipe.llen(self.sends_key)
+        pipe.llen(self.broadcasts_key)
+        _, chat, sends, broadcasts = pipe.execute()
+        return Look(_text(chat), sends > 0, broadcasts > 0)
+
+    def wait(self, seconds: float) -> str | None:
+        """The next chat put on the list within `seconds`, or None."""
+        found = self.redis.blpop([self.key], timeout=seconds)
+        return _text(found[1]) if found else None
+
+    def leave(self, slot: int, wake: bool = True) -> None:
+        """Give the slot back; chats left on the list (a push that saw the slot taken, or a
+        drainer that stepped aside for a send) get a drain job of their own, queued behind
+        whatever made this one leave."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.delete(self.slot_key(slot))
+        pipe.llen(self.key)
+        _, waiting = pipe.execute()
+        if not waiting or not wake:
+            return
+        if self.redis.set(self.slot_key(0), "queued", nx=True, ex=DRAIN_SLOT_SECONDS):
+            self.start_drainer(0)
+        else:
+            self._more_drainers(waiting)
+
+    def waiting(self) -> list[str]:
+        return [_text(chat) for chat in self.redis.lrange(self.key, 0, -1)]
+
+
+def _text(value) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class JobQueue:
     """Names the jobs the bot runs; knows nothing of what they do. Sends (`deliver`: a retry, an
     alert, a row the sweeper found) have a queue of their own that workers take from first, so
@@ -108,6 +198,7 @@ class JobQueue:
         self.queue = Queue(name, connection=redis)
         self.sends = Queue(f"{name}{SENDS_SUFFIX}", connection=redis)
         self.broadcasts = Queue(f"{name}{BROADCASTS_SUFFIX}", connection=redis)
+        self.chats = ChatList(redis, name, self.sends, self.broadcasts, self._start_drainer)
         self.chat_lock_seconds = CHAT_LOCK_SECONDS
         self.renewer = LockRenewer()
 
@@ -125,9 +216,12 @@ class JobQueue:
             return False
 
     def process_chat(self, chat_key: str) -> bool:
-        """Ask a worker to process one chat's pending events; False when Redis is down."""
-        return self._enqueue(f"chat {chat_key}", lambda: self.queue.enqueue(
-            PROCESS_CHAT, chat_key, result_ttl=0, failure_ttl=86400))
+        """Ask a worker to process one chat's pending events (the chat list and its drain
+        jobs); False when Redis is down."""
+        return self._enqueue(f"chat {chat_key}", lambda: self.chats.push(chat_key))
+
+    def _start_drainer(self, slot: int) -> None:
+        self.queue.enqueue(DRAIN_CHATS, slot, result_ttl=0, failure_ttl=86400)
 
     def deliver(self, outbox_id: int, delay_seconds: float = 0) -> bool:
         """Ask a worker to send one outbox row, now or after a back-off delay."""
@@ -181,5 +275,5 @@ class JobQueue:
     def chat_lock(self, chat_key: str):
         """A Redis lock that keeps one chat's events to one worker at a time. Its token is
         shared by the process's threads (not thread-local) so that LockRenewer can renew it."""
-        return self.redis.lock(f"hotline:chat-lock:{chat_key}", timeout=self.chat_lock_seconds, thread_local=False)
+        return self.redis.lock(f"{CHAT_LOCK_PREFIX}{chat_key}", timeout=self.chat_lock_seconds, thread_local=False)
 

@@ -162,10 +162,15 @@ class Fault(threading.Thread):
                        + "; a new worker started at once")
 
     def _reporters_job(self, job_class, job_id: str, conn) -> bool:
-        """--kill-during report: is this job processing a reporter's chat (a Send tap)?"""
+        """--kill-during report: is this job processing a reporter's chat (a Send tap)? A drain job
+        works through many chats: the one in hand is the one whose chat lock is held (one worker)."""
+        from worker.queue import CHAT_LOCK_PREFIX
         try:
             job = job_class.fetch(job_id, connection=conn)
-            return job.func_name.rsplit(".", 1)[-1] == "process_chat" and job.args[0] in self.ctx.reporters
+            if job.func_name.rsplit(".", 1)[-1] == "process_chat":
+                return job.args[0] in self.ctx.reporters
+            held = {key.decode().removeprefix(CHAT_LOCK_PREFIX) for key in conn.scan_iter(f"{CHAT_LOCK_PREFIX}*")}
+            return bool(held & set(self.ctx.reporters))
         except Exception:  # noqa: BLE001 - gone meanwhile
             return False
 

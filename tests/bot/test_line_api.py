@@ -10,6 +10,7 @@ import requests
 from bot.line_api import LineClient, LineError
 from emulator import EmulatorConfig, create_emulator_app
 from tests.support.servers import ServerThread
+from tests.support.stub_http import answering
 from tests.support.webhook import TOKEN
 
 HELLO = [{"type": "text", "text": "hello"}]
@@ -86,3 +87,13 @@ def test_a_message_line_refuses_is_not_retryable_and_keeps_line_s_body(emulator,
         LineClient(TOKEN, emulator.url, emulator.url).push(person, [{"type": "text"}], retry_key=str(uuid.uuid4()))
     assert refused.value.status == 400 and not refused.value.retryable
     assert "text" in refused.value.body
+
+
+def test_a_profile_that_is_not_json_or_not_an_object_is_none():
+    for body in (b"<html>", b"[1, 2]"):
+        with answering(200, body) as url:
+            assert LineClient(TOKEN, url, url).profile("U" + "1" * 32) is None
+
+
+def test_no_answer_to_a_profile_is_none():
+    assert LineClient(TOKEN, "http://127.0.0.1:9", "http://127.0.0.1:9", timeout=2).profile("U" + "1" * 32) is None

@@ -1,0 +1,95 @@
+"""worker/queue.py's ChatList on a real Redis: a chat put on the list starts a drain job only when
+no drainer holds the first slot, a backlog brings more drainers, and a drainer that leaves with
+chats still waiting queues the next one."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from redis import Redis
+
+from worker.queue import DRAIN_CHATS, DRAINERS, JobQueue
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def queue(redis_url):
+    jobs = JobQueue(Redis.from_url(redis_url), f"test-{uuid.uuid4().hex[:8]}")
+    yield jobs
+    for rq_queue in (jobs.queue, jobs.sends, jobs.broadcasts):
+        rq_queue.delete(delete_jobs=True)
+    jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
+
+
+def drainers(queue):
+    return [job.args[0] for job in queue.queue.jobs if job.func_name == DRAIN_CHATS]
+
+
+def test_the_first_chat_starts_the_first_drainer_and_the_next_ones_ride_along(queue):
+    assert queue.process_chat("U1")
+    assert queue.chats.look(0).chat == "U1"       # the drainer at work holds slot 0
+    assert queue.process_chat("U2")               # one waiting: the drainer at work takes it
+    assert drainers(queue) == [0]
+    assert queue.chats.waiting() == ["U2"]
+
+
+def test_a_backlog_brings_one_more_drainer_per_chat_up_to_the_limit(queue):
+    for n in range(DRAINERS + 5):
+        queue.process_chat(f"U{n}")
+    assert drainers(queue) == list(range(DRAINERS))
+    assert len(queue.chats.waiting()) == DRAINERS + 5
+
+
+def test_look_takes_chats_in_order_and_sees_sends_and_broadcasts_waiting(queue):
+    queue.process_chat("U1")
+    queue.process_chat("U2")
+    first = queue.chats.look(0)
+    assert (first.chat, first.sends_waiting, first.broadcasts_waiting) == ("U1", False, False)
+    queue.deliver(7)
+    queue.start_broadcast(3)
+    second = queue.chats.look(0)
+    assert (second.chat, second.sends_waiting, second.broadcasts_waiting) == ("U2", True, True)
+    assert queue.chats.look(0).chat is None
+
+
+def test_wait_returns_a_chat_pushed_meanwhile_or_none_in_time(queue):
+    started = time.monotonic()
+    assert queue.chats.wait(0.05) is None
+    assert time.monotonic() - started < 1.0
+    queue.redis.rpush(queue.chats.key, "U9")
+    assert queue.chats.wait(0.05) == "U9"
+
+
+def test_leaving_with_chats_waiting_queues_the_next_drainer(queue):
+    queue.process_chat("U1")
+    queue.chats.look(0)                          # the drainer took U1
+    queue.process_chat("U2")                     # slot 0 held: nothing new queued
+    queue.queue.empty()
+    queue.chats.leave(0)                         # e.g. a send was queued: it steps aside
+    assert drainers(queue) == [0] and queue.chats.waiting() == ["U2"]
+
+
+def test_leaving_an_empty_list_queues_nothing_and_frees_the_slot(queue):
+    queue.process_chat("U1")
+    queue.chats.look(0)
+    queue.queue.empty()
+    queue.chats.leave(0)
+    assert drainers(queue) == [] and not queue.redis.exists(queue.chats.slot_key(0))
+    queue.process_chat("U2")
+    assert drainers(queue) == [0]
+
+
+def test_leaving_after_a_failure_queues_nothing(queue):
+    queue.process_chat("U1")
+    queue.process_chat("U2")
+    queue.chats.look(0)
+    queue.queue.empty()
+    queue.chats.leave(0, wake=False)
+    assert drainers(queue) == [] and queue.chats.waiting() == ["U2"]
+
+
+def test_a_dead_drainers_slot_lapses(queue):
+    queue.chats.look(0)
+    assert 0 < queue.redis.ttl(queue.chats.slot_key(0)) <= 10
