@@ -159,7 +159,8 @@ def record_group_attempt(session: Session, row_ids: list[int], **outcome) -> Non
                     .values(attempts=_ROWS.c.attempts + 1, **outcome))
 
 
-_BLOCKED_CHATS = select(Conversation.chat_key).where(Conversation.blocked_at.is_not(None))   # is_blocked's test
+_BLOCKED = (select(Conversation.chat_key)   # is_blocked's test, by primary key for each row
+            .where(Conversation.chat_key == _ROWS.c.push_to, Conversation.blocked_at.is_not(None)).exists())
 
 
 def drop_blocked(session: Session, row_ids: list[int], why: str) -> set[int]:
@@ -167,7 +168,7 @@ def drop_blocked(session: Session, row_ids: list[int], why: str) -> set[int]:
     never retried, as a push to them would (bot/delivery.py): one UPDATE, which returns their ids.
     The caller commits."""
     dropped = session.execute(
-        update(_ROWS).where(_ROWS.c.id.in_(list(row_ids)), _ROWS.c.push_to.in_(_BLOCKED_CHATS))
+        update(_ROWS).where(_ROWS.c.id.in_(list(row_ids)), _BLOCKED)
         .values(status="undeliverable", last_error=why, next_attempt_at=None).returning(_ROWS.c.id))
     return set(dropped.scalars())
 
