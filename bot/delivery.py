@@ -127,12 +127,11 @@ class Delivery:
         """One attempt at a send group: claim its pending, due rows (with `taken`, a row of it
         claimed already), drop who blocked the bot, ONE multicast, the outcome on every row."""
         taken.update(outbox.claim_group(session, group, due_by=due_by, hold_until=hold_until))
-        session.commit()
+        dropped = outbox.drop_blocked(session, list(taken), BLOCKED) if taken else set()
+        session.commit()   # before LINE is called: no write lock held across the call (SQLite: the webhook waits)
         if not taken:
             return SKIPPED   # sent, given up, not due yet, or another worker is sending it
-        dropped = outbox.drop_blocked(session, list(taken), BLOCKED)
         if dropped:
-            session.commit()
             log.info("outbox %s not sent: the person blocked the bot", sorted(dropped))
         ids = sorted(set(taken) - dropped)
         if not ids:
