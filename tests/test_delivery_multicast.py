@@ -152,3 +152,28 @@ def test_a_multicast_row_is_never_a_reporters(db):
         other.reporter_case_id = 4
         assert outbox.group_alike([row, other]) == [] and row.send_group is None
         session.rollback()
+
+
+def test_no_write_lock_is_held_while_line_is_called(db, database_url):
+    """On SQLite the webhook's inserts share one write lock with the workers: a group's attempt
+    must not hold it across the multicast (it did once: an UPDATE matching no blocked officer)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's database-wide write lock")
+    import sqlite3
+
+    writes = []
+
+    class WritingLine(MulticastLine):
+        def multicast(self, to, messages, retry_key):
+            other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")   # what the webhook's insert needs, now
+                other.execute("ROLLBACK")
+                writes.append("ok")
+            finally:
+                other.close()
+            super().multicast(to, messages, retry_key)
+
+    a, _ = _alert(db, OFFICER_A, OFFICER_B)
+    assert Delivery(db, WritingLine(), RecordingQueue()).deliver(a.id, a) == SENT
+    assert writes == ["ok"]
