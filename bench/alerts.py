@@ -204,6 +204,9 @@ def bench(run, args) -> bool:
             *stack.redis_pids()]
     others = OthersCpu(lambda: proc_cpu_seconds(ours) + sum(os.times()[:2]) + stack.database_cpu())
     db_cpu0 = stack.database_cpu()
+    parts = {"web (gunicorn)": web.pids, "LINE emulator": lambda: [emulator_proc.pid],
+             "Redis": stack.redis_pids}   # the rest of the CPU a report costs on this machine
+    parts_cpu0 = {name: proc_cpu_seconds(pids()) for name, pids in parts.items()}
     profiler = (start_profiler(args.profile, duration + 15, worker_pids, "worker", wall=True)
                 if args.profile else None)
     sent = python_open("127.0.0.1", web.port, measured, rate, duration)
@@ -222,6 +225,7 @@ def bench(run, args) -> bool:
     received.poll()
     cpu_worker = proc_cpu_seconds(worker_pids) - cpu_worker0
     cpu_db = stack.database_cpu() - db_cpu0
+    parts_cpu = {name: proc_cpu_seconds(pids()) - parts_cpu0[name] for name, pids in parts.items()}
     if profiler:
         finish_profiler(profiler, args.profile)
     other_cores = others.cores()
@@ -280,6 +284,8 @@ def bench(run, args) -> bool:
           f"(all {len(workers)} workers, {cpu_worker:.1f} s, between the first tap and the last alert)")
     if stack.pg_name:
         print(f"  PostgreSQL CPU per report: {1e3 * cpu_db / max(1, n):.1f} ms (all postgres processes)")
+    print("  the other processes' CPU per report: " + ", ".join(
+        f"{name} {1e3 * cpu / max(1, n):.1f} ms" for name, cpu in parts_cpu.items()))
     if service:
         print(f"  worker service time while backlogged: {service * 1e3:.0f} ms/report (median gap between "
               f"decisions) => ~{1 / service:.1f} reports/s with {len(workers)} worker(s)")
