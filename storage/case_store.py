@@ -98,8 +98,8 @@ class CaseStore:
         """Write what casework added; the officers' rows pushed since the last flush with the
         same messages (a case's alert to the committee's on-duty officers) first get one send
         group (storage/outbox.group_alike): they go as ONE multicast, the group chat's by push."""
-        pushed = session.info.pop(_PUSHED, [])
-        outbox.group_alike([row for row in pushed if row in session.new])
+        pushed, new = session.info.pop(_PUSHED, []), session.new
+        outbox.group_alike([row for row in pushed if row in new])   # not already flushed (an autoflush)
         session.flush()
 
 
