@@ -3,6 +3,8 @@ counts as sent, 5xx is retried for every row, 400 is given up for every row, an 
 blocked the bot is dropped, and no job or sweep sends a group twice."""
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from bot.delivery import FAILED, RETRY, SENT, SKIPPED, UNDELIVERABLE, Delivery
@@ -13,6 +15,7 @@ from storage.models import OutboxMessage
 from tests.support.clock import Clock
 from tests.support.fake_line import FakeLine
 from tests.support.recording_queue import RecordingQueue
+from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.integration
 
@@ -159,8 +162,6 @@ def test_no_write_lock_is_held_while_line_is_called(db, database_url):
     must not hold it across the multicast (it did once: an UPDATE matching no blocked officer)."""
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's database-wide write lock")
-    import sqlite3
-
     writes = []
 
     class WritingLine(MulticastLine):
@@ -177,3 +178,14 @@ def test_no_write_lock_is_held_while_line_is_called(db, database_url):
     a, _ = _alert(db, OFFICER_A, OFFICER_B)
     assert Delivery(db, WritingLine(), RecordingQueue()).deliver(a.id, a) == SENT
     assert writes == ["ok"]
+
+
+def test_an_alert_to_two_officers_costs_three_statements_not_six(db):
+    """Claim the group, drop who blocked the bot, mark it sent: one statement each for the whole
+    group (one push per officer ran a claim, a blocked check and a mark for each)."""
+    line, queue = MulticastLine(), RecordingQueue()
+    a, b = _alert(db, OFFICER_A, OFFICER_B)
+    with recorded_statements(db.engine) as seen:
+        assert Delivery(db, line, queue).deliver_all([a, b]) == [SENT]
+    assert [s.split()[0] for s in seen] == ["UPDATE", "UPDATE", "UPDATE"], seen
+    assert len(line.sent) == 1
