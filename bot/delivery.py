@@ -14,6 +14,13 @@ again before it goes (`reporter_check`: cases/reporter_notes.ReporterNotes.at_se
 app.py): one queued for their safe time may find them inside a report, blocked or no longer
 consenting; then it is dropped (undeliverable, its words removed, the case's trail says why),
 or waits again if their safe time has not come. Without a check wired such a row never goes.
+
+Rows of one send group (the same alert for several officers, storage/outbox.group_alike) go
+together: the attempt claims every pending, due row of the group, drops who blocked the bot,
+makes ONE multicast with the group's key as X-Line-Retry-Key (409 = sent) and records the
+outcome on all of them at once; a job or the sweeper for another row of the group then finds
+nothing to claim. A group stays a multicast down to one officer, so that its key is never
+re-sent under another.
 """
 from __future__ import annotations
 
@@ -36,6 +43,7 @@ BACKOFF_CAP_SECONDS = 15.0   # between attempts of a row that keeps trying: back
 HOLD_SECONDS = 30.0          # an attempt's hold on its row: a reply plus a push at LineClient's 10 s timeout
 EARLY_SECONDS = 1.0          # RQ's scheduler keeps whole seconds: a delayed job may start up to 1 s early
 RETRY_KEY_LIFETIME = timedelta(hours=24)   # LINE remembers a retry key this long: no row outlives it
+BLOCKED = "not sent: the person blocked the bot"
 
 
 def backoff_seconds(attempt: int, base: float = 1.0, cap: float = BACKOFF_CAP_SECONDS) -> float:
@@ -57,16 +65,22 @@ class Delivery:
         self.clock = clock
 
     def deliver(self, outbox_id: int, row: OutboxMessage | None = None) -> str:
-        """Attempt to send the row once. `row`: the row itself, as its caller committed it
-        moments ago (detached, unchanged since), so it need not be read back."""
+        """Attempt to send the row (and the rest of its send group) once. `row`: the row itself,
+        as its caller committed it moments ago (detached, unchanged since), so it need not be
+        read back."""
         now = self.clock()
-        hold_until = now + timedelta(seconds=HOLD_SECONDS)
+        due_by, hold_until = now + timedelta(seconds=EARLY_SECONDS), now + timedelta(seconds=HOLD_SECONDS)
         with self.db.sessions() as session:
-            marker = outbox.claim(session, outbox_id, due_by=now + timedelta(seconds=EARLY_SECONDS),
-                                  hold_until=hold_until)
+            if row is not None and row.send_group is not None:
+                return self._deliver_group(session, row.send_group, {}, row, due_by, hold_until)
+            taken = outbox.claim_named(session, outbox_id, due_by=due_by, hold_until=hold_until)
+            if taken is not None and taken.send_group is not None:   # a job named one row of a group
+                return self._deliver_group(session, taken.send_group, {outbox_id: taken.push_to}, None,
+                                           due_by, hold_until)
             session.commit()
-            if marker is None:
+            if taken is None:
                 return SKIPPED   # sent, given up, not due yet, or another worker is sending it
+            marker = taken.last_error
             if row is None:
                 row = session.get(OutboxMessage, outbox_id)
             else:
@@ -96,12 +110,66 @@ class Delivery:
                 self.queue.deliver(row.id, delay_seconds=max(0.0, delay))
             return outcome
 
+    def deliver_all(self, rows: list[OutboxMessage]) -> list[str]:
+        """Send rows a caller has just committed, in their order (the answer first); a send group
+        once, at its first row (the attempt takes the whole group)."""
+        outcomes, groups = [], set()
+        for row in rows:
+            if row.send_group is not None:
+                if row.send_group in groups:
+                    continue
+                groups.add(row.send_group)
+            outcomes.append(self.deliver(row.id, row))
+        return outcomes
+
+    def _deliver_group(self, session, group: str, taken: dict, row: OutboxMessage | None, due_by: datetime,
+                       hold_until: datetime) -> str:
+        """One attempt at a send group: claim its pending, due rows (with `taken`, a row of it
+        claimed already), drop who blocked the bot, ONE multicast, the outcome on every row."""
+        taken.update(outbox.claim_group(session, group, due_by=due_by, hold_until=hold_until))
+        dropped = outbox.drop_blocked(session, list(taken), BLOCKED) if taken else set()
+        session.commit()   # before LINE is called: no write lock held across the call (SQLite: the webhook waits)
+        if not taken:
+            return SKIPPED   # sent, given up, not due yet, or another worker is sending it
+        if dropped:
+            log.info("outbox %s not sent: the person blocked the bot", sorted(dropped))
+        ids = sorted(set(taken) - dropped)
+        if not ids:
+            return UNDELIVERABLE
+        if row is not None and row.id in ids:
+            row = session.merge(row, load=False)
+        else:
+            row = session.get(OutboxMessage, ids[0])
+        try:
+            self.line.multicast([taken[i] for i in ids], row.messages, group)
+        except LineError as error:
+            outcome = SENT if error.already_accepted else self._failed(row, error)
+        except Exception as exc:  # a bug on our side of the call: counted like no answer, never a row stuck
+            log.error("outbox %s (group %s): sending raised %s", row.id, group, type(exc).__name__)
+            outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
+        else:
+            outcome = SENT
+        if outcome == SENT:
+            session.expunge(row)
+            outbox.mark_group_sent(session, ids, self.clock())
+            session.commit()
+            return SENT
+        decided = {"status": row.status, "last_error": row.last_error, "next_attempt_at": row.next_attempt_at,
+                   "deliver_until": row.deliver_until}
+        session.expunge(row)   # its outcome is written for the whole group below, once
+        outbox.record_group_attempt(session, ids, **decided)
+        session.commit()
+        if outcome == RETRY:
+            delay = (as_utc(decided["next_attempt_at"]) - self.clock()).total_seconds()
+            self.queue.deliver(ids[0], delay_seconds=max(0.0, delay))
+        return outcome
+
     @staticmethod
     def _blocked(session, row: OutboxMessage) -> bool:
         """The person blocked the bot (`unfollow`): the row ends here, never retried."""
         if not conversations.is_blocked(session, row.push_to or row.chat_key):
             return False
-        row.status, row.last_error, row.next_attempt_at = UNDELIVERABLE, "not sent: the person blocked the bot", None
+        row.status, row.last_error, row.next_attempt_at = UNDELIVERABLE, BLOCKED, None
         session.commit()
         log.info("outbox %s not sent: the person blocked the bot", row.id)
         return True

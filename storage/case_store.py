@@ -87,9 +87,20 @@ class CaseStore:
     # -- messages ------------------------------------------------------------------------------
     @staticmethod
     def push(session: Session, target: str, messages: list[dict]) -> OutboxMessage:
-        """One outbox row pushing `messages` to an officer's or a group's chat."""
-        return outbox.add(session, chat_key=target, messages=messages, push_to=target, push_allowed=True)
+        """One outbox row pushing `messages` to an officer's or a group's chat; rows pushed
+        until the next flush with the same messages to several officers become one multicast."""
+        row = outbox.add(session, chat_key=target, messages=messages, push_to=target, push_allowed=True)
+        session.info.setdefault(_PUSHED, []).append(row)
+        return row
 
     @staticmethod
     def flush(session: Session) -> None:
+        """Write what casework added; the officers' rows pushed since the last flush with the
+        same messages (a case's alert to the committee's on-duty officers) first get one send
+        group (storage/outbox.group_alike): they go as ONE multicast, the group chat's by push."""
+        pushed, new = session.info.pop(_PUSHED, []), session.new
+        outbox.group_alike([row for row in pushed if row in new])   # not already flushed (an autoflush)
         session.flush()
+
+
+_PUSHED = "case_store.pushed"   # session.info: the rows push() added since the last flush

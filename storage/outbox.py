@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
-from .models import OutboxMessage, utcnow
+from line_limits import MAX_MULTICAST_RECIPIENTS
+
+from .models import Conversation, OutboxMessage, utcnow
 
 REPLY_TOKEN_LENGTH = OutboxMessage.__table__.c.reply_token.type.length
 
@@ -33,9 +35,37 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
         reply_token=reply_token, reply_deadline=reply_deadline, inbox_event_id=inbox_event_id,
         deliver_until=deliver_until, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
         created_at=utcnow(), last_error=None, next_attempt_at=None, sent_at=None, reporter_case_id=None,
+        send_group=None,
     )   # every column set: the row stays whole in memory after its commit, so delivery reads nothing back
     session.add(row)
     return row
+
+
+USER_ID_PREFIX = "U"   # LINE's user ids; a multicast takes only these (groups are "C…", rooms "R…")
+
+
+def group_alike(rows: list[OutboxMessage]) -> list[list[OutboxMessage]]:
+    """Give rows about to be inserted together that push the same messages to several LINE users
+    one send group each (up to LINE's multicast limit), so that they go as one multicast. Only
+    plain pushes to users: no reply token, not to a case's reporter (asked again one by one), not
+    to a group or room chat. Returns the groups made; the other rows keep send_group None."""
+    buckets: list[list[OutboxMessage]] = []
+    for row in rows:
+        if row.reply_token is not None or row.reporter_case_id is not None or not row.push_allowed \
+                or not (row.push_to or "").startswith(USER_ID_PREFIX) or row.send_group is not None:
+            continue
+        bucket = next((b for b in buckets if b[0].messages == row.messages
+                       and len(b) < MAX_MULTICAST_RECIPIENTS and all(r.push_to != row.push_to for r in b)), None)
+        if bucket is None:
+            buckets.append([row])
+        else:
+            bucket.append(row)
+    groups = [bucket for bucket in buckets if len(bucket) > 1]
+    for group in groups:
+        key = str(uuid.uuid4())
+        for row in group:
+            row.send_group = key
+    return groups
 
 
 # An attempt under way is written into last_error by claim() and replaced by its outcome. If a
@@ -54,7 +84,7 @@ _CLAIM = (   # built once (see storage/inbox.py); Core, so no ORM bulk-update ma
                _ROWS.c.next_attempt_at <= bindparam("due_by", type_=_ROWS.c.next_attempt_at.type)))
     .values(next_attempt_at=bindparam("hold_until", type_=_ROWS.c.next_attempt_at.type),
             last_error=case((_UNRECORDED, SENDING_AFTER_UNKNOWN), else_=SENDING))
-    .returning(_ROWS.c.last_error)
+    .returning(_ROWS.c.last_error, _ROWS.c.send_group, _ROWS.c.push_to)
 )
 
 
@@ -68,6 +98,13 @@ def claim(session: Session, row_id: int, *, due_by: datetime, hold_until: dateti
     return session.execute(_CLAIM, {"row_id": row_id, "due_by": due_by, "hold_until": hold_until}).scalar()
 
 
+def claim_named(session: Session, row_id: int, *, due_by: datetime, hold_until: datetime):
+    """claim(), for a row named by a job (nothing in memory): also says the row's send group,
+    whose other rows the caller then claims (claim_group), and its push_to. A row with
+    (last_error, send_group, push_to), or None."""
+    return session.execute(_CLAIM, {"row_id": row_id, "due_by": due_by, "hold_until": hold_until}).first()
+
+
 _MARK_SENT = (
     update(_ROWS).where(_ROWS.c.id == bindparam("row_id"))
     .values(status="sent", sent_at=bindparam("now", type_=_ROWS.c.sent_at.type), last_error=None,
@@ -78,6 +115,62 @@ _MARK_SENT = (
 def mark_sent(session: Session, row_id: int, now: datetime) -> None:
     """Record the claimed attempt's success: LINE has the row's messages. The caller commits."""
     session.execute(_MARK_SENT, {"row_id": row_id, "now": now})
+
+
+# A send group (rows made together with the same messages for several officers, one multicast):
+# claimed, recorded sent and backed off as one.
+_CLAIM_GROUP = (
+    update(_ROWS)
+    .where(_ROWS.c.send_group == bindparam("group"), _ROWS.c.status == "pending")
+    .where(or_(_ROWS.c.next_attempt_at.is_(None),
+               _ROWS.c.next_attempt_at <= bindparam("due_by", type_=_ROWS.c.next_attempt_at.type)))
+    .values(next_attempt_at=bindparam("hold_until", type_=_ROWS.c.next_attempt_at.type),
+            last_error=case((_UNRECORDED, SENDING_AFTER_UNKNOWN), else_=SENDING))
+    .returning(_ROWS.c.id, _ROWS.c.push_to)
+)
+
+
+def claim_group(session: Session, group: str, *, due_by: datetime, hold_until: datetime) -> dict[int, str]:
+    """Take the next attempt of every pending, due row of the send group, in one conditional
+    UPDATE as claim() does for one row: a second job for any row of the group, or the
+    sweeper's, finds them held and takes nothing. Returns {row id: push_to} of the rows taken
+    (empty when none). The caller commits."""
+    taken = session.execute(_CLAIM_GROUP, {"group": group, "due_by": due_by, "hold_until": hold_until})
+    return dict(sorted(taken.all()))
+
+
+_MARK_GROUP_SENT = (
+    update(_ROWS).where(_ROWS.c.id.in_(bindparam("row_ids", expanding=True)))
+    .values(status="sent", sent_at=bindparam("now", type_=_ROWS.c.sent_at.type), last_error=None,
+            next_attempt_at=None, attempts=_ROWS.c.attempts + 1)
+)
+
+
+def mark_group_sent(session: Session, row_ids: list[int], now: datetime) -> None:
+    """Record a multicast's success for the claimed rows it went to, in one UPDATE. The caller commits."""
+    session.execute(_MARK_GROUP_SENT, {"row_ids": list(row_ids), "now": now})
+
+
+def record_group_attempt(session: Session, row_ids: list[int], **outcome) -> None:
+    """Write one failed attempt's outcome (status, last_error, next_attempt_at, deliver_until,
+    as bot/delivery.py decided it for the group) on every claimed row, attempts + 1, in one
+    UPDATE. The caller commits."""
+    session.execute(update(_ROWS).where(_ROWS.c.id.in_(list(row_ids)))
+                    .values(attempts=_ROWS.c.attempts + 1, **outcome))
+
+
+_BLOCKED = (select(Conversation.chat_key)   # is_blocked's test, by primary key for each row
+            .where(Conversation.chat_key == _ROWS.c.push_to, Conversation.blocked_at.is_not(None)).exists())
+
+
+def drop_blocked(session: Session, row_ids: list[int], why: str) -> set[int]:
+    """The claimed rows whose person blocked the bot (`unfollow`) end here, undeliverable and
+    never retried, as a push to them would (bot/delivery.py): one UPDATE, which returns their ids.
+    The caller commits."""
+    dropped = session.execute(
+        update(_ROWS).where(_ROWS.c.id.in_(list(row_ids)), _BLOCKED)
+        .values(status="undeliverable", last_error=why, next_attempt_at=None).returning(_ROWS.c.id))
+    return set(dropped.scalars())
 
 
 def earlier_attempt_unrecorded(row: OutboxMessage) -> bool:

@@ -52,8 +52,7 @@ class ChatProcessor:
                     while more and (found := self._process_next(chat_key)) is not None:
                         rows, more = found
                         handled += 1
-                        for row in rows:
-                            self.delivery.deliver(row.id, row)
+                        self.delivery.deliver_all(rows)
             finally:
                 try:
                     lock.release()

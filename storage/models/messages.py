@@ -51,6 +51,8 @@ class OutboxMessage(Base):
     deliver_until (an emergency answer, an alert) is retried until then, not only
     LINE_SEND_RETRIES times; next_attempt_at is also the hold of the attempt under way.
     A row with reporter_case_id is a push to a case's reporter, asked again when it is sent.
+    Rows with one send_group carry the same messages to several officers: they are claimed,
+    sent (one multicast, send_group as its retry key) and recorded together (migration 0012).
     """
 
     __tablename__ = "outbox_messages"
@@ -74,6 +76,10 @@ class OutboxMessage(Base):
     # A push to the reporter of this case (a note, an officer's message): re-checked against
     # their consent when it is sent (bot/delivery.py). NULL for every other row.
     reporter_case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Rows made together with the same messages for several officers (storage/case_store.py): a
+    # UUID, the multicast's X-Line-Retry-Key. NULL for every other row.
+    send_group: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     __table_args__ = (Index("ix_outbox_status_created", "status", "created_at"),
-                      Index("ix_outbox_inbox_event", "inbox_event_id"))  # pruning the inbox (0006)
+                      Index("ix_outbox_inbox_event", "inbox_event_id"),   # pruning the inbox (0006)
+                      Index("ix_outbox_send_group", "send_group"))        # claiming a group (0012)

@@ -1,0 +1,149 @@
+"""Send groups in the outbox: which rows get one, a group claimed once, blocked officers dropped,
+the outcome written on all rows at once; migration 0012 against the model."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import inspect
+
+from storage import conversations, migrate, outbox
+from storage.case_store import CaseStore
+from storage.db import Database
+from storage.models import OutboxMessage, utcnow
+from tests.support.migrations import schema_drift
+
+pytestmark = pytest.mark.integration
+
+ALERT = [{"type": "text", "text": "case CRI-1 needs you"}]
+OTHER = [{"type": "text", "text": "case CRI-1 was taken"}]
+OFFICER_A, OFFICER_B, OFFICER_C = "U" + "a" * 32, "U" + "b" * 32, "U" + "c" * 32
+GROUP_CHAT = "C" + "d" * 32
+
+
+def _pushed(db, targets_and_messages) -> list[OutboxMessage]:
+    """Rows pushed through the case store in one transaction, as casework adds an alert's."""
+    with db.transaction() as session:
+        rows = [CaseStore.push(session, target, messages) for target, messages in targets_and_messages]
+        CaseStore.flush(session)
+        return rows
+
+
+def _row(db, row_id) -> OutboxMessage:
+    with db.sessions() as session:
+        return session.get(OutboxMessage, row_id)
+
+
+def _times():
+    now = utcnow()
+    return {"due_by": now + timedelta(seconds=1), "hold_until": now + timedelta(seconds=30)}
+
+
+def test_officers_with_the_same_messages_share_a_group_the_group_chat_does_not(db):
+    a, b, chat = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT), (GROUP_CHAT, ALERT)])
+    assert a.send_group is not None and a.send_group == b.send_group
+    assert chat.send_group is None                       # a group chat cannot be in a multicast: a push
+    assert _row(db, a.id).send_group == a.send_group     # written by the insert itself
+    assert a.retry_key != a.send_group != b.retry_key
+
+
+def test_different_messages_and_a_lone_officer_stay_pushes(db):
+    a, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, OTHER)])
+    assert a.send_group is None and b.send_group is None
+    (alone,) = _pushed(db, [(OFFICER_C, ALERT)])
+    assert alone.send_group is None
+
+
+def test_the_same_officer_twice_is_not_put_twice_in_one_multicast(db):
+    a, again, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_A, ALERT), (OFFICER_B, ALERT)])
+    assert a.send_group == b.send_group is not None
+    assert again.send_group is None
+
+
+def test_rows_made_before_a_flush_are_not_grouped_with_later_ones(db):
+    with db.transaction() as session:
+        first = CaseStore.push(session, OFFICER_A, ALERT)
+        CaseStore.flush(session)
+        second = CaseStore.push(session, OFFICER_B, ALERT)
+        CaseStore.flush(session)
+    assert first.send_group is None and second.send_group is None
+
+
+def test_replies_and_pushes_to_a_reporter_are_never_grouped(db):
+    with db.transaction() as session:
+        reply = outbox.add(session, chat_key=OFFICER_A, messages=ALERT, push_to=OFFICER_A, push_allowed=True,
+                           reply_token="tok", reply_deadline=utcnow() + timedelta(seconds=30))
+        note = outbox.add(session, chat_key=OFFICER_B, messages=ALERT, push_to=OFFICER_B, push_allowed=True)
+        note.reporter_case_id = 7
+        plain = outbox.add(session, chat_key=OFFICER_C, messages=ALERT, push_to=OFFICER_C, push_allowed=True)
+        assert outbox.group_alike([reply, note, plain]) == []
+        session.rollback()
+
+
+def test_a_group_is_claimed_once_whichever_row_names_it(db):
+    a, b, _ = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT), (GROUP_CHAT, ALERT)])
+    with db.sessions() as session:
+        assert outbox.claim_group(session, a.send_group, **_times()) == {a.id: OFFICER_A, b.id: OFFICER_B}
+        session.commit()
+    with db.sessions() as session:   # a second job, for either row, or the sweeper's: nothing
+        assert outbox.claim_group(session, a.send_group, **_times()) == {}
+        assert outbox.claim_named(session, b.id, **_times()) is None
+        session.commit()
+    assert _row(db, a.id).last_error == outbox.SENDING
+
+
+def test_a_job_naming_a_row_learns_its_group(db):
+    a, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT)])
+    with db.sessions() as session:
+        taken = outbox.claim_named(session, b.id, **_times())
+        assert (taken.last_error, taken.send_group, taken.push_to) == (outbox.SENDING, b.send_group, OFFICER_B)
+        assert outbox.claim_group(session, b.send_group, **_times()) == {a.id: OFFICER_A}   # the rest
+        session.commit()
+
+
+def test_a_group_is_marked_sent_and_backed_off_together(db):
+    a, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT)])
+    later = utcnow() + timedelta(seconds=4)
+    with db.transaction() as session:
+        outbox.record_group_attempt(session, [a.id, b.id], status="pending", last_error="LINE 500",
+                                    next_attempt_at=later, deliver_until=None)
+    for row_id in (a.id, b.id):
+        row = _row(db, row_id)
+        assert (row.status, row.attempts, row.last_error) == ("pending", 1, "LINE 500")
+    with db.transaction() as session:
+        outbox.mark_group_sent(session, [a.id, b.id], utcnow())
+    for row_id in (a.id, b.id):
+        row = _row(db, row_id)
+        assert (row.status, row.attempts, row.last_error, row.next_attempt_at) == ("sent", 2, None, None)
+
+
+def test_an_officer_who_blocked_the_bot_is_dropped_from_the_group(db):
+    a, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT)])
+    with db.transaction() as session:
+        conversations.set_blocked(conversations.load(session, OFFICER_B, OFFICER_B), True)
+    with db.transaction() as session:
+        assert outbox.drop_blocked(session, [a.id, b.id], "blocked") == {b.id}
+    assert _row(db, b.id).status == "undeliverable" and _row(db, a.id).status == "pending"
+
+
+def test_migration_0012_matches_the_outbox_model_and_goes_down_and_up(database_url):
+    database = Database(database_url)
+    try:
+        assert schema_drift(database, "outbox_messages") == []
+
+        def shape():
+            with database.engine.connect() as connection:
+                found = inspect(connection)
+                return ({c["name"] for c in found.get_columns("outbox_messages")},
+                        {i["name"] for i in found.get_indexes("outbox_messages")})
+
+        columns, indexes = shape()
+        assert "send_group" in columns and "ix_outbox_send_group" in indexes
+        migrate.downgrade(database_url, "0011_broadcast_planning")
+        columns, indexes = shape()
+        assert "send_group" not in columns and "ix_outbox_send_group" not in indexes
+        migrate.upgrade(database_url)
+        assert shape()[0] >= {"send_group"}
+        assert schema_drift(database, "outbox_messages") == []
+    finally:
+        database.dispose()
