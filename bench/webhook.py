@@ -16,7 +16,8 @@ It prints the ratio ours/bare against its target, our p99 at the open-loop rate 
 its target, and checks that every event our app answered 200 is in the inbox table. On
 PostgreSQL it also prints what makes a 200 durable there (synchronous_commit, fsync, the
 WAL sync method) and the server's WAL flushes per event of ours (pg_stat_wal; server-wide,
-so other databases' commits count too): about 1.00 means each commit waited for its own.
+so other databases' commits count too, and a backend reports its counts up to a few seconds
+late): about 1.00 means each commit waited for its own.
 Both gunicorns are started the same way (bench.harness.Stack.start_gunicorn: the Procfile's
 web line, and gunicorn.conf.py from the repository root for both apps).
 Closed-loop load comes from wrk when it is there (bench.wrk; else bench.pyload for both
