@@ -9,7 +9,7 @@ per request.
 
 On PostgreSQL a one-event request (LINE's usual body) goes further down, to libpq: the
 insert is prepared once per connection and run with its parameters as text, which skips
-psycopg's per-execute adaptation and bookkeeping (half the client's CPU per insert on this
+psycopg's per-execute adaptation and bookkeeping (a third of the client's CPU per insert on this
 path; figures in bench/README.md).
 
 On SQLite, writers from several processes queue on a file lock, woken by the kernel the
