@@ -81,7 +81,8 @@ class _ThreadConnection(OwnConnection):
         else:
             self.dbapi.autocommit = True
             self.begin = "BEGIN"
-            self.insert_one = self._insert_one_libpq
+            # psycopg 3 (requirements.txt) shows its libpq connection; another driver keeps the cursor
+            self.insert_one = self._insert_one_libpq if hasattr(self.dbapi, "pgconn") else self._insert_one_cursor
 
     @contextmanager
     def _locked(self):

@@ -228,3 +228,15 @@ def test_postgresql_a_connection_the_server_ended_is_replaced_and_the_insert_pre
     assert "retrying on a new connection" in caplog.text
     assert db.inbox_writer._local.connection is not kept
     assert _stored(db) == 2
+
+
+def test_postgresql_one_event_runs_the_statement_prepared_on_the_kept_connection(db):
+    """The fast path is the one in use (psycopg 3): after a one-event store, the writer's own
+    session holds the prepared insert, with the same text as storage.inbox.insert_sql."""
+    _postgresql_only(db)
+    db.inbox_writer.store(_rows(db, text_event(user_id(), "hello")))
+    kept = db.inbox_writer._local.connection
+    assert kept.insert_one == kept._insert_one_libpq
+    statements = dict(kept.dbapi.execute("SELECT name, statement FROM pg_prepared_statements").fetchall())
+    assert "hotline_inbox_insert" in statements
+    assert "pg_notify" in statements["hotline_inbox_insert"] and "$9" in statements["hotline_inbox_insert"]
