@@ -13,7 +13,13 @@ same load generator and with pre-signed one-event bodies (unique webhookEventIds
       from each request's scheduled send time, errors.
 
 It prints the ratio ours/bare against its target, our p99 at the open-loop rate against
-its target, and checks that every event our app answered 200 is in the inbox table.
+its target, and checks that every event our app answered 200 is in the inbox table. On
+PostgreSQL it also prints what makes a 200 durable there (synchronous_commit, fsync, the
+WAL sync method) and the server's WAL flushes per event of ours (pg_stat_wal; server-wide,
+so other databases' commits count too, and a backend reports its counts up to a few seconds
+late): about 1.00 means each commit waited for its own.
+Both gunicorns are started the same way (bench.harness.Stack.start_gunicorn: the Procfile's
+web line, and gunicorn.conf.py from the repository root for both apps).
 Closed-loop load comes from wrk when it is there (bench.wrk; else bench.pyload for both
 apps); open-loop load always from bench.pyload (wrk cannot hold a rate). Figures and
 what limits them: bench/README.md.
@@ -54,8 +60,23 @@ def count_inbox(database_url: str, prefix: str) -> set[str]:
         engine.dispose()
 
 
+def pg_durability(database_url: str) -> tuple[dict[str, str], int]:
+    """PostgreSQL's settings that decide when a commit returns, and the server's WAL syncs so far."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            settings = dict(conn.execute(text(
+                "SELECT name, setting FROM pg_settings WHERE name IN "
+                "('synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay') ORDER BY name")).all())
+            return settings, conn.execute(text("SELECT wal_sync FROM pg_stat_wal")).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def report(ours: TargetResult, bare: TargetResult, stored: set[str], args, engine: str, db_kind: str,
-           gen_cpu_note: str, rounds: list[dict[str, float]]) -> bool:
+           gen_cpu_note: str, rounds: list[dict[str, float]], durability: str = "") -> bool:
     w = 14
 
     def row(label, a, b):
@@ -121,6 +142,8 @@ def report(ours: TargetResult, bare: TargetResult, stored: set[str], args, engin
     print(f"  events sent {len(sent)}, answered 200 (certain) {len(ours.must_have_ids)}, "
           f"in inbox {len(stored & sent)}, answered-200-but-missing {len(missing)}"
           f"{'' if not unexpected else f', unexpected rows {len(unexpected)}'}  {verdict(inbox_ok)}")
+    if durability:
+        print(f"  {durability}")
     if gen_cpu_note:
         print(f"  {gen_cpu_note}")
     busy = [(f"{t.name} {phase}", m.other_cores) for t in (ours, bare)
@@ -196,9 +219,17 @@ def bench(run, args) -> bool:
 
     users = line_user_ids(args.users)
     factories = {name: EventFactory(SECRET, users) for name in servers}
-    results = {name: bench_target(server, stack, factories[name], args, wrk,
-                                  args.profile if name == "ours" else None)
-               for name, server in servers.items()}
+    results = {}
+    durability = ""
+    for name, server in servers.items():
+        before = pg_durability(stack.database_url) if stack.db_kind == "PostgreSQL" and name == "ours" else None
+        results[name] = bench_target(server, stack, factories[name], args, wrk,
+                                     args.profile if name == "ours" else None)
+        if before:
+            settings, syncs = pg_durability(stack.database_url)
+            durability = ("PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in settings.items())
+                          + f"; WAL syncs per event of ours (server-wide): "
+                          f"{(syncs - before[1]) / max(1, len(results[name].sent_ids)):.2f}")
     rounds = more_rounds(servers, results, factories, args, wrk)
     for server in servers.values():
         run.procs.stop(server.proc)   # an idle server costs nothing, but be sure it does not
@@ -207,7 +238,8 @@ def bench(run, args) -> bool:
         time.sleep(0.5)
         stored = count_inbox(stack.database_url, factories["ours"].prefix)
     if len(results) == 2:
-        return report(results["ours"], results["bare"], stored, args, engine, stack.db_kind, quiet_note, rounds)
+        return report(results["ours"], results["bare"], stored, args, engine, stack.db_kind, quiet_note, rounds,
+                      durability)
     for name, r in results.items():
         print(f"{name}: closed {r.closed.rate:.0f}/s p50 {r.closed.p50_ms:.2f} p99 {r.closed.p99_ms:.2f} "
               f"errors {r.closed.errors}; open {r.open.rate:.1f}/s p50 {r.open.p50_ms:.2f} "
@@ -217,6 +249,8 @@ def bench(run, args) -> bool:
         if name == "ours":
             missing = [i for i in r.must_have_ids if i not in stored]
             print(f"  inbox: sent {len(set(r.sent_ids))}, stored {len(stored)}, missing {len(missing)}")
+    if durability:
+        print(f"  {durability}")
     return False
 
 

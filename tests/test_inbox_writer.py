@@ -172,3 +172,71 @@ def test_the_promotion_walks_back_from_the_newest_row_without_an_index(db):
     # the end (no sort, no temporary B-tree), and stops at the first row that is not received
     assert any("USING INTEGER PRIMARY KEY (rowid>?)" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+def test_postgresql_parameters_in_text_form():
+    from datetime import UTC, datetime
+
+    from storage.inbox_writer import _as_text, _numbered
+
+    assert _numbered("VALUES (%s, %s, %s)") == "VALUES ($1, $2, $3)"
+    assert _numbered(inbox.insert_sql("postgresql")).count("$") == len(inbox._COLUMNS)
+    assert [_as_text(v) for v in (True, False, 0, 1700000000123, "ไทย", None)] == \
+        [b"t", b"f", b"0", b"1700000000123", "ไทย".encode(), None]
+    assert _as_text(datetime(2026, 12, 7, 12, 0, 0, 5, tzinfo=UTC)) == b"2026-12-07T12:00:00.000005+00:00"
+    with pytest.raises(ValueError):
+        _as_text(datetime(2026, 12, 7))              # a naive time would be read in the server's zone
+    with pytest.raises(TypeError):
+        _as_text(b"bytes")
+
+
+def _postgresql_only(db):
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("PostgreSQL only")
+
+
+def test_postgresql_one_event_notifies_its_chat_at_commit_and_a_redelivery_does_not(db):
+    """The libpq path runs the same statement: the dispatcher's NOTIFY comes with a new event only."""
+    _postgresql_only(db)
+    import psycopg
+
+    url = db.engine.url.render_as_string(hide_password=False).replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute(f"LISTEN {inbox.NOTIFY_CHANNEL}")
+        event = text_event(user_id(), "hello")
+        chat = event["source"]["userId"]
+        assert db.inbox_writer.store(_rows(db, event)) == [chat]
+        assert [n.payload for n in listener.notifies(timeout=2, stop_after=1)] == [chat]
+        assert db.inbox_writer.store(_rows(db, {**event, "deliveryContext": {"isRedelivery": True}})) == []
+        assert list(listener.notifies(timeout=0.3)) == []
+    with db.sessions() as session:
+        stored = session.scalars(select(InboxEvent)).one()
+        assert (stored.webhook_event_id, stored.chat_key, stored.line_timestamp, stored.redelivered) == \
+            (event["webhookEventId"], chat, event["timestamp"], False)
+        assert stored.received_at.tzinfo is not None and stored.payload["message"]["text"] == "hello"
+
+
+def test_postgresql_a_connection_the_server_ended_is_replaced_and_the_insert_prepared_again(db, caplog):
+    _postgresql_only(db)
+    first = text_event(user_id(), "first")
+    db.inbox_writer.store(_rows(db, first))
+    kept = db.inbox_writer._local.connection
+    with db.engine.connect() as admin:                 # as a server restart or an idle timeout would
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": kept.dbapi.info.backend_pid})
+    second = text_event(user_id(), "second")
+    assert db.inbox_writer.store(_rows(db, second)) == [second["source"]["userId"]]
+    assert "retrying on a new connection" in caplog.text
+    assert db.inbox_writer._local.connection is not kept
+    assert _stored(db) == 2
+
+
+def test_postgresql_one_event_runs_the_statement_prepared_on_the_kept_connection(db):
+    """The fast path is the one in use (psycopg 3): after a one-event store, the writer's own
+    session holds the prepared insert, with the same text as storage.inbox.insert_sql."""
+    _postgresql_only(db)
+    db.inbox_writer.store(_rows(db, text_event(user_id(), "hello")))
+    kept = db.inbox_writer._local.connection
+    assert kept.insert_one == kept._insert_one_libpq
+    statements = dict(kept.dbapi.execute("SELECT name, statement FROM pg_prepared_statements").fetchall())
+    assert "hotline_inbox_insert" in statements
+    assert "pg_notify" in statements["hotline_inbox_insert"] and "$9" in statements["hotline_inbox_insert"]
