@@ -45,7 +45,7 @@ def use(client, token: str, **kwargs):
 
 
 def sid(client) -> str | None:
-    with client.session_transaction() as cookie:
+    with client.session_transaction("/dashboard/") as cookie:
         return cookie.get("sid")
 
 
@@ -151,7 +151,7 @@ def test_signing_in_gives_a_new_session_id_and_ends_the_browsers_earlier_one(app
     with app.extensions["hotline"].db.sessions() as session:
         assert session.get(DashboardSession, dashboard_sessions.digest(before)).ended_at is not None
         assert session.get(DashboardSession, dashboard_sessions.digest(after)).officer_id == OFFICER
-    with client.session_transaction() as cookie:
+    with client.session_transaction("/dashboard/") as cookie:
         assert set(cookie) == {"sid"}        # nothing from before sign-in carried over (CSRF token included)
 
 

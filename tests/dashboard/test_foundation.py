@@ -107,3 +107,20 @@ def test_a_deactivated_officers_session_ends(app, client):
     with app.extensions["hotline"].db.transaction() as session:
         session.get(Officer, OFFICER).active = False
     assert client.get("/dashboard/cases").status_code == 303
+
+
+def test_the_cookie_session_is_opened_on_the_dashboards_paths_only(app, client):
+    """The webhook never builds the cookie signer nor reads or writes the dashboard's cookie."""
+    from flask.sessions import NullSession
+
+    sign_in(app, client, OFFICER)
+    interface = app.session_interface
+    paths = (("/callback", True), ("/dashboard-not", True), ("/dashboard", False), ("/dashboard/cases", False))
+    for path, null in paths:
+        with app.test_request_context(path, method="POST" if path == "/callback" else "GET"):
+            from flask import request
+            assert isinstance(interface.open_session(app, request), NullSession) is null, path
+    answer = client.post("/callback", data="{}", headers={"X-Line-Signature": "bad"})
+    assert answer.status_code == 400 and "Set-Cookie" not in answer.headers
+    assert "Cookie" not in answer.headers.get("Vary", "")
+    assert client.get("/dashboard/cases").status_code == 200        # the signed-in session still holds

@@ -15,7 +15,7 @@ def sign_in(app, client, officer_id: str, *, language: str = "th", now: datetime
     """Sign `client` in as the officer; returns the raw session id its cookie holds."""
     with app.extensions["hotline"].db.transaction() as session:
         raw = dashboard_sessions.start(session, officer_id, now or datetime.now(UTC), language)
-    with client.session_transaction() as cookie:
+    with client.session_transaction("/dashboard/") as cookie:
         cookie["sid"] = raw
     return raw
 
