@@ -64,29 +64,35 @@ class Delivery:
         self.notice_window = timedelta(seconds=notice_seconds)
         self.clock = clock
 
+    def hold_until(self) -> datetime:
+        """Until when a row written claimed (outbox.add's held_until) is held for its first attempt."""
+        return self.clock() + timedelta(seconds=HOLD_SECONDS)
+
     def deliver(self, outbox_id: int, row: OutboxMessage | None = None) -> str:
         """Attempt to send the row (and the rest of its send group) once. `row`: the row itself,
         as its caller committed it moments ago (detached, unchanged since), so it need not be
-        read back."""
+        read back; written claimed (its first attempt's marker, SENDING), it is not claimed again."""
         now = self.clock()
         due_by, hold_until = now + timedelta(seconds=EARLY_SECONDS), now + timedelta(seconds=HOLD_SECONDS)
         with self.db.sessions() as session:
             if row is not None and row.send_group is not None:
                 return self._deliver_group(session, row.send_group, {}, row, due_by, hold_until)
-            taken = outbox.claim_named(session, outbox_id, due_by=due_by, hold_until=hold_until)
-            if taken is not None and taken.send_group is not None:   # a job named one row of a group
-                return self._deliver_group(session, taken.send_group, {outbox_id: taken.push_to}, None,
-                                           due_by, hold_until)
-            session.commit()
-            if taken is None:
-                return SKIPPED   # sent, given up, not due yet, or another worker is sending it
-            marker = taken.last_error
-            if row is None:
-                row = session.get(OutboxMessage, outbox_id)
-            else:
+            if row is not None and row.last_error == outbox.SENDING:   # claimed in the commit that wrote it
                 row = session.merge(row, load=False)
-                set_committed_value(row, "last_error", marker)
-                set_committed_value(row, "next_attempt_at", hold_until)
+            else:
+                taken = outbox.claim_named(session, outbox_id, due_by=due_by, hold_until=hold_until)
+                if taken is not None and taken.send_group is not None:   # a job named one row of a group
+                    return self._deliver_group(session, taken.send_group, {outbox_id: taken.push_to}, None,
+                                               due_by, hold_until)
+                session.commit()
+                if taken is None:
+                    return SKIPPED   # sent, given up, not due yet, or another worker is sending it
+                if row is None:
+                    row = session.get(OutboxMessage, outbox_id)
+                else:
+                    row = session.merge(row, load=False)
+                    set_committed_value(row, "last_error", taken.last_error)
+                    set_committed_value(row, "next_attempt_at", hold_until)
             if row.reporter_case_id is not None:   # first: its refusal is written in the case's trail
                 held = self._reporter_held(session, row)
                 if held is not None:

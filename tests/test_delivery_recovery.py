@@ -102,3 +102,35 @@ def test_a_row_held_by_a_killed_worker_waits_for_its_hold_then_is_sent_once(db):
     later = Clock(now + timedelta(seconds=HOLD_SECONDS))
     assert Delivery(db, line, queue, clock=later).deliver(row_id) == SENT
     assert line.sent == [("reply", "tok", MESSAGES)]
+
+
+def test_a_row_written_claimed_by_a_worker_killed_before_sending_waits_its_hold_then_is_sent_once(db):
+    """The processor writes its answer's row claimed (outbox.add's held_until) and sends it after
+    the commit; killed in between, the row is the sweeper's once the hold ends, and goes once."""
+    line, queue = FakeLine(), RecordingQueue()
+    now = utcnow()
+    with db.transaction() as session:
+        row = outbox.add(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
+                         reply_token="tok", reply_deadline=now + timedelta(seconds=600),
+                         held_until=now + timedelta(seconds=HOLD_SECONDS))
+        session.flush()
+        row_id = row.id
+    assert _row_state(db, row_id).last_error == outbox.SENDING
+    assert sweep(db, queue, older_than_seconds=0) == (0, 0)
+    assert Delivery(db, line, queue).deliver(row_id) == SKIPPED     # a job naming it: still held
+    later = Clock(now + timedelta(seconds=HOLD_SECONDS))
+    assert Delivery(db, line, queue, clock=later).deliver(row_id) == SENT
+    assert Delivery(db, line, queue, clock=later).deliver(row_id) == SKIPPED
+    assert line.sent == [("reply", "tok", MESSAGES)]
+
+
+def test_a_row_written_claimed_is_sent_by_its_writer_without_a_claim(db):
+    line, queue = FakeLine(), RecordingQueue()
+    delivery = Delivery(db, line, queue)
+    with db.transaction() as session:
+        row = outbox.add(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
+                         reply_token="tok", reply_deadline=utcnow() + timedelta(seconds=600),
+                         held_until=delivery.hold_until())
+        session.flush()
+    assert delivery.deliver(row.id, row) == SENT
+    assert _row_state(db, row.id).status == "sent" and line.sent == [("reply", "tok", MESSAGES)]

@@ -20,3 +20,14 @@ def test_a_message_writes_its_conversation_once(app):
     statements = _statements(app, user, "menu")
     updates = [s for s in statements if s.startswith("UPDATE CONVERSATIONS")]
     assert len(updates) == 1, statements
+
+
+def test_the_reply_is_written_claimed_so_its_send_claims_nothing(app):
+    """The answer's row is written with its first attempt's marker in the decision's commit, so
+    sending it right after takes no claim UPDATE of its own: 9 statements for a returning person."""
+    user = user_id()
+    _statements(app, user, "hello")
+    statements = _statements(app, user, "menu")
+    outbox_updates = [s for s in statements if s.startswith("UPDATE OUTBOX_MESSAGES")]
+    assert len(outbox_updates) == 1 and "STATUS=?" in outbox_updates[0], statements   # sent, nothing else
+    assert len(statements) == 9, statements

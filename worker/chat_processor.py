@@ -108,6 +108,7 @@ class ChatProcessor:
             reply_deadline=received + self.reply_token_ttl if reply_token else None,
             inbox_event_id=event.id,
             deliver_until=received + self.emergency_delivery if response.emergency else None,
+            held_until=self.delivery.hold_until(),    # sent right after the commit: no claim of its own
         )
         session.flush()
         return [row]
