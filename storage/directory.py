@@ -17,6 +17,7 @@ from cases.directory_rules import LEVELS
 from cases.roster import roster_covers
 
 from .models import Committee, Officer, PendingGroupLink, utcnow
+from .models.directory import ROUTE_FIELDS
 
 
 def all_committees(session: Session, *, active_only: bool = True) -> list[Committee]:
@@ -70,9 +71,17 @@ def escalation_chain(session: Session, committee_id: str) -> list[Committee]:
     return chain
 
 
+_COMMITTEES = Committee.__table__
+_ROUTE_ENTRIES = (   # built once; Core rows, not objects: every report reads the whole directory
+    select(*(_COMMITTEES.c[name] for name in ROUTE_FIELDS)).order_by(_COMMITTEES.c.id)
+)
+
+
 def directory_snapshot(session: Session) -> list[dict]:
-    """Every committee as plain data for cases.routing.route (inactive ones included, flagged)."""
-    return [c.as_route_entry() for c in session.scalars(select(Committee).order_by(Committee.id))]
+    """Every committee as plain data for cases.routing.route (inactive ones included, flagged),
+    the entries Committee.as_route_entry describes."""
+    with session.no_autoflush:
+        return [dict(row._mapping) for row in session.execute(_ROUTE_ENTRIES)]
 
 
 def get_committee(session: Session, committee_id: str | None) -> Committee | None:

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
 
+# What cases.routing knows of a committee (storage.directory.directory_snapshot reads just these).
+ROUTE_FIELDS = ("id", "level", "province_code", "district_code", "parent_id", "active")
+
 
 class Committee(Base):
     """A committee that receives reports: district, province or the national focal point."""
@@ -40,8 +43,7 @@ class Committee(Base):
 
     def as_route_entry(self) -> dict:
         """The plain snapshot cases.routing works on."""
-        return {"id": self.id, "level": self.level, "province_code": self.province_code,
-                "district_code": self.district_code, "parent_id": self.parent_id, "active": self.active}
+        return {name: getattr(self, name) for name in ROUTE_FIELDS}
 
 
 class Officer(Base):

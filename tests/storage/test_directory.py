@@ -104,6 +104,7 @@ def test_the_snapshot_routes_the_loaded_directory(loaded):
         assert choose_committee(snapshot, "10", None)[0] == "TH-NATIONAL"
         assert route(PickedArea("57", "5708"), snapshot).committee_id == "CRI-5708"
         assert {entry["id"] for entry in snapshot} >= {"CRI-5709", "CRI-57", "TH-NATIONAL"}
+        assert snapshot == [c.as_route_entry() for c in session.scalars(select(Committee).order_by(Committee.id))]
 
 
 @integration
