@@ -93,3 +93,25 @@ def test_leaving_after_a_failure_queues_nothing(queue):
 def test_a_dead_drainers_slot_lapses(queue):
     queue.chats.look(0)
     assert 0 < queue.redis.ttl(queue.chats.slot_key(0)) <= 10
+
+
+def test_a_later_drainer_that_steps_aside_hands_its_slot_to_a_successor(queue):
+    for n in range(5):
+        queue.process_chat(f"U{n}")
+    assert drainers(queue) == [0, 1, 2, 3, 4]
+    queue.queue.empty()
+    queue.chats.look(3)                         # drainer 3 took a chat, then a send was queued
+    queue.chats.leave(3)
+    assert drainers(queue) == [3]
+
+
+def test_a_push_behind_a_long_backlog_asks_one_slot_only(queue):
+    for n in range(DRAINERS + 20):
+        queue.process_chat(f"U{n}")
+    queue.queue.empty()
+    queue.redis.delete(queue.chats.slot_key(2))      # drainer 2 gone; the backlog is longer than the drainers
+    queue.process_chat("late")
+    assert drainers(queue) == []                      # it asked for the last slot (taken), not every slot
+    queue.redis.delete(queue.chats.slot_key(DRAINERS - 1))
+    queue.process_chat("later")
+    assert drainers(queue) == [DRAINERS - 1]

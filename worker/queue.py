@@ -143,11 +143,12 @@ class ChatList:
             self._more_drainers(waiting)
 
     def _more_drainers(self, waiting: int) -> None:
-        """One more drain job when more chats wait than there are drainers in the first slots."""
-        for slot in range(1, min(waiting, DRAINERS)):
-            if self.redis.set(self.slot_key(slot), "queued", nx=True, ex=DRAIN_SLOT_SECONDS):
-                self.start_drainer(slot)
-                return
+        """One more drain job when more chats wait than drainers work: the slot numbered by the
+        backlog (n chats waiting: slot n-1), so a push costs one more round trip at most, also
+        while a worker is behind and the list is long."""
+        slot = min(waiting, DRAINERS) - 1
+        if slot >= 1 and self.redis.set(self.slot_key(slot), "queued", nx=True, ex=DRAIN_SLOT_SECONDS):
+            self.start_drainer(slot)
 
     def look(self, slot: int) -> Look:
         """Hold the slot a while longer, take the next chat, and see what else waits."""
@@ -166,7 +167,7 @@ class ChatList:
 
     def leave(self, slot: int, wake: bool = True) -> None:
         """Give the slot back; chats left on the list (a push that saw the slot taken, or a
-        drainer that stepped aside for a send) get a drain job of their own, queued behind
+        drainer that stepped aside for a send) get the slot's next drain job, queued behind
         whatever made this one leave."""
         pipe = self.redis.pipeline(transaction=False)
         pipe.delete(self.slot_key(slot))
@@ -174,10 +175,8 @@ class ChatList:
         _, waiting = pipe.execute()
         if not waiting or not wake:
             return
-        if self.redis.set(self.slot_key(0), "queued", nx=True, ex=DRAIN_SLOT_SECONDS):
-            self.start_drainer(0)
-        else:
-            self._more_drainers(waiting)
+        if self.redis.set(self.slot_key(slot), "queued", nx=True, ex=DRAIN_SLOT_SECONDS):
+            self.start_drainer(slot)        # its successor, in the same slot
 
     def waiting(self) -> list[str]:
         return [_text(chat) for chat in self.redis.lrange(self.key, 0, -1)]
