@@ -4,8 +4,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, case, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from line_limits import MAX_MULTICAST_RECIPIENTS
 
@@ -37,10 +37,36 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
     """deliver_until: keep trying until then (an emergency answer), not only LINE_SEND_RETRIES times.
     held_until: the row is written claimed, its first attempt under way until then (what claim()
     would write), for a caller that sends it right after its commit: one UPDATE and commit fewer."""
+    row = _new_row(chat_key=chat_key, messages=messages, push_to=push_to, push_allowed=push_allowed,
+                   reply_token=reply_token, reply_deadline=reply_deadline, inbox_event_id=inbox_event_id,
+                   deliver_until=deliver_until, held_until=held_until)
+    session.add(row)
+    return row
+
+
+_INSERT = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+_COLUMNS = [(attr.key, attr.columns[0].key) for attr in OutboxMessage.__mapper__.column_attrs if attr.key != "id"]
+
+
+def insert_now(session: Session, **fields) -> OutboxMessage:
+    """add(), written at once by one Core INSERT … RETURNING instead of at the session's next flush
+    (the unit of work was a sixth of a message's CPU in the worker): the row comes back detached and
+    whole, as delivery takes it after the caller's commit. Nothing else in the session is flushed."""
+    row = _new_row(**fields)
+    with session.no_autoflush:
+        row.id = session.execute(_INSERT, {column: getattr(row, key) for key, column in _COLUMNS}).scalar_one()
+    make_transient_to_detached(row)
+    return row
+
+
+def _new_row(*, chat_key: str, messages: list[dict], push_to: str | None, push_allowed: bool,
+             reply_token: str | None = None, reply_deadline: datetime | None = None,
+             inbox_event_id: int | None = None, deliver_until: datetime | None = None,
+             held_until: datetime | None = None) -> OutboxMessage:
     reply_token = usable_reply_token(reply_token)
     if reply_token is None:
         reply_deadline = None
-    row = OutboxMessage(
+    return OutboxMessage(
         chat_key=chat_key, messages=messages, push_to=push_to, push_allowed=push_allowed,
         reply_token=reply_token, reply_deadline=reply_deadline, inbox_event_id=inbox_event_id,
         deliver_until=deliver_until, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
@@ -48,8 +74,6 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
         sent_at=None, reporter_case_id=None,
         send_group=None,
     )   # every column set: the row stays whole in memory after its commit, so delivery reads nothing back
-    session.add(row)
-    return row
 
 
 USER_ID_PREFIX = "U"   # LINE's user ids; a multicast takes only these (groups are "C…", rooms "R…")

@@ -134,3 +134,21 @@ def test_a_row_written_claimed_is_sent_by_its_writer_without_a_claim(db):
         session.flush()
     assert delivery.deliver(row.id, row) == SENT
     assert _row_state(db, row.id).status == "sent" and line.sent == [("reply", "tok", MESSAGES)]
+
+
+def test_a_row_inserted_at_once_comes_back_whole_and_detached(db):
+    """outbox.insert_now: the processor's answer, written by one Core INSERT, is the same row as
+    add() would make, readable back, and delivery takes it as it is."""
+    from sqlalchemy import inspect
+
+    line, queue = FakeLine(), RecordingQueue()
+    delivery = Delivery(db, line, queue)
+    with db.transaction() as session:
+        row = outbox.insert_now(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
+                                reply_token="tok", reply_deadline=utcnow() + timedelta(seconds=600),
+                                held_until=delivery.hold_until())
+        assert inspect(row).detached and row.id and row not in session
+    stored = _row_state(db, row.id)
+    assert (stored.messages, stored.reply_token, stored.last_error, stored.status) == (MESSAGES, "tok",
+                                                                                       outbox.SENDING, "pending")
+    assert delivery.deliver(row.id, row) == SENT and line.sent == [("reply", "tok", MESSAGES)]

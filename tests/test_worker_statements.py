@@ -29,5 +29,5 @@ def test_the_reply_is_written_claimed_so_its_send_claims_nothing(app):
     _statements(app, user, "hello")
     statements = _statements(app, user, "menu")
     outbox_updates = [s for s in statements if s.startswith("UPDATE OUTBOX_MESSAGES")]
-    assert len(outbox_updates) == 1 and "STATUS=?" in outbox_updates[0], statements   # sent, nothing else
+    assert len(outbox_updates) == 1 and "SET STATUS=" in outbox_updates[0], statements   # sent, nothing else
     assert len(statements) == 9, statements

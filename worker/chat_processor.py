@@ -101,7 +101,7 @@ class ChatProcessor:
             return []
         reply_token = outbox.usable_reply_token(payload.get("replyToken"))
         received = as_utc(event.received_at) or utcnow()
-        row = outbox.add(
+        row = outbox.insert_now(
             session, chat_key=event.chat_key, messages=response.messages[:5],
             push_to=None if event.chat_key == inbox.SYSTEM_CHAT else event.chat_key,
             push_allowed=response.push_allowed, reply_token=reply_token,
@@ -110,7 +110,6 @@ class ChatProcessor:
             deliver_until=received + self.emergency_delivery if response.emergency else None,
             held_until=self.delivery.hold_until(),    # sent right after the commit: no claim of its own
         )
-        session.flush()
         return [row]
 
     def _after_failure(self, event_id: int, reference: str, exc: Exception) -> list[OutboxMessage]:
