@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import urllib3
 from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, MessagingApiBlob
@@ -77,11 +77,14 @@ class LineClient:
         self._data_client = ApiClient(Configuration(host=data_base, access_token=access_token))
         self.api = MessagingApi(self._api_client)
         self.blob = MessagingApiBlob(self._data_client)
-        self._send_base = f"{api_base.rstrip('/')}/v2/bot/message"
-        self._profile_base = f"{api_base.rstrip('/')}/v2/bot/profile"
+        base_path = urlsplit(api_base).path.rstrip("/")
+        self._send_base = f"{base_path}/v2/bot/message"
+        self._profile_base = f"{base_path}/v2/bot/profile"
         self._headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
-        self._pool = urllib3.PoolManager(maxsize=4, retries=_SEND_RETRIES,
-                                         timeout=urllib3.Timeout(total=timeout))
+        # One host, so its connection pool itself: a PoolManager would parse the URL and look the
+        # pool up again on every call.
+        self._pool = urllib3.connection_from_url(api_base, maxsize=4, retries=_SEND_RETRIES,
+                                                 timeout=urllib3.Timeout(total=timeout))
 
     def _call(self, what: str, fn, *args, **kwargs):
         return call_line(log, what, fn, *args, timeout=self.timeout, **kwargs)
@@ -91,7 +94,7 @@ class LineClient:
         headers = self._headers if retry_key is None else {**self._headers, "X-Line-Retry-Key": retry_key}
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
-            answer = self._pool.request("POST", f"{self._send_base}/{what}", body=data, headers=headers)
+            answer = self._pool.urlopen("POST", f"{self._send_base}/{what}", body=data, headers=headers)
         except (HTTPError, OSError) as exc:
             error = LineError(None, f"{type(exc).__name__}: {exc}")
         else:
@@ -125,7 +128,7 @@ class LineClient:
         on the send pool as plain JSON: every new person's first message asks, and the SDK's
         models cost more CPU than the rest of that message's handling."""
         try:
-            answer = self._pool.request("GET", f"{self._profile_base}/{quote(user_id, safe='')}",
+            answer = self._pool.urlopen("GET", f"{self._profile_base}/{quote(user_id, safe='')}",
                                         headers=self._headers)
         except (HTTPError, OSError) as exc:
             log.warning("LINE profile failed: status=None body=%s: %s", type(exc).__name__, exc)
