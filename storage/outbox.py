@@ -103,7 +103,6 @@ def group_alike(rows: list[OutboxMessage]) -> list[list[OutboxMessage]]:
     return groups
 
 
-
 _ROWS = OutboxMessage.__table__
 _UNRECORDED = _ROWS.c.last_error.in_([SENDING, SENDING_AFTER_UNKNOWN])
 _CLAIM = (   # built once (see storage/inbox.py); Core, so no ORM bulk-update machinery per send
