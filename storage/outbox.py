@@ -105,13 +105,15 @@ def group_alike(rows: list[OutboxMessage]) -> list[list[OutboxMessage]]:
 
 _ROWS = OutboxMessage.__table__
 _UNRECORDED = _ROWS.c.last_error.in_([SENDING, SENDING_AFTER_UNKNOWN])
+# A claim, of one row or of a send group: pending and due (next_attempt_at at or before due_by),
+# then held until hold_until with the attempt's marker.
+_DUE = (_ROWS.c.status == "pending",
+        or_(_ROWS.c.next_attempt_at.is_(None),
+            _ROWS.c.next_attempt_at <= bindparam("due_by", type_=_ROWS.c.next_attempt_at.type)))
+_HELD = {"next_attempt_at": bindparam("hold_until", type_=_ROWS.c.next_attempt_at.type),
+         "last_error": case((_UNRECORDED, SENDING_AFTER_UNKNOWN), else_=SENDING)}
 _CLAIM = (   # built once (see storage/inbox.py); Core, so no ORM bulk-update machinery per send
-    update(_ROWS)
-    .where(_ROWS.c.id == bindparam("row_id"), _ROWS.c.status == "pending")
-    .where(or_(_ROWS.c.next_attempt_at.is_(None),
-               _ROWS.c.next_attempt_at <= bindparam("due_by", type_=_ROWS.c.next_attempt_at.type)))
-    .values(next_attempt_at=bindparam("hold_until", type_=_ROWS.c.next_attempt_at.type),
-            last_error=case((_UNRECORDED, SENDING_AFTER_UNKNOWN), else_=SENDING))
+    update(_ROWS).where(_ROWS.c.id == bindparam("row_id"), *_DUE).values(**_HELD)
     .returning(_ROWS.c.last_error, _ROWS.c.send_group, _ROWS.c.push_to)
 )
 
@@ -148,12 +150,7 @@ def mark_sent(session: Session, row_id: int, now: datetime) -> None:
 # A send group (rows made together with the same messages for several officers, one multicast):
 # claimed, recorded sent and backed off as one.
 _CLAIM_GROUP = (
-    update(_ROWS)
-    .where(_ROWS.c.send_group == bindparam("group"), _ROWS.c.status == "pending")
-    .where(or_(_ROWS.c.next_attempt_at.is_(None),
-               _ROWS.c.next_attempt_at <= bindparam("due_by", type_=_ROWS.c.next_attempt_at.type)))
-    .values(next_attempt_at=bindparam("hold_until", type_=_ROWS.c.next_attempt_at.type),
-            last_error=case((_UNRECORDED, SENDING_AFTER_UNKNOWN), else_=SENDING))
+    update(_ROWS).where(_ROWS.c.send_group == bindparam("group"), *_DUE).values(**_HELD)
     .returning(_ROWS.c.id, _ROWS.c.push_to)
 )
 

@@ -7,11 +7,11 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from redis import Redis
 from rq import SimpleWorker
 
+from tests.support.job_queue import fresh_job_queue
 from worker.broadcasts import Pacer
-from worker.queue import DELIVER, DRAIN_CHATS, DRAINERS, SEND_BROADCAST, START_BROADCAST, JobQueue
+from worker.queue import DELIVER, DRAIN_CHATS, SEND_BROADCAST, START_BROADCAST
 from worker.rq_worker import listened_queues
 
 pytestmark = pytest.mark.integration
@@ -19,11 +19,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def queue(redis_url):
-    jobs = JobQueue(Redis.from_url(redis_url), f"test-{uuid.uuid4().hex[:8]}")
-    yield jobs
-    for rq_queue in (jobs.queue, jobs.sends, jobs.broadcasts):
-        rq_queue.delete(delete_jobs=True)
-    jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
+    with fresh_job_queue(redis_url) as jobs:
+        yield jobs
 
 
 def _taken(queue, count):

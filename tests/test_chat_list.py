@@ -4,23 +4,19 @@ chats still waiting queues the next one."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
-from redis import Redis
 
-from worker.queue import DRAIN_CHATS, DRAINERS, JobQueue
+from tests.support.job_queue import fresh_job_queue
+from worker.queue import DRAIN_CHATS, DRAINERS
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def queue(redis_url):
-    jobs = JobQueue(Redis.from_url(redis_url), f"test-{uuid.uuid4().hex[:8]}")
-    yield jobs
-    for rq_queue in (jobs.queue, jobs.sends, jobs.broadcasts):
-        rq_queue.delete(delete_jobs=True)
-    jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
+    with fresh_job_queue(redis_url) as jobs:
+        yield jobs
 
 
 def drainers(queue):

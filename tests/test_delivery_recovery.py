@@ -45,6 +45,15 @@ def _row(db, deadline_in=600, created=None) -> int:
         return row.id
 
 
+def _held_row(db, held_until) -> OutboxMessage:
+    """A row as the processor writes its answer: claimed in the commit that writes it."""
+    with db.transaction() as session:
+        row = outbox.add(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
+                         reply_token="tok", reply_deadline=utcnow() + timedelta(seconds=600), held_until=held_until)
+        session.flush()
+        return row
+
+
 def _row_state(db, row_id):
     with db.sessions() as session:
         return session.get(OutboxMessage, row_id)
@@ -109,12 +118,7 @@ def test_a_row_written_claimed_by_a_worker_killed_before_sending_waits_its_hold_
     the commit; killed in between, the row is the sweeper's once the hold ends, and goes once."""
     line, queue = FakeLine(), RecordingQueue()
     now = utcnow()
-    with db.transaction() as session:
-        row = outbox.add(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
-                         reply_token="tok", reply_deadline=now + timedelta(seconds=600),
-                         held_until=now + timedelta(seconds=HOLD_SECONDS))
-        session.flush()
-        row_id = row.id
+    row_id = _held_row(db, now + timedelta(seconds=HOLD_SECONDS)).id
     assert _row_state(db, row_id).last_error == outbox.SENDING
     assert sweep(db, queue, older_than_seconds=0) == (0, 0)
     assert Delivery(db, line, queue).deliver(row_id) == SKIPPED     # a job naming it: still held
@@ -127,11 +131,7 @@ def test_a_row_written_claimed_by_a_worker_killed_before_sending_waits_its_hold_
 def test_a_row_written_claimed_is_sent_by_its_writer_without_a_claim(db):
     line, queue = FakeLine(), RecordingQueue()
     delivery = Delivery(db, line, queue)
-    with db.transaction() as session:
-        row = outbox.add(session, chat_key="U1", messages=MESSAGES, push_to="U1", push_allowed=True,
-                         reply_token="tok", reply_deadline=utcnow() + timedelta(seconds=600),
-                         held_until=delivery.hold_until())
-        session.flush()
+    row = _held_row(db, delivery.hold_until())
     assert delivery.deliver(row.id, row) == SENT
     assert _row_state(db, row.id).status == "sent" and line.sent == [("reply", "tok", MESSAGES)]
 

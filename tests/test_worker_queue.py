@@ -1,13 +1,11 @@
 """worker/queue.py and rq_worker.py: sends have a queue of their own, taken from before chats."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from redis import Redis
 from rq import SimpleWorker
 
-from worker.queue import DELIVER, DRAIN_CHATS, DRAINERS, JobQueue
+from tests.support.job_queue import fresh_job_queue
+from worker.queue import DELIVER, DRAIN_CHATS
 from worker.rq_worker import listened_queues
 
 pytestmark = pytest.mark.integration
@@ -15,11 +13,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def queue(redis_url):
-    jobs = JobQueue(Redis.from_url(redis_url), f"test-{uuid.uuid4().hex[:8]}")
-    yield jobs
-    for rq_queue in (jobs.queue, jobs.sends):
-        rq_queue.delete(delete_jobs=True)
-    jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
+    with fresh_job_queue(redis_url) as jobs:
+        yield jobs
 
 
 def test_sends_go_to_their_own_queue_and_chats_to_theirs(queue):

@@ -1,0 +1,22 @@
+"""A JobQueue of its own on the test Redis (a fresh name), removed afterwards with its chat list
+and drainer slots: for tests of what is queued where."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from redis import Redis
+
+from worker.queue import DRAINERS, JobQueue
+
+
+@contextmanager
+def fresh_job_queue(redis_url: str) -> Iterator[JobQueue]:
+    jobs = JobQueue(Redis.from_url(redis_url), f"test-{uuid.uuid4().hex[:8]}")
+    try:
+        yield jobs
+    finally:
+        for rq_queue in (jobs.queue, jobs.sends, jobs.broadcasts):
+            rq_queue.delete(delete_jobs=True)
+        jobs.redis.delete(jobs.chats.key, *[jobs.chats.slot_key(slot) for slot in range(DRAINERS)])
