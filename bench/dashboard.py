@@ -116,7 +116,7 @@ def role_client(app, officer_id: str):
         case_photos.store(session, case_id, 0, "image/png", _png())
         ((photo_id, _, _),) = case_photos.photos_of(session, case_id)
     client = app.test_client()
-    with client.session_transaction() as cookie:
+    with client.session_transaction("/dashboard/") as cookie:
         cookie["sid"] = raw
     return client, {"reference": reference, "photo_id": photo_id}
 
