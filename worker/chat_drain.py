@@ -9,10 +9,7 @@ as before (`ChatProcessor.process_chat`: its lock, its order, its effects once).
 """
 from __future__ import annotations
 
-import logging
 import time
-
-log = logging.getLogger(__name__)
 
 LINGER_SECONDS = 0.5    # how long the first drainer waits for a next message before giving the worker back
 WAIT_STEP_SECONDS = 0.05  # one wait for a chat; sends queued meanwhile wait at most this long
