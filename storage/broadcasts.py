@@ -14,7 +14,8 @@ from news import compose
 from news.audience import Audience
 from news.choices import ALL_PROVINCES
 
-from .models import Broadcast, Conversation, NewsSubscription, utcnow
+from . import conversations
+from .models import Broadcast, NewsSubscription, utcnow
 
 # States a broadcast moves through (storage/models/news.py).
 SCHEDULED, SENDING, DONE, REFUSED, CANCELLED = "scheduled", "sending", "done", "refused", "cancelled"
@@ -25,7 +26,7 @@ def reachable():
     guards the rows of any other path; a chat that never wrote has no conversation row). One list
     of blocked chats the audience is checked against: for 100,000 subscribers half the cost of one
     lookup each (bench.broadcast), in a start that replies wait for."""
-    return NewsSubscription.chat_key.not_in(select(Conversation.chat_key).where(Conversation.blocked_at.is_not(None)))
+    return NewsSubscription.chat_key.not_in(conversations.blocked_chats())
 
 
 def audience_filter(audience: Audience) -> list:

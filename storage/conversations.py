@@ -30,8 +30,18 @@ def set_blocked(conversation: Conversation, blocked: bool, now: datetime | None 
         conversation.blocked_at = None
 
 
+# What "this chat blocked the bot" is in SQL: the one condition is_blocked, the outbox's drop of
+# blocked rows (storage/outbox.py) and a broadcast's audience (storage/broadcasts.py) all test.
+BLOCKED = Conversation.blocked_at.is_not(None)
+
+
+def blocked_chats():
+    """The chat keys of everyone who blocked the bot, as a subquery."""
+    return select(Conversation.chat_key).where(BLOCKED)
+
+
 def is_blocked(session: Session, chat_key: str | None) -> bool:
     """Whether the person of this chat blocked the bot (one primary-key lookup)."""
     if not chat_key:
         return False
-    return session.scalar(select(Conversation.blocked_at).where(Conversation.chat_key == chat_key)) is not None
+    return session.scalar(blocked_chats().where(Conversation.chat_key == chat_key)) is not None

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from line_limits import MAX_MULTICAST_RECIPIENTS
 
+from . import conversations
 from .models import Conversation, OutboxMessage, utcnow
 
 REPLY_TOKEN_LENGTH = OutboxMessage.__table__.c.reply_token.type.length
@@ -184,8 +185,7 @@ def record_group_attempt(session: Session, row_ids: list[int], **outcome) -> Non
                     .values(attempts=_ROWS.c.attempts + 1, **outcome))
 
 
-_BLOCKED = (select(Conversation.chat_key)   # is_blocked's test, by primary key for each row
-            .where(Conversation.chat_key == _ROWS.c.push_to, Conversation.blocked_at.is_not(None)).exists())
+_BLOCKED = conversations.blocked_chats().where(Conversation.chat_key == _ROWS.c.push_to).exists()
 
 
 def drop_blocked(session: Session, row_ids: list[int], why: str) -> set[int]:
