@@ -53,6 +53,9 @@ def parse_args(argv=None):
     p.add_argument("--duration", type=float, default=10.0, help="seconds of sending (default 10)")
     p.add_argument("--warmup", type=int, default=20, help="events sent (at 10/s) before the measured run")
     p.add_argument("--wait", type=float, default=20.0, help="seconds to wait for the last replies")
+    p.add_argument("--returning", action="store_true",
+                   help="measure people who wrote before: each user's first message is sent (untimed, at "
+                        "--rate) before the measured run, which is their second")
     web_and_worker_args(p, "py-spy the worker while sending; collapsed stacks go to DIR "
                            "(summarise: python -m bench.profiling DIR)")
     return common_args(p).parse_args(argv)
@@ -86,6 +89,13 @@ def bench(run, args) -> bool:
         replies.wait_for(warm, 30)
         if not any(replies.answered_at(r.reply_token, r.user) for r in warm):
             raise RuntimeError("no reply reached the emulator during the warm-up; worker log:\n" + log_tail(worker_log))
+
+    if args.returning:     # their first message, untimed: the measured one finds them known
+        first = resigned(SECRET, events[args.warmup:], destination, [int(time.time() * 1000)] * n)
+        print(f"  first messages of the {n} users (untimed) ...", flush=True)
+        python_open("127.0.0.1", web.port, first, args.rate, args.duration)
+        replies.wait_for(first, args.wait + args.duration)
+        events = events[:args.warmup] + make_events(emulator, sink, users[args.warmup:])[0]
 
     t0 = time.time() + 0.5
     measured = resigned(SECRET, events[args.warmup:], destination,
@@ -146,7 +156,8 @@ def bench(run, args) -> bool:
     print("=" * 74)
     print(f"  setup: web gunicorn {args.web_workers} sync workers, ONE `flask worker` (RQ SimpleWorker), "
           f"DB {stack.db_kind}, own Redis")
-    print(f"  load: {n} text events, {n} distinct users, open loop {args.rate:.0f}/s for "
+    who = "people who wrote before (their second message)" if args.returning else "new users"
+    print(f"  load: {n} text events, {n} distinct {who}, open loop {args.rate:.0f}/s for "
           f"{args.duration:.0f}s (achieved {sent.rate:.1f}/s)")
     print(f"  webhook answers: {sent.ok} x 200, {sent.errors} errors; webhook latency p50 {sent.p50_ms:.1f} ms, "
           f"p99 {sent.p99_ms:.1f} ms")
