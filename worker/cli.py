@@ -1,6 +1,7 @@
 """`flask worker` and `flask sweep`: the commands that start the queue side of the service."""
 from __future__ import annotations
 
+import gc
 import logging
 
 import click
@@ -52,6 +53,7 @@ def worker(burst: bool, with_scheduler: bool, sweep: bool) -> None:
             dispatcher.join(timeout=5)  # gives its lock back, so another worker leads at once
         if sweeper:
             sweeper.stop()
+        gc.freeze()     # the exit's last cycle collection would walk the whole heap, seconds of a stop
 
 
 @click.command("sweep")
