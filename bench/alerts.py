@@ -27,6 +27,7 @@ import os
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 from bench.events import resigned
 from bench.harness import SECRET, common_args, log_tail, main_guard, web_and_worker_args
@@ -82,6 +83,8 @@ def parse_args(argv=None):
     p.add_argument("--wave", type=int, default=20, help="reporters filled in per setup wave (default 20)")
     web_and_worker_args(p, "py-spy the worker (wall clock) from the first Send tap for the sending time + 15 s; "
                            "summarise: python -m bench.profiling DIR --focus process_chat")
+    p.add_argument("--profile-emulator", type=Path, metavar="DIR",
+                   help="py-spy the LINE emulator (CPU, GIL held) from the first Send tap for the sending time + 15 s")
     args = common_args(p).parse_args(argv)
     args.send_rate = 2000.0 if args.burst else args.rate
     if args.workers is None:
@@ -209,6 +212,8 @@ def bench(run, args) -> bool:
     parts_cpu0 = {name: proc_cpu_seconds(pids()) for name, pids in parts.items()}
     profiler = (start_profiler(args.profile, duration + 15, worker_pids, "worker", wall=True)
                 if args.profile else None)
+    emulator_profiler = (start_profiler(args.profile_emulator, duration + 15, [emulator_proc.pid], "emulator")
+                         if args.profile_emulator else None)
     sent = python_open("127.0.0.1", web.port, measured, rate, duration)
 
     # ---- wait for the alerts and replies
@@ -228,6 +233,8 @@ def bench(run, args) -> bool:
     parts_cpu = {name: proc_cpu_seconds(pids()) - parts_cpu0[name] for name, pids in parts.items()}
     if profiler:
         finish_profiler(profiler, args.profile)
+    if emulator_profiler:
+        finish_profiler(emulator_profiler, args.profile_emulator)
     other_cores = others.cores()
     cases = db.cases()
     stages = stack.inbox_times([r.event_id for r in measured])

@@ -121,14 +121,15 @@ def upsert_group():
 
 # -- what happened ------------------------------------------------------------------
 def _log(name: str):
-    """One of the state's logs: GET lists it (after ?chat and ?since), DELETE empties it."""
+    """One of the state's logs: GET lists it (after ?chat and ?since), DELETE empties it. The JSON is
+    written under the lock, so it is the copy: no deep copy of every card first."""
     state = get_emulator().state
     with state.lock:
         records = getattr(state, name)
         if request.method == "DELETE":
             records.clear()
             return jsonify({})
-        return jsonify(state.snapshot(_filtered(records)))
+        return jsonify(_filtered(records))
 
 
 @bp.route("/received", methods=["GET", "DELETE"])

@@ -40,10 +40,12 @@ def error_body(details: Details) -> dict[str, Any]:
 
 
 class _Checker:
-    """Collects details while walking a request body."""
+    """Collects details while walking a request body; with parse_parts False, LINE's limits only (no SDK
+    parse of a message or flex container on its own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, parse_parts: bool = True) -> None:
         self.details: Details = []
+        self.parse_parts = parse_parts
 
     def add(self, message: str, prop: str) -> None:
         self.details.append({"message": message, "property": prop})
@@ -87,6 +89,11 @@ class _Checker:
         value = self.string(obj, key, prop, 1, 2000, required)
         if value and https and not value.startswith("https://"):
             self.add("Must be an HTTPS URL", f"{prop}.{key}")
+
+    def part(self, parse: Callable[[Any], Any], obj: Any, prop: str) -> None:
+        """`sdk` for a part of the body (a message, a flex container), when parts are parsed."""
+        if self.parse_parts:
+            self.sdk(parse, obj, prop)
 
     def sdk(self, parse: Callable[[Any], Any], obj: Any, prop: str) -> None:
         """Run an SDK model's from_dict; turn its exceptions into details."""
@@ -196,7 +203,7 @@ class _Checker:
             return
         if contents.get("type") == "carousel":
             self.array(contents, "contents", prop, 1, 12)
-        self.sdk(FlexContainer.from_dict, contents, prop)
+        self.part(FlexContainer.from_dict, contents, prop)
         self._flex_actions(contents, prop)
 
     def _flex_actions(self, node: Any, prop: str) -> None:
@@ -251,7 +258,7 @@ class _Checker:
             self.string(sender, "name", f"{prop}.sender", 1, 20, required=False)
             self.url(sender, "iconUrl", f"{prop}.sender", required=False)
         if len(self.details) == before:
-            self.sdk(Message.from_dict, message, prop)
+            self.part(Message.from_dict, message, prop)
 
     def messages(self, body: dict) -> None:
         for i, message in enumerate(self.array(body, "messages", "", 1, 5) or []):
@@ -260,17 +267,25 @@ class _Checker:
 
 def _request(model: Any) -> Callable[[Callable[[_Checker, dict], None]], Callable[[Any], Details]]:
     """A request's validator from the checks of its fields: the body must be a JSON object, and once the
-    fields pass, LINE's SDK `model` must parse it."""
+    fields pass, LINE's SDK `model` must parse it.
+
+    First LINE's limits and one parse by `model`: it parses each message and flex container with the
+    very from_dict a part's own parse runs, so a body that passes has nothing more to find. A body
+    refused by either is checked again parsing each part as well, so its details are those of a
+    part-by-part walk, word for word."""
     def validator(check_fields: Callable[[_Checker, dict], None]) -> Callable[[Any], Details]:
-        @functools.wraps(check_fields)
-        def validate(body: Any) -> Details:
-            if not isinstance(body, dict):
-                return [{"message": "The request body must be a JSON object", "property": ""}]
-            check = _Checker()
+        def walk(body: dict, parse_parts: bool) -> Details:
+            check = _Checker(parse_parts)
             check_fields(check, body)
             if not check.details:
                 check.sdk(model.from_dict, body, "")
             return check.details
+
+        @functools.wraps(check_fields)
+        def validate(body: Any) -> Details:
+            if not isinstance(body, dict):
+                return [{"message": "The request body must be a JSON object", "property": ""}]
+            return walk(body, parse_parts=False) and walk(body, parse_parts=True)
         return validate
     return validator
 

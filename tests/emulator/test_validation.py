@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from linebot.v3.messaging.models import FlexContainer
 
+from emulator.validation import validate_multicast
 from tests.support.emulator_api import AUTH, USER, text
 
 from .openapi_schemas import assert_valid
@@ -148,3 +150,25 @@ def test_missing_or_wrong_token_is_401(client, headers, method, path):
     response = getattr(client, method)(path, headers=headers, json={"to": USER, "messages": [text()]})
     assert response.status_code == 401
     assert response.get_json()["message"].startswith("Authentication failed")
+
+
+def test_a_valid_flex_multicast_is_parsed_by_the_sdk_once(monkeypatch):
+    """The request's model parses the card; no second and third parse of the same card on its own."""
+    parses = []
+    parse = FlexContainer.from_dict
+    monkeypatch.setattr(FlexContainer, "from_dict", classmethod(lambda cls, obj: parses.append(obj) or parse(obj)))
+    assert validate_multicast({"to": [USER], "messages": [text(), flex()]}) == []
+    assert parses == [BUBBLE]
+
+
+def test_what_only_the_sdk_refuses_is_named_at_its_part():
+    """A flex layout and a text's emojis pass LINE's limits here; the SDK's refusal still names the message."""
+    bubble = {"type": "bubble",
+              "body": {"type": "box", "layout": "diagonal", "contents": [{"type": "text", "text": "x"}]}}
+    assert validate_multicast({"to": [USER], "messages": [text(), flex(bubble)]}) == [
+        {"message": "must be one of enum values ('horizontal', 'vertical', 'baseline')",
+         "property": "messages[1].contents.layout"}]
+    assert validate_multicast({"to": [USER], "messages": [text("hi", emojis="nope")]}) == [
+        {"message": "Emoji expected dict not str", "property": "messages[0]"}]
+    assert validate_multicast({"to": [USER], "messages": [text()], "notificationDisabled": "maybe"}) == [
+        {"message": "value is not a valid boolean", "property": "notificationDisabled"}]
