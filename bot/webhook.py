@@ -74,12 +74,14 @@ class WebhookEndpoint:
         if length is not None and length > max_bytes:
             log.warning("webhook refused: body of %s bytes is over the limit", length)
             return 413
-        try:   # a body without a length (chunked) is read up to the limit
-            body = get_input_stream(environ, max_content_length=max_bytes).read().decode("utf-8", "replace")
+        try:   # a body without a length (chunked) is read to one byte past the limit, to tell
+            raw = get_input_stream(environ, max_content_length=max_bytes + 1).read()
         except RequestEntityTooLarge:
             return 413
-        if len(body) > max_bytes:
+        if len(raw) > max_bytes:
+            log.warning("webhook refused: body over the limit")
             return 413
+        body = raw.decode("utf-8", "replace")
         signature = environ.get("HTTP_X_LINE_SIGNATURE", "")
         if not signature or not hotline.signature.validate(body, signature):
             log.warning("webhook refused: missing or wrong X-Line-Signature")
