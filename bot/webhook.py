@@ -18,7 +18,6 @@ import time
 from http import HTTPStatus
 
 from linebot.v3.webhook import SignatureValidator
-from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_content_length, get_input_stream
 
 from storage import inbox
@@ -74,10 +73,10 @@ class WebhookEndpoint:
         if length is not None and length > max_bytes:
             log.warning("webhook refused: body of %s bytes is over the limit", length)
             return 413
-        try:   # a body without a length (chunked) is read to one byte past the limit, to tell
+        if length is not None:    # WSGI: read no more than CONTENT_LENGTH
+            raw = environ["wsgi.input"].read(length)
+        else:   # chunked: read (as werkzeug guards it) to one byte past the limit, to tell
             raw = get_input_stream(environ, max_content_length=max_bytes + 1).read()
-        except RequestEntityTooLarge:
-            return 413
         if len(raw) > max_bytes:
             log.warning("webhook refused: body over the limit")
             return 413
