@@ -17,7 +17,7 @@ from bot.officers import OfficerDesk
 from bot.render import Renderer
 from bot.responders import Responders
 from bot.richmenu import richmenu_cli
-from bot.webhook import make_signature_validator, webhook
+from bot.webhook import WebhookEndpoint, make_signature_validator
 from cases import lifecycle
 from cases.casework import Casework
 from cases.reporter_notes import ReporterNotes
@@ -170,7 +170,7 @@ def create_app(settings: Settings | None = None, **parts) -> Flask:
     check_startup(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     hotline = app.extensions["hotline"] = build_hotline(settings, **parts)
-    app.register_blueprint(webhook)
+    app.wsgi_app = WebhookEndpoint(app.wsgi_app, hotline)   # POST /callback; the rest goes on to Flask
     init_dashboard(app, settings, hotline.db, hotline.casework, after_commit=hotline.after_commit,
                    summarise=hotline.casework.alerts.text.summarise, news=hotline.news)
     for command in (db_cli, keys_cli, worker, sweep_command, richmenu_cli, committees_cli, cases_cli,

@@ -7,12 +7,14 @@ import re
 
 from gunicorn.glogging import Logger
 
-SIGN_IN_PATH = re.compile(r"(/dashboard/sign-in/)[^\s/?#\"]+")
+SIGN_IN_PREFIX = "/dashboard/sign-in/"
+SIGN_IN_PATH = re.compile("(" + re.escape(SIGN_IN_PREFIX) + r")[^\s/?#\"]+")
 REDACTED = r"\1…"
 
 
 def redact(text: str) -> str:
-    return SIGN_IN_PATH.sub(REDACTED, text)
+    # The substring test first: every request's ~20 log values pass here, nearly none with a token.
+    return SIGN_IN_PATH.sub(REDACTED, text) if SIGN_IN_PREFIX in text else text
 
 
 class AccessLogger(Logger):

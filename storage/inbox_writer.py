@@ -46,21 +46,28 @@ def _numbered(sql: str) -> str:
     return re.sub("%s", lambda _: f"${next(counter)}", sql)
 
 
+def _datetime_text(value: datetime) -> bytes:
+    if value.tzinfo is None:
+        raise ValueError("inbox timestamps are timezone-aware")
+    return value.isoformat().encode("ascii")
+
+
+# By exact type (one lookup per value on the hot path): bool is not taken for int.
+_TEXT_FORMS = {
+    str: lambda value: value.encode("utf-8"),
+    int: lambda value: str(value).encode("ascii"),
+    bool: lambda value: b"t" if value else b"f",
+    datetime: _datetime_text,
+    type(None): lambda value: None,
+}
+
+
 def _as_text(value) -> bytes | None:
     """One parameter in PostgreSQL's text input format (the types prepare_events makes)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):              # before int: a bool is an int
-        return b"t" if value else b"f"
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if isinstance(value, int):
-        return str(value).encode("ascii")
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("inbox timestamps are timezone-aware")
-        return value.isoformat().encode("ascii")
-    raise TypeError(f"no text form for {type(value).__name__}")
+    form = _TEXT_FORMS.get(type(value))
+    if form is None:
+        raise TypeError(f"no text form for {type(value).__name__}")
+    return form(value)
 
 
 class _ThreadConnection(OwnConnection):
@@ -125,7 +132,12 @@ class _ThreadConnection(OwnConnection):
             if result.status != pq.ExecStatus.COMMAND_OK:
                 raise errors.error_from_result(result)
             self.prepared = True
-        result = pgconn.exec_prepared(_PREPARED_INSERT, [_as_text(value) for value in params])
+        forms = _TEXT_FORMS
+        try:
+            values = [forms[type(value)](value) for value in params]
+        except KeyError:
+            values = [_as_text(value) for value in params]     # raises the TypeError that names the type
+        result = pgconn.exec_prepared(_PREPARED_INSERT, values)
         if result.status != pq.ExecStatus.TUPLES_OK:
             raise errors.error_from_result(result)
         return result.ntuples                         # one notification row per new event

@@ -49,3 +49,10 @@ def test_pg_durability_reads_the_commit_settings_and_counts_a_commit_flush(db):
     _, after = webhook.pg_durability(url)
     if settings["synchronous_commit"] == "on" and settings["fsync"] == "on":
         assert after > before                 # the insert's commit flushed the WAL before it returned
+
+
+def test_a_timed_runs_pool_outlasts_twice_the_best_rate_seen():
+    from bench.webhook_load import pool_size
+
+    assert pool_size(400, 10) >= 2 * 400 * 10
+    assert pool_size(0, 10) >= 100 * 10       # a warm-up that got nothing still leaves a pool

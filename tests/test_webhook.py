@@ -78,6 +78,32 @@ def test_oversized_body_is_refused(settings):
     assert _count(app) == 0
 
 
+def test_a_body_without_a_length_is_read_only_up_to_the_limit(settings):
+    """A chunked body (no Content-Length; the server terminates the stream) over the limit is a 413."""
+    import io
+    from dataclasses import replace
+
+    app = create_app(replace(settings, max_body_bytes=2000))
+    body = json.dumps({"destination": "U0", "events": [text_event(user_id(), "x" * 3000)]}).encode()
+    answers = []
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/callback", "wsgi.input": io.BytesIO(body),
+               "wsgi.input_terminated": True, "HTTP_X_LINE_SIGNATURE": sign(body.decode())}
+    app.wsgi_app(environ, lambda status, headers: answers.append(status))
+    assert answers == ["413 Request Entity Too Large"]
+    assert _count(app) == 0
+
+
+def test_callback_takes_post_only_and_every_other_path_goes_on_to_flask(settings):
+    app = create_app(settings)
+    client = app.test_client()
+    response = client.get("/callback")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert client.get("/healthz").json == {"status": "ok"}
+    assert client.post("/callback/", data="{}").status_code == 404
+    assert _count(app) == 0
+
+
 def test_signed_events_are_committed_before_200(settings):
     app = create_app(settings)
     alice, bob = user_id(), user_id()
