@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -37,24 +37,33 @@ def revoke_chat(session: Session, chat_key: str, now: datetime | None = None) ->
     return result.rowcount
 
 
-def talking(session: Session, chat_key: str) -> Consent | None:
-    """The live LINE consent of this chat an officer is talking through, newest case first."""
-    return session.scalars(select(Consent).where(
-        Consent.chat_key == chat_key, Consent.channel == "line", Consent.granted.is_(True),
-        Consent.revoked_at.is_(None), Consent.talk_officer_id.is_not(None)).order_by(Consent.id.desc())).first()
-
-
-def start_talk(session: Session, case_id: int, officer_id: str) -> None:
-    session.execute(update(Consent).where(Consent.case_id == case_id, Consent.channel == "line")
-                    .values(talk_officer_id=officer_id).execution_options(synchronize_session="fetch"))
-
-
 _CONSENTS = Consent.__table__
+_TALKING = (    # built once; Core, so the rows are plain tuples, not objects the session tracks
+    select(_CONSENTS.c.case_id, _CONSENTS.c.talk_officer_id)
+    .where(_CONSENTS.c.chat_key == bindparam("chat"), _CONSENTS.c.channel == "line",
+           _CONSENTS.c.granted.is_(True), _CONSENTS.c.revoked_at.is_(None), _CONSENTS.c.talk_officer_id.is_not(None))
+    .order_by(_CONSENTS.c.id.desc()).limit(1)
+)
 _END_TALK = (   # built once; Core, so no ORM synchronisation (a SELECT first) on every message at the menu
     update(_CONSENTS)
     .where(_CONSENTS.c.chat_key == bindparam("chat"), _CONSENTS.c.talk_officer_id.is_not(None))
     .values(talk_officer_id=None)
 )
+
+
+def talking(session: Session, chat_key: str) -> Row | None:
+    """The live LINE consent of this chat an officer is talking through, newest case first: its
+    case_id and talk_officer_id. Asked on every text message, so it does not flush the chat's
+    pending conversation first (that would write the conversation twice per message); consents
+    are only ever changed by statements run at once, and one added in this transaction has no
+    talk yet, so nothing pending can change the answer."""
+    with session.no_autoflush:     # SQLAlchemy flushes before every query otherwise
+        return session.execute(_TALKING, {"chat": chat_key}).first()
+
+
+def start_talk(session: Session, case_id: int, officer_id: str) -> None:
+    session.execute(update(Consent).where(Consent.case_id == case_id, Consent.channel == "line")
+                    .values(talk_officer_id=officer_id).execution_options(synchronize_session="fetch"))
 
 
 def end_talk(session: Session, chat_key: str) -> int:

@@ -1,25 +1,71 @@
-"""Load or start the conversation a chat is in; whether the person blocked the bot."""
+"""Load or start the conversation a chat is in, save what changed; whether the person blocked the bot."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import get_history
 
 from .models import Conversation, utcnow
+
+_ROWS = Conversation.__table__
+_COLUMNS = tuple(column.key for column in _ROWS.c)
+_CHANGEABLE = tuple(key for key in _COLUMNS if key != "chat_key")
+# Built once; Core, so a message pays neither the ORM's loading nor its unit of work for its conversation.
+_SELECT = select(*_ROWS.c).where(_ROWS.c.chat_key == bindparam("chat"))
+_INSERT = insert(_ROWS)
+_UPDATE = update(_ROWS).where(_ROWS.c.chat_key == bindparam("chat"))   # SET: the columns given
 
 
 def load(session: Session, chat_key: str, user_id: str | None) -> Conversation:
     """The chat's conversation, touched now: updated_at is when the person last wrote, which
-    is what the retention sweep (storage/retention.py) measures."""
-    conversation = session.get(Conversation, chat_key)
+    is what the retention sweep (storage/retention.py) measures. The object belongs to the
+    session as if the ORM had loaded it (anything else asking for it gets the same one, and
+    the session writes its changes if save() is not called), from one plain SELECT."""
+    conversation = session.identity_map.get(inspect(Conversation).identity_key_from_primary_key((chat_key,)))
     if conversation is None:
-        conversation = Conversation(chat_key=chat_key, user_id=user_id, state={}, zawgyi=False,
-                                    updated_at=utcnow())
+        with session.no_autoflush:     # nothing pending is about this row
+            found = session.execute(_SELECT, {"chat": chat_key}).first()
+        if found is None:
+            conversation = Conversation(chat_key=chat_key, user_id=user_id, language=None, state={},
+                                        zawgyi=False, updated_at=utcnow(), blocked_at=None)
+            session.add(conversation)
+            return conversation
+        conversation = Conversation(**found._mapping)
+        make_transient_to_detached(conversation)     # as loaded: no changes yet
         session.add(conversation)
-    else:
-        conversation.updated_at = utcnow()
+    conversation.updated_at = utcnow()
     return conversation
+
+
+def save(session: Session, conversation: Conversation) -> None:
+    """Write the conversation now, one INSERT (new) or one UPDATE of the columns that changed,
+    and let the session forget it, so its commit has nothing of it left to flush. For the end
+    of a message's work: nothing may change the object after this. An erased conversation
+    (storage/erasure.py deleted it) is left alone."""
+    state = inspect(conversation)
+    if state.pending:
+        with session.no_autoflush:
+            session.execute(_INSERT, {key: getattr(conversation, key) for key in _COLUMNS})
+    elif state.persistent:
+        changed = _changes(conversation)
+        if changed:
+            with session.no_autoflush:
+                session.execute(_UPDATE, {"chat": conversation.chat_key, **changed})
+    else:
+        return
+    session.expunge(conversation)
+
+
+def _changes(conversation: Conversation) -> dict:
+    """What the session's flush would write: the columns set to a value unequal to the loaded one."""
+    changed = {}
+    for key in _CHANGEABLE:
+        added, _, deleted = get_history(conversation, key)
+        if added and (not deleted or added[0] != deleted[0]):
+            changed[key] = added[0]
+    return changed
 
 
 def set_blocked(conversation: Conversation, blocked: bool, now: datetime | None = None) -> None:

@@ -19,8 +19,8 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Text, bindparam, literal, select, type_coerce, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Text, bindparam, inspect, literal, select, type_coerce, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .crypto import keyring
@@ -99,10 +99,11 @@ def _pending(chat_key: str):
 # cost more than running them. Core statements on the table, so no ORM bulk-update machinery.
 _EVENTS = InboxEvent.__table__
 _PAYLOAD_TYPE = _EVENTS.c.payload.type
-_OLDEST_PENDING = (
-    select(InboxEvent, type_coerce(InboxEvent.payload, Text)).options(defer(InboxEvent.payload))
-    .where(InboxEvent.chat_key == bindparam("chat_key"), InboxEvent.status == PENDING)
-    .order_by(InboxEvent.line_timestamp, InboxEvent.id)
+_EVENT_COLUMNS = [column for column in _EVENTS.c if column.key != "payload"]
+_OLDEST_PENDING = (    # Core: the row becomes the session's object without the ORM's loading
+    select(*_EVENT_COLUMNS, type_coerce(_EVENTS.c.payload, Text).label("stored_payload"))
+    .where(_EVENTS.c.chat_key == bindparam("chat_key"), _EVENTS.c.status == PENDING)
+    .order_by(_EVENTS.c.line_timestamp, _EVENTS.c.id)
     .limit(2)
 )
 _HAS_PENDING = (select(_EVENTS.c.id)
@@ -119,16 +120,30 @@ def oldest_pending(session: Session, chat_key: str) -> tuple[InboxEvent | None, 
     behind it, in one query. The payload comes with it, stored text, and is decrypted here; one
     that cannot be read is left unloaded, so it fails when used, on its own (the worker records
     that) instead of making its whole chat unreadable."""
-    found = session.execute(_OLDEST_PENDING, {"chat_key": chat_key}).all()
+    with session.no_autoflush:     # inbox rows change by statements run at once: nothing pending counts
+        found = session.execute(_OLDEST_PENDING, {"chat_key": chat_key}).all()
     if not found:
         return None, False
-    event, stored = found[0]
+    *columns, stored = found[0]
+    event = _as_loaded(session, dict(zip((column.key for column in _EVENT_COLUMNS), columns)))
     try:
         payload = _PAYLOAD_TYPE.process_result_value(stored, session.bind.dialect)
     except Exception:  # noqa: BLE001 - unreadable: reading it again raises where the failure is recorded
         return event, len(found) > 1
     set_committed_value(event, "payload", payload)
     return event, len(found) > 1
+
+
+def _as_loaded(session: Session, columns: dict) -> InboxEvent:
+    """The session's object for this row, as if the ORM had loaded it (its payload unloaded):
+    the one the session hands out (storage/erasure.py changes it in the same transaction)."""
+    key = inspect(InboxEvent).identity_key_from_primary_key((columns["id"],))
+    event = session.identity_map.get(key)
+    if event is None:
+        event = InboxEvent(**columns)
+        make_transient_to_detached(event)     # no changes; the payload unloaded (expired)
+        session.add(event)
+    return event
 
 
 def next_pending(session: Session, chat_key: str) -> InboxEvent | None:

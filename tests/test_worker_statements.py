@@ -22,6 +22,25 @@ def test_a_message_writes_its_conversation_once(app):
     assert len(updates) == 1, statements
 
 
+def test_a_text_message_away_from_the_menu_writes_its_conversation_once(app):
+    """Any text may go to an officer talking with the person (bot/officer_messages.relay): asking
+    whether one is must not flush the conversation first, which would write it twice."""
+    user = user_id()
+    _statements(app, user, "hello")
+    for text in ("hi", "hi"):
+        statements = _statements(app, user, text)
+        updates = [s for s in statements if s.startswith("UPDATE CONVERSATIONS")]
+        assert len(updates) == 1 and "UPDATED_AT=" in updates[0], statements
+        assert len(statements) == 9, statements
+
+
+def test_a_new_person_s_conversation_is_one_insert(app):
+    statements = _statements(app, user_id(), "hello")
+    assert [s for s in statements if "INTO CONVERSATIONS" in s or s.startswith("UPDATE CONVERSATIONS")] \
+        == [s for s in statements if s.startswith("INSERT INTO CONVERSATIONS")], statements
+    assert len(statements) == 9, statements
+
+
 def test_the_reply_is_written_claimed_so_its_send_claims_nothing(app):
     """The answer's row is written with its first attempt's marker in the decision's commit, so
     sending it right after takes no claim UPDATE of its own: 9 statements for a returning person."""

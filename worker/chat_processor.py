@@ -85,6 +85,7 @@ class ChatProcessor:
         conversation = conversations.load(session, event.chat_key, _user_of(payload))
         response = self.responder.respond(payload, conversation, session)
         rows = self._queue_messages(session, event, payload, response) + list(response.also)
+        conversations.save(session, conversation)
         if not inbox.mark_done(session, event.id):
             session.rollback()
             return []
