@@ -59,6 +59,27 @@ def insert_now(session: Session, **fields) -> OutboxMessage:
     return row
 
 
+_INSERT_MANY = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True)
+
+
+def insert_pushes(session: Session, targets: list[str], messages: list[dict]) -> list[OutboxMessage]:
+    """One push row of `messages` to each target (an officer's or a group's chat), grouped as
+    group_alike does and written at once by one Core INSERT … RETURNING for all of them (the
+    unit of work was the largest part of a confirmed report's CPU): the rows come back detached
+    and whole, as insert_now's. Nothing else in the session is flushed."""
+    rows = [_new_row(chat_key=target, messages=messages, push_to=target, push_allowed=True) for target in targets]
+    if not rows:
+        return rows
+    group_alike(rows)
+    with session.no_autoflush:
+        ids = session.execute(_INSERT_MANY, [{column: getattr(row, key) for key, column in _COLUMNS}
+                                             for row in rows]).scalars().all()
+    for row, row_id in zip(rows, ids, strict=True):
+        row.id = row_id
+        make_transient_to_detached(row)
+    return rows
+
+
 def _new_row(*, chat_key: str, messages: list[dict], push_to: str | None, push_allowed: bool,
              reply_token: str | None = None, reply_deadline: datetime | None = None,
              inbox_event_id: int | None = None, deliver_until: datetime | None = None,

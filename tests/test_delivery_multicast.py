@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.delivery import FAILED, RETRY, SENT, SKIPPED, UNDELIVERABLE, Delivery
 from bot.line_api import LineError
@@ -36,11 +38,12 @@ def _alert(db, *targets, clock=None) -> list[OutboxMessage]:
     """An alert's rows as casework adds them (one per target, flushed together), committed and
     detached, as the chat processor hands them to the delivery."""
     with db.sessions() as session:
-        rows = [CaseStore.push(session, target, ALERT) for target in targets or (OFFICER_A, OFFICER_B, GROUP_CHAT)]
+        rows = CaseStore.push_all(session, list(targets or (OFFICER_A, OFFICER_B, GROUP_CHAT)), ALERT)
         if clock is not None:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([row.id for row in rows]))
+                            .values(created_at=clock.now))
             for row in rows:
-                row.created_at = clock.now
-        CaseStore.flush(session)
+                set_committed_value(row, "created_at", clock.now)
         session.commit()
         return rows
 
