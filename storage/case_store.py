@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from . import cases, directory, outbox
-from .models import Case, CaseEvent, CaseReferral, Committee, Officer, OutboxMessage
+from .models import Case, CaseReferral, Committee, Officer, OutboxMessage
 
 
 class CaseStore:
@@ -26,7 +26,7 @@ class CaseStore:
 
     @staticmethod
     def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None,
-               **detail) -> CaseEvent:
+               **detail) -> None:
         return cases.record(session, case, kind, actor, committee_id, **detail)
 
     @staticmethod
