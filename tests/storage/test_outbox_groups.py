@@ -81,10 +81,10 @@ def test_replies_and_pushes_to_a_reporter_are_never_grouped(db):
 def test_a_group_is_claimed_once_whichever_row_names_it(db):
     a, b, _ = _pushed(db, ([OFFICER_A, OFFICER_B, GROUP_CHAT], ALERT))
     with db.sessions() as session:
-        assert outbox.claim_group(session, a.send_group, **_times()) == {a.id: OFFICER_A, b.id: OFFICER_B}
+        assert outbox.claim_group(session, a.send_group, **_times()) == ({a.id: OFFICER_A, b.id: OFFICER_B}, set())
         session.commit()
     with db.sessions() as session:   # a second job, for either row, or the sweeper's: nothing
-        assert outbox.claim_group(session, a.send_group, **_times()) == {}
+        assert outbox.claim_group(session, a.send_group, **_times()).taken == {}
         assert outbox.claim_named(session, b.id, **_times()) is None
         session.commit()
     assert _row(db, a.id).last_error == outbox.SENDING
@@ -95,7 +95,7 @@ def test_a_job_naming_a_row_learns_its_group(db):
     with db.sessions() as session:
         taken = outbox.claim_named(session, b.id, **_times())
         assert (taken.last_error, taken.send_group, taken.push_to) == (outbox.SENDING, b.send_group, OFFICER_B)
-        assert outbox.claim_group(session, b.send_group, **_times()) == {a.id: OFFICER_A}   # the rest
+        assert outbox.claim_group(session, b.send_group, **_times()).taken == {a.id: OFFICER_A}   # the rest
         session.commit()
 
 
@@ -120,6 +120,7 @@ def test_an_officer_who_blocked_the_bot_is_dropped_from_the_group(db):
     with db.transaction() as session:
         conversations.set_blocked(conversations.load(session, OFFICER_B, OFFICER_B), True)
     with db.transaction() as session:
+        assert outbox.claim_group(session, a.send_group, **_times()).blocked == {b.id}   # the claim says so
         assert outbox.drop_blocked(session, [a.id, b.id], "blocked") == {b.id}
     assert _row(db, b.id).status == "undeliverable" and _row(db, a.id).status == "pending"
 
