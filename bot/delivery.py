@@ -132,8 +132,10 @@ class Delivery:
                        hold_until: datetime) -> str:
         """One attempt at a send group: claim its pending, due rows (with `taken`, a row of it
         claimed already), drop who blocked the bot, ONE multicast, the outcome on every row."""
-        taken.update(outbox.claim_group(session, group, due_by=due_by, hold_until=hold_until))
-        dropped = outbox.drop_blocked(session, list(taken), BLOCKED) if taken else set()
+        claimed_before = bool(taken)   # by a job naming one row: whether its person blocked the bot is not known
+        claim = outbox.claim_group(session, group, due_by=due_by, hold_until=hold_until)
+        taken.update(claim.taken)
+        dropped = outbox.drop_blocked(session, list(taken), BLOCKED) if claim.blocked or claimed_before else set()
         session.commit()   # before LINE is called: no write lock held across the call (SQLite: the webhook waits)
         if not taken:
             return SKIPPED   # sent, given up, not due yet, or another worker is sending it

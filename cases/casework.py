@@ -299,9 +299,7 @@ class Casework:
         committee = self.store.get_committee(session, committee_id)
         if group and committee is not None and committee.line_group_id:
             targets.append(committee.line_group_id)
-        rows = [self.push(session, target, messages) for target in dict.fromkeys(targets)]
-        self.store.flush(session)
-        return rows
+        return self.store.push_all(session, list(dict.fromkeys(targets)), messages)
 
     def push(self, session, target: str, messages: list[dict]):
         """One outbox row pushing `messages` to an officer's or a group's chat."""

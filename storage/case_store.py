@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from . import cases, directory, outbox
-from .models import Case, CaseEvent, CaseReferral, Committee, Officer, OutboxMessage
+from .models import Case, CaseReferral, Committee, Officer, OutboxMessage
 
 
 class CaseStore:
@@ -26,7 +26,7 @@ class CaseStore:
 
     @staticmethod
     def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None,
-               **detail) -> CaseEvent:
+               **detail) -> None:
         return cases.record(session, case, kind, actor, committee_id, **detail)
 
     @staticmethod
@@ -80,27 +80,19 @@ class CaseStore:
         return directory.get_committee(session, committee_id)
 
     @staticmethod
-    def on_duty_officers(session: Session, committee_id: str, now: datetime) -> list[Officer]:
-        """Who can be alerted now: on duty and linked to a LINE account."""
-        return directory.on_duty_officers(session, committee_id, now, linked_only=True)
+    def on_duty_officers(session: Session, committee_id: str, now: datetime) -> list:
+        """Who can be alerted now: on duty and linked to a LINE account (rows with line_user_id)."""
+        return directory.on_duty_linked(session, committee_id, now)
 
     # -- messages ------------------------------------------------------------------------------
     @staticmethod
     def push(session: Session, target: str, messages: list[dict]) -> OutboxMessage:
-        """One outbox row pushing `messages` to an officer's or a group's chat; rows pushed
-        until the next flush with the same messages to several officers become one multicast."""
-        row = outbox.add(session, chat_key=target, messages=messages, push_to=target, push_allowed=True)
-        session.info.setdefault(_PUSHED, []).append(row)
-        return row
+        """One outbox row pushing `messages` to an officer's or a group's chat, written at once."""
+        return outbox.insert_pushes(session, [target], messages)[0]
 
     @staticmethod
-    def flush(session: Session) -> None:
-        """Write what casework added; the officers' rows pushed since the last flush with the
-        same messages (a case's alert to the committee's on-duty officers) first get one send
-        group (storage/outbox.group_alike): they go as ONE multicast, the group chat's by push."""
-        pushed, new = session.info.pop(_PUSHED, []), session.new
-        outbox.group_alike([row for row in pushed if row in new])   # not already flushed (an autoflush)
-        session.flush()
-
-
-_PUSHED = "case_store.pushed"   # session.info: the rows push() added since the last flush
+    def push_all(session: Session, targets: list[str], messages: list[dict]) -> list[OutboxMessage]:
+        """One row per target with the same `messages` (a case's alert to the committee's on-duty
+        officers and its group chat), written at once; the officers' rows get one send group
+        (storage/outbox.group_alike): they go as ONE multicast, the group chat's by push."""
+        return outbox.insert_pushes(session, targets, messages)

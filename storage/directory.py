@@ -47,6 +47,22 @@ def on_duty_officers(session: Session, committee_id: str, now: datetime, *,
             if roster_covers(officer.roster, now) and (officer.line_user_id or not linked_only)]
 
 
+_OFFICERS = Officer.__table__
+_ON_DUTY_LINKED = (   # built once; Core rows: every alert reads its committee's officers
+    select(_OFFICERS.c.id, _OFFICERS.c.line_user_id, _OFFICERS.c.roster)
+    .join(Committee.__table__, Committee.__table__.c.id == _OFFICERS.c.committee_id)
+    .where(_OFFICERS.c.committee_id == bindparam("committee_id"), _OFFICERS.c.active.is_(True),
+           Committee.__table__.c.active.is_(True), _OFFICERS.c.line_user_id.is_not(None))
+    .order_by(_OFFICERS.c.id)
+)
+
+
+def on_duty_linked(session: Session, committee_id: str, now: datetime) -> list:
+    """on_duty_officers(linked_only=True) as Core rows (id, line_user_id, roster), not objects."""
+    rows = session.execute(_ON_DUTY_LINKED, {"committee_id": committee_id})
+    return [row for row in rows if roster_covers(row.roster, now) and row.line_user_id]
+
+
 def national_committee(session: Session) -> Committee | None:
     return session.scalars(select(Committee).where(Committee.level == "national", Committee.active.is_(True))
                            .order_by(Committee.id)).first()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from storage.inbox_watch import inbox_watch
+from storage.inbox_watch import POLL_SECONDS, inbox_watch
 
 from .promotion import promote_received
 
@@ -20,7 +20,7 @@ class InboxDispatcher(threading.Thread):
     others try every second to take over, and a new leader first enqueues every chat with
     pending events, so nothing a dead leader saw is left waiting for the sweeper."""
 
-    def __init__(self, db, queue, lock_seconds: float = 5.0, poll_seconds: float = 0.002):
+    def __init__(self, db, queue, lock_seconds: float = 5.0, poll_seconds: float = POLL_SECONDS):
         super().__init__(name="dispatcher", daemon=True)
         self.db, self.queue = db, queue
         self.lock_seconds, self.poll_seconds = lock_seconds, poll_seconds

@@ -58,8 +58,8 @@ class Store:
         self.pushed.append(target)
         return target
 
-    def flush(self, session):
-        pass
+    def push_all(self, session, targets, messages):
+        return [self.push(session, target, messages) for target in targets]
 
 
 class Alerts:

@@ -21,12 +21,11 @@ OFFICER_A, OFFICER_B, OFFICER_C = "U" + "a" * 32, "U" + "b" * 32, "U" + "c" * 32
 GROUP_CHAT = "C" + "d" * 32
 
 
-def _pushed(db, targets_and_messages) -> list[OutboxMessage]:
-    """Rows pushed through the case store in one transaction, as casework adds an alert's."""
+def _pushed(db, *calls) -> list[OutboxMessage]:
+    """Rows pushed through the case store in one transaction, one push_all per (targets,
+    messages), as casework adds an alert's."""
     with db.transaction() as session:
-        rows = [CaseStore.push(session, target, messages) for target, messages in targets_and_messages]
-        CaseStore.flush(session)
-        return rows
+        return [row for targets, messages in calls for row in CaseStore.push_all(session, targets, messages)]
 
 
 def _row(db, row_id) -> OutboxMessage:
@@ -40,7 +39,7 @@ def _times():
 
 
 def test_officers_with_the_same_messages_share_a_group_the_group_chat_does_not(db):
-    a, b, chat = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT), (GROUP_CHAT, ALERT)])
+    a, b, chat = _pushed(db, ([OFFICER_A, OFFICER_B, GROUP_CHAT], ALERT))
     assert a.send_group is not None and a.send_group == b.send_group
     assert chat.send_group is None                       # a group chat cannot be in a multicast: a push
     assert _row(db, a.id).send_group == a.send_group     # written by the insert itself
@@ -48,25 +47,24 @@ def test_officers_with_the_same_messages_share_a_group_the_group_chat_does_not(d
 
 
 def test_different_messages_and_a_lone_officer_stay_pushes(db):
-    a, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, OTHER)])
+    a, b = _pushed(db, ([OFFICER_A], ALERT), ([OFFICER_B], OTHER))
     assert a.send_group is None and b.send_group is None
-    (alone,) = _pushed(db, [(OFFICER_C, ALERT)])
+    (alone,) = _pushed(db, ([OFFICER_C], ALERT))
     assert alone.send_group is None
 
 
 def test_the_same_officer_twice_is_not_put_twice_in_one_multicast(db):
-    a, again, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_A, ALERT), (OFFICER_B, ALERT)])
+    a, again, b = _pushed(db, ([OFFICER_A, OFFICER_A, OFFICER_B], ALERT))
     assert a.send_group == b.send_group is not None
     assert again.send_group is None
 
 
-def test_rows_made_before_a_flush_are_not_grouped_with_later_ones(db):
-    with db.transaction() as session:
-        first = CaseStore.push(session, OFFICER_A, ALERT)
-        CaseStore.flush(session)
-        second = CaseStore.push(session, OFFICER_B, ALERT)
-        CaseStore.flush(session)
+def test_rows_pushed_by_separate_calls_are_not_grouped(db):
+    first, second = _pushed(db, ([OFFICER_A], ALERT), ([OFFICER_B], ALERT))
     assert first.send_group is None and second.send_group is None
+    with db.transaction() as session:
+        alone = CaseStore.push(session, OFFICER_C, ALERT)
+    assert alone.send_group is None and _row(db, alone.id).chat_key == OFFICER_C
 
 
 def test_replies_and_pushes_to_a_reporter_are_never_grouped(db):
@@ -81,28 +79,28 @@ def test_replies_and_pushes_to_a_reporter_are_never_grouped(db):
 
 
 def test_a_group_is_claimed_once_whichever_row_names_it(db):
-    a, b, _ = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT), (GROUP_CHAT, ALERT)])
+    a, b, _ = _pushed(db, ([OFFICER_A, OFFICER_B, GROUP_CHAT], ALERT))
     with db.sessions() as session:
-        assert outbox.claim_group(session, a.send_group, **_times()) == {a.id: OFFICER_A, b.id: OFFICER_B}
+        assert outbox.claim_group(session, a.send_group, **_times()) == ({a.id: OFFICER_A, b.id: OFFICER_B}, set())
         session.commit()
     with db.sessions() as session:   # a second job, for either row, or the sweeper's: nothing
-        assert outbox.claim_group(session, a.send_group, **_times()) == {}
+        assert outbox.claim_group(session, a.send_group, **_times()).taken == {}
         assert outbox.claim_named(session, b.id, **_times()) is None
         session.commit()
     assert _row(db, a.id).last_error == outbox.SENDING
 
 
 def test_a_job_naming_a_row_learns_its_group(db):
-    a, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT)])
+    a, b = _pushed(db, ([OFFICER_A, OFFICER_B], ALERT))
     with db.sessions() as session:
         taken = outbox.claim_named(session, b.id, **_times())
         assert (taken.last_error, taken.send_group, taken.push_to) == (outbox.SENDING, b.send_group, OFFICER_B)
-        assert outbox.claim_group(session, b.send_group, **_times()) == {a.id: OFFICER_A}   # the rest
+        assert outbox.claim_group(session, b.send_group, **_times()).taken == {a.id: OFFICER_A}   # the rest
         session.commit()
 
 
 def test_a_group_is_marked_sent_and_backed_off_together(db):
-    a, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT)])
+    a, b = _pushed(db, ([OFFICER_A, OFFICER_B], ALERT))
     later = utcnow() + timedelta(seconds=4)
     with db.transaction() as session:
         outbox.record_group_attempt(session, [a.id, b.id], status="pending", last_error="LINE 500",
@@ -118,10 +116,11 @@ def test_a_group_is_marked_sent_and_backed_off_together(db):
 
 
 def test_an_officer_who_blocked_the_bot_is_dropped_from_the_group(db):
-    a, b = _pushed(db, [(OFFICER_A, ALERT), (OFFICER_B, ALERT)])
+    a, b = _pushed(db, ([OFFICER_A, OFFICER_B], ALERT))
     with db.transaction() as session:
         conversations.set_blocked(conversations.load(session, OFFICER_B, OFFICER_B), True)
     with db.transaction() as session:
+        assert outbox.claim_group(session, a.send_group, **_times()).blocked == {b.id}   # the claim says so
         assert outbox.drop_blocked(session, [a.id, b.id], "blocked") == {b.id}
     assert _row(db, b.id).status == "undeliverable" and _row(db, a.id).status == "pending"
 
