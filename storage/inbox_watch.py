@@ -27,10 +27,9 @@ from sqlalchemy.engine import Engine
 from .inbox import NOTIFY_CHANNEL, RECEIVED
 from .own_connection import OwnConnection
 
-# The SQLite poll, one place. Each read costs ~0.05-0.09 ms of CPU, so polling every 2 ms kept an
-# idle worker busy ~30 ms a second; slowing down only after a quiet spell longer than the gaps of
-# a steady load (50/s: 20 ms) keeps replies under load as quick, and a first event after a pause
-# waits at most IDLE_POLL_SECONDS - POLL_SECONDS more.
+# The SQLite poll, one place. A quick poll is what an idle worker spends its CPU on, so it slows
+# down only after a quiet spell longer than the gaps of a steady load: replies under load stay as
+# quick, and a first event after a pause waits at most IDLE_POLL_SECONDS - POLL_SECONDS more.
 POLL_SECONDS = 0.002
 IDLE_AFTER_SECONDS = 0.03
 IDLE_POLL_SECONDS = 0.008

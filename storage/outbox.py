@@ -216,8 +216,6 @@ def record_group_attempt(session: Session, row_ids: list[int], **outcome) -> Non
                     .values(attempts=_ROWS.c.attempts + 1, **outcome))
 
 
-
-
 def drop_blocked(session: Session, row_ids: list[int], why: str) -> set[int]:
     """The claimed rows whose person blocked the bot (`unfollow`) end here, undeliverable and
     never retried, as a push to them would (bot/delivery.py): one UPDATE, which returns their ids.
