@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, inspect, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
+from .loaded_rows import as_loaded, in_session
 from .models import Conversation, utcnow
 
 _ROWS = Conversation.__table__
@@ -23,7 +24,7 @@ def load(session: Session, chat_key: str, user_id: str | None) -> Conversation:
     is what the retention sweep (storage/retention.py) measures. The object belongs to the
     session as if the ORM had loaded it (anything else asking for it gets the same one, and
     the session writes its changes if save() is not called), from one plain SELECT."""
-    conversation = session.identity_map.get(inspect(Conversation).identity_key_from_primary_key((chat_key,)))
+    conversation = in_session(session, Conversation, chat_key)
     if conversation is None:
         with session.no_autoflush:     # nothing pending is about this row
             found = session.execute(_SELECT, {"chat": chat_key}).first()
@@ -32,9 +33,7 @@ def load(session: Session, chat_key: str, user_id: str | None) -> Conversation:
                                         zawgyi=False, updated_at=utcnow(), blocked_at=None)
             session.add(conversation)
             return conversation
-        conversation = Conversation(**found._mapping)
-        make_transient_to_detached(conversation)     # as loaded: no changes yet
-        session.add(conversation)
+        conversation = as_loaded(session, Conversation, dict(found._mapping))
     conversation.updated_at = utcnow()
     return conversation
 

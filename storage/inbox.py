@@ -19,11 +19,12 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Text, bindparam, inspect, literal, select, type_coerce, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import Text, bindparam, literal, select, type_coerce, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .crypto import keyring
+from .loaded_rows import as_loaded
 from .models import InboxEvent, utcnow
 
 SYSTEM_CHAT = "_system"
@@ -125,25 +126,14 @@ def oldest_pending(session: Session, chat_key: str) -> tuple[InboxEvent | None, 
     if not found:
         return None, False
     *columns, stored = found[0]
-    event = _as_loaded(session, dict(zip((column.key for column in _EVENT_COLUMNS), columns)))
+    # the payload left unloaded: set below once decrypted, or read (and failing) where it is used
+    event = as_loaded(session, InboxEvent, dict(zip((column.key for column in _EVENT_COLUMNS), columns)))
     try:
         payload = _PAYLOAD_TYPE.process_result_value(stored, session.bind.dialect)
     except Exception:  # noqa: BLE001 - unreadable: reading it again raises where the failure is recorded
         return event, len(found) > 1
     set_committed_value(event, "payload", payload)
     return event, len(found) > 1
-
-
-def _as_loaded(session: Session, columns: dict) -> InboxEvent:
-    """The session's object for this row, as if the ORM had loaded it (its payload unloaded):
-    the one the session hands out (storage/erasure.py changes it in the same transaction)."""
-    key = inspect(InboxEvent).identity_key_from_primary_key((columns["id"],))
-    event = session.identity_map.get(key)
-    if event is None:
-        event = InboxEvent(**columns)
-        make_transient_to_detached(event)     # no changes; the payload unloaded (expired)
-        session.add(event)
-    return event
 
 
 def next_pending(session: Session, chat_key: str) -> InboxEvent | None:

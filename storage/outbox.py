@@ -46,7 +46,7 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
     return row
 
 
-_INSERT = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+_INSERT = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True)
 _COLUMNS = [(attr.key, attr.columns[0].key) for attr in OutboxMessage.__mapper__.column_attrs if attr.key != "id"]
 
 
@@ -54,28 +54,26 @@ def insert_now(session: Session, **fields) -> OutboxMessage:
     """add(), written at once by one Core INSERT … RETURNING instead of at the session's next flush
     (the unit of work was a sixth of a message's CPU in the worker): the row comes back detached and
     whole, as delivery takes it after the caller's commit. Nothing else in the session is flushed."""
-    row = _new_row(**fields)
-    with session.no_autoflush:
-        row.id = session.execute(_INSERT, {column: getattr(row, key) for key, column in _COLUMNS}).scalar_one()
-    make_transient_to_detached(row)
-    return row
-
-
-_INSERT_MANY = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True)
+    return _write(session, [_new_row(**fields)])[0]
 
 
 def insert_pushes(session: Session, targets: list[str], messages: list[dict]) -> list[OutboxMessage]:
     """One push row of `messages` to each target (an officer's or a group's chat), grouped as
     group_alike does and written at once by one Core INSERT … RETURNING for all of them (the
-    unit of work was the largest part of a confirmed report's CPU): the rows come back detached
-    and whole, as insert_now's. Nothing else in the session is flushed."""
+    unit of work was the largest part of a confirmed report's CPU), as insert_now's."""
     rows = [_new_row(chat_key=target, messages=messages, push_to=target, push_allowed=True) for target in targets]
+    group_alike(rows)
+    return _write(session, rows)
+
+
+def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """The rows inserted by one statement, given their ids and detached whole (delivery reads
+    nothing back); nothing else in the session is flushed."""
     if not rows:
         return rows
-    group_alike(rows)
-    with session.no_autoflush:
-        ids = session.execute(_INSERT_MANY, [{column: getattr(row, key) for key, column in _COLUMNS}
-                                             for row in rows]).scalars().all()
+    params = [{column: getattr(row, key) for key, column in _COLUMNS} for row in rows]
+    with session.no_autoflush:   # one row as a plain execute: an executemany costs more for one
+        ids = session.execute(_INSERT, params[0] if len(params) == 1 else params).scalars().all()
     for row, row_id in zip(rows, ids, strict=True):
         row.id = row_id
         make_transient_to_detached(row)
