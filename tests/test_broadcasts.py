@@ -110,12 +110,12 @@ def _send_all(sender, queue, clock, broadcast_id, limit=50) -> list[str]:
 
 
 # -- the start ----------------------------------------------------------------------------
-def test_start_makes_a_batch_per_language_and_script_and_queues_the_first_send(db, sender, queue):
+def test_start_makes_a_batch_per_language_and_script_and_queues_the_first_send(db, sender, queue, clock):
     subscribe(db, "my")
     subscribe(db, "my", zawgyi=True)
     subscribe(db, "my")
     subscribe(db, "th")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == STARTED
     found = _broadcast(db, broadcast_id)
     assert (found.state, found.recipients) == ("sending", 4)
@@ -131,7 +131,7 @@ def test_a_big_audience_is_cut_a_slice_per_job_and_sending_begins_after_the_firs
                                                                                    clock):
     users = subscribe_many(db, 1200, "en") + subscribe_many(db, 30, "th")
     sender.plan_slice = 500                       # a slice: 500 subscribers by subscription id
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == STARTED
     assert sender.plan(queue.plans.pop(0)) == PLANNED
     assert [b.size for b in _batches(db, broadcast_id)] == [500]
@@ -152,9 +152,9 @@ def test_a_big_audience_is_cut_a_slice_per_job_and_sending_begins_after_the_firs
     assert _broadcast(db, broadcast_id).state == "done"
 
 
-def test_a_start_is_taken_once(db, sender, queue):
+def test_a_start_is_taken_once(db, sender, queue, clock):
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == STARTED
     assert sender.start(broadcast_id) == SKIPPED
     assert queue.plans == [broadcast_id]
@@ -173,31 +173,31 @@ def test_a_broadcast_for_later_is_not_started_before_its_time(db, sender, queue,
     assert sender.start(broadcast_id) == STARTED
 
 
-def test_a_cancelled_broadcast_is_not_started(db, sender, queue):
+def test_a_cancelled_broadcast_is_not_started(db, sender, queue, clock):
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     with db.transaction() as session:
         assert broadcasts.cancel(session, broadcast_id)
     assert sender.start(broadcast_id) == SKIPPED
     assert not _batches(db, broadcast_id) and not queue.sends
 
 
-def test_nobody_to_send_to_is_a_refusal(db, sender, line):
+def test_nobody_to_send_to_is_a_refusal(db, sender, line, clock):
     subscribe(db, "en", country="kh")
     blocked = subscribe(db, "en", country="mm", blocked=True)
     assert blocked
-    broadcast_id = new_broadcast(db, Audience(countries=("mm",)))
+    broadcast_id = new_broadcast(db, Audience(countries=("mm",)), now=clock())
     assert sender.start(broadcast_id) == REFUSED
     found = _broadcast(db, broadcast_id)
     assert (found.state, found.error) == ("refused", NO_SUBSCRIBER)
     assert not line.multicasts
 
 
-def test_over_the_quota_is_refused_naming_the_numbers(db, sender, line, queue):
+def test_over_the_quota_is_refused_naming_the_numbers(db, sender, line, queue, clock):
     line.limit, line.used = 1000, 998
     for _ in range(3):
         subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == REFUSED
     found = _broadcast(db, broadcast_id)
     assert found.state == "refused"
@@ -206,45 +206,45 @@ def test_over_the_quota_is_refused_naming_the_numbers(db, sender, line, queue):
     assert not _batches(db, broadcast_id) and not queue.sends
 
 
-def test_the_reserve_for_alerts_is_kept_back(db, sender, line):
+def test_the_reserve_for_alerts_is_kept_back(db, sender, line, clock):
     line.limit, line.used = 1000, 900
     sender.quota_reserve = 99
     for _ in range(2):
         subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == REFUSED
     assert "99 kept back" in _broadcast(db, broadcast_id).error
 
 
-def test_at_80_percent_it_goes_with_the_warning_kept(db, sender, line):
+def test_at_80_percent_it_goes_with_the_warning_kept(db, sender, line, clock):
     line.limit, line.used = 10, 6
     for _ in range(2):
         subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == STARTED
     assert _broadcast(db, broadcast_id).quota == {"limit": 10, "used": 6, "needed": 2, "reserve": 0,
                                                   "allowed": True, "warn": True}
 
 
-def test_below_80_percent_there_is_no_warning(db, sender, line):
+def test_below_80_percent_there_is_no_warning(db, sender, line, clock):
     line.limit, line.used = 100, 10
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == STARTED
     assert _broadcast(db, broadcast_id).quota["warn"] is False
 
 
-def test_no_limit_set_by_line_is_no_refusal(db, sender, line):
+def test_no_limit_set_by_line_is_no_refusal(db, sender, line, clock):
     line.limit, line.used = None, 10**9
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == STARTED
 
 
 def test_when_line_cannot_say_its_quota_the_start_waits(db, sender, line, queue, clock):
     line.quota_failures = [LINE_500]
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.start(broadcast_id) == WAITING
     assert _broadcast(db, broadcast_id).state == "scheduled"
     [(started, when)] = queue.starts
@@ -258,7 +258,7 @@ def test_each_job_sends_one_multicast_in_the_readers_language_then_queues_the_ne
     burmese = subscribe(db, "my")
     zawgyi = subscribe(db, "my", zawgyi=True)
     thai = subscribe(db, "th")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     queue.sends.clear()
     assert sender.send(broadcast_id) == SENT
@@ -277,7 +277,7 @@ def test_each_job_sends_one_multicast_in_the_readers_language_then_queues_the_ne
 
 def test_1200_recipients_go_in_three_multicasts_with_distinct_retry_keys(db, sender, line, queue, clock):
     users = subscribe_many(db, 1200, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     assert _send_all(sender, queue, clock, broadcast_id) == [SENT, SENT, SENT]
     sizes = [len(to) for _, to, _, _ in line.multicasts]
@@ -293,7 +293,7 @@ def test_who_stopped_or_blocked_after_the_start_is_not_sent_to(db, sender, line,
     stays = subscribe(db, "en")
     stops = subscribe(db, "en")
     blocks = subscribe(db, "en", wrote=True)
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     unsubscribe(db, stops)
     block(db, blocks)
@@ -305,7 +305,7 @@ def test_who_stopped_or_blocked_after_the_start_is_not_sent_to(db, sender, line,
 
 def test_a_batch_nobody_still_wants_is_not_sent_at_all(db, sender, line, queue, clock):
     only = subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     unsubscribe(db, only)
     assert _send_all(sender, queue, clock, broadcast_id) == [SENT]
@@ -315,7 +315,7 @@ def test_a_batch_nobody_still_wants_is_not_sent_at_all(db, sender, line, queue, 
 
 def test_409_means_line_already_has_the_batch(db, sender, line, queue, clock):
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     line.failures = [LINE_409]
     assert _send_all(sender, queue, clock, broadcast_id) == [SENT]
@@ -326,7 +326,7 @@ def test_409_means_line_already_has_the_batch(db, sender, line, queue, clock):
 @pytest.mark.parametrize("error", [LINE_500, LINE_429, LineError(None, "ReadTimeoutError: timed out")])
 def test_429_5xx_and_no_answer_are_retried_later_with_the_same_retry_key(db, sender, line, queue, clock, error):
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     line.failures = [error]
     first = clock.now
@@ -343,7 +343,7 @@ def test_429_5xx_and_no_answer_are_retried_later_with_the_same_retry_key(db, sen
 
 def test_retries_end_at_the_limit_and_the_batch_counts_as_failed(db, sender, line, queue, clock):
     subscribe_many(db, 2, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     line.failures = [LINE_500] * 3
     outcomes = _send_all(sender, queue, clock, broadcast_id)
@@ -358,7 +358,7 @@ def test_retries_end_at_the_limit_and_the_batch_counts_as_failed(db, sender, lin
 def test_400_is_not_retried(db, sender, line, queue, clock):
     subscribe(db, "en")
     subscribe(db, "th")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     line.failures = [LINE_400]
     assert _send_all(sender, queue, clock, broadcast_id) == [FAILED, SENT]
@@ -370,7 +370,7 @@ def test_400_is_not_retried(db, sender, line, queue, clock):
 
 def test_a_batch_held_by_another_worker_is_left_alone(db, sender, line, queue, clock):
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     with db.transaction() as session:    # another worker took it and is sending it
         assert broadcast_batches.claim_next(session, broadcast_id, clock.now, clock.now + timedelta(seconds=30))
@@ -390,7 +390,7 @@ def test_a_job_whose_slot_is_later_is_put_back_not_slept(db, line, queue, clock)
     sender = Broadcasts(db, line, queue, NewsMessages(catalogs(), to_zawgyi), calls_per_second=5,
                         clock=clock, pacer=LaterPacer())
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     _started(sender, queue, broadcast_id)
     queue.sends.clear()
     assert sender.send(broadcast_id) == PACED
@@ -401,9 +401,9 @@ def test_a_job_whose_slot_is_later_is_put_back_not_slept(db, line, queue, clock)
     assert sender.send(broadcast_id, slot) == SENT     # its slot is held: it does not ask for another
 
 
-def test_a_job_for_a_broadcast_not_sending_does_nothing(db, sender, line):
+def test_a_job_for_a_broadcast_not_sending_does_nothing(db, sender, line, clock):
     subscribe(db, "en")
-    broadcast_id = new_broadcast(db)
+    broadcast_id = new_broadcast(db, now=clock())
     assert sender.send(broadcast_id) == SKIPPED
     assert not line.multicasts
 

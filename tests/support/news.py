@@ -54,9 +54,11 @@ def unsubscribe(db, user: str) -> None:
         session.query(NewsSubscription).filter_by(user_id=user).delete()
 
 
-def new_broadcast(db, audience: Audience | None = None, texts: dict | None = None, send_at=None) -> int:
+def new_broadcast(db, audience: Audience | None = None, texts: dict | None = None, send_at=None, now=None) -> int:
+    """A scheduled broadcast, made at `now` (a test's hand clock; the real time when None)."""
     with db.transaction() as session:
-        return broadcasts.create(session, texts or TEXTS, audience or Audience(), "test", send_at=send_at).id
+        return broadcasts.create(session, texts or TEXTS, audience or Audience(), "test", send_at=send_at,
+                                 now=now).id
 
 
 class NewsLine(FakeLine):
