@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, insert, or_, select, update
+from sqlalchemy import String, bindparam, case, cast, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from line_limits import MAX_MULTICAST_RECIPIENTS
@@ -125,7 +125,9 @@ def group_alike(rows: list[OutboxMessage]) -> list[list[OutboxMessage]]:
 
 
 _ROWS = OutboxMessage.__table__
-_BLOCKED = conversations.blocked_chats().where(Conversation.chat_key == _ROWS.c.push_to).exists()
+# push_to is CAST so that SQLite (3.40) looks the chat up by its key in the claim's RETURNING too: a bare column
+# of the updated row there has no affinity, and the subquery then scanned every conversation per row.
+_BLOCKED = conversations.blocked_chats().where(Conversation.chat_key == cast(_ROWS.c.push_to, String)).exists()
 _BLOCKED_NOW = _BLOCKED.label("blocked")
 _UNRECORDED = _ROWS.c.last_error.in_([SENDING, SENDING_AFTER_UNKNOWN])
 # A claim, of one row or of a send group: pending and due (next_attempt_at at or before due_by),
