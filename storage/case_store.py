@@ -80,9 +80,10 @@ class CaseStore:
         return directory.get_committee(session, committee_id)
 
     @staticmethod
-    def on_duty_officers(session: Session, committee_id: str, now: datetime) -> list:
-        """Who can be alerted now: on duty and linked to a LINE account (rows with line_user_id)."""
-        return directory.on_duty_linked(session, committee_id, now)
+    def alert_targets(session: Session, committee_id: str, now: datetime) -> directory.AlertTargets:
+        """Who can be alerted now: the LINE users of the officers on duty and linked, and the
+        committee's LINE group chat (None without one)."""
+        return directory.alert_targets(session, committee_id, now)
 
     # -- messages ------------------------------------------------------------------------------
     @staticmethod
