@@ -21,8 +21,8 @@ class CaseStore:
     # -- cases ---------------------------------------------------------------------------------
     @staticmethod
     def new_case(session: Session, **fields) -> Case:
-        """A new case with a fresh reference, flushed (it has its id)."""
-        return cases.add(session, reference=cases.new_reference(session), **fields)
+        """A new case with a fresh reference, written at once (it has its id)."""
+        return cases.insert_new(session, **fields)
 
     @staticmethod
     def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None,
