@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import Text, event, inspect, select, type_coerce
 
 from storage import conversations, migrate, outbox
 from storage.case_store import CaseStore
@@ -76,6 +76,19 @@ def test_replies_and_pushes_to_a_reporter_are_never_grouped(db):
         plain = outbox.add(session, chat_key=OFFICER_C, messages=ALERT, push_to=OFFICER_C, push_allowed=True)
         assert outbox.group_alike([reply, note, plain]) == []
         session.rollback()
+
+
+def test_one_card_for_several_chats_is_encrypted_once_and_each_row_reads_it(db):
+    """AES-GCM's rule is a fresh nonce per encryption: one token stored in several rows is one
+    encryption, and says only that the rows hold the same messages, which their group says already."""
+    a, b, group_chat = _pushed(db, ([OFFICER_A, OFFICER_B, GROUP_CHAT], ALERT))
+    c, = _pushed(db, ([OFFICER_C], ALERT))
+    with db.sessions() as session:
+        rows = OutboxMessage.__table__   # the stored tokens, not decrypted
+        tokens = dict(session.execute(select(rows.c.id, type_coerce(rows.c.messages, Text))).all())
+    assert tokens[a.id] == tokens[b.id] == tokens[group_chat.id] != tokens[c.id]
+    assert ALERT[0]["text"] not in tokens[a.id]
+    assert [_row(db, row.id).messages for row in (a, b, group_chat, c)] == [ALERT] * 4
 
 
 def test_a_group_is_claimed_once_whichever_row_names_it(db):
