@@ -2,20 +2,15 @@
 whole in the session afterwards."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from storage import cases
 from storage.models import Case
+from tests.support.case_fields import CASE_FIELDS as FIELDS
+from tests.support.case_fields import NOW
 from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.integration
-
-NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
-FIELDS = dict(kind="self", chat_key="Ureporter", reporter_user_id="Ureporter", language="my",
-              answers={"phone": "0812345678"}, urgency="standard", urgency_rule="ilo_core", committee_id="CRI-5709",
-              status="new", escalation_level=0, escalate_at=NOW, created_at=NOW, state_since=NOW)
 
 
 def test_a_new_case_is_one_insert_and_comes_back_whole(db):
