@@ -48,27 +48,18 @@ _COLUMNS = ("webhook_event_id", "chat_key", "event_type", "line_timestamp", "pay
 NOTIFY_CHANNEL = "hotline_inbox"   # PostgreSQL: where new events are announced (storage/inbox_watch.py)
 
 
-def insert_sql(dialect: str, notify: bool = True) -> str:
+def insert_sql(dialect: str) -> str:
     """The webhook's insert: ON CONFLICT makes a redelivery a no-op, and the row count (1 new,
-    0 already stored) says which events were new. On PostgreSQL, with notify, the same
-    statement also notifies the dispatcher of the new event's chat (delivered at commit);
-    without it, NOTIFY_STORED_SQL follows in a transaction of its own."""
-    marks = ", ".join(("?" if dialect == "sqlite" else "%s") for _ in _COLUMNS)
-    insert = (f"INSERT INTO inbox_events ({', '.join(_COLUMNS)}) VALUES ({marks}) "
-              "ON CONFLICT (webhook_event_id) DO NOTHING")
-    if dialect == "sqlite" or not notify:
-        return insert
-    return f"WITH new AS ({insert} RETURNING chat_key) SELECT pg_notify('{NOTIFY_CHANNEL}', chat_key) FROM new"
-
-
-# PostgreSQL, one event: the notification as a transaction of its own right after the insert's
-# commit (storage/inbox_writer.py sends both in one round trip). NOTIFY holds a database-wide
-# lock through its transaction's commit, so an insert that notified never shared a WAL flush
-# with another; a transaction that only notifies writes nothing to wait for. It notifies only
-# if the stored row is the one this request wrote (a redelivery's received_at differs).
-NOTIFY_STORED_SQL = (f"SELECT pg_notify('{NOTIFY_CHANNEL}', chat_key) FROM inbox_events "
-                     "WHERE webhook_event_id = %s AND received_at = %s")
-RECEIVED_AT = _COLUMNS.index("received_at")     # where a prepared row keeps it
+    0 already stored) says which events were new. On PostgreSQL the same statement also
+    notifies the dispatcher of the new event's chat (delivered at commit)."""
+    columns = ", ".join(_COLUMNS)
+    if dialect == "sqlite":
+        marks = ", ".join("?" for _ in _COLUMNS)
+        return f"INSERT INTO inbox_events ({columns}) VALUES ({marks}) ON CONFLICT (webhook_event_id) DO NOTHING"
+    marks = ", ".join("%s" for _ in _COLUMNS)
+    return (f"WITH new AS (INSERT INTO inbox_events ({columns}) VALUES ({marks}) "
+            "ON CONFLICT (webhook_event_id) DO NOTHING RETURNING chat_key) "
+            f"SELECT pg_notify('{NOTIFY_CHANNEL}', chat_key) FROM new")
 
 
 def arrival_status(dialect: str) -> str:

@@ -11,8 +11,8 @@ Instead the dispatcher, beside a worker, watches:
   one seen read. SQLite has one writer at a time, so ids are committed in order. The webhook
   stored them as received (storage/inbox.py): the watch promotes them to pending before it
   names their chats, so a job never looks for an event that is not pending yet.
-- PostgreSQL: the webhook notifies channel `hotline_inbox` with the chat key of each new event,
-  after its insert's commit or with it (storage/inbox.py); NOTIFY reaches listeners only.
+- PostgreSQL: the webhook's insert notifies channel `hotline_inbox` with the chat key in the
+  same statement (storage.inbox.insert_sql); NOTIFY is delivered at commit, to listeners only.
 
 Either way, `catch_up()` gives every chat with pending events (what to do on taking over from
 a dispatcher that died, or once in a burst worker); the sweeper remains the safety net.

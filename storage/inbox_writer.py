@@ -10,8 +10,7 @@ per request.
 On PostgreSQL a one-event request (LINE's usual body) goes further down, to libpq: the
 insert is prepared once per connection and run with its parameters as text, which skips
 psycopg's per-execute adaptation and bookkeeping (a third of the client's CPU per insert on this
-path; figures in bench/README.md). Its NOTIFY follows as a transaction of its own in the same
-round trip (libpq's pipeline), so concurrent inserts can share a WAL flush (storage/inbox.py).
+path; figures in bench/README.md).
 
 On SQLite, writers from several processes queue on a file lock, woken by the kernel the
 moment it is free, instead of SQLite's busy handler sleeping between retries. The worker
@@ -31,15 +30,14 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from .inbox import NEWEST_STATUS_SQL, NOTIFY_STORED_SQL, PROMOTE_SQL, RECEIVED, RECEIVED_AT, insert_sql
+from .inbox import NEWEST_STATUS_SQL, PROMOTE_SQL, RECEIVED, insert_sql
 from .own_connection import OwnConnection
 
 log = logging.getLogger(__name__)
 
-# The one-event statements prepared on each PostgreSQL connection, by name (per session, so a
-# new connection after a failure prepares them again).
+# The name of the inbox insert prepared on each PostgreSQL connection (one per session, so a
+# new connection after a failure prepares it again).
 _PREPARED_INSERT = b"hotline_inbox_insert"
-_PREPARED_NOTIFY = b"hotline_inbox_notify"
 
 
 def _numbered(sql: str) -> str:
@@ -70,26 +68,6 @@ def _as_text(value) -> bytes | None:
     if form is None:
         raise TypeError(f"no text form for {type(value).__name__}")
     return form(value)
-
-
-def _segment_result(pgconn, expected):
-    """The one result of a pipeline segment (a statement and its Sync), read up to the Sync.
-    A statement that failed raises its error; a connection that broke raises too, never waits."""
-    from psycopg import errors, pq
-
-    result = None
-    for _ in range(4):              # the result, the end of its results, the Sync
-        got = pgconn.get_result()
-        if got is None:
-            continue
-        if got.status == pq.ExecStatus.PIPELINE_SYNC:
-            if result is not None and result.status == expected:
-                return result
-            break
-        result = got
-    if result is not None and result.status != expected:
-        raise errors.error_from_result(result)
-    raise errors.OperationalError(f"the inbox insert's pipeline ended early: {pgconn.error_message!r}")
 
 
 class _ThreadConnection(OwnConnection):
@@ -144,34 +122,25 @@ class _ThreadConnection(OwnConnection):
             cursor.close()
 
     def _insert_one_libpq(self, sql: str, params: tuple) -> int:
-        """PostgreSQL: the prepared insert, then the prepared notification, each committing
-        itself, sent together in libpq's pipeline mode (one round trip; the insert is committed
-        when it returns). sql is the statement for several events: this path has its own two.
-        A failure raises psycopg's error for it."""
+        """PostgreSQL: the statement prepared on this connection, run by libpq in autocommit
+        (one round trip, committed when it returns); a failure raises psycopg's error for it."""
         from psycopg import errors, pq
 
         pgconn = self.dbapi.pgconn
         if not self.prepared:
-            for name, text in ((_PREPARED_INSERT, insert_sql("postgresql", notify=False)),
-                               (_PREPARED_NOTIFY, NOTIFY_STORED_SQL)):
-                result = pgconn.prepare(name, _numbered(text).encode("utf-8"))
-                if result.status != pq.ExecStatus.COMMAND_OK:
-                    raise errors.error_from_result(result)
+            result = pgconn.prepare(_PREPARED_INSERT, _numbered(sql).encode("utf-8"))
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                raise errors.error_from_result(result)
             self.prepared = True
         forms = _TEXT_FORMS
         try:
             values = [forms[type(value)](value) for value in params]
         except KeyError:
             values = [_as_text(value) for value in params]     # raises the TypeError that names the type
-        pgconn.enter_pipeline_mode()
-        pgconn.send_query_prepared(_PREPARED_INSERT, values)
-        pgconn.pipeline_sync()          # the insert's own transaction ends here, whatever follows
-        pgconn.send_query_prepared(_PREPARED_NOTIFY, [values[0], values[RECEIVED_AT]])
-        pgconn.pipeline_sync()
-        inserted = _segment_result(pgconn, pq.ExecStatus.COMMAND_OK)
-        _segment_result(pgconn, pq.ExecStatus.TUPLES_OK)
-        pgconn.exit_pipeline_mode()     # a failure above leaves the connection to be discarded
-        return int(inserted.command_tuples or 0)       # 1 new, 0 a redelivery
+        result = pgconn.exec_prepared(_PREPARED_INSERT, values)
+        if result.status != pq.ExecStatus.TUPLES_OK:
+            raise errors.error_from_result(result)
+        return result.ntuples                         # one notification row per new event
 
     def promote(self) -> int:
         """Received events -> pending, all at once; how many. A read decides first (no lock

@@ -196,8 +196,7 @@ def _postgresql_only(db):
 
 
 def test_postgresql_one_event_notifies_its_chat_at_commit_and_a_redelivery_does_not(db):
-    """The libpq path notifies after the insert, in its own transaction: the dispatcher's NOTIFY
-    comes with a new event only."""
+    """The libpq path runs the same statement: the dispatcher's NOTIFY comes with a new event only."""
     _postgresql_only(db)
     import psycopg
 
@@ -231,39 +230,13 @@ def test_postgresql_a_connection_the_server_ended_is_replaced_and_the_insert_pre
     assert _stored(db) == 2
 
 
-def test_postgresql_one_event_runs_the_statements_prepared_on_the_kept_connection(db):
+def test_postgresql_one_event_runs_the_statement_prepared_on_the_kept_connection(db):
     """The fast path is the one in use (psycopg 3): after a one-event store, the writer's own
-    session holds the prepared insert, which does not notify (NOTIFY's lock would keep its
-    commit from sharing a WAL flush), and the prepared notification, which does; the kept
-    connection is back out of pipeline mode."""
+    session holds the prepared insert, with the same text as storage.inbox.insert_sql."""
     _postgresql_only(db)
-    from psycopg import pq
-
     db.inbox_writer.store(_rows(db, text_event(user_id(), "hello")))
     kept = db.inbox_writer._local.connection
     assert kept.insert_one == kept._insert_one_libpq
     statements = dict(kept.dbapi.execute("SELECT name, statement FROM pg_prepared_statements").fetchall())
-    assert "pg_notify" not in statements["hotline_inbox_insert"] and "$9" in statements["hotline_inbox_insert"]
-    assert statements["hotline_inbox_notify"] == _numbered_sql(inbox.NOTIFY_STORED_SQL)
-    assert kept.dbapi.pgconn.pipeline_status == pq.PipelineStatus.OFF
-
-
-def _numbered_sql(sql):
-    from storage.inbox_writer import _numbered
-
-    return _numbered(sql)
-
-
-def test_postgresql_a_failed_one_event_insert_raises_and_the_next_event_is_stored(db):
-    """A statement that fails inside the pipeline raises its own error (the webhook then answers
-    500 and LINE redelivers); the writer goes on with the next event."""
-    _postgresql_only(db)
-    import psycopg
-
-    [row] = _rows(db, text_event(user_id(), "too long a type"))
-    broken = row[:2] + ("t" * 41,) + row[3:]             # event_type is 40 characters at most
-    with pytest.raises(psycopg.errors.StringDataRightTruncation):
-        db.inbox_writer.store([broken])
-    good = text_event(user_id(), "next")
-    assert db.inbox_writer.store(_rows(db, good)) == [good["source"]["userId"]]
-    assert _stored(db) == 1
+    assert "hotline_inbox_insert" in statements
+    assert "pg_notify" in statements["hotline_inbox_insert"] and "$9" in statements["hotline_inbox_insert"]
