@@ -293,12 +293,10 @@ class Casework:
                        skip_user: str | None = None, group: bool = True) -> list:
         """Push `messages` to the committee's on-duty, linked officers (and its LINE group,
         unless group=False); one outbox row per recipient."""
-        now = self.clock()
-        targets = [o.line_user_id for o in self.store.on_duty_officers(session, committee_id, now)
-                   if o.line_user_id != skip_user]
-        committee = self.store.get_committee(session, committee_id)
-        if group and committee is not None and committee.line_group_id:
-            targets.append(committee.line_group_id)
+        officers, group_chat = self.store.alert_targets(session, committee_id, self.clock())
+        targets = [user for user in officers if user != skip_user]
+        if group and group_chat:
+            targets.append(group_chat)
         return self.store.push_all(session, list(dict.fromkeys(targets)), messages)
 
     def push(self, session, target: str, messages: list[dict]):

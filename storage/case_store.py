@@ -21,8 +21,8 @@ class CaseStore:
     # -- cases ---------------------------------------------------------------------------------
     @staticmethod
     def new_case(session: Session, **fields) -> Case:
-        """A new case with a fresh reference, flushed (it has its id)."""
-        return cases.add(session, reference=cases.new_reference(session), **fields)
+        """A new case with a fresh reference, written at once (it has its id)."""
+        return cases.insert_new(session, **fields)
 
     @staticmethod
     def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None,
@@ -80,9 +80,10 @@ class CaseStore:
         return directory.get_committee(session, committee_id)
 
     @staticmethod
-    def on_duty_officers(session: Session, committee_id: str, now: datetime) -> list:
-        """Who can be alerted now: on duty and linked to a LINE account (rows with line_user_id)."""
-        return directory.on_duty_linked(session, committee_id, now)
+    def alert_targets(session: Session, committee_id: str, now: datetime) -> directory.AlertTargets:
+        """Who can be alerted now: the LINE users of the officers on duty and linked, and the
+        committee's LINE group chat (None without one)."""
+        return directory.alert_targets(session, committee_id, now)
 
     # -- messages ------------------------------------------------------------------------------
     @staticmethod

@@ -140,6 +140,11 @@ def keys_from_env(instance_dir: Path | None) -> KeyRing:
     return KeyRing([path.read_text().strip()])
 
 
+def seal_json(value) -> str:
+    """The token an EncryptedJSON column stores for `value` (a fresh nonce each call)."""
+    return keyring().encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
 class EncryptedJSON(TypeDecorator):
     """A JSON value stored encrypted (a KeyRing token)."""
 
@@ -149,7 +154,7 @@ class EncryptedJSON(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return keyring().encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        return seal_json(value)
 
     def process_result_value(self, value, dialect):
         if value is None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from cases.directory_rules import LEVELS
@@ -48,20 +49,28 @@ def on_duty_officers(session: Session, committee_id: str, now: datetime, *,
             if roster_covers(officer.roster, now) and (officer.line_user_id or not linked_only)]
 
 
-_OFFICERS = Officer.__table__
-_ON_DUTY_LINKED = (   # built once; Core rows: every alert reads its committee's officers
-    select(_OFFICERS.c.id, _OFFICERS.c.line_user_id, _OFFICERS.c.roster)
-    .join(Committee.__table__, Committee.__table__.c.id == _OFFICERS.c.committee_id)
-    .where(_OFFICERS.c.committee_id == bindparam("committee_id"), _OFFICERS.c.active.is_(True),
-           Committee.__table__.c.active.is_(True), _OFFICERS.c.line_user_id.is_not(None))
+_OFFICERS, _COMMITTEE_ROWS = Officer.__table__, Committee.__table__
+_ALERT_TARGETS = (   # built once; Core rows: every alert reads its committee's officers and group chat
+    select(_COMMITTEE_ROWS.c.line_group_id, _OFFICERS.c.line_user_id, _OFFICERS.c.roster)
+    .select_from(_COMMITTEE_ROWS.outerjoin(_OFFICERS, and_(
+        _OFFICERS.c.committee_id == _COMMITTEE_ROWS.c.id, _OFFICERS.c.active.is_(True),
+        _COMMITTEE_ROWS.c.active.is_(True), _OFFICERS.c.line_user_id.is_not(None))))
+    .where(_COMMITTEE_ROWS.c.id == bindparam("committee_id"))
     .order_by(_OFFICERS.c.id)
 )
 
 
-def on_duty_linked(session: Session, committee_id: str, now: datetime) -> list:
-    """on_duty_officers(linked_only=True) as Core rows (id, line_user_id, roster), not objects."""
-    rows = session.execute(_ON_DUTY_LINKED, {"committee_id": committee_id})
-    return [row for row in rows if roster_covers(row.roster, now) and row.line_user_id]
+class AlertTargets(NamedTuple):
+    officers: list[str]       # LINE user ids of on_duty_officers(linked_only=True), by officer id
+    group_chat: str | None    # the committee's LINE group, active or not (cases keep pointing at inactive ones)
+
+
+def alert_targets(session: Session, committee_id: str, now: datetime) -> AlertTargets:
+    """Who an alert to the committee reaches now, read by one statement (the officers' rows and
+    the committee's group were two lookups, the group's by loading the whole committee)."""
+    rows = session.execute(_ALERT_TARGETS, {"committee_id": committee_id}).all()
+    officers = [row.line_user_id for row in rows if row.line_user_id and roster_covers(row.roster, now)]
+    return AlertTargets(officers, rows[0].line_group_id if rows else None)
 
 
 def national_committee(session: Session) -> Committee | None:

@@ -5,12 +5,12 @@ import uuid
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, insert, or_, select, update
+from sqlalchemy import String, Text, bindparam, case, cast, insert, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from line_limits import MAX_MULTICAST_RECIPIENTS
 
-from . import conversations
+from . import conversations, crypto
 from .driver_statements import DriverStatement
 from .models import Conversation, OutboxMessage, utcnow
 
@@ -47,8 +47,11 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
     return row
 
 
-_INSERT = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True)
-_COLUMNS = [(attr.key, attr.columns[0].key) for attr in OutboxMessage.__mapper__.column_attrs if attr.key != "id"]
+# The messages are bound already sealed (crypto.seal_json), so rows with the same messages share one token.
+_INSERT = (insert(OutboxMessage.__table__).values(messages=bindparam("sealed_messages", type_=Text()))
+           .returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True))
+_COLUMNS = [(attr.key, attr.columns[0].key) for attr in OutboxMessage.__mapper__.column_attrs
+            if attr.key not in ("id", "messages")]
 
 
 def insert_now(session: Session, **fields) -> OutboxMessage:
@@ -72,7 +75,12 @@ def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
     nothing back); nothing else in the session is flushed."""
     if not rows:
         return rows
+    sealed: dict[int, str] = {}   # id of a messages list -> its token: a card for N officers is encrypted once
     params = [{column: getattr(row, key) for key, column in _COLUMNS} for row in rows]
+    for row, row_params in zip(rows, params, strict=True):
+        if id(row.messages) not in sealed:
+            sealed[id(row.messages)] = None if row.messages is None else crypto.seal_json(row.messages)
+        row_params["sealed_messages"] = sealed[id(row.messages)]
     with session.no_autoflush:   # one row as a plain execute: an executemany costs more for one
         ids = session.execute(_INSERT, params[0] if len(params) == 1 else params).scalars().all()
     for row, row_id in zip(rows, ids, strict=True):
@@ -126,7 +134,9 @@ def group_alike(rows: list[OutboxMessage]) -> list[list[OutboxMessage]]:
 
 
 _ROWS = OutboxMessage.__table__
-_BLOCKED = conversations.blocked_chats().where(Conversation.chat_key == _ROWS.c.push_to).exists()
+# push_to is CAST so that SQLite (3.40) looks the chat up by its key in the claim's RETURNING too: a bare column
+# of the updated row there has no affinity, and the subquery then scanned every conversation per row.
+_BLOCKED = conversations.blocked_chats().where(Conversation.chat_key == cast(_ROWS.c.push_to, String)).exists()
 _BLOCKED_NOW = _BLOCKED.label("blocked")
 _UNRECORDED = _ROWS.c.last_error.in_([SENDING, SENDING_AFTER_UNKNOWN])
 # A claim, of one row or of a send group: pending and due (next_attempt_at at or before due_by),

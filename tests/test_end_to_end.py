@@ -119,7 +119,7 @@ def test_an_idle_worker_stops_on_sigterm(stack):
 
     worker = stack.workers[0]
     queue = stack.app.extensions["hotline"].queue.queue
-    wait_for(lambda: Worker.all(queue=queue), message="the worker registered")
-    time.sleep(1)  # RQ installs its signal handlers just after registering
+    # RQ installs its signal handlers after registering, before it first waits for a job ("idle")
+    wait_for(lambda: [w for w in Worker.all(queue=queue) if w.get_state() == "idle"], message="the worker idle")
     os.kill(worker.pid, signal.SIGTERM)
     assert worker.wait(10) == 0

@@ -240,3 +240,18 @@ def test_postgresql_one_event_runs_the_statement_prepared_on_the_kept_connection
     statements = dict(kept.dbapi.execute("SELECT name, statement FROM pg_prepared_statements").fetchall())
     assert "hotline_inbox_insert" in statements
     assert "pg_notify" in statements["hotline_inbox_insert"] and "$9" in statements["hotline_inbox_insert"]
+
+
+def test_postgresql_a_failed_one_event_insert_raises_and_the_next_event_is_stored(db):
+    """A one-event insert the server refuses raises its own error (the webhook then answers 500
+    and LINE redelivers); the writer goes on with the next event."""
+    _postgresql_only(db)
+    import psycopg
+
+    [row] = _rows(db, text_event(user_id(), "too long a type"))
+    broken = row[:2] + ("t" * 41,) + row[3:]             # event_type is 40 characters at most
+    with pytest.raises(psycopg.errors.StringDataRightTruncation):
+        db.inbox_writer.store([broken])
+    good = text_event(user_id(), "next")
+    assert db.inbox_writer.store(_rows(db, good)) == [good["source"]["userId"]]
+    assert _stored(db) == 1

@@ -118,10 +118,10 @@ class SlowResponder(EchoResponder):
 
 
 def test_a_live_worker_keeps_its_chat_past_the_locks_timeout(settings):
-    app, _ = _app(settings, SlowResponder(2.5))
+    app, _ = _app(settings, SlowResponder(2.5))         # longer than the lock's timeout
     hotline = app.extensions["hotline"]
-    hotline.queue.chat_lock_seconds = 1.0
-    hotline.queue.renewer = LockRenewer(every=0.3)
+    hotline.queue.chat_lock_seconds = 2.0               # renewed ten times within it: a paused machine keeps it
+    hotline.queue.renewer = LockRenewer(every=0.2)
     user = user_id()
     post_events(app.test_client(), [text_event(user, "slow")])
     worker = threading.Thread(target=hotline.processor.process_chat, args=(user,))

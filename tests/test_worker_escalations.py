@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from redis import Redis
+from redis.exceptions import RedisError
 
 from app import create_app
 from bot.response import Response
@@ -49,6 +50,32 @@ def test_the_check_is_one_job_at_the_deadline_without_arguments():
     queue.queue = RecordingRQ()
     assert queue.escalation_check(7, DEADLINE) is True
     assert enqueued == [(DEADLINE, ESCALATION_CHECK, ())]      # the case id only names it in the log
+
+
+def test_deadlines_in_one_second_share_one_check_at_its_end():
+    enqueued = []
+
+    class RecordingRQ:
+        name = "test"
+        down = False
+
+        def enqueue_at(self, when, func, *args, **kwargs):
+            if self.down:
+                raise RedisError("down")
+            enqueued.append(when)
+
+    queue = JobQueue(Redis(host="127.0.0.1", port=9), "test")   # never connected to by this test
+    queue.queue = rq = RecordingRQ()
+    second = DEADLINE + timedelta(seconds=1)
+    for case_id, when in enumerate([DEADLINE + timedelta(milliseconds=100), DEADLINE + timedelta(milliseconds=900),
+                                    second, DEADLINE + timedelta(minutes=15, microseconds=1)]):
+        assert queue.escalation_check(case_id, when) is True
+    assert enqueued == [second, DEADLINE + timedelta(minutes=15, seconds=1)]   # never before a deadline
+    rq.down = True
+    assert queue.escalation_check(9, DEADLINE + timedelta(hours=1)) is False   # left to the sweeper
+    rq.down = False
+    assert queue.escalation_check(9, DEADLINE + timedelta(hours=1)) is True
+    assert enqueued[-1] == DEADLINE + timedelta(hours=1)                       # not taken as queued before
 
 
 @pytest.mark.integration

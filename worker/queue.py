@@ -44,6 +44,10 @@ CHAT_LOCK_RENEW_SECONDS = 2.0
 DRAINERS = 8
 DRAIN_SLOT_SECONDS = 10
 
+# Escalation checks run on whole seconds; a process remembers this many of the seconds it has a
+# check queued for, so the reports of one second (a burst) share a job instead of one RQ enqueue each.
+ESCALATION_SECONDS_REMEMBERED = 256
+
 
 def connect_redis(url: str | None, instance_dir: Path) -> Redis:
     if url:
@@ -200,6 +204,8 @@ class JobQueue:
         self.chats = ChatList(redis, name, self.sends, self.broadcasts, self._start_drainer)
         self.chat_lock_seconds = CHAT_LOCK_SECONDS
         self.renewer = LockRenewer()
+        self._checks_at: dict = {}          # the seconds this process has an escalation check queued for
+        self._checks_lock = threading.Lock()
 
     def dispatcher_lock(self, timeout: float):
         """Held by the one worker whose dispatcher turns new inbox events into jobs."""
@@ -231,10 +237,21 @@ class JobQueue:
             DELIVER, outbox_id, result_ttl=0, failure_ttl=86400))
 
     def escalation_check(self, case_id: int, when) -> bool:
-        """At the case's deadline, a job that escalates every case then due (the sweeper also
-        checks). The job takes no argument: case_id only names it in the log."""
-        return self._enqueue(f"escalation of case {case_id}", lambda: self.queue.enqueue_at(
-            when, ESCALATION_CHECK, result_ttl=0, failure_ttl=86400))
+        """At the case's deadline, rounded up to the whole second, a job that escalates every case
+        then due (the sweeper also checks). The job takes no argument (case_id only names it in the
+        log), so a deadline in a second this process queued a check for already needs no other."""
+        at = when if not when.microsecond else when.replace(microsecond=0) + timedelta(seconds=1)
+        with self._checks_lock:
+            if at in self._checks_at:
+                return True
+        queued = self._enqueue(f"escalation of case {case_id}", lambda: self.queue.enqueue_at(
+            at, ESCALATION_CHECK, result_ttl=0, failure_ttl=86400))
+        if queued:
+            with self._checks_lock:
+                self._checks_at[at] = True
+                if len(self._checks_at) > ESCALATION_SECONDS_REMEMBERED:
+                    del self._checks_at[next(iter(self._checks_at))]   # the one remembered longest
+        return queued
 
     def fetch_case_photos(self, case_id: int, attempt: int = 1, delay_seconds: float = 0) -> bool:
         """Ask a worker to fetch a new case's photos from LINE (worker/photos.py), now or after a back-off."""

@@ -47,8 +47,9 @@ class Store:
     def get_committee(self, session, committee_id):
         return next((c for c in CHAIN if c.id == committee_id), None)
 
-    def on_duty_officers(self, session, committee_id, now):
-        return [SimpleNamespace(line_user_id=user) for user in self.officers.get(committee_id, [])]
+    def alert_targets(self, session, committee_id, now):
+        committee = self.get_committee(session, committee_id)
+        return self.officers.get(committee_id, []), getattr(committee, "line_group_id", None)
 
     def claim_escalation(self, session, case):
         case.escalation_level += 1

@@ -1,13 +1,28 @@
-"""The consents table (issue 13): the migration matches the model and goes down and up."""
+"""The consents table (issue 13): a new case's rows; the migration matches the model and goes down and up."""
 from __future__ import annotations
 
 import pytest
 
-from storage import migrate
+from storage import cases, consents, migrate
 from storage.db import Database
+from tests.support.case_fields import CASE_FIELDS
 from tests.support.migrations import schema_drift
+from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.integration
+
+
+def test_a_new_case_s_consents_are_one_insert_for_both_channels(db):
+    answers = {"contact_ok": "yes", "contact_how": "line", "contact_when": "evening"}
+    with db.transaction() as session:
+        case = cases.insert_new(session, **CASE_FIELDS)
+        with recorded_statements(db.engine) as seen:
+            consents.record_from_answers(session, case, answers)
+    assert [s.split(" (")[0] for s in seen] == ["INSERT INTO CONSENTS"]
+    with db.sessions() as session:
+        rows = {c.channel: (c.granted, c.safe_time, c.chat_key, c.revoked_at)
+                for c in consents.of_case(session, case.id)}
+    assert rows == {"line": (True, "evening", "Ureporter", None), "phone": (False, None, "Ureporter", None)}
 
 
 def test_the_consents_migration_matches_the_model_and_goes_down_and_up(database_url):

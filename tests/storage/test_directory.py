@@ -9,6 +9,7 @@ from cases.routing import PickedArea, choose_committee, route
 from storage import migrate
 from storage.db import Database
 from storage.directory import (
+    alert_targets,
     committees_below,
     directory_snapshot,
     escalation_chain,
@@ -78,6 +79,24 @@ def test_who_is_on_duty_in_mae_sai(loaded):
         assert len(on_duty_officers(session, "CRI-57", NOW)) == 2
         assert on_duty_officers(session, "CRI-5709", NOW, linked_only=True) == []
         assert on_duty_officers(session, "NOPE", NOW) == []
+
+
+@integration
+def test_an_alert_reaches_the_linked_officers_on_duty_and_the_committee_s_group_chat(loaded):
+    with loaded.transaction() as session:
+        for officer_id in ("CRI-5709-1", "CRI-5709-2"):
+            session.get(Officer, officer_id).line_user_id = "U" + officer_id
+        session.get(Committee, "CRI-5709").line_group_id = "C-mae-sai"
+    with loaded.sessions() as session:
+        for when in (bkk(2026, 11, MON, 10), bkk(2026, 11, MON, 23)):
+            linked = ["U" + o.id for o in on_duty_officers(session, "CRI-5709", when, linked_only=True)]
+            assert alert_targets(session, "CRI-5709", when) == (linked, "C-mae-sai") and len(linked) == 1
+        assert alert_targets(session, "CRI-57", NOW) == ([], None)          # nobody linked, no group
+        assert alert_targets(session, "NOPE", NOW) == ([], None)
+    with loaded.transaction() as session:
+        session.get(Committee, "CRI-5709").active = False
+    with loaded.sessions() as session:   # an inactive committee's officers are not alerted; its group still is
+        assert alert_targets(session, "CRI-5709", bkk(2026, 11, MON, 10)) == ([], "C-mae-sai")
 
 
 # -- escalation and areas --------------------------------------------------------------------------
