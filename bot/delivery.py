@@ -78,7 +78,9 @@ class Delivery:
             if row is not None and row.send_group is not None:
                 return self._deliver_group(session, row.send_group, {}, row, due_by, hold_until)
             if row is not None and row.last_error == outbox.SENDING:   # claimed in the commit that wrote it
-                row = session.merge(row, load=False)
+                if row.reporter_case_id is not None:
+                    row = session.merge(row, load=False)
+                # else left detached: a sent row's outcome is one statement; a failed one is attached then
             else:
                 taken = outbox.claim_named(session, outbox_id, due_by=due_by, hold_until=hold_until)
                 if taken is not None and taken.send_group is not None:   # a job named one row of a group
@@ -101,9 +103,11 @@ class Delivery:
                 if self._send(session, row) == UNDELIVERABLE:
                     return UNDELIVERABLE
             except LineError as error:
+                row = _attached(session, row)
                 outcome = self._failed(row, error)
             except Exception as exc:  # a bug on our side of the call: counted like no answer, never a row stuck
                 log.error("outbox %s: sending raised %s", row.id, type(exc).__name__)
+                row = _attached(session, row)
                 outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
             else:
                 outbox.mark_sent(session, row.id, self.clock())
@@ -224,7 +228,7 @@ class Delivery:
                     log.info("outbox %s: reply token used by an earlier unrecorded attempt: sent", row.id)
                     return SENT
                 log.info("outbox %s: reply token refused, trying a push", row.id)
-        if self._blocked(session, row):
+        if self._blocked(session, _attached(session, row)):
             return UNDELIVERABLE
         if not (row.push_allowed and row.push_to):
             raise LineError(400, "reply token unusable and this conversation allows no push")
@@ -265,3 +269,9 @@ class Delivery:
         if until is None:
             return None
         return min(until, as_utc(row.created_at) + RETRY_KEY_LIFETIME)
+
+
+def _attached(session, row: OutboxMessage) -> OutboxMessage:
+    """The session's copy of a row, for writing an outcome through it: a row its caller committed
+    moments ago (detached, unchanged since) is merged without reading it back."""
+    return row if row in session else session.merge(row, load=False)

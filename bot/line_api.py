@@ -1,8 +1,8 @@
 """Every call to LINE goes through here: sends as plain JSON, everything else through line-bot-sdk v3.
 
 Reply, push and multicast carry messages the bot built itself as dicts, so they are posted
-as JSON on one kept-alive connection pool instead of being parsed into the SDK's models
-and serialised back: that round trip cost more CPU than the rest of a reply's work.
+as JSON on kept-alive connections (bot/line_http.py) instead of being parsed into the SDK's
+models and serialised back: that round trip cost more CPU than the rest of a reply's work.
 LINE errors become LineError with LINE's own error body, and say whether trying again
 can help (429, 5xx, no answer) so callers can back off and retry.
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-import urllib3
 from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, MessagingApiBlob
 from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError
+
+from .line_http import LineHttp
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +64,8 @@ def call_line(logger: logging.Logger, what: str, fn, *args, timeout: float, **kw
     raise error
 
 
-# Only a connection that failed before the request went out is tried again at once: a reply
-# token is single use, so anything later is the delivery's back-off's to decide.
-_SEND_RETRIES = urllib3.Retry(total=2, connect=2, read=0, status=0, other=0, redirect=0)
-
-
 class LineClient:
-    """One per process: the SDK's clients and the send pool keep HTTP connections open between calls."""
+    """One per process: the SDK's clients and the send connections stay open between calls."""
 
     def __init__(self, access_token: str, api_base: str, data_base: str, timeout: float = 10):
         self.timeout = timeout
@@ -77,14 +73,8 @@ class LineClient:
         self._data_client = ApiClient(Configuration(host=data_base, access_token=access_token))
         self.api = MessagingApi(self._api_client)
         self.blob = MessagingApiBlob(self._data_client)
-        base_path = urlsplit(api_base).path.rstrip("/")
-        self._send_base = f"{base_path}/v2/bot/message"
-        self._profile_base = f"{base_path}/v2/bot/profile"
         self._headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
-        # One host, so its connection pool itself: a PoolManager would parse the URL and look the
-        # pool up again on every call.
-        self._pool = urllib3.connection_from_url(api_base, maxsize=4, retries=_SEND_RETRIES,
-                                                 timeout=urllib3.Timeout(total=timeout))
+        self._http = LineHttp(api_base, timeout)
 
     def _call(self, what: str, fn, *args, **kwargs):
         return call_line(log, what, fn, *args, timeout=self.timeout, **kwargs)
@@ -94,8 +84,8 @@ class LineClient:
         headers = self._headers if retry_key is None else {**self._headers, "X-Line-Retry-Key": retry_key}
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
-            answer = self._pool.urlopen("POST", f"{self._send_base}/{what}", body=data, headers=headers)
-        except (HTTPError, OSError) as exc:
+            answer = self._http.request("POST", f"/v2/bot/message/{what}", headers, data)
+        except OSError as exc:
             error = LineError(None, f"{type(exc).__name__}: {exc}")
         else:
             if 200 <= answer.status < 300:
@@ -128,9 +118,8 @@ class LineClient:
         on the send pool as plain JSON: every new person's first message asks, and the SDK's
         models cost more CPU than the rest of that message's handling."""
         try:
-            answer = self._pool.urlopen("GET", f"{self._profile_base}/{quote(user_id, safe='')}",
-                                        headers=self._headers)
-        except (HTTPError, OSError) as exc:
+            answer = self._http.request("GET", f"/v2/bot/profile/{quote(user_id, safe='')}", self._headers)
+        except OSError as exc:
             log.warning("LINE profile failed: status=None body=%s: %s", type(exc).__name__, exc)
             return None
         if answer.status != 200:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cases import consent as rules
 
 from . import cases, outbox
+from .driver_statements import DriverStatement
 from .models import Case, Consent, Conversation, OutboxMessage, utcnow
 
 _RECORD = insert(Consent.__table__)   # built once; Core: the unit of work's flush at the report's commit was for these
@@ -41,27 +42,26 @@ def revoke_chat(session: Session, chat_key: str, now: datetime | None = None) ->
 
 
 _CONSENTS = Consent.__table__
-_TALKING = (    # built once; Core, so the rows are plain tuples, not objects the session tracks
+_TALKING = DriverStatement(    # built once; plain tuples, not objects the session tracks
     select(_CONSENTS.c.case_id, _CONSENTS.c.talk_officer_id)
     .where(_CONSENTS.c.chat_key == bindparam("chat"), _CONSENTS.c.channel == "line",
            _CONSENTS.c.granted.is_(True), _CONSENTS.c.revoked_at.is_(None), _CONSENTS.c.talk_officer_id.is_not(None))
     .order_by(_CONSENTS.c.id.desc()).limit(1)
 )
-_END_TALK = (   # built once; Core, so no ORM synchronisation (a SELECT first) on every message at the menu
+_END_TALK = DriverStatement(   # built once; no ORM synchronisation (a SELECT first) on every message at the menu
     update(_CONSENTS)
     .where(_CONSENTS.c.chat_key == bindparam("chat"), _CONSENTS.c.talk_officer_id.is_not(None))
     .values(talk_officer_id=None)
 )
 
 
-def talking(session: Session, chat_key: str) -> Row | None:
+def talking(session: Session, chat_key: str) -> tuple | None:
     """The live LINE consent of this chat an officer is talking through, newest case first: its
     case_id and talk_officer_id. Asked on every text message, so it does not flush the chat's
     pending conversation first (that would write the conversation twice per message); consents
     are only ever changed by statements run at once, and one added in this transaction has no
     talk yet, so nothing pending can change the answer."""
-    with session.no_autoflush:     # SQLAlchemy flushes before every query otherwise
-        return session.execute(_TALKING, {"chat": chat_key}).first()
+    return _TALKING.first(session, chat=chat_key)   # runs without a flush
 
 
 def start_talk(session: Session, case_id: int, officer_id: str) -> None:
@@ -75,8 +75,7 @@ def end_talk(session: Session, chat_key: str) -> int:
     would write the conversation twice per message; a consent added in this transaction has
     no talk to end) nor reads the rows first; a consent loaded in this session is brought up
     to date when a talk did end (rarely)."""
-    with session.no_autoflush:     # SQLAlchemy flushes before every Core statement otherwise
-        ended = session.execute(_END_TALK, {"chat": chat_key}).rowcount
+    ended = _END_TALK.rowcount(session, chat=chat_key)   # runs without a flush
     if ended:
         for loaded in list(session.identity_map.values()):
             if isinstance(loaded, Consent) and loaded.chat_key == chat_key and loaded.talk_officer_id is not None:

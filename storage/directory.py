@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cases.directory_rules import LEVELS
 from cases.roster import roster_covers
 
+from .driver_statements import DriverStatement
 from .models import Committee, Officer, PendingGroupLink, utcnow
 from .models.directory import ROUTE_FIELDS
 
@@ -148,7 +149,7 @@ def committees_below(session: Session, committee_id: str) -> list[str]:
 
 
 _OFFICERS = Officer.__table__
-_OFFICER_BY_LINE_USER = (   # built once; Core: nearly every message is from someone who is no officer
+_OFFICER_BY_LINE_USER = DriverStatement(   # built once: nearly every message is from someone who is no officer
     select(_OFFICERS.c.id, _OFFICERS.c.active).where(_OFFICERS.c.line_user_id == bindparam("user")).limit(1)
 )
 
@@ -157,10 +158,10 @@ def officer_by_line_user(session: Session, user_id: str, *, active_only: bool = 
     """Every message asks it (the officers' desk answers first), so it is one small Core query for
     the many who are no officer, and it does not flush the chat's pending conversation first: that
     would write the conversation twice per message (issue 16)."""
+    found = _OFFICER_BY_LINE_USER.first(session, user=user_id)   # runs without a flush
+    if found is None or (active_only and not found.active):
+        return None
     with session.no_autoflush:
-        found = session.execute(_OFFICER_BY_LINE_USER, {"user": user_id}).first()
-        if found is None or (active_only and not found.active):
-            return None
         return session.get(Officer, found.id)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .crypto import keyring
+from .driver_statements import DriverStatement
 from .loaded_rows import as_loaded
 from .models import InboxEvent, utcnow
 
@@ -107,9 +108,10 @@ _OLDEST_PENDING = (    # Core: the row becomes the session's object without the 
     .order_by(_EVENTS.c.line_timestamp, _EVENTS.c.id)
     .limit(2)
 )
-_HAS_PENDING = (select(_EVENTS.c.id)
-                .where(_EVENTS.c.chat_key == bindparam("chat_key"), _EVENTS.c.status == PENDING).limit(1))
-_MARK_DONE = (
+_HAS_PENDING = DriverStatement(select(_EVENTS.c.id)
+                               .where(_EVENTS.c.chat_key == bindparam("chat_key"), _EVENTS.c.status == PENDING)
+                               .limit(1))
+_MARK_DONE = DriverStatement(
     update(_EVENTS)
     .where(_EVENTS.c.id == bindparam("event_id"), _EVENTS.c.status == "pending")
     .values(status=bindparam("new_status"), processed_at=bindparam("now", type_=_EVENTS.c.processed_at.type))
@@ -142,14 +144,13 @@ def next_pending(session: Session, chat_key: str) -> InboxEvent | None:
 
 
 def has_pending(session: Session, chat_key: str) -> bool:
-    return session.execute(_HAS_PENDING, {"chat_key": chat_key}).first() is not None
+    return _HAS_PENDING.first(session, chat_key=chat_key) is not None
 
 
 def mark_done(session: Session, event_id: int, status: str = "done") -> bool:
     """Close a pending event; False if someone else already closed it. A loaded copy of the
     event in the session keeps its old status: callers go by the answer."""
-    result = session.execute(_MARK_DONE, {"event_id": event_id, "new_status": status, "now": utcnow()})
-    return result.rowcount == 1
+    return _MARK_DONE.rowcount(session, event_id=event_id, new_status=status, now=utcnow()) == 1
 
 
 def record_failure(session: Session, event_id: int, error: str) -> int:

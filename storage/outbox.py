@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from line_limits import MAX_MULTICAST_RECIPIENTS
 
 from . import conversations, crypto
+from .driver_statements import DriverStatement
 from .models import Conversation, OutboxMessage, utcnow
 
 REPLY_TOKEN_LENGTH = OutboxMessage.__table__.c.reply_token.type.length
@@ -168,7 +169,7 @@ def claim_named(session: Session, row_id: int, *, due_by: datetime, hold_until: 
     return session.execute(_CLAIM, {"row_id": row_id, "due_by": due_by, "hold_until": hold_until}).first()
 
 
-_MARK_SENT = (
+_MARK_SENT = DriverStatement(
     update(_ROWS).where(_ROWS.c.id == bindparam("row_id"))
     .values(status="sent", sent_at=bindparam("now", type_=_ROWS.c.sent_at.type), last_error=None,
             next_attempt_at=None, attempts=_ROWS.c.attempts + 1)
@@ -177,7 +178,7 @@ _MARK_SENT = (
 
 def mark_sent(session: Session, row_id: int, now: datetime) -> None:
     """Record the claimed attempt's success: LINE has the row's messages. The caller commits."""
-    session.execute(_MARK_SENT, {"row_id": row_id, "now": now})
+    _MARK_SENT.rowcount(session, row_id=row_id, now=now)
 
 
 # A send group (rows made together with the same messages for several officers, one multicast):
