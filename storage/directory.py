@@ -148,7 +148,6 @@ def committees_below(session: Session, committee_id: str) -> list[str]:
     return found
 
 
-_OFFICERS = Officer.__table__
 _OFFICER_BY_LINE_USER = DriverStatement(   # built once: nearly every message is from someone who is no officer
     select(_OFFICERS.c.id, _OFFICERS.c.active).where(_OFFICERS.c.line_user_id == bindparam("user")).limit(1)
 )
