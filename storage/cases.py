@@ -48,6 +48,8 @@ _INSERT_NEW = {name: dialect.insert(_CASES).on_conflict_do_nothing(index_element
 def _default(column):
     """What the ORM would have written for a column not given (its Python-side default, else NULL)."""
     if column.default is None:
+        if column.server_default is not None:   # the row handed back could not know the server's value
+            raise TypeError(f"cases.{column.key}: insert_new needs a Python-side default, not a server one")
         return None
     return column.default.arg(None) if column.default.is_callable else column.default.arg
 
