@@ -36,7 +36,6 @@ class LineHttp:
     def __init__(self, base_url: str, timeout: float):
         parts = urlsplit(base_url)
         self.base_path = parts.path.rstrip("/")
-        self.timeout = timeout
         host, port = parts.hostname or "localhost", parts.port
         if parts.scheme == "https":
             tls = ssl.create_default_context()

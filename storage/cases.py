@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,25 +18,6 @@ from cases.reference import random_reference
 from .loaded_rows import as_loaded
 from .models import Case, CaseAccess, CaseEvent, CaseReferral, utcnow
 from .timeutil import as_utc
-
-_TAKEN = select(Case.__table__.c.id).where(Case.__table__.c.reference == bindparam("reference"))  # Core: no autoflush
-
-
-def new_reference(session: Session) -> str:
-    """A reference no case has yet (cases.reference says what one looks like)."""
-    while True:
-        reference = random_reference()
-        if session.scalar(_TAKEN, {"reference": reference}) is None:
-            return reference
-
-
-def add(session: Session, **fields) -> Case:
-    """A new case, flushed so it has its id for the audit trail."""
-    case = Case(**fields)
-    session.add(case)
-    session.flush()
-    return case
-
 
 _CASES = Case.__table__
 _CASE_COLUMNS = [column for column in _CASES.columns if column.key != "id"]
@@ -54,10 +35,11 @@ def _default(column):
     return column.default.arg(None) if column.default.is_callable else column.default.arg
 
 
-def insert_new(session: Session, **fields) -> Case:
-    """add() with a fresh reference, by one Core INSERT … RETURNING that skips a reference already
-    taken (then another is drawn), instead of a SELECT for the reference and the unit of work's
-    flush; the case comes back in the session as if loaded, every column known."""
+def insert_new(session: Session, reference: str | None = None, **fields) -> Case:
+    """A new case with a fresh reference (or the one given, which must be free), by one Core
+    INSERT … RETURNING that skips a reference already taken (then another is drawn), instead of a
+    SELECT for the reference and the unit of work's flush; the case comes back in the session as
+    if loaded, every column known (its id for the audit trail)."""
     unknown = set(fields) - {column.key for column in _CASE_COLUMNS}
     if unknown:
         raise TypeError(f"not a column of cases: {sorted(unknown)}")
@@ -66,10 +48,12 @@ def insert_new(session: Session, **fields) -> Case:
     statement = _INSERT_NEW[session.get_bind().dialect.name]
     with session.no_autoflush:
         while True:
-            values["reference"] = random_reference()
+            values["reference"] = reference or random_reference()
             case_id = session.execute(statement, values).scalar()
             if case_id is not None:
                 return as_loaded(session, Case, {**values, "id": case_id})
+            if reference:
+                raise ValueError(f"case reference {reference} is taken")
 
 
 _RECORD = insert(CaseEvent.__table__)   # built once; Core: the unit of work was a report's largest ORM cost

@@ -15,7 +15,6 @@ without an index. On PostgreSQL, where ids are not committed in order, events ar
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -23,7 +22,7 @@ from sqlalchemy import Text, bindparam, literal, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .crypto import keyring
+from .crypto import seal_json
 from .driver_statements import DriverStatement
 from .loaded_rows import as_loaded
 from .models import InboxEvent, utcnow
@@ -84,11 +83,10 @@ def prepare_events(events: Iterable[dict], dialect: str) -> list[tuple]:
     strings that encode as UTF-8."""
     now = utcnow()
     received = now.replace(tzinfo=None).isoformat(" ", "microseconds") if dialect == "sqlite" else now
-    encrypt = keyring().encrypt
     status = arrival_status(dialect)
     return [(
         event["webhookEventId"], chat_key_of(event), event["type"], event["timestamp"],
-        encrypt(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")),
+        seal_json(event),
         bool(event["deliveryContext"].get("isRedelivery")), status, 0, received,
     ) for event in events]
 

@@ -41,3 +41,10 @@ def test_a_reference_already_taken_is_skipped(db, monkeypatch):
 def test_a_field_that_is_no_column_is_refused(db):
     with db.transaction() as session, pytest.raises(TypeError):
         cases.insert_new(session, **FIELDS, colour="red")
+
+
+def test_a_reference_given_is_kept_and_one_already_taken_is_refused(db):
+    with db.transaction() as session:
+        assert cases.insert_new(session, reference="ABC-234", **FIELDS).reference == "ABC-234"
+    with db.transaction() as session, pytest.raises(ValueError):
+        cases.insert_new(session, reference="ABC-234", **FIELDS)

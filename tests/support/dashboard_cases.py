@@ -17,8 +17,8 @@ def make_case(session, committee_id: str, *, created_at: datetime = START, statu
               escalate_at: datetime | None = None, district_code: str | None = None,
               answers: dict | None = None, indicators: list | None = None, language: str = "my",
               outcome: str | None = None, reference: str | None = None):
-    case = case_store.add(
-        session, reference=reference or case_store.new_reference(session), kind=kind, chat_key="u-test",
+    case = case_store.insert_new(
+        session, reference=reference, kind=kind, chat_key="u-test",
         reporter_user_id=None, language=language, answers=dict(answers if answers is not None else ANSWERS),
         indicators=list(indicators if indicators is not None else ["ilo:restriction_of_movement"]),
         urgency=urgency, urgency_rule="danger_now" if urgency == "urgent" else "ilo_core", sector=sector,
