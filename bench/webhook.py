@@ -154,6 +154,8 @@ def report(ours: TargetResult, bare: TargetResult, stored: set[str], args, engin
               ": those figures are understated; rerun on a quiet machine")
     if args.ours_gunicorn_args:
         print(f"  NOTE: our app ran with extra gunicorn args: {args.ours_gunicorn_args}")
+    if args.bare_gunicorn_args:
+        print(f"  NOTE: the other column ran with extra gunicorn args: {args.bare_gunicorn_args}")
     print("=" * 70)
     return ratio_ok and p99_ok and inbox_ok
 
@@ -181,6 +183,9 @@ def parse_args(argv=None):
     p.add_argument("--ours-gunicorn-args", metavar="ARGS",
                    help='extra gunicorn arguments for our app only, to try a change without editing '
                         'the Procfile, e.g. "-c /tmp/gc_freeze.conf.py" or "--worker-class gthread --threads 4"')
+    p.add_argument("--bare-gunicorn-args", metavar="ARGS",
+                   help="extra gunicorn arguments for the other column (the bare app, or the --against tree), "
+                        "so that each can be measured at its own best setting, e.g. \"--workers 4\"")
     p.add_argument("--against", type=Path, metavar="DIR",
                    help="A/B: run our app from another checkout (e.g. `git worktree add /tmp/before HEAD~1`, "
                         "with its locales compiled) in the bare app's place; the ratio is then this tree / "
@@ -206,14 +211,15 @@ def bench(run, args) -> bool:
     print("  starting Redis, database, migrations ...", flush=True)
     stack = run.stack(args.database_url, args.redis_url)
     servers = {}
+    bare_args = shlex.split(args.bare_gunicorn_args or "")
     if args.only != "bare":
         servers["ours"] = stack.start_gunicorn("ours", workers=args.workers,
                                                extra_args=shlex.split(args.ours_gunicorn_args or ""))
     if args.only != "ours" and args.against:
         print(f"  A/B: the 'bare' column is our app from {args.against} (same database, same load)")
-        servers["bare"] = stack.start_gunicorn("bare", workers=args.workers, cwd=args.against)
+        servers["bare"] = stack.start_gunicorn("bare", workers=args.workers, cwd=args.against, extra_args=bare_args)
     elif args.only != "ours":
-        servers["bare"] = stack.start_gunicorn("bare", "bench.bare_webhook:app", args.workers)
+        servers["bare"] = stack.start_gunicorn("bare", "bench.bare_webhook:app", args.workers, extra_args=bare_args)
     print("  up: " + ", ".join(f"{n} {s.url}" for n, s in servers.items())
           + f"; redis {stack.redis_url}; db {stack.database_url}", flush=True)
 

@@ -3,6 +3,7 @@ production settings, on an EMPTY database: the release step migrates, then web a
 answer a signed event. Web and worker on a schema not at head refuse in one line."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
 import subprocess
@@ -58,6 +59,23 @@ def start(name: str, env: dict, tmp_path: Path) -> subprocess.Popen:
 
 def logs(tmp_path: Path) -> str:
     return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(tmp_path.glob("*.[eo]*")))
+
+
+def gunicorn_conf():
+    """gunicorn.conf.py as gunicorn reads it: a module run from the repository root."""
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_web_workers_are_the_platforms_number_or_chosen_by_the_database():
+    web_workers = gunicorn_conf().web_workers
+    assert "--workers" not in shlex.split(procfile()["web"])        # gunicorn.conf.py decides
+    assert web_workers({"WEB_CONCURRENCY": "3"}, "postgresql://db/hotline") == 3
+    assert web_workers({"WEB_CONCURRENCY": "3"}, "sqlite:///hotline.db") == 3
+    assert web_workers({}, "sqlite:///hotline.db") == 2                 # one writer at a time
+    assert web_workers({"WEB_CONCURRENCY": " "}, "postgresql+psycopg://db/hotline") == 4   # commits wait for the WAL
 
 
 def test_the_procfile_has_the_release_step_first():
