@@ -78,8 +78,10 @@ class AlertTargets(NamedTuple):
 def alert_targets(session: Session, committee_id: str, now: datetime) -> AlertTargets:
     """Who an alert to the committee reaches now, read by one statement (the officers' rows and
     the committee's group were two lookups, the group's by loading the whole committee); the
-    officers by on_duty_officers' own rule (_SERVING, _LINKED, _rostered)."""
-    rows = session.execute(_ALERT_TARGETS, {"committee_id": committee_id}).all()
+    officers by on_duty_officers' own rule (_SERVING, _LINKED, _rostered). It flushes nothing: it
+    reads the directory only, and a flush here wrote a report's conversation twice (here and at its save)."""
+    with session.no_autoflush:
+        rows = session.execute(_ALERT_TARGETS, {"committee_id": committee_id}).all()
     officers = [row.line_user_id for row in _rostered((row for row in rows if row.line_user_id), now)]
     return AlertTargets(officers, rows[0].line_group_id if rows else None)
 
