@@ -9,9 +9,10 @@ Instead the dispatcher, beside a worker, watches:
   `POLL_SECONDS` while events come, every `IDLE_POLL_SECONDS` once none came for
   `IDLE_AFTER_SECONDS` (cheap, and without a lock), and only then are the rows after the last
   one seen read. Only new events keep the poll quick: the workers' own commits (a report makes
-  four) move data_version too, but no event follows from them. SQLite has one writer at a time, so ids are committed in order. The webhook
-  stored them as received (storage/inbox.py): the watch promotes them to pending before it
-  names their chats, so a job never looks for an event that is not pending yet.
+  four) move data_version too, but no event follows from them. SQLite has one writer at a
+  time, so ids are committed in order. The webhook stored them as received (storage/inbox.py):
+  the watch promotes them to pending before it names their chats, so a job never looks for an
+  event that is not pending yet.
 - PostgreSQL: the webhook's insert notifies channel `hotline_inbox` with the chat key in the
   same statement (storage.inbox.insert_sql); NOTIFY is delivered at commit, to listeners only.
 

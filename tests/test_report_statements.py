@@ -20,7 +20,8 @@ def test_a_report_writes_its_conversation_once(app, line):
     chat = Chat(app, line, "th").be_at("report.confirm", MAE_SAI)
     tap = text_event(chat.user, "", timestamp=chat.clock + 1000)
     tap.pop("message")
-    post_events(app.test_client(), [{**tap, "type": "postback", "postback": {"data": choice_data("report.confirm", 0)}}])
+    send = {**tap, "type": "postback", "postback": {"data": choice_data("report.confirm", 0)}}
+    post_events(app.test_client(), [send])
     with recorded_statements(hotline.db.engine) as statements:
         assert hotline.processor.process_chat(chat.user) == 1
     assert any(s.startswith("INSERT INTO CASES") for s in statements), statements
