@@ -85,6 +85,9 @@ def parse_args(argv=None):
                            "summarise: python -m bench.profiling DIR --focus process_chat")
     p.add_argument("--profile-emulator", type=Path, metavar="DIR",
                    help="py-spy the LINE emulator (CPU, GIL held) from the first Send tap for the sending time + 15 s")
+    p.add_argument("--profile-cpu", type=Path, metavar="DIR",
+                   help="py-spy the workers (CPU, GIL held: where the CPU per report goes, every thread) "
+                        "from the first Send tap for the sending time + 15 s")
     args = common_args(p).parse_args(argv)
     args.send_rate = 2000.0 if args.burst else args.rate
     if args.workers is None:
@@ -212,6 +215,8 @@ def bench(run, args) -> bool:
     parts_cpu0 = {name: proc_cpu_seconds(pids()) for name, pids in parts.items()}
     profiler = (start_profiler(args.profile, duration + 15, worker_pids, "worker", wall=True)
                 if args.profile else None)
+    cpu_profiler = (start_profiler(args.profile_cpu, duration + 15, worker_pids, "worker-cpu")
+                    if args.profile_cpu else None)
     emulator_profiler = (start_profiler(args.profile_emulator, duration + 15, [emulator_proc.pid], "emulator")
                          if args.profile_emulator else None)
     sent = python_open("127.0.0.1", web.port, measured, rate, duration)
@@ -233,6 +238,8 @@ def bench(run, args) -> bool:
     parts_cpu = {name: proc_cpu_seconds(pids()) - parts_cpu0[name] for name, pids in parts.items()}
     if profiler:
         finish_profiler(profiler, args.profile)
+    if cpu_profiler:
+        finish_profiler(cpu_profiler, args.profile_cpu)
     if emulator_profiler:
         finish_profiler(emulator_profiler, args.profile_emulator)
     other_cores = others.cores()

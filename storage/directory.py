@@ -38,23 +38,33 @@ def officers_of(session: Session, committee_id: str, *, active_only: bool = True
     return list(session.scalars(query.order_by(Officer.id)))
 
 
+_OFFICERS, _COMMITTEE_ROWS = Officer.__table__, Committee.__table__
+# Who can be on duty, the one rule for the officers' desk, the dashboard and every alert: an active
+# officer of an active committee (the roster, Python's cases.roster, is asked by _rostered below).
+_SERVING = and_(_OFFICERS.c.committee_id == _COMMITTEE_ROWS.c.id,
+                _OFFICERS.c.active.is_(True), _COMMITTEE_ROWS.c.active.is_(True))
+_LINKED = _OFFICERS.c.line_user_id.is_not(None)   # who can be alerted
+
+
+def _rostered(officers, now: datetime) -> list:
+    """The officers (or rows with a roster) whose roster covers `now`, in their order."""
+    return [officer for officer in officers if roster_covers(officer.roster, now)]
+
+
 def on_duty_officers(session: Session, committee_id: str, now: datetime, *,
                      linked_only: bool = False) -> list[Officer]:
     """Active officers of an active committee whose roster covers `now` (Bangkok time),
     ordered by id. linked_only: only those who linked a LINE account (who can be alerted)."""
-    committee = session.get(Committee, committee_id)
-    if committee is None or not committee.active:
-        return []
-    return [officer for officer in officers_of(session, committee_id)
-            if roster_covers(officer.roster, now) and (officer.line_user_id or not linked_only)]
+    query = (select(Officer).join(_COMMITTEE_ROWS, _SERVING)
+             .where(_COMMITTEE_ROWS.c.id == committee_id).order_by(Officer.id))
+    if linked_only:
+        query = query.where(_LINKED)
+    return _rostered(session.scalars(query), now)
 
 
-_OFFICERS, _COMMITTEE_ROWS = Officer.__table__, Committee.__table__
 _ALERT_TARGETS = (   # built once; Core rows: every alert reads its committee's officers and group chat
     select(_COMMITTEE_ROWS.c.line_group_id, _OFFICERS.c.line_user_id, _OFFICERS.c.roster)
-    .select_from(_COMMITTEE_ROWS.outerjoin(_OFFICERS, and_(
-        _OFFICERS.c.committee_id == _COMMITTEE_ROWS.c.id, _OFFICERS.c.active.is_(True),
-        _COMMITTEE_ROWS.c.active.is_(True), _OFFICERS.c.line_user_id.is_not(None))))
+    .select_from(_COMMITTEE_ROWS.outerjoin(_OFFICERS, and_(_SERVING, _LINKED)))
     .where(_COMMITTEE_ROWS.c.id == bindparam("committee_id"))
     .order_by(_OFFICERS.c.id)
 )
@@ -67,9 +77,12 @@ class AlertTargets(NamedTuple):
 
 def alert_targets(session: Session, committee_id: str, now: datetime) -> AlertTargets:
     """Who an alert to the committee reaches now, read by one statement (the officers' rows and
-    the committee's group were two lookups, the group's by loading the whole committee)."""
-    rows = session.execute(_ALERT_TARGETS, {"committee_id": committee_id}).all()
-    officers = [row.line_user_id for row in rows if row.line_user_id and roster_covers(row.roster, now)]
+    the committee's group were two lookups, the group's by loading the whole committee); the
+    officers by on_duty_officers' own rule (_SERVING, _LINKED, _rostered). It flushes nothing: it
+    reads the directory only, and a flush here wrote a report's conversation twice (here and at its save)."""
+    with session.no_autoflush:
+        rows = session.execute(_ALERT_TARGETS, {"committee_id": committee_id}).all()
+    officers = [row.line_user_id for row in _rostered((row for row in rows if row.line_user_id), now)]
     return AlertTargets(officers, rows[0].line_group_id if rows else None)
 
 

@@ -6,11 +6,13 @@ redis-server on the same core before the web worker could go on, on the path LIN
 Instead the dispatcher, beside a worker, watches:
 
 - SQLite: `PRAGMA data_version` changes whenever another connection commits; it is read every
-  `POLL_SECONDS` while commits come, every `IDLE_POLL_SECONDS` once none came for
+  `POLL_SECONDS` while events come, every `IDLE_POLL_SECONDS` once none came for
   `IDLE_AFTER_SECONDS` (cheap, and without a lock), and only then are the rows after the last
-  one seen read. SQLite has one writer at a time, so ids are committed in order. The webhook
-  stored them as received (storage/inbox.py): the watch promotes them to pending before it
-  names their chats, so a job never looks for an event that is not pending yet.
+  one seen read. Only new events keep the poll quick: the workers' own commits (a report makes
+  four) move data_version too, but no event follows from them. SQLite has one writer at a
+  time, so ids are committed in order. The webhook stored them as received (storage/inbox.py):
+  the watch promotes them to pending before it names their chats, so a job never looks for an
+  event that is not pending yet.
 - PostgreSQL: the webhook's insert notifies channel `hotline_inbox` with the chat key in the
   same statement (storage.inbox.insert_sql); NOTIFY is delivered at commit, to listeners only.
 
@@ -62,7 +64,7 @@ class SqliteInboxWatch:
         self.promote = promote             # worker/promotion.py's step, under the writers' lock
         self.poll_seconds = poll_seconds
         self.idle_poll_seconds = max(poll_seconds, idle_poll_seconds)
-        self.changed_at = time.monotonic()  # when data_version last moved: polls are quick until a while after
+        self.changed_at = time.monotonic()  # when events last came: polls are quick until a while after
         self.version = None
         self.last_id = 0
 
@@ -81,10 +83,11 @@ class SqliteInboxWatch:
             version = self._data_version()
             now = time.monotonic()
             if version != self.version:
-                self.version, self.changed_at = version, now
+                self.version = version
                 rows = self.connection.rows(
                     "SELECT id, chat_key, status FROM inbox_events WHERE id > ? ORDER BY id", (self.last_id,))
                 if rows:
+                    self.changed_at = now
                     if any(status == RECEIVED for _, _, status in rows):
                         self.promote()
                     self.last_id = rows[-1][0]

@@ -124,3 +124,40 @@ def test_the_sweeper_finds_events_no_dispatcher_saw(app):
     assert sweep(hotline.db, queue, older_than_seconds=0) == (2, 0)
     assert sorted(queue.chats) == sorted(chats)
     _assert_pending(app, *chats)
+
+
+class CountedRenewals:
+    """The real dispatcher lock, its renewals counted."""
+
+    def __init__(self, lock):
+        self.lock, self.renewals = lock, 0
+
+    def acquire(self, **kwargs):
+        return self.lock.acquire(**kwargs)
+
+    def reacquire(self):
+        self.renewals += 1
+        return self.lock.reacquire()
+
+    def release(self):
+        return self.lock.release()
+
+
+def test_a_leader_renews_its_lock_about_once_a_second_not_at_every_wake(app):
+    """A wake per event cost a Redis round trip each under load; the lock is still renewed in time."""
+    dispatcher, queue = _dispatcher(app, lock_seconds=3)
+    counted = CountedRenewals(queue.real.dispatcher_lock(3))
+    queue.dispatcher_lock = lambda timeout: counted
+    dispatcher.start()
+    try:
+        wait_for(dispatcher.leading.is_set, message="dispatcher leading")
+        client, chats = app.test_client(), [user_id() for _ in range(12)]
+        for chat in chats:                           # 12 wakes within about a second
+            assert post_events(client, [text_event(chat, "hi")]).status_code == 200
+            wait_for(lambda chat=chat: chat in queue.chats, timeout=3, message="dispatched")
+        renewals = counted.renewals
+        assert renewals <= 2, renewals
+        wait_for(lambda: counted.renewals >= renewals + 2, timeout=4, message="renewed while idle")
+        assert dispatcher.leading.is_set()           # still the leader past the lock's 3 s
+    finally:
+        _stop(dispatcher)

@@ -1,4 +1,4 @@
-"""The SQLite inbox watch's poll: quick while commits come, slower once the inbox is quiet,
+"""The SQLite inbox watch's poll: quick while events come, slower once the inbox is quiet,
 quick again from the next commit (storage/inbox_watch.py)."""
 from __future__ import annotations
 
@@ -50,6 +50,23 @@ def test_a_quiet_inbox_is_polled_less_often_and_a_commit_makes_it_quick_again(tm
         assert clock.slept == []                                            # seen at the first read
         assert watch.wait(0.05) == []
         assert clock.slept[0] == POLL_SECONDS                               # quick again after the commit
+    finally:
+        watch.close()
+        engine.dispose()
+
+
+def test_a_commit_without_new_events_leaves_a_quiet_inbox_polled_slowly(tmp_path, monkeypatch):
+    """The workers' own commits (a report's decision and sends) move data_version too; no event
+    follows from them, so they must not keep the poll quick."""
+    watch, engine, clock = _watch(tmp_path, monkeypatch)
+    try:
+        assert watch.wait(0.2) == []                                        # quiet: slow polls now
+        with engine.begin() as conn:                                        # a worker's commit, no new event
+            conn.execute(text("UPDATE inbox_events SET status = 'done'"))
+            conn.execute(text("CREATE TABLE outbox (id INTEGER PRIMARY KEY)"))
+        clock.slept.clear()
+        assert watch.wait(0.05) == []
+        assert clock.slept and set(clock.slept) == {IDLE_POLL_SECONDS}
     finally:
         watch.close()
         engine.dispose()

@@ -93,10 +93,17 @@ def test_an_alert_reaches_the_linked_officers_on_duty_and_the_committee_s_group_
             assert alert_targets(session, "CRI-5709", when) == (linked, "C-mae-sai") and len(linked) == 1
         assert alert_targets(session, "CRI-57", NOW) == ([], None)          # nobody linked, no group
         assert alert_targets(session, "NOPE", NOW) == ([], None)
+    with loaded.transaction() as session:   # an inactive officer: neither on duty nor alerted
+        session.get(Officer, "CRI-5709-1").active = False
+    with loaded.sessions() as session:
+        assert on_duty_officers(session, "CRI-5709", bkk(2026, 11, MON, 10)) == []
+        assert alert_targets(session, "CRI-5709", bkk(2026, 11, MON, 10)) == ([], "C-mae-sai")
+        assert alert_targets(session, "CRI-5709", bkk(2026, 11, MON, 23)) == (["UCRI-5709-2"], "C-mae-sai")
     with loaded.transaction() as session:
         session.get(Committee, "CRI-5709").active = False
     with loaded.sessions() as session:   # an inactive committee's officers are not alerted; its group still is
-        assert alert_targets(session, "CRI-5709", bkk(2026, 11, MON, 10)) == ([], "C-mae-sai")
+        assert on_duty_officers(session, "CRI-5709", bkk(2026, 11, MON, 23)) == []
+        assert alert_targets(session, "CRI-5709", bkk(2026, 11, MON, 23)) == ([], "C-mae-sai")
 
 
 # -- escalation and areas --------------------------------------------------------------------------

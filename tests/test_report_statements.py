@@ -1,0 +1,30 @@
+"""The SQL a confirmed report (the Send tap) costs the worker, with the real responders and casework
+(issue 16: every statement and every flush is CPU the officers' alert waits for)."""
+from __future__ import annotations
+
+from flows.engine import choice_data
+from tests.support.chat import Chat
+from tests.support.committees import load_example
+from tests.support.events import text_event
+from tests.support.statements import recorded_statements
+from tests.support.webhook import post_events
+
+MAE_SAI = {"in_danger": "no", "province": "57", "district": "5709", "sector": "fishing", "contact_ok": "no"}
+
+
+def test_a_report_writes_its_conversation_once(app, line):
+    """Looking up who the alert reaches must not flush the conversation's touch first: that wrote
+    the conversation twice per report (its updated_at, then its state)."""
+    hotline = app.extensions["hotline"]
+    load_example(hotline.db, {"CRI-5709-1": "U" + "1" * 32, "CRI-5709-2": "U" + "2" * 32})
+    chat = Chat(app, line, "th").be_at("report.confirm", MAE_SAI)
+    tap = text_event(chat.user, "", timestamp=chat.clock + 1000)
+    tap.pop("message")
+    send = {**tap, "type": "postback", "postback": {"data": choice_data("report.confirm", 0)}}
+    post_events(app.test_client(), [send])
+    with recorded_statements(hotline.db.engine) as statements:
+        assert hotline.processor.process_chat(chat.user) == 1
+    assert any(s.startswith("INSERT INTO CASES") for s in statements), statements
+    assert sum("INTO OUTBOX_MESSAGES" in s for s in statements) >= 2, statements   # the alert went into the outbox
+    updates = [s for s in statements if s.startswith("UPDATE CONVERSATIONS")]
+    assert len(updates) == 1 and "UPDATED_AT=" in updates[0] and "STATE=" in updates[0], statements
