@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -152,11 +153,13 @@ def test_a_leader_renews_its_lock_about_once_a_second_not_at_every_wake(app):
     try:
         wait_for(dispatcher.leading.is_set, message="dispatcher leading")
         client, chats = app.test_client(), [user_id() for _ in range(12)]
-        for chat in chats:                           # 12 wakes within about a second
+        began, before = time.monotonic(), counted.renewals
+        for chat in chats:                           # 12 wakes, within about a second on a quiet machine
             assert post_events(client, [text_event(chat, "hi")]).status_code == 200
             wait_for(lambda chat=chat: chat in queue.chats, timeout=3, message="dispatched")
-        renewals = counted.renewals
-        assert renewals <= 2, renewals
+        renewals, seconds = counted.renewals, time.monotonic() - began
+        # about one renewal a second whatever the machine's speed; one per wake would be 12
+        assert renewals - before <= int(seconds / dispatcher.renew_seconds) + 1 < len(chats), (renewals, seconds)
         wait_for(lambda: counted.renewals >= renewals + 2, timeout=4, message="renewed while idle")
         assert dispatcher.leading.is_set()           # still the leader past the lock's 3 s
     finally:
