@@ -72,64 +72,72 @@ class Delivery:
         """Attempt to send the row (and the rest of its send group) once. `row`: the row itself,
         as its caller committed it moments ago (detached, unchanged since), so it need not be
         read back; written claimed (its first attempt's marker, SENDING), it is not claimed again."""
+        with self.db.sessions() as session:
+            return self._deliver(session, outbox_id, row)
+
+    def _deliver(self, session, outbox_id: int, row: OutboxMessage | None) -> str:
+        """deliver() in the caller's session, whose transaction it commits or leaves unwritten."""
         now = self.clock()
         due_by, hold_until = now + timedelta(seconds=EARLY_SECONDS), now + timedelta(seconds=HOLD_SECONDS)
-        with self.db.sessions() as session:
-            if row is not None and row.send_group is not None:
-                return self._deliver_group(session, row.send_group, {}, row, due_by, hold_until)
-            if row is not None and row.last_error == outbox.SENDING:   # claimed in the commit that wrote it
-                if row.reporter_case_id is not None:
-                    row = session.merge(row, load=False)
-                # else left detached: a sent row's outcome is one statement; a failed one is attached then
-            else:
-                taken = outbox.claim_named(session, outbox_id, due_by=due_by, hold_until=hold_until)
-                if taken is not None and taken.send_group is not None:   # a job named one row of a group
-                    return self._deliver_group(session, taken.send_group, {outbox_id: taken.push_to}, None,
-                                               due_by, hold_until)
-                session.commit()
-                if taken is None:
-                    return SKIPPED   # sent, given up, not due yet, or another worker is sending it
-                if row is None:
-                    row = session.get(OutboxMessage, outbox_id)
-                else:
-                    row = session.merge(row, load=False)
-                    set_committed_value(row, "last_error", taken.last_error)
-                    set_committed_value(row, "next_attempt_at", hold_until)
-            if row.reporter_case_id is not None:   # first: its refusal is written in the case's trail
-                held = self._reporter_held(session, row)
-                if held is not None:
-                    return held
-            try:
-                if self._send(session, row) == UNDELIVERABLE:
-                    return UNDELIVERABLE
-            except LineError as error:
-                row = _attached(session, row)
-                outcome = self._failed(row, error)
-            except Exception as exc:  # a bug on our side of the call: counted like no answer, never a row stuck
-                log.error("outbox %s: sending raised %s", row.id, type(exc).__name__)
-                row = _attached(session, row)
-                outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
-            else:
-                outbox.mark_sent(session, row.id, self.clock())
-                session.commit()
-                return SENT
-            row.attempts += 1
+        if row is not None and row.send_group is not None:
+            return self._deliver_group(session, row.send_group, {}, row, due_by, hold_until)
+        if row is not None and row.last_error == outbox.SENDING:   # claimed in the commit that wrote it
+            if row.reporter_case_id is not None:
+                row = session.merge(row, load=False)
+            # else left detached: a sent row's outcome is one statement; a failed one is attached then
+        else:
+            taken = outbox.claim_named(session, outbox_id, due_by=due_by, hold_until=hold_until)
+            if taken is not None and taken.send_group is not None:   # a job named one row of a group
+                return self._deliver_group(session, taken.send_group, {outbox_id: taken.push_to}, None,
+                                           due_by, hold_until)
             session.commit()
-            if outcome == RETRY:
-                delay = (as_utc(row.next_attempt_at) - self.clock()).total_seconds()
-                self.queue.deliver(row.id, delay_seconds=max(0.0, delay))
-            return outcome
+            if taken is None:
+                return SKIPPED   # sent, given up, not due yet, or another worker is sending it
+            if row is None:
+                row = session.get(OutboxMessage, outbox_id)
+            else:
+                row = session.merge(row, load=False)
+                set_committed_value(row, "last_error", taken.last_error)
+                set_committed_value(row, "next_attempt_at", hold_until)
+        if row.reporter_case_id is not None:   # first: its refusal is written in the case's trail
+            held = self._reporter_held(session, row)
+            if held is not None:
+                return held
+        try:
+            if self._send(session, row) == UNDELIVERABLE:
+                return UNDELIVERABLE
+        except LineError as error:
+            row = _attached(session, row)
+            outcome = self._failed(row, error)
+        except Exception as exc:  # a bug on our side of the call: counted like no answer, never a row stuck
+            log.error("outbox %s: sending raised %s", row.id, type(exc).__name__)
+            row = _attached(session, row)
+            outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
+        else:
+            outbox.mark_sent(session, row.id, self.clock())
+            session.commit()
+            return SENT
+        row.attempts += 1
+        session.commit()
+        if outcome == RETRY:
+            delay = (as_utc(row.next_attempt_at) - self.clock()).total_seconds()
+            self.queue.deliver(row.id, delay_seconds=max(0.0, delay))
+        return outcome
 
-    def deliver_all(self, rows: list[OutboxMessage]) -> list[str]:
+    def deliver_all(self, rows: list[OutboxMessage], session=None) -> list[str]:
         """Send rows a caller has just committed, in their order (the answer first); a send group
-        once, at its first row (the attempt takes the whole group)."""
+        once, at its first row (the attempt takes the whole group). `session`: the caller's, with
+        no transaction open, so that a message's work opens one session, not one more per send."""
+        if session is None:
+            with self.db.sessions() as own:
+                return self.deliver_all(rows, own)
         outcomes, groups = [], set()
         for row in rows:
             if row.send_group is not None:
                 if row.send_group in groups:
                     continue
                 groups.add(row.send_group)
-            outcomes.append(self.deliver(row.id, row))
+            outcomes.append(self._deliver(session, row.id, row))
         return outcomes
 
     def _deliver_group(self, session, group: str, taken: dict, row: OutboxMessage | None, due_by: datetime,

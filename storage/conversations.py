@@ -7,16 +7,28 @@ from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
+from .driver_statements import DriverStatement
 from .loaded_rows import as_loaded, in_session
 from .models import Conversation, utcnow
 
 _ROWS = Conversation.__table__
 _COLUMNS = tuple(column.key for column in _ROWS.c)
 _CHANGEABLE = tuple(key for key in _COLUMNS if key != "chat_key")
-# Built once; Core, so a message pays neither the ORM's loading nor its unit of work for its conversation.
-_SELECT = select(*_ROWS.c).where(_ROWS.c.chat_key == bindparam("chat"))
-_INSERT = insert(_ROWS)
-_UPDATE = update(_ROWS).where(_ROWS.c.chat_key == bindparam("chat"))   # SET: the columns given
+# Built once, run on the driver: a message pays neither the ORM's loading and unit of work nor
+# SQLAlchemy's execution for its conversation.
+_SELECT = DriverStatement(select(*_ROWS.c).where(_ROWS.c.chat_key == bindparam("chat")))
+_INSERT = DriverStatement(insert(_ROWS).values({column: bindparam(f"v_{column.key}", type_=column.type)
+                                                for column in _ROWS.c}))
+_UPDATES: dict[frozenset, DriverStatement] = {}   # one UPDATE per set of changed columns, built when first needed
+
+
+def _update(keys: frozenset) -> DriverStatement:
+    found = _UPDATES.get(keys)
+    if found is None:
+        found = _UPDATES[keys] = DriverStatement(
+            update(_ROWS).where(_ROWS.c.chat_key == bindparam("chat"))
+            .values({_ROWS.c[key]: bindparam(f"v_{key}", type_=_ROWS.c[key].type) for key in sorted(keys)}))
+    return found
 
 
 def load(session: Session, chat_key: str, user_id: str | None) -> Conversation:
@@ -26,14 +38,13 @@ def load(session: Session, chat_key: str, user_id: str | None) -> Conversation:
     the session writes its changes if save() is not called), from one plain SELECT."""
     conversation = in_session(session, Conversation, chat_key)
     if conversation is None:
-        with session.no_autoflush:     # nothing pending is about this row
-            found = session.execute(_SELECT, {"chat": chat_key}).first()
+        found = _SELECT.first(session, chat=chat_key)
         if found is None:
             conversation = Conversation(chat_key=chat_key, user_id=user_id, language=None, state={},
                                         zawgyi=False, updated_at=utcnow(), blocked_at=None)
             session.add(conversation)
             return conversation
-        conversation = as_loaded(session, Conversation, dict(found._mapping))
+        conversation = as_loaded(session, Conversation, found._asdict())
     conversation.updated_at = utcnow()
     return conversation
 
@@ -45,13 +56,12 @@ def save(session: Session, conversation: Conversation) -> None:
     (storage/erasure.py deleted it) is left alone."""
     state = inspect(conversation)
     if state.pending:
-        with session.no_autoflush:
-            session.execute(_INSERT, {key: getattr(conversation, key) for key in _COLUMNS})
+        _INSERT.rowcount(session, **{f"v_{key}": getattr(conversation, key) for key in _COLUMNS})
     elif state.persistent:
         changed = _changes(conversation)
         if changed:
-            with session.no_autoflush:
-                session.execute(_UPDATE, {"chat": conversation.chat_key, **changed})
+            _update(frozenset(changed)).rowcount(
+                session, chat=conversation.chat_key, **{f"v_{key}": value for key, value in changed.items()})
     else:
         return
     session.expunge(conversation)

@@ -11,17 +11,20 @@ from sqlalchemy.orm import Session
 
 
 class DriverStatement:
-    """A Core statement with plain bound parameters (no expanding ones). Rows come as the driver reads
-    them, so only for columns it already returns as the callers use them (integers, text, and booleans
-    read for their truth); bound values go through their column type's own conversion (datetimes on
-    SQLite). Errors are raised as SQLAlchemy raises them (a lost connection is then replaced), and the
-    engine's before_cursor_execute listeners hear each statement (tests count statements)."""
+    """A Core statement with plain bound parameters (no expanding ones). Values go through their
+    column type's own conversion both ways (datetimes on SQLite, an encrypted column's token), as
+    SQLAlchemy's execution would do. Errors are raised as SQLAlchemy raises them (a lost connection
+    is then replaced), and the engine's before_cursor_execute listeners hear each statement (tests
+    count statements)."""
 
     def __init__(self, statement):
         self.statement = statement
         self._by_dialect: dict = {}
         columns = getattr(statement, "selected_columns", None)
-        self.row = namedtuple("Row", list(columns.keys())) if columns is not None else None
+        if columns is None and getattr(statement, "_returning", None):
+            columns = statement.exported_columns   # an INSERT or UPDATE … RETURNING
+        self._columns = list(columns) if columns is not None else []
+        self.row = namedtuple("Row", [column.key for column in self._columns]) if columns is not None else None
 
     def _compiled(self, dialect):
         found = self._by_dialect.get(dialect.name)
@@ -33,13 +36,22 @@ class DriverStatement:
                         if name not in required}
             processors = {name: processor for name, bind in compiled.binds.items()
                           if (processor := bind.type.bind_processor(dialect)) is not None}
+            readers = [column.type._cached_result_processor(dialect, None) for column in self._columns]
             found = self._by_dialect[dialect.name] = (
-                expanded.statement, expanded.positiontup if dialect.positional else None, defaults, processors)
+                expanded.statement, expanded.positiontup if dialect.positional else None, defaults, processors,
+                readers if any(readers) else None)
         return found
+
+    def _row(self, dialect, found):
+        readers = self._compiled(dialect)[4]
+        if readers is not None:
+            found = [value if reader is None or value is None else reader(value)
+                     for reader, value in zip(readers, found)]
+        return self.row._make(found)
 
     def _run(self, session: Session, params: dict):
         connection = session.connection()
-        sql, positions, defaults, processors = self._compiled(connection.dialect)
+        sql, positions, defaults, processors, _ = self._compiled(connection.dialect)
         values = {**defaults, **params}
         for name, processor in processors.items():
             if name in values:
@@ -64,7 +76,17 @@ class DriverStatement:
             found = cursor.fetchone()
         finally:
             cursor.close()
-        return None if found is None else self.row._make(found)
+        return None if found is None else self._row(session.bind.dialect, found)
+
+    def all(self, session: Session, **params) -> list:
+        """Every row (named tuples)."""
+        cursor = self._run(session, params)
+        try:
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
+        dialect = session.bind.dialect
+        return [self._row(dialect, row) for row in found]
 
     def rowcount(self, session: Session, **params) -> int:
         """How many rows the statement changed."""

@@ -100,7 +100,7 @@ def _pending(chat_key: str):
 _EVENTS = InboxEvent.__table__
 _PAYLOAD_TYPE = _EVENTS.c.payload.type
 _EVENT_COLUMNS = [column for column in _EVENTS.c if column.key != "payload"]
-_OLDEST_PENDING = (    # Core: the row becomes the session's object without the ORM's loading
+_OLDEST_PENDING = DriverStatement(    # the row becomes the session's object without the ORM's loading
     select(*_EVENT_COLUMNS, type_coerce(_EVENTS.c.payload, Text).label("stored_payload"))
     .where(_EVENTS.c.chat_key == bindparam("chat_key"), _EVENTS.c.status == PENDING)
     .order_by(_EVENTS.c.line_timestamp, _EVENTS.c.id)
@@ -121,13 +121,13 @@ def oldest_pending(session: Session, chat_key: str) -> tuple[InboxEvent | None, 
     behind it, in one query. The payload comes with it, stored text, and is decrypted here; one
     that cannot be read is left unloaded, so it fails when used, on its own (the worker records
     that) instead of making its whole chat unreadable."""
-    with session.no_autoflush:     # inbox rows change by statements run at once: nothing pending counts
-        found = session.execute(_OLDEST_PENDING, {"chat_key": chat_key}).all()
+    found = _OLDEST_PENDING.all(session, chat_key=chat_key)   # inbox rows change by statements run at once
     if not found:
         return None, False
-    *columns, stored = found[0]
+    values = found[0]._asdict()
+    stored = values.pop("stored_payload")
     # the payload left unloaded: set below once decrypted, or read (and failing) where it is used
-    event = as_loaded(session, InboxEvent, dict(zip((column.key for column in _EVENT_COLUMNS), columns)))
+    event = as_loaded(session, InboxEvent, values)
     try:
         payload = _PAYLOAD_TYPE.process_result_value(stored, session.bind.dialect)
     except Exception:  # noqa: BLE001 - unreadable: reading it again raises where the failure is recorded

@@ -52,6 +52,13 @@ _INSERT = (insert(OutboxMessage.__table__).values(messages=bindparam("sealed_mes
            .returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True))
 _COLUMNS = [(attr.key, attr.columns[0].key) for attr in OutboxMessage.__mapper__.column_attrs
             if attr.key not in ("id", "messages")]
+# The same for one row, on the driver (a message's answer): SQLAlchemy's execution was most of its INSERT.
+_INSERT_ONE = DriverStatement(
+    insert(OutboxMessage.__table__)
+    .values({**{column: bindparam(f"v_{column}", type_=OutboxMessage.__table__.c[column].type)
+                for _, column in _COLUMNS},
+             "messages": bindparam("sealed_messages", type_=Text())})
+    .returning(OutboxMessage.__table__.c.id))
 
 
 def insert_now(session: Session, **fields) -> OutboxMessage:
@@ -81,8 +88,12 @@ def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
         if id(row.messages) not in sealed:
             sealed[id(row.messages)] = None if row.messages is None else crypto.seal_json(row.messages)
         row_params["sealed_messages"] = sealed[id(row.messages)]
-    with session.no_autoflush:   # one row as a plain execute: an executemany costs more for one
-        ids = session.execute(_INSERT, params[0] if len(params) == 1 else params).scalars().all()
+    if len(params) == 1:
+        ids = [_INSERT_ONE.first(session, sealed_messages=params[0].pop("sealed_messages"),
+                                 **{f"v_{column}": value for column, value in params[0].items()}).id]
+    else:
+        with session.no_autoflush:
+            ids = session.execute(_INSERT, params).scalars().all()
     for row, row_id in zip(rows, ids, strict=True):
         row.id = row_id
         make_transient_to_detached(row)

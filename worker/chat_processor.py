@@ -39,43 +39,48 @@ class ChatProcessor:
         self.emergency_delivery = timedelta(seconds=emergency_delivery)
 
     def process_chat(self, chat_key: str) -> int:
-        """Process what is pending for the chat; returns how many events were handled."""
+        """Process what is pending for the chat; returns how many events were handled. One session
+        for all of it (each event's decision, its sends, the check after the lock), each event
+        starting with none of the last one's objects, as a session of its own would."""
         promote_received(self.db)
         handled = 0
         lock = self.queue.chat_lock(chat_key)
-        while True:
-            if not lock.acquire(blocking=False):
-                return handled  # another worker has the chat; it re-checks before leaving
-            try:
-                with self.queue.renewer.kept(lock):
-                    more = True
-                    while more and (found := self._process_next(chat_key)) is not None:
-                        rows, more = found
-                        handled += 1
-                        self.delivery.deliver_all(rows)
-            finally:
+        with self.db.sessions() as session:
+            while True:
+                if not lock.acquire(blocking=False):
+                    return handled  # another worker has the chat; it re-checks before leaving
                 try:
-                    lock.release()
-                except (LockError, RedisError):
-                    pass
-            with self.db.sessions() as session:
-                if not inbox.has_pending(session, chat_key):
+                    with self.queue.renewer.kept(lock):
+                        more = True
+                        while more and (found := self._process_next(session, chat_key)) is not None:
+                            rows, more = found
+                            handled += 1
+                            self.delivery.deliver_all(rows, session)
+                finally:
+                    try:
+                        lock.release()
+                    except (LockError, RedisError):
+                        pass
+                pending = inbox.has_pending(session, chat_key)
+                session.rollback()   # nothing written: ends the read, which must not span the next lock
+                if not pending:
                     return handled
 
-    def _process_next(self, chat_key: str) -> tuple[list[OutboxMessage], bool] | None:
+    def _process_next(self, session, chat_key: str) -> tuple[list[OutboxMessage], bool] | None:
         """Handle the chat's oldest pending event; None when there is none. Returns the outbox
         rows it committed (detached, as written) and whether another event was pending behind
         it (one arriving later is found by the check after the lock is released)."""
-        with self.db.sessions() as session:
-            event, more = inbox.oldest_pending(session, chat_key)
-            if event is None:
-                return None
-            event_id, reference = event.id, event.webhook_event_id
-            try:
-                return self._decide(session, event), more
-            except Exception as exc:  # a bug must not lose the event nor block the chat
-                session.rollback()
-                error = exc
+        session.rollback()       # no transaction left open by the previous event's sends
+        session.expunge_all()    # and none of its objects: what this event reads is read afresh
+        event, more = inbox.oldest_pending(session, chat_key)
+        if event is None:
+            return None
+        event_id, reference = event.id, event.webhook_event_id
+        try:
+            return self._decide(session, event), more
+        except Exception as exc:  # a bug must not lose the event nor block the chat
+            session.rollback()
+            error = exc
         log.error("event %s failed: %s\n%s", reference, type(error).__name__,
                   "".join(traceback.format_tb(error.__traceback__)))   # no message: it may quote the person
         return self._after_failure(event_id, reference, error), more

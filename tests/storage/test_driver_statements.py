@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import bindparam, create_engine, select, text, update
+from sqlalchemy import bindparam, create_engine, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from storage import inbox
@@ -23,6 +23,13 @@ _PENDING_OF = DriverStatement(select(_EVENTS.c.id, _EVENTS.c.webhook_event_id)
                               .order_by(_EVENTS.c.id).limit(1))
 _DONE = DriverStatement(update(_EVENTS).where(_EVENTS.c.id == bindparam("event_id"), _EVENTS.c.status == "pending")
                         .values(status="done", processed_at=bindparam("now", type_=_EVENTS.c.processed_at.type)))
+
+
+_READ_BACK = DriverStatement(select(_EVENTS.c.received_at, _EVENTS.c.payload, _EVENTS.c.redelivered)
+                             .where(_EVENTS.c.id == bindparam("event_id")))
+_NEW = DriverStatement(insert(_EVENTS).values(
+    {column: bindparam(f"v_{column.key}", type_=column.type) for column in _EVENTS.c if column.key != "id"})
+    .returning(_EVENTS.c.id))
 
 
 def _event(session, chat: str, reference: str) -> InboxEvent:
@@ -77,3 +84,18 @@ def test_a_dropped_postgresql_connection_fails_once_then_the_pool_reconnects(db,
             assert session.scalar(text("SELECT pg_backend_pid()")) != pid
     finally:
         killer.dispose()
+
+
+def test_rows_read_and_returned_are_converted_by_their_column_types(db):
+    """Datetimes (text on SQLite), an encrypted column's token and booleans come back as the ORM
+    would load them; an INSERT … RETURNING hands back the new id, its values bound by their types."""
+    when = utcnow() - timedelta(minutes=1)
+    with db.transaction() as session:
+        new = _NEW.first(session, v_webhook_event_id="e9", v_chat_key="Ue", v_event_type="message",
+                         v_line_timestamp=1, v_payload={"words": "x"}, v_redelivered=True, v_status="done",
+                         v_attempts=0, v_error=None, v_received_at=when, v_processed_at=None)
+        found = _READ_BACK.all(session, event_id=new.id)
+    assert len(found) == 1 and as_utc(found[0].received_at) == when
+    assert found[0].payload == {"words": "x"} and found[0].redelivered is True
+    with db.sessions() as session:
+        assert session.get(InboxEvent, new.id).payload == {"words": "x"}
