@@ -1,21 +1,10 @@
 """gunicorn settings, read automatically from the working directory (the Procfile's web line)."""
 import gc
-import os
 import sys
 
 from settings import Settings
 
-
-def web_workers(environ, database_url: str) -> int:
-    """WEB_CONCURRENCY when set (a platform sizes it); else by database, as measured: on SQLite
-    more than two sync workers queue on its one writer's lock, on PostgreSQL four keep the
-    cores busy while each commit waits for its WAL flush."""
-    if environ.get("WEB_CONCURRENCY", "").strip():
-        return int(environ["WEB_CONCURRENCY"])
-    return 2 if database_url.startswith("sqlite") else 4
-
-
-workers = web_workers(os.environ, Settings.from_env().database_url)
+workers = Settings.from_env().web_workers   # WEB_CONCURRENCY, else by database
 
 # The access log (the Procfile's --access-logfile) with the dashboard's sign-in tokens cut out.
 logger_class = "web_access_log.AccessLogger"

@@ -72,6 +72,8 @@ class Settings:
     broadcast_calls_per_second: float = 5.0
     broadcast_quota_reserve: int = 0
     reminder_hour: int = 9
+    # gunicorn's web workers (WEB_CONCURRENCY, read by gunicorn.conf.py); None: by database (web_workers).
+    web_concurrency: int | None = None
     # Read from the environment even when Settings is built directly, so that a Settings(...)
     # cannot skip the start-up check by leaving it out (the tests set HOTLINE_ENV=development).
     environment: str = field(default_factory=lambda: _env("HOTLINE_ENV") or "production")
@@ -79,6 +81,15 @@ class Settings:
     @property
     def development(self) -> bool:
         return self.environment == DEVELOPMENT
+
+    @property
+    def web_workers(self) -> int:
+        """WEB_CONCURRENCY when set (a platform sizes it); else by database, as measured: on SQLite
+        more than two sync workers queue on its one writer's lock, on PostgreSQL four keep the
+        cores busy while each commit waits for its WAL flush."""
+        if self.web_concurrency:
+            return self.web_concurrency
+        return 2 if self.database_url.startswith("sqlite") else 4
 
     def missing(self) -> list[str]:
         """Outside development, the variables that are unset, blank or the dev placeholders, or too
@@ -130,6 +141,7 @@ class Settings:
             broadcast_calls_per_second=_float("BROADCAST_CALLS_PER_SECOND", cls.broadcast_calls_per_second),
             broadcast_quota_reserve=_int("BROADCAST_QUOTA_RESERVE", cls.broadcast_quota_reserve),
             reminder_hour=_int("REMINDER_HOUR", cls.reminder_hour),
+            web_concurrency=int(_env("WEB_CONCURRENCY") or 0) or None,   # blank = unset
         )
         values.update(overrides)
         return cls(**values)

@@ -69,13 +69,18 @@ def gunicorn_conf():
     return module
 
 
-def test_web_workers_are_the_platforms_number_or_chosen_by_the_database():
-    web_workers = gunicorn_conf().web_workers
+def test_web_workers_are_the_platforms_number_or_chosen_by_the_database(monkeypatch):
     assert "--workers" not in shlex.split(procfile()["web"])        # gunicorn.conf.py decides
-    assert web_workers({"WEB_CONCURRENCY": "3"}, "postgresql://db/hotline") == 3
-    assert web_workers({"WEB_CONCURRENCY": "3"}, "sqlite:///hotline.db") == 3
-    assert web_workers({}, "sqlite:///hotline.db") == 2                 # one writer at a time
-    assert web_workers({"WEB_CONCURRENCY": " "}, "postgresql+psycopg://db/hotline") == 4   # commits wait for the WAL
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/hotline")
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert gunicorn_conf().workers == 3
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///hotline.db")
+    assert gunicorn_conf().workers == 3
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert gunicorn_conf().workers == 2                             # one writer at a time
+    monkeypatch.setenv("WEB_CONCURRENCY", " ")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/hotline")
+    assert gunicorn_conf().workers == 4                             # commits wait for the WAL
 
 
 def test_the_procfile_has_the_release_step_first():
