@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from redis.exceptions import LockError
+
 from tests.support.job_queue import fresh_job_queue
 from worker.queue import DRAIN_CHATS, DRAINERS
 
@@ -111,3 +113,57 @@ def test_a_push_behind_a_long_backlog_asks_one_slot_only(queue):
     queue.redis.delete(queue.chats.slot_key(DRAINERS - 1))
     queue.process_chat("later")
     assert drainers(queue) == [DRAINERS - 1]
+
+
+def other_worker_has(queue, chat):
+    """Whether another worker (a lock of its own on the chat's key) would find the chat locked."""
+    lock = queue.chat_lock(chat)
+    if lock.acquire(blocking=False):
+        lock.release()
+        return False
+    return True
+
+
+def test_a_look_takes_the_chats_lock_and_the_next_look_gives_it_back(queue):
+    queue.process_chat("U1")
+    queue.process_chat("U2")
+    first = queue.chats.look(0, lock=True)
+    assert first.chat == "U1" and first.held.chat == "U1"
+    assert other_worker_has(queue, "U1")
+    assert 0 < queue.redis.pttl(first.held.name) <= 10_000
+    second = queue.chats.look(0, first.held, lock=True)
+    assert second.held.chat == "U2"
+    assert not other_worker_has(queue, "U1") and other_worker_has(queue, "U2")
+    queue.chats.leave(0, held=second.held)
+    assert not other_worker_has(queue, "U2") and queue.chats.waiting() == []
+
+
+def test_a_chat_found_locked_goes_back_on_the_list_when_its_holder_gives_it_back(queue):
+    queue.process_chat("U1")
+    held = queue.chats.look(0, lock=True).held
+    queue.process_chat("U1")                             # a new event while U1 is worked on
+    found = queue.chats.look(1, lock=True)               # another worker's drainer pops it
+    assert found.chat == "U1" and found.held is None     # and leaves it to the holder
+    assert queue.chats.take("U1") is None                # so does a job of its own
+    assert queue.chats.waiting() == []
+    again = queue.chats.look(0, held, lock=True)         # the holder gives it back: listed again, taken again
+    assert again.chat == "U1" and again.held is not None
+    queue.chats.give_back(again.held)
+    assert queue.chats.waiting() == [] and not other_worker_has(queue, "U1")
+
+
+def test_a_lapsed_lock_taken_by_another_worker_is_not_given_back_by_the_first(queue):
+    queue.chat_lock_seconds = 0.2
+    held = queue.chats.take("U1")
+    time.sleep(0.3)
+    with pytest.raises(LockError):
+        held.reacquire()
+    other = queue.chats.take("U1")
+    assert other is not None
+    queue.chats.give_back(held)
+    queue.chats.leave(0, held=held)
+    assert other_worker_has(queue, "U1")
+    other.reacquire()
+    assert queue.redis.pttl(other.name) > 100
+    queue.chats.give_back(other)
+    assert not other_worker_has(queue, "U1")
