@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from redis.exceptions import LockError
 
 from tests.support.job_queue import fresh_job_queue
@@ -38,6 +37,18 @@ def test_a_backlog_brings_one_more_drainer_per_chat_up_to_the_limit(queue):
         queue.process_chat(f"U{n}")
     assert drainers(queue) == list(range(DRAINERS))
     assert len(queue.chats.waiting()) == DRAINERS + 5
+
+
+def test_chats_put_on_the_list_at_once_start_the_drainers_one_by_one_would(queue, monkeypatch):
+    monkeypatch.setattr("worker.queue.PUSH_BATCH", 4)        # two scripts: the slots carry over
+    assert queue.process_chats([f"U{n}" for n in range(DRAINERS + 3)])
+    assert drainers(queue) == list(range(DRAINERS))
+    assert queue.chats.waiting() == [f"U{n}" for n in range(DRAINERS + 3)]
+    queue.queue.empty()
+    queue.redis.delete(queue.chats.slot_key(0))              # the first drainer left
+    assert queue.process_chats(["late", "later"])
+    assert drainers(queue) == [0]                            # the first slot again, no other (all taken)
+    assert queue.process_chats([])
 
 
 def test_look_takes_chats_in_order_and_sees_sends_and_broadcasts_waiting(queue):

@@ -47,6 +47,7 @@ CHAT_AGAIN_PREFIX = "hotline:chat-again:"
 # dies, so a new drain job is queued for the next chat (the sweeper re-queues the chat it held).
 DRAINERS = 8
 DRAIN_SLOT_SECONDS = 10
+PUSH_BATCH = 500     # chats put on the list by one script at most (a new leader's catch-up may list thousands)
 
 # Escalation checks run on whole seconds; a process remembers this many of the seconds it has a
 # check queued for, so the reports of one second (a burst) share a job instead of one RQ enqueue each.
@@ -140,6 +141,25 @@ local locked = 0
 if chat and tonumber(ARGV[7]) > 0 then locked = take(chat, ARGV[6], ARGV[7], ARGV[2], ARGV[3]) end
 return {chat, locked, redis.call('llen', KEYS[3]), redis.call('llen', KEYS[4])}
 """
+# Chats put on the list, one after another: a chat starts the first drainer when none holds its
+# slot, else one more when more chats wait than drainers work (n chats waiting: slot n-1, so a push
+# asks one slot at most, also behind a long backlog). KEYS: the chat list. ARGV: the slots' prefix,
+# their seconds, the drainers at most, then the chats. Returns the slots whose drain jobs to queue.
+_PUSH = """
+local start = {}
+for i = 4, #ARGV do
+  local waiting = redis.call('rpush', KEYS[1], ARGV[i])
+  if redis.call('set', ARGV[1] .. '0', 'queued', 'NX', 'EX', ARGV[2]) then
+    table.insert(start, 0)
+  else
+    local slot = math.min(waiting, tonumber(ARGV[3])) - 1
+    if slot >= 1 and redis.call('set', ARGV[1] .. slot, 'queued', 'NX', 'EX', ARGV[2]) then
+      table.insert(start, slot)
+    end
+  end
+end
+return start
+"""
 # KEYS: the lock. ARGV: token, lock ms.
 _EXTEND = """
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -158,7 +178,7 @@ class HeldChat:
 
     __slots__ = ("chat", "token", "name", "_chats")
 
-    def __init__(self, chats: "ChatList", chat: str, token: str):
+    def __init__(self, chats: ChatList, chat: str, token: str):
         self.chat, self.token, self._chats = chat, token, chats
         self.name = f"{CHAT_LOCK_PREFIX}{chat}"
 
@@ -196,6 +216,7 @@ class ChatList:
         self.sends_key, self.broadcasts_key = sends.key, broadcasts.key
         self.start_drainer = start_drainer
         self.lock_seconds = CHAT_LOCK_SECONDS
+        self._push = redis.register_script(_PUSH)
         self._look = redis.register_script(_LOOK)
         self._take = redis.register_script(_TAKE)
         self._give_back = redis.register_script(_GIVE_BACK)
@@ -207,23 +228,10 @@ class ChatList:
     def slot_key(self, slot: int) -> str:
         return f"{self.slot_prefix}{slot}"
 
-    def push(self, chat_key: str) -> None:
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.rpush(self.key, chat_key)
-        pipe.set(self.slot_key(0), "queued", nx=True, ex=DRAIN_SLOT_SECONDS)
-        waiting, first = pipe.execute()
-        if first:
-            self.start_drainer(0)
-        else:
-            self._more_drainers(waiting)
-
-    def _more_drainers(self, waiting: int) -> None:
-        """One more drain job when more chats wait than drainers work: the slot numbered by the
-        backlog (n chats waiting: slot n-1), so a push costs one more round trip at most, also
-        while a worker is behind and the list is long."""
-        slot = min(waiting, DRAINERS) - 1
-        if slot >= 1 and self.redis.set(self.slot_key(slot), "queued", nx=True, ex=DRAIN_SLOT_SECONDS):
-            self.start_drainer(slot)
+    def push(self, *chat_keys: str) -> None:
+        """Put chats on the list, and start the drain jobs they call for, in one round trip."""
+        for slot in self._push(keys=[self.key], args=[self.slot_prefix, DRAIN_SLOT_SECONDS, DRAINERS, *chat_keys]):
+            self.start_drainer(int(slot))
 
     def look(self, slot: int, held: HeldChat | None = None, lock: bool = False) -> Look:
         """Hold the slot a while longer, take the next chat, and see what else waits, in one round
@@ -312,6 +320,12 @@ class JobQueue:
         """Ask a worker to process one chat's pending events (the chat list and its drain
         jobs); False when Redis is down."""
         return self._enqueue(f"chat {chat_key}", lambda: self.chats.push(chat_key))
+
+    def process_chats(self, chat_keys: list[str]) -> bool:
+        """The same for several chats at once, in one round trip (the dispatcher's wake)."""
+        batches = [chat_keys[i:i + PUSH_BATCH] for i in range(0, len(chat_keys), PUSH_BATCH)]
+        return all([self._enqueue(f"{len(batch)} chats", lambda batch=batch: self.chats.push(*batch))
+                    for batch in batches])
 
     def _start_drainer(self, slot: int) -> None:
         self.queue.enqueue(DRAIN_CHATS, slot, result_ttl=0, failure_ttl=86400)
