@@ -111,10 +111,11 @@ class LockRenewer:
                     log.warning("lock %s not renewed (%s)", lock.name, type(exc).__name__)
 
 
-# A chat's lock given back: only by its holder (the token), and the chat put back on the list if a
-# worker found it locked meanwhile. KEYS: the chat list. ARGV[1], ARGV[2]: the chat, the token;
-# ARGV[3], ARGV[4]: the lock and again prefixes. The one copy, inlined in each script that gives back.
-_GIVE_BACK_LUA = """
+# A chat's lock, in Lua (Redis runs a script whole, so a give-back and a take never interleave).
+# give_back: only by its holder (the token), and the chat put back on the list if a worker found it
+# locked meanwhile; take: the lock, or else the flag that makes its holder put the chat back. The
+# one copy, inlined in each script below.
+_CHAT_LOCK_LUA = """
 local function give_back(chats, chat, token, lock_prefix, again_prefix)
   if chat == '' or redis.call('get', lock_prefix .. chat) ~= token then return 0 end
   redis.call('del', lock_prefix .. chat)
@@ -128,12 +129,12 @@ local function take(chat, token, ms, lock_prefix, again_prefix)
 end
 """
 # KEYS: the chat list. ARGV: chat, token, lock prefix, again prefix.
-_GIVE_BACK = _GIVE_BACK_LUA + "return give_back(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])"
+_GIVE_BACK = _CHAT_LOCK_LUA + "return give_back(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])"
 # KEYS: none. ARGV: chat, token, lock ms, lock prefix, again prefix.
-_TAKE = _GIVE_BACK_LUA + "return take(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])"
+_TAKE = _CHAT_LOCK_LUA + "return take(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])"
 # The drainer's round trip. KEYS: slot, chat list, sends, broadcasts. ARGV: slot seconds, lock and
 # again prefixes, the held chat and its token ('' for none), the new token, lock ms (0: no lock).
-_LOOK = _GIVE_BACK_LUA + """
+_LOOK = _CHAT_LOCK_LUA + """
 give_back(KEYS[2], ARGV[4], ARGV[5], ARGV[2], ARGV[3])
 redis.call('set', KEYS[1], 'draining', 'EX', ARGV[1])
 local chat = redis.call('lpop', KEYS[2])
