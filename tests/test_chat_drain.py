@@ -18,23 +18,35 @@ class FakeClock:
 
 
 class FakeChats:
-    """The chat list as the drain sees it: what each look and wait returns, in order."""
+    """The chat list as the drain sees it: what each look and wait returns, in order; the locks
+    it hands out are the chats' names (a chat named in `locked` is another worker's)."""
 
-    def __init__(self, clock, looks, waits=(), wait_seconds=0.05):
+    def __init__(self, clock, looks, waits=(), wait_seconds=0.05, locked=()):
         self.clock, self.looks, self.waits = clock, list(looks), list(waits)
         self.wait_seconds = wait_seconds
-        self.looked, self.left = [], []
+        self.locked = set(locked)
+        self.looked, self.left, self.given_back = [], [], []
 
-    def look(self, slot):
+    def look(self, slot, held=None, lock=False):
+        assert lock
         self.looked.append(slot)
-        return self.looks.pop(0) if self.looks else Look(None, False, False)
+        if held is not None:
+            self.given_back.append(held)
+        found = self.looks.pop(0) if self.looks else Look(None, False, False)
+        return Look(found.chat, found.sends_waiting, found.broadcasts_waiting,
+                    found.chat if found.chat not in (None, *self.locked) else None)
 
     def wait(self, seconds):
         self.clock.now += seconds
         return self.waits.pop(0) if self.waits else None
 
-    def leave(self, slot, wake=True):
+    def take(self, chat):
+        return None if chat in self.locked else chat
+
+    def leave(self, slot, wake=True, held=None):
         self.left.append((slot, wake))
+        if held is not None:
+            self.given_back.append(held)
 
 
 class FakeProcessor:
@@ -42,7 +54,8 @@ class FakeProcessor:
         self.clock, self.cost, self.fail_on = clock, cost, fail_on
         self.processed = []
 
-    def process_chat(self, chat):
+    def process_chat(self, chat, held):
+        assert held == chat          # always with its lock taken
         if chat == self.fail_on:
             raise RuntimeError("database gone")
         self.processed.append(chat)
@@ -69,6 +82,15 @@ def test_every_chat_on_the_list_is_processed_in_order_then_the_slot_is_given_bac
     handled = ChatDrain(chats, processor, linger=0.5, clock=clock).run(slot=0)
     assert processor.processed == ["U1", "U2", "U3"] and handled == 3
     assert chats.left == [(0, True)]
+    assert chats.given_back == ["U1", "U2", "U3"]    # each by the next look, the last by leaving
+
+
+def test_a_chat_another_worker_holds_is_skipped_and_its_lock_is_not_given_back(clock):
+    chats = FakeChats(clock, [chat("U1"), chat("U2")], waits=["U3", "U4"], locked={"U2", "U3"})
+    processor = FakeProcessor(clock)
+    ChatDrain(chats, processor, linger=0.5, clock=clock).run(slot=0)
+    assert processor.processed == ["U1", "U4"]
+    assert chats.given_back == ["U1", "U4"]
 
 
 def test_the_first_drainer_waits_for_a_next_message_and_takes_it(clock):
@@ -128,6 +150,7 @@ def test_a_failure_outside_an_event_leaves_without_starting_another_drainer(cloc
     with pytest.raises(RuntimeError):
         ChatDrain(chats, processor, clock=clock).run(slot=1)
     assert processor.processed == ["U1"] and chats.left == [(1, False)]
+    assert chats.given_back == ["U1", "U2"]          # the failing chat's lock too, as it leaves
 
 
 def test_no_linger_means_it_ends_with_the_list(clock):

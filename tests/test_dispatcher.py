@@ -32,6 +32,9 @@ class RecordingQueue:
             self.chats.append(chat_key)
         return True
 
+    def process_chats(self, chat_keys: list[str]) -> bool:
+        return all([self.process_chat(chat_key) for chat_key in chat_keys])
+
 
 def _dispatcher(app, **kwargs) -> tuple[InboxDispatcher, RecordingQueue]:
     hotline = app.extensions["hotline"]

@@ -74,6 +74,20 @@ def test_a_chat_held_by_another_worker_is_left_to_it(settings):
     assert hotline.processor.process_chat(user) == 0  # nothing twice
 
 
+def test_a_chat_a_drainer_took_with_its_lock_is_processed_and_left_locked_for_the_drainer(settings):
+    """The drainer's look took the lock; the drainer's next look gives it back (worker/queue.py)."""
+    app, line = _app(settings, EchoResponder())
+    hotline = app.extensions["hotline"]
+    user = user_id()
+    post_events(app.test_client(), [text_event(user, "hi")])
+    held = hotline.queue.chats.take(user)
+    assert hotline.processor.process_chat(user, held) == 1
+    assert [sent[2][0]["text"] for sent in line.sent] == ["echo hi"]
+    assert not hotline.queue.chat_lock(user).acquire(blocking=False)   # still the drainer's
+    hotline.queue.chats.give_back(held)
+    assert hotline.queue.chat_lock(user).acquire(blocking=False)
+
+
 def test_a_failing_event_is_kept_answered_with_an_apology_and_does_not_block_the_chat(settings):
     responder = EchoResponder(fail_on="boom")
     app, line = _app(settings, responder)

@@ -12,7 +12,7 @@ import logging
 import traceback
 from datetime import timedelta
 
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import RedisError
 
 from bot.response import Response
 from storage import conversations, inbox, outbox
@@ -38,33 +38,46 @@ class ChatProcessor:
         self.reply_token_ttl = timedelta(seconds=reply_token_ttl)
         self.emergency_delivery = timedelta(seconds=emergency_delivery)
 
-    def process_chat(self, chat_key: str) -> int:
+    def process_chat(self, chat_key: str, held=None) -> int:
         """Process what is pending for the chat; returns how many events were handled. One session
         for all of it (each event's decision, its sends, the check after the lock), each event
-        starting with none of the last one's objects, as a session of its own would."""
+        starting with none of the last one's objects, as a session of its own would.
+
+        `held`: the chat's lock, taken by a drainer's look (worker/queue.py `HeldChat`); the drainer
+        gives it back with its next look, which puts the chat back on the list if another worker
+        found it locked meanwhile, so no check after the lock is needed here. Without it the lock
+        is taken and given back here, and pending events are looked for after that."""
         promote_received(self.db)
-        handled = 0
-        lock = self.queue.chat_lock(chat_key)
         with self.db.sessions() as session:
+            if held is not None:
+                return self._work(session, chat_key, held)
+            handled = 0
             while True:
-                if not lock.acquire(blocking=False):
-                    return handled  # another worker has the chat; it re-checks before leaving
+                lock = self.queue.chats.take(chat_key)
+                if lock is None:
+                    return handled  # another worker has the chat; it puts the chat back on the list
                 try:
-                    with self.queue.renewer.kept(lock):
-                        more = True
-                        while more and (found := self._process_next(session, chat_key)) is not None:
-                            rows, more = found
-                            handled += 1
-                            self.delivery.deliver_all(rows, session)
+                    handled += self._work(session, chat_key, lock)
                 finally:
                     try:
-                        lock.release()
-                    except (LockError, RedisError):
+                        self.queue.chats.give_back(lock)
+                    except RedisError:
                         pass
                 pending = inbox.has_pending(session, chat_key)
                 session.rollback()   # nothing written: ends the read, which must not span the next lock
                 if not pending:
                     return handled
+
+    def _work(self, session, chat_key: str, lock) -> int:
+        """The chat's pending events, one after another, while `lock` is kept alive."""
+        handled = 0
+        with self.queue.renewer.kept(lock):
+            more = True
+            while more and (found := self._process_next(session, chat_key)) is not None:
+                rows, more = found
+                handled += 1
+                self.delivery.deliver_all(rows, session)
+        return handled
 
     def _process_next(self, session, chat_key: str) -> tuple[list[OutboxMessage], bool] | None:
         """Handle the chat's oldest pending event; None when there is none. Returns the outbox

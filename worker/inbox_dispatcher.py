@@ -61,8 +61,7 @@ class InboxDispatcher(threading.Thread):
         return inbox_watch(self.db.engine, lambda: promote_received(self.db), self.poll_seconds)
 
     def _dispatch(self, chats: list[str]) -> None:
-        for chat_key in chats:
-            self.queue.process_chat(chat_key)
+        self.queue.process_chats(chats)
 
     def _step_down(self, lock, watch) -> None:
         if watch is not None:
