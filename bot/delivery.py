@@ -43,7 +43,7 @@ BACKOFF_CAP_SECONDS = 15.0   # between attempts of a row that keeps trying: back
 HOLD_SECONDS = 30.0          # an attempt's hold on its row: a reply plus a push at LineClient's 10 s timeout
 EARLY_SECONDS = 1.0          # RQ's scheduler keeps whole seconds: a delayed job may start up to 1 s early
 RETRY_KEY_LIFETIME = timedelta(hours=24)   # LINE remembers a retry key this long: no row outlives it
-BLOCKED = "not sent: the person blocked the bot"
+BLOCKED = outbox.BLOCKED
 
 
 def backoff_seconds(attempt: int, base: float = 1.0, cap: float = BACKOFF_CAP_SECONDS) -> float:
@@ -126,19 +126,39 @@ class Delivery:
 
     def deliver_all(self, rows: list[OutboxMessage], session=None) -> list[str]:
         """Send rows a caller has just committed, in their order (the answer first); a send group
-        once, at its first row (the attempt takes the whole group). `session`: the caller's, with
-        no transaction open, so that a message's work opens one session, not one more per send."""
+        once, at its first row (the attempt takes the whole group: every row of a group written
+        claimed must be among `rows`). `session`: the caller's, with no transaction open, so that
+        a message's work opens one session, not one more per send."""
         if session is None:
             with self.db.sessions() as own:
                 return self.deliver_all(rows, own)
-        outcomes, groups = [], set()
+        outcomes, groups = [], {}
         for row in rows:
             if row.send_group is not None:
-                if row.send_group in groups:
-                    continue
-                groups.add(row.send_group)
-            outcomes.append(self._deliver(session, row.id, row))
+                groups.setdefault(row.send_group, []).append(row)
+        for row in rows:
+            if row.send_group is None:
+                outcomes.append(self._deliver(session, row.id, row))
+            elif row.send_group in groups:
+                group_rows = groups.pop(row.send_group)
+                if all(r.last_error == outbox.SENDING or r.status == UNDELIVERABLE for r in group_rows):
+                    # written claimed, who blocked the bot dropped (outbox.sent_after_commit)
+                    outcomes.append(self._deliver_held_group(session, row.send_group, group_rows))
+                else:
+                    outcomes.append(self._deliver(session, row.id, row))
         return outcomes
+
+    def _deliver_held_group(self, session, group: str, rows: list[OutboxMessage]) -> str:
+        """One attempt at a send group its caller wrote claimed and hands over whole: no claim;
+        who blocked the bot was dropped when the rows were written."""
+        dropped = sorted(row.id for row in rows if row.status == UNDELIVERABLE)
+        if dropped:
+            log.info("outbox %s not sent: the person blocked the bot", dropped)
+        taken = {row.id: row.push_to for row in rows if row.status == "pending"}
+        if not taken:
+            return UNDELIVERABLE
+        first = min(taken)
+        return self._multicast(session, group, taken, next(row for row in rows if row.id == first))
 
     def _deliver_group(self, session, group: str, taken: dict, row: OutboxMessage | None, due_by: datetime,
                        hold_until: datetime) -> str:
@@ -153,10 +173,16 @@ class Delivery:
             return SKIPPED   # sent, given up, not due yet, or another worker is sending it
         if dropped:
             log.info("outbox %s not sent: the person blocked the bot", sorted(dropped))
-        ids = sorted(set(taken) - dropped)
-        if not ids:
+        recipients = {row_id: push_to for row_id, push_to in taken.items() if row_id not in dropped}
+        if not recipients:
             return UNDELIVERABLE
-        if row is not None and row.id in ids:
+        return self._multicast(session, group, recipients, row if row is not None and row.id in recipients else None)
+
+    def _multicast(self, session, group: str, taken: dict[int, str], row: OutboxMessage | None) -> str:
+        """ONE multicast to the claimed rows `taken` (id -> push_to) of the send group, and its
+        outcome on every one of them. `row`: one of them as its caller committed it (else read)."""
+        ids = sorted(taken)
+        if row is not None:
             row = session.merge(row, load=False)
         else:
             row = session.get(OutboxMessage, ids[0])

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -31,6 +33,7 @@ def usable_reply_token(token) -> str | None:
 # recorded (the worker died, or the database went away after LINE accepted): LINE may have it.
 SENDING = "sending"
 SENDING_AFTER_UNKNOWN = "sending; the previous attempt's outcome is unknown"
+BLOCKED = "not sent: the person blocked the bot"   # a dropped row's last_error (never retried)
 
 
 def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str | None,
@@ -71,10 +74,37 @@ def insert_now(session: Session, **fields) -> OutboxMessage:
 def insert_pushes(session: Session, targets: list[str], messages: list[dict]) -> list[OutboxMessage]:
     """One push row of `messages` to each target (an officer's or a group's chat), grouped as
     group_alike does and written at once by one Core INSERT … RETURNING for all of them (the
-    unit of work was the largest part of a confirmed report's CPU), as insert_now's."""
-    rows = [_new_row(chat_key=target, messages=messages, push_to=target, push_allowed=True) for target in targets]
-    group_alike(rows)
+    unit of work was the largest part of a confirmed report's CPU), as insert_now's. Inside
+    sent_after_commit the rows are written claimed, and a send group's rows to people who blocked
+    the bot are written dropped (what the group's claim would have found)."""
+    held_until = session.info.get(_HELD_UNTIL)
+    rows = [_new_row(chat_key=target, messages=messages, push_to=target, push_allowed=True, held_until=held_until)
+            for target in targets]
+    groups = group_alike(rows)
+    if held_until is not None and groups:
+        grouped = [row for group in groups for row in group]
+        with session.no_autoflush:   # the reporter's conversation is written once, at its save
+            blocked = set(session.scalars(conversations.blocked_chats().where(
+                Conversation.chat_key.in_(sorted({row.push_to for row in grouped})))))
+        for row in grouped:
+            if row.push_to in blocked:
+                row.status, row.last_error, row.next_attempt_at = "undeliverable", BLOCKED, None
     return _write(session, rows)
+
+
+_HELD_UNTIL = "outbox.held_until"   # session.info's key, set by sent_after_commit
+
+
+@contextmanager
+def sent_after_commit(session: Session, hold_until: datetime) -> Iterator[None]:
+    """While inside, insert_pushes writes its rows claimed until hold_until (as insert_now's
+    held_until), for a caller that hands every row it commits to delivery right after its commit
+    (the chat processor): a send group then needs no claim transaction of its own."""
+    session.info[_HELD_UNTIL] = hold_until
+    try:
+        yield
+    finally:
+        session.info.pop(_HELD_UNTIL, None)
 
 
 def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
