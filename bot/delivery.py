@@ -79,6 +79,8 @@ class Delivery:
         """deliver() in the caller's session, whose transaction it commits or leaves unwritten."""
         now = self.clock()
         due_by, hold_until = now + timedelta(seconds=EARLY_SECONDS), now + timedelta(seconds=HOLD_SECONDS)
+        if row is not None and row.status == UNDELIVERABLE:   # written dropped (who blocked the bot): nothing to do
+            return UNDELIVERABLE
         if row is not None and row.send_group is not None:
             return self._deliver_group(session, row.send_group, {}, row, due_by, hold_until)
         if row is not None and row.last_error == outbox.SENDING:   # claimed in the commit that wrote it

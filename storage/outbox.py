@@ -75,21 +75,13 @@ def insert_pushes(session: Session, targets: list[str], messages: list[dict]) ->
     """One push row of `messages` to each target (an officer's or a group's chat), grouped as
     group_alike does and written at once by one Core INSERT … RETURNING for all of them (the
     unit of work was the largest part of a confirmed report's CPU), as insert_now's. Inside
-    sent_after_commit the rows are written claimed, and a send group's rows to people who blocked
-    the bot are written dropped (what the group's claim would have found)."""
+    sent_after_commit the rows are written claimed, and those to a person who blocked the bot are
+    written dropped (what their claim would have found), by the same INSERT."""
     held_until = session.info.get(_HELD_UNTIL)
     rows = [_new_row(chat_key=target, messages=messages, push_to=target, push_allowed=True, held_until=held_until)
             for target in targets]
-    groups = group_alike(rows)
-    if held_until is not None and groups:
-        grouped = [row for group in groups for row in group]
-        with session.no_autoflush:   # the reporter's conversation is written once, at its save
-            blocked = set(session.scalars(conversations.blocked_chats().where(
-                Conversation.chat_key.in_(sorted({row.push_to for row in grouped})))))
-        for row in grouped:
-            if row.push_to in blocked:
-                row.status, row.last_error, row.next_attempt_at = "undeliverable", BLOCKED, None
-    return _write(session, rows)
+    group_alike(rows)
+    return _write(session, rows, drop_blocked=held_until is not None)
 
 
 _HELD_UNTIL = "outbox.held_until"   # session.info's key, set by sent_after_commit
@@ -107,9 +99,10 @@ def sent_after_commit(session: Session, hold_until: datetime) -> Iterator[None]:
         session.info.pop(_HELD_UNTIL, None)
 
 
-def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
+def _write(session: Session, rows: list[OutboxMessage], drop_blocked: bool = False) -> list[OutboxMessage]:
     """The rows inserted by one statement, given their ids and detached whole (delivery reads
-    nothing back); nothing else in the session is flushed."""
+    nothing back); nothing else in the session is flushed. drop_blocked: a row to a person who
+    blocked the bot is written undeliverable (BLOCKED) instead, and comes back so."""
     if not rows:
         return rows
     sealed: dict[int, str] = {}   # id of a messages list -> its token: a card for N officers is encrypted once
@@ -118,7 +111,17 @@ def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
         if id(row.messages) not in sealed:
             sealed[id(row.messages)] = None if row.messages is None else crypto.seal_json(row.messages)
         row_params["sealed_messages"] = sealed[id(row.messages)]
-    if len(params) == 1:
+    if drop_blocked:
+        for row_params in params:
+            row_params.update({f"if_free_{column}": row_params.pop(column) for column in _DROPPED})
+            row_params["blocked_key"] = row_params["push_to"]
+        with session.no_autoflush:
+            written = session.execute(_INSERT_DROPPING_BLOCKED, params).all()
+        ids = [row_id for row_id, _ in written]
+        for row, (_, status) in zip(rows, written, strict=True):
+            if status != row.status:
+                row.status, row.last_error, row.next_attempt_at = status, BLOCKED, None
+    elif len(params) == 1:
         ids = [_INSERT_ONE.first(session, sealed_messages=params[0].pop("sealed_messages"),
                                  **{f"v_{column}": value for column, value in params[0].items()}).id]
     else:
@@ -128,6 +131,20 @@ def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
         row.id = row_id
         make_transient_to_detached(row)
     return rows
+
+
+# _INSERT, with a row to a person who blocked the bot written dropped: these columns then take the
+# dropped row's values, else those given (as if_free_<column>).
+_PUSHED_TO_BLOCKED = (conversations.blocked_chats()
+                      .where(Conversation.chat_key == bindparam("blocked_key", type_=String())).exists())
+_DROPPED = {"status": "undeliverable", "last_error": BLOCKED, "next_attempt_at": None}
+_INSERT_DROPPING_BLOCKED = (
+    insert(OutboxMessage.__table__)
+    .values(messages=bindparam("sealed_messages", type_=Text()),
+            **{column: case((_PUSHED_TO_BLOCKED, dropped),
+                            else_=bindparam(f"if_free_{column}", type_=OutboxMessage.__table__.c[column].type))
+               for column, dropped in _DROPPED.items()})
+    .returning(OutboxMessage.__table__.c.id, OutboxMessage.__table__.c.status, sort_by_parameter_order=True))
 
 
 def _new_row(*, chat_key: str, messages: list[dict], push_to: str | None, push_allowed: bool,

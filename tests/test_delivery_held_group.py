@@ -109,3 +109,17 @@ def test_outside_sent_after_commit_nothing_is_held(db):
         rows = CaseStore.push_all(session, [OFFICER_A, OFFICER_B], ALERT)
         session.rollback()
     assert [(row.last_error, row.next_attempt_at) for row in rows] == [(None, None)] * 2
+
+
+def test_a_lone_officer_who_blocked_the_bot_is_dropped_when_written_and_not_pushed(db):
+    line, queue = MulticastLine(), RecordingQueue()
+    delivery = Delivery(db, line, queue)
+    with db.transaction() as session:
+        conversations.set_blocked(conversations.load(session, OFFICER_A, OFFICER_A), True)
+    officer, chat = _held_alert(db, delivery, OFFICER_A, GROUP_CHAT)
+    assert officer.send_group is None and _row(db, officer.id) == ("undeliverable", 0, outbox.BLOCKED)
+    with recorded_statements(db.engine) as seen:
+        assert delivery.deliver_all([officer, chat]) == [UNDELIVERABLE, SENT]
+    assert line.sent == [("push", GROUP_CHAT, ALERT, chat.retry_key)]
+    assert not any("LAST_ERROR=CASE" in s for s in seen), seen    # the group chat's push: no claim either
+    assert _row(db, chat.id)[:2] == ("sent", 1)
