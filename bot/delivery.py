@@ -75,8 +75,10 @@ class Delivery:
         with self.db.sessions() as session:
             return self._deliver(session, outbox_id, row)
 
-    def _deliver(self, session, outbox_id: int, row: OutboxMessage | None) -> str:
-        """deliver() in the caller's session, whose transaction it commits or leaves unwritten."""
+    def _deliver(self, session, outbox_id: int, row: OutboxMessage | None, sent_later: list | None = None) -> str:
+        """deliver() in the caller's session, whose transaction it commits or leaves unwritten.
+        sent_later: a success with no transaction open is not written but added there, for the
+        caller to write with the next outcome (deliver_all: one UPDATE and commit fewer)."""
         now = self.clock()
         due_by, hold_until = now + timedelta(seconds=EARLY_SECONDS), now + timedelta(seconds=HOLD_SECONDS)
         if row is not None and row.status == UNDELIVERABLE:   # written dropped (who blocked the bot): nothing to do
@@ -116,6 +118,9 @@ class Delivery:
             row = _attached(session, row)
             outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
         else:
+            if sent_later is not None and not session.in_transaction():
+                sent_later.append(row.id)
+                return SENT
             outbox.mark_sent(session, row.id, self.clock())
             session.commit()
             return SENT
@@ -134,23 +139,26 @@ class Delivery:
         if session is None:
             with self.db.sessions() as own:
                 return self.deliver_all(rows, own)
-        outcomes, groups = [], {}
+        outcomes, groups, sent_later = [], {}, []
         for row in rows:
             if row.send_group is not None:
                 groups.setdefault(row.send_group, []).append(row)
         for row in rows:
             if row.send_group is None:
-                outcomes.append(self._deliver(session, row.id, row))
+                outcomes.append(self._deliver(session, row.id, row, sent_later))
             elif row.send_group in groups:
                 group_rows = groups.pop(row.send_group)
                 if all(r.last_error == outbox.SENDING or r.status == UNDELIVERABLE for r in group_rows):
                     # written claimed, who blocked the bot dropped (outbox.sent_after_commit)
-                    outcomes.append(self._deliver_held_group(session, row.send_group, group_rows))
+                    outcomes.append(self._deliver_held_group(session, row.send_group, group_rows, sent_later))
                 else:
                     outcomes.append(self._deliver(session, row.id, row))
+        if sent_later:
+            outbox.mark_group_sent(session, sent_later, self.clock())
+            session.commit()
         return outcomes
 
-    def _deliver_held_group(self, session, group: str, rows: list[OutboxMessage]) -> str:
+    def _deliver_held_group(self, session, group: str, rows: list[OutboxMessage], sent_later: list) -> str:
         """One attempt at a send group its caller wrote claimed and hands over whole: no claim;
         who blocked the bot was dropped when the rows were written."""
         dropped = sorted(row.id for row in rows if row.status == UNDELIVERABLE)
@@ -160,7 +168,7 @@ class Delivery:
         if not taken:
             return UNDELIVERABLE
         first = min(taken)
-        return self._multicast(session, group, taken, next(row for row in rows if row.id == first))
+        return self._multicast(session, group, taken, next(row for row in rows if row.id == first), sent_later)
 
     def _deliver_group(self, session, group: str, taken: dict, row: OutboxMessage | None, due_by: datetime,
                        hold_until: datetime) -> str:
@@ -180,9 +188,11 @@ class Delivery:
             return UNDELIVERABLE
         return self._multicast(session, group, recipients, row if row is not None and row.id in recipients else None)
 
-    def _multicast(self, session, group: str, taken: dict[int, str], row: OutboxMessage | None) -> str:
+    def _multicast(self, session, group: str, taken: dict[int, str], row: OutboxMessage | None,
+                   sent_later: list | None = None) -> str:
         """ONE multicast to the claimed rows `taken` (id -> push_to) of the send group, and its
-        outcome on every one of them. `row`: one of them as its caller committed it (else read)."""
+        outcome on every one of them. `row`: one of them as its caller committed it (else read).
+        sent_later: rows sent before, still to be recorded: written sent by the same UPDATE."""
         ids = sorted(taken)
         if row is not None:
             row = session.merge(row, load=False)
@@ -199,8 +209,10 @@ class Delivery:
             outcome = SENT
         if outcome == SENT:
             session.expunge(row)
-            outbox.mark_group_sent(session, ids, self.clock())
+            outbox.mark_group_sent(session, ids + (sent_later or []), self.clock())
             session.commit()
+            if sent_later:
+                sent_later.clear()
             return SENT
         decided = {"status": row.status, "last_error": row.last_error, "next_attempt_at": row.next_attempt_at,
                    "deliver_until": row.deliver_until}

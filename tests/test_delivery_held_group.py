@@ -123,3 +123,42 @@ def test_a_lone_officer_who_blocked_the_bot_is_dropped_when_written_and_not_push
     assert line.sent == [("push", GROUP_CHAT, ALERT, chat.retry_key)]
     assert not any("LAST_ERROR=CASE" in s for s in seen), seen    # the group chat's push: no claim either
     assert _row(db, chat.id)[:2] == ("sent", 1)
+
+
+def _held_reply(db, delivery, clock) -> OutboxMessage:
+    """The answer to a report's Send tap, as the chat processor writes it (claimed, a fresh token)."""
+    with db.sessions() as session:
+        row = outbox.insert_now(session, chat_key=OFFICER_C, messages=[{"type": "text", "text": "sent"}],
+                                push_to=OFFICER_C, push_allowed=False, reply_token="r" * 32,
+                                reply_deadline=clock.now + timedelta(seconds=50), inbox_event_id=None,
+                                held_until=delivery.hold_until())
+        session.commit()
+        return row
+
+
+def test_the_reply_is_recorded_sent_by_the_groups_update(db):
+    clock = Clock()
+    line, queue = MulticastLine(), RecordingQueue()
+    delivery = Delivery(db, line, queue, clock=clock)
+    reply = _held_reply(db, delivery, clock)
+    a, b = _held_alert(db, delivery, OFFICER_A, OFFICER_B)
+    with recorded_statements(db.engine) as seen:
+        assert delivery.deliver_all([reply, a, b]) == [SENT, SENT]
+    assert [s.split()[0] for s in seen] == ["UPDATE"], seen          # one transaction for both outcomes
+    assert [entry[0] for entry in line.sent] == ["reply", "multicast"]   # the answer first
+    assert [_row(db, r.id)[:2] for r in (reply, a, b)] == [("sent", 1)] * 3
+
+
+def test_a_reply_before_a_failed_multicast_is_still_recorded_sent(db):
+    clock = Clock()
+    class BusyMulticast(MulticastLine):
+        def multicast(self, to, messages, retry_key):
+            raise LineError(500, '{"message":"Internal error"}')
+
+    line, queue = BusyMulticast(), RecordingQueue()
+    delivery = Delivery(db, line, queue, clock=clock)
+    reply = _held_reply(db, delivery, clock)
+    a, b = _held_alert(db, delivery, OFFICER_A, OFFICER_B)
+    assert delivery.deliver_all([reply, a, b]) == [SENT, RETRY]
+    assert _row(db, reply.id)[:2] == ("sent", 1)
+    assert [_row(db, r.id)[:2] for r in (a, b)] == [("pending", 1)] * 2
