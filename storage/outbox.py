@@ -51,8 +51,10 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
 
 
 # The messages are bound already sealed (crypto.seal_json), so rows with the same messages share one token.
+# Rows come back matched by their retry key (unique), not in order: SQLite then takes them all in one
+# INSERT (sort_by_parameter_order made it one INSERT per row).
 _INSERT = (insert(OutboxMessage.__table__).values(messages=bindparam("sealed_messages", type_=Text()))
-           .returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True))
+           .returning(OutboxMessage.__table__.c.retry_key, OutboxMessage.__table__.c.id))
 _COLUMNS = [(attr.key, attr.columns[0].key) for attr in OutboxMessage.__mapper__.column_attrs
             if attr.key not in ("id", "messages")]
 # The same for one row, on the driver (a message's answer): SQLAlchemy's execution was most of its INSERT.
@@ -116,17 +118,19 @@ def _write(session: Session, rows: list[OutboxMessage], drop_blocked: bool = Fal
             row_params.update({f"if_free_{column}": row_params.pop(column) for column in _DROPPED})
             row_params["blocked_key"] = row_params["push_to"]
         with session.no_autoflush:
-            written = session.execute(_INSERT_DROPPING_BLOCKED, params).all()
-        ids = [row_id for row_id, _ in written]
-        for row, (_, status) in zip(rows, written, strict=True):
-            if status != row.status:
-                row.status, row.last_error, row.next_attempt_at = status, BLOCKED, None
+            written = {key: (row_id, status) for key, row_id, status
+                       in session.execute(_INSERT_DROPPING_BLOCKED, params)}
+        ids = [written[row.retry_key][0] for row in rows]
+        for row in rows:
+            if written[row.retry_key][1] != row.status:   # dropped
+                row.status, row.last_error, row.next_attempt_at = written[row.retry_key][1], BLOCKED, None
     elif len(params) == 1:
         ids = [_INSERT_ONE.first(session, sealed_messages=params[0].pop("sealed_messages"),
                                  **{f"v_{column}": value for column, value in params[0].items()}).id]
     else:
         with session.no_autoflush:
-            ids = session.execute(_INSERT, params).scalars().all()
+            written = {key: row_id for key, row_id in session.execute(_INSERT, params)}
+        ids = [written[row.retry_key] for row in rows]
     for row, row_id in zip(rows, ids, strict=True):
         row.id = row_id
         make_transient_to_detached(row)
@@ -144,7 +148,7 @@ _INSERT_DROPPING_BLOCKED = (
             **{column: case((_PUSHED_TO_BLOCKED, dropped),
                             else_=bindparam(f"if_free_{column}", type_=OutboxMessage.__table__.c[column].type))
                for column, dropped in _DROPPED.items()})
-    .returning(OutboxMessage.__table__.c.id, OutboxMessage.__table__.c.status, sort_by_parameter_order=True))
+    .returning(OutboxMessage.__table__.c.retry_key, OutboxMessage.__table__.c.id, OutboxMessage.__table__.c.status))
 
 
 def _new_row(*, chat_key: str, messages: list[dict], push_to: str | None, push_allowed: bool,
