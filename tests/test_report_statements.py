@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flows.engine import choice_data
+from storage import cases
+from storage.models import Case
 from tests.support.chat import Chat
 from tests.support.committees import load_example
 from tests.support.events import text_event
@@ -43,3 +45,13 @@ def test_a_reports_alerts_are_written_claimed_and_need_no_claim_of_their_own(app
     outbox_updates = [s for s in statements if s.startswith("UPDATE OUTBOX_MESSAGES")]
     assert not any("LAST_ERROR=CASE" in s for s in outbox_updates), statements
     assert len(outbox_updates) == 2, statements
+
+
+def test_a_reports_trail_is_one_insert_created_before_alerted(app, line):
+    statements = _send_tap(app, line)
+    assert sum(s.startswith("INSERT INTO CASE_EVENTS") for s in statements) == 1, statements
+    with app.extensions["hotline"].db.sessions() as session:
+        case_id = session.query(Case.id).scalar()
+        trail = cases.trail(session, case_id)
+        assert [event.kind for event in trail] == ["created", "alerted"]
+        assert trail[0].at <= trail[1].at and trail[1].detail["recipients"] == 2
