@@ -78,7 +78,8 @@ class Delivery:
     def _deliver(self, session, outbox_id: int, row: OutboxMessage | None, sent_later: list | None = None) -> str:
         """deliver() in the caller's session, whose transaction it commits or leaves unwritten.
         sent_later: a success with no transaction open is not written but added there, for the
-        caller to write with the next outcome (deliver_all: one UPDATE and commit fewer)."""
+        caller to write with the next outcome (deliver_all: one UPDATE and commit fewer); a success
+        written now takes those along."""
         now = self.clock()
         due_by, hold_until = now + timedelta(seconds=EARLY_SECONDS), now + timedelta(seconds=HOLD_SECONDS)
         if row is not None and row.status == UNDELIVERABLE:   # written dropped (who blocked the bot): nothing to do
@@ -121,7 +122,11 @@ class Delivery:
             if sent_later is not None and not session.in_transaction():
                 sent_later.append(row.id)
                 return SENT
-            outbox.mark_sent(session, row.id, self.clock())
+            if sent_later:   # those before it, with it
+                outbox.mark_group_sent(session, [*sent_later, row.id], self.clock())
+                sent_later.clear()
+            else:
+                outbox.mark_sent(session, row.id, self.clock())
             session.commit()
             return SENT
         row.attempts += 1
@@ -153,8 +158,11 @@ class Delivery:
                     outcomes.append(self._deliver_held_group(session, row.send_group, group_rows, sent_later))
                 else:
                     outcomes.append(self._deliver(session, row.id, row))
-        if sent_later:
-            outbox.mark_group_sent(session, sent_later, self.clock())
+        if sent_later:   # successes not yet written with a group's: one statement for them all
+            if len(sent_later) == 1:
+                outbox.mark_sent(session, sent_later[0], self.clock())
+            else:
+                outbox.mark_group_sent(session, sent_later, self.clock())
             session.commit()
         return outcomes
 

@@ -162,3 +162,27 @@ def test_a_reply_before_a_failed_multicast_is_still_recorded_sent(db):
     assert delivery.deliver_all([reply, a, b]) == [SENT, RETRY]
     assert _row(db, reply.id)[:2] == ("sent", 1)
     assert [_row(db, r.id)[:2] for r in (a, b)] == [("pending", 1)] * 2
+
+
+def test_a_lone_answer_is_recorded_at_once_by_the_one_row_statement(db):
+    clock = Clock()
+    line, queue = MulticastLine(), RecordingQueue()
+    delivery = Delivery(db, line, queue, clock=clock)
+    reply = _held_reply(db, delivery, clock)
+    with recorded_statements(db.engine) as seen:
+        assert delivery.deliver_all([reply]) == [SENT]
+    assert len(seen) == 1 and seen[0].startswith("UPDATE OUTBOX_MESSAGES") and " IN " not in seen[0], seen
+    assert _row(db, reply.id)[:2] == ("sent", 1)
+
+
+def test_an_answer_and_a_lone_push_are_recorded_by_one_update(db):
+    clock = Clock()
+    line, queue = MulticastLine(), RecordingQueue()
+    delivery = Delivery(db, line, queue, clock=clock)
+    reply = _held_reply(db, delivery, clock)
+    (push,) = _held_alert(db, delivery, OFFICER_A)
+    with recorded_statements(db.engine) as seen:
+        assert delivery.deliver_all([reply, push]) == [SENT, SENT]
+    assert [s.split()[0] for s in seen] == ["SELECT", "UPDATE"], seen   # the push's blocked check, both outcomes
+    assert [entry[0] for entry in line.sent] == ["reply", "push"]
+    assert [_row(db, r.id)[:2] for r in (reply, push)] == [("sent", 1)] * 2
