@@ -43,7 +43,7 @@ BACKOFF_CAP_SECONDS = 15.0   # between attempts of a row that keeps trying: back
 HOLD_SECONDS = 30.0          # an attempt's hold on its row: a reply plus a push at LineClient's 10 s timeout
 EARLY_SECONDS = 1.0          # RQ's scheduler keeps whole seconds: a delayed job may start up to 1 s early
 RETRY_KEY_LIFETIME = timedelta(hours=24)   # LINE remembers a retry key this long: no row outlives it
-BLOCKED = "not sent: the person blocked the bot"
+BLOCKED = outbox.BLOCKED
 
 
 def backoff_seconds(attempt: int, base: float = 1.0, cap: float = BACKOFF_CAP_SECONDS) -> float:
@@ -75,10 +75,15 @@ class Delivery:
         with self.db.sessions() as session:
             return self._deliver(session, outbox_id, row)
 
-    def _deliver(self, session, outbox_id: int, row: OutboxMessage | None) -> str:
-        """deliver() in the caller's session, whose transaction it commits or leaves unwritten."""
+    def _deliver(self, session, outbox_id: int, row: OutboxMessage | None, sent_later: list | None = None) -> str:
+        """deliver() in the caller's session, whose transaction it commits or leaves unwritten.
+        sent_later: a success with no transaction open is not written but added there, for the
+        caller to write with the next outcome (deliver_all: one UPDATE and commit fewer); a success
+        written now takes those along."""
         now = self.clock()
         due_by, hold_until = now + timedelta(seconds=EARLY_SECONDS), now + timedelta(seconds=HOLD_SECONDS)
+        if row is not None and row.status == UNDELIVERABLE:   # written dropped (who blocked the bot): nothing to do
+            return UNDELIVERABLE
         if row is not None and row.send_group is not None:
             return self._deliver_group(session, row.send_group, {}, row, due_by, hold_until)
         if row is not None and row.last_error == outbox.SENDING:   # claimed in the commit that wrote it
@@ -114,7 +119,14 @@ class Delivery:
             row = _attached(session, row)
             outcome = self._failed(row, LineError(None, f"not sent: {type(exc).__name__} before LINE answered"))
         else:
-            outbox.mark_sent(session, row.id, self.clock())
+            if sent_later is not None and not session.in_transaction():
+                sent_later.append(row.id)
+                return SENT
+            if sent_later:   # those before it, with it
+                outbox.mark_group_sent(session, [*sent_later, row.id], self.clock())
+                sent_later.clear()
+            else:
+                outbox.mark_sent(session, row.id, self.clock())
             session.commit()
             return SENT
         row.attempts += 1
@@ -126,19 +138,45 @@ class Delivery:
 
     def deliver_all(self, rows: list[OutboxMessage], session=None) -> list[str]:
         """Send rows a caller has just committed, in their order (the answer first); a send group
-        once, at its first row (the attempt takes the whole group). `session`: the caller's, with
-        no transaction open, so that a message's work opens one session, not one more per send."""
+        once, at its first row (the attempt takes the whole group: every row of a group written
+        claimed must be among `rows`). `session`: the caller's, with no transaction open, so that
+        a message's work opens one session, not one more per send."""
         if session is None:
             with self.db.sessions() as own:
                 return self.deliver_all(rows, own)
-        outcomes, groups = [], set()
+        outcomes, groups, sent_later = [], {}, []
         for row in rows:
             if row.send_group is not None:
-                if row.send_group in groups:
-                    continue
-                groups.add(row.send_group)
-            outcomes.append(self._deliver(session, row.id, row))
+                groups.setdefault(row.send_group, []).append(row)
+        for row in rows:
+            if row.send_group is None:
+                outcomes.append(self._deliver(session, row.id, row, sent_later))
+            elif row.send_group in groups:
+                group_rows = groups.pop(row.send_group)
+                if all(r.last_error == outbox.SENDING or r.status == UNDELIVERABLE for r in group_rows):
+                    # written claimed, who blocked the bot dropped (outbox.sent_after_commit)
+                    outcomes.append(self._deliver_held_group(session, row.send_group, group_rows, sent_later))
+                else:
+                    outcomes.append(self._deliver(session, row.id, row))
+        if sent_later:   # successes not yet written with a group's: one statement for them all
+            if len(sent_later) == 1:
+                outbox.mark_sent(session, sent_later[0], self.clock())
+            else:
+                outbox.mark_group_sent(session, sent_later, self.clock())
+            session.commit()
         return outcomes
+
+    def _deliver_held_group(self, session, group: str, rows: list[OutboxMessage], sent_later: list) -> str:
+        """One attempt at a send group its caller wrote claimed and hands over whole: no claim;
+        who blocked the bot was dropped when the rows were written."""
+        dropped = sorted(row.id for row in rows if row.status == UNDELIVERABLE)
+        if dropped:
+            log.info("outbox %s not sent: the person blocked the bot", dropped)
+        taken = {row.id: row.push_to for row in rows if row.status == "pending"}
+        if not taken:
+            return UNDELIVERABLE
+        first = min(taken)
+        return self._multicast(session, group, taken, next(row for row in rows if row.id == first), sent_later)
 
     def _deliver_group(self, session, group: str, taken: dict, row: OutboxMessage | None, due_by: datetime,
                        hold_until: datetime) -> str:
@@ -153,10 +191,18 @@ class Delivery:
             return SKIPPED   # sent, given up, not due yet, or another worker is sending it
         if dropped:
             log.info("outbox %s not sent: the person blocked the bot", sorted(dropped))
-        ids = sorted(set(taken) - dropped)
-        if not ids:
+        recipients = {row_id: push_to for row_id, push_to in taken.items() if row_id not in dropped}
+        if not recipients:
             return UNDELIVERABLE
-        if row is not None and row.id in ids:
+        return self._multicast(session, group, recipients, row if row is not None and row.id in recipients else None)
+
+    def _multicast(self, session, group: str, taken: dict[int, str], row: OutboxMessage | None,
+                   sent_later: list | None = None) -> str:
+        """ONE multicast to the claimed rows `taken` (id -> push_to) of the send group, and its
+        outcome on every one of them. `row`: one of them as its caller committed it (else read).
+        sent_later: rows sent before, still to be recorded: written sent by the same UPDATE."""
+        ids = sorted(taken)
+        if row is not None:
             row = session.merge(row, load=False)
         else:
             row = session.get(OutboxMessage, ids[0])
@@ -171,8 +217,10 @@ class Delivery:
             outcome = SENT
         if outcome == SENT:
             session.expunge(row)
-            outbox.mark_group_sent(session, ids, self.clock())
+            outbox.mark_group_sent(session, ids + (sent_later or []), self.clock())
             session.commit()
+            if sent_later:
+                sent_later.clear()
             return SENT
         decided = {"status": row.status, "last_error": row.last_error, "next_attempt_at": row.next_attempt_at,
                    "deliver_until": row.deliver_until}

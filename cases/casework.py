@@ -72,9 +72,10 @@ class Casework:
             contact_allowed=answers.get("contact_ok") == "yes", status=NEW, escalation_level=0,
             escalate_at=deadline(self.windows, screening.urgency, now), created_at=now, state_since=now,
         )
-        self.store.record(session, case, "created", "reporter", route.committee_id, urgency=case.urgency,
-                          rule=case.urgency_rule, palermo_complete=screening.palermo_complete)
-        rows = self._alert(session, case, route.committee_id, reason=route.reason)
+        created = ("created", "reporter", route.committee_id,
+                   {"urgency": case.urgency, "rule": case.urgency_rule, "palermo_complete": screening.palermo_complete},
+                   self.store.now())
+        rows = self._alert(session, case, route.committee_id, reason=route.reason, after=created)
         return case, rows
 
     def cancel_by_reporter(self, session, chat_key: str, reference: str) -> list | None:
@@ -273,10 +274,14 @@ class Casework:
         self.store.record(session, case, "note", officer.id, officer.committee_id, text=text[:2000])
 
     # -- alerts --------------------------------------------------------------------------------
-    def _alert(self, session, case, committee_id: str, reason: str, nobody_at: str | None = None) -> list:
+    def _alert(self, session, case, committee_id: str, reason: str, nobody_at: str | None = None,
+               after: tuple | None = None) -> list:
+        """after: a trail line not yet written that comes before the alert's (a new case's "created",
+        store.record_all's shape): both are written by one INSERT."""
         messages = self.alerts.alert(case, reason, nobody_at=nobody_at)
         rows = self.tell_committee(session, committee_id, messages)
-        self.store.record(session, case, "alerted", "system", committee_id, recipients=len(rows), reason=reason)
+        alerted = ("alerted", "system", committee_id, {"recipients": len(rows), "reason": reason}, self.store.now())
+        self.store.record_all(session, case, [after, alerted] if after else [alerted])
         if rows:
             return rows
         above = next_up(self.store.escalation_chain(session, committee_id), committee_id)

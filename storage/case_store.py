@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from . import cases, directory, outbox
-from .models import Case, CaseReferral, Committee, Officer, OutboxMessage
+from .models import Case, CaseReferral, Committee, Officer, OutboxMessage, utcnow
 
 
 class CaseStore:
@@ -28,6 +28,16 @@ class CaseStore:
     def record(session: Session, case: Case, kind: str, actor: str, committee_id: str | None = None,
                **detail) -> None:
         return cases.record(session, case, kind, actor, committee_id, **detail)
+
+    @staticmethod
+    def now() -> datetime:
+        """The trail's clock (record's "at"), for a line written later by record_all."""
+        return utcnow()
+
+    @staticmethod
+    def record_all(session: Session, case: Case, lines: list[tuple]) -> None:
+        """Several trail lines, (kind, actor, committee_id, detail, at) each, written at once."""
+        return cases.record_all(session, case, lines)
 
     @staticmethod
     def by_reference(session: Session, reference: str) -> Case | None:

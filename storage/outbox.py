@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -31,6 +33,7 @@ def usable_reply_token(token) -> str | None:
 # recorded (the worker died, or the database went away after LINE accepted): LINE may have it.
 SENDING = "sending"
 SENDING_AFTER_UNKNOWN = "sending; the previous attempt's outcome is unknown"
+BLOCKED = "not sent: the person blocked the bot"   # a dropped row's last_error (never retried)
 
 
 def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str | None,
@@ -48,8 +51,10 @@ def add(session: Session, *, chat_key: str, messages: list[dict], push_to: str |
 
 
 # The messages are bound already sealed (crypto.seal_json), so rows with the same messages share one token.
+# Rows come back matched by their retry key (unique), not in order: SQLite then takes them all in one
+# INSERT (sort_by_parameter_order made it one INSERT per row).
 _INSERT = (insert(OutboxMessage.__table__).values(messages=bindparam("sealed_messages", type_=Text()))
-           .returning(OutboxMessage.__table__.c.id, sort_by_parameter_order=True))
+           .returning(OutboxMessage.__table__.c.retry_key, OutboxMessage.__table__.c.id))
 _COLUMNS = [(attr.key, attr.columns[0].key) for attr in OutboxMessage.__mapper__.column_attrs
             if attr.key not in ("id", "messages")]
 # The same for one row, on the driver (a message's answer): SQLAlchemy's execution was most of its INSERT.
@@ -71,15 +76,35 @@ def insert_now(session: Session, **fields) -> OutboxMessage:
 def insert_pushes(session: Session, targets: list[str], messages: list[dict]) -> list[OutboxMessage]:
     """One push row of `messages` to each target (an officer's or a group's chat), grouped as
     group_alike does and written at once by one Core INSERT … RETURNING for all of them (the
-    unit of work was the largest part of a confirmed report's CPU), as insert_now's."""
-    rows = [_new_row(chat_key=target, messages=messages, push_to=target, push_allowed=True) for target in targets]
+    unit of work was the largest part of a confirmed report's CPU), as insert_now's. Inside
+    sent_after_commit the rows are written claimed, and those to a person who blocked the bot are
+    written dropped (what their claim would have found), by the same INSERT."""
+    held_until = session.info.get(_HELD_UNTIL)
+    rows = [_new_row(chat_key=target, messages=messages, push_to=target, push_allowed=True, held_until=held_until)
+            for target in targets]
     group_alike(rows)
-    return _write(session, rows)
+    return _write(session, rows, drop_blocked=held_until is not None)
 
 
-def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
+_HELD_UNTIL = "outbox.held_until"   # session.info's key, set by sent_after_commit
+
+
+@contextmanager
+def sent_after_commit(session: Session, hold_until: datetime) -> Iterator[None]:
+    """While inside, insert_pushes writes its rows claimed until hold_until (as insert_now's
+    held_until), for a caller that hands every row it commits to delivery right after its commit
+    (the chat processor): a send group then needs no claim transaction of its own."""
+    session.info[_HELD_UNTIL] = hold_until
+    try:
+        yield
+    finally:
+        session.info.pop(_HELD_UNTIL, None)
+
+
+def _write(session: Session, rows: list[OutboxMessage], drop_blocked: bool = False) -> list[OutboxMessage]:
     """The rows inserted by one statement, given their ids and detached whole (delivery reads
-    nothing back); nothing else in the session is flushed."""
+    nothing back); nothing else in the session is flushed. drop_blocked: a row to a person who
+    blocked the bot is written undeliverable (BLOCKED) instead, and comes back so."""
     if not rows:
         return rows
     sealed: dict[int, str] = {}   # id of a messages list -> its token: a card for N officers is encrypted once
@@ -88,16 +113,42 @@ def _write(session: Session, rows: list[OutboxMessage]) -> list[OutboxMessage]:
         if id(row.messages) not in sealed:
             sealed[id(row.messages)] = None if row.messages is None else crypto.seal_json(row.messages)
         row_params["sealed_messages"] = sealed[id(row.messages)]
-    if len(params) == 1:
+    if drop_blocked:
+        for row_params in params:
+            row_params.update({f"if_free_{column}": row_params.pop(column) for column in _DROPPED})
+            row_params["blocked_key"] = row_params["push_to"]
+        with session.no_autoflush:
+            written = {key: (row_id, status) for key, row_id, status
+                       in session.execute(_INSERT_DROPPING_BLOCKED, params)}
+        ids = [written[row.retry_key][0] for row in rows]
+        for row in rows:
+            if written[row.retry_key][1] != row.status:   # dropped
+                row.status, row.last_error, row.next_attempt_at = written[row.retry_key][1], BLOCKED, None
+    elif len(params) == 1:
         ids = [_INSERT_ONE.first(session, sealed_messages=params[0].pop("sealed_messages"),
                                  **{f"v_{column}": value for column, value in params[0].items()}).id]
     else:
         with session.no_autoflush:
-            ids = session.execute(_INSERT, params).scalars().all()
+            written = {key: row_id for key, row_id in session.execute(_INSERT, params)}
+        ids = [written[row.retry_key] for row in rows]
     for row, row_id in zip(rows, ids, strict=True):
         row.id = row_id
         make_transient_to_detached(row)
     return rows
+
+
+# _INSERT, with a row to a person who blocked the bot written dropped: these columns then take the
+# dropped row's values, else those given (as if_free_<column>).
+_PUSHED_TO_BLOCKED = (conversations.blocked_chats()
+                      .where(Conversation.chat_key == bindparam("blocked_key", type_=String())).exists())
+_DROPPED = {"status": "undeliverable", "last_error": BLOCKED, "next_attempt_at": None}
+_INSERT_DROPPING_BLOCKED = (
+    insert(OutboxMessage.__table__)
+    .values(messages=bindparam("sealed_messages", type_=Text()),
+            **{column: case((_PUSHED_TO_BLOCKED, dropped),
+                            else_=bindparam(f"if_free_{column}", type_=OutboxMessage.__table__.c[column].type))
+               for column, dropped in _DROPPED.items()})
+    .returning(OutboxMessage.__table__.c.retry_key, OutboxMessage.__table__.c.id, OutboxMessage.__table__.c.status))
 
 
 def _new_row(*, chat_key: str, messages: list[dict], push_to: str | None, push_allowed: bool,

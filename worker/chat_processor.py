@@ -101,7 +101,8 @@ class ChatProcessor:
     def _decide(self, session, event: InboxEvent) -> list[OutboxMessage]:
         payload = event.payload
         conversation = conversations.load(session, event.chat_key, _user_of(payload))
-        response = self.responder.respond(payload, conversation, session)
+        with outbox.sent_after_commit(session, self.delivery.hold_until()):   # the alerts go right after it
+            response = self.responder.respond(payload, conversation, session)
         rows = self._queue_messages(session, event, payload, response) + list(response.also)
         conversations.save(session, conversation)
         if not inbox.mark_done(session, event.id):

@@ -41,6 +41,13 @@ class Store:
     def record(self, session, case, kind, actor, committee_id=None, **detail):
         self.events.append((kind, committee_id, detail))
 
+    def record_all(self, session, case, lines):
+        for kind, _actor, committee_id, detail, _at in lines:
+            self.events.append((kind, committee_id, detail))
+
+    def now(self):
+        return NOW
+
     def escalation_chain(self, session, committee_id):
         return CHAIN[[c.id for c in CHAIN].index(committee_id):]
 
