@@ -202,10 +202,7 @@ class Delivery:
         outcome on every one of them. `row`: one of them as its caller committed it (else read).
         sent_later: rows sent before, still to be recorded: written sent by the same UPDATE."""
         ids = sorted(taken)
-        if row is not None:
-            row = session.merge(row, load=False)
-        else:
-            row = session.get(OutboxMessage, ids[0])
+        row = session.merge(row, load=False) if row is not None else session.get(OutboxMessage, ids[0])
         try:
             self.line.multicast([taken[i] for i in ids], row.messages, group)
         except LineError as error:
