@@ -122,11 +122,9 @@ class Delivery:
             if sent_later is not None and not session.in_transaction():
                 sent_later.append(row.id)
                 return SENT
-            if sent_later:   # those before it, with it
-                outbox.mark_group_sent(session, [*sent_later, row.id], self.clock())
+            outbox.mark_sent(session, [*(sent_later or ()), row.id], self.clock())   # those before it, with it
+            if sent_later:
                 sent_later.clear()
-            else:
-                outbox.mark_sent(session, row.id, self.clock())
             session.commit()
             return SENT
         row.attempts += 1
@@ -159,10 +157,7 @@ class Delivery:
                 else:
                     outcomes.append(self._deliver(session, row.id, row))
         if sent_later:   # successes not yet written with a group's: one statement for them all
-            if len(sent_later) == 1:
-                outbox.mark_sent(session, sent_later[0], self.clock())
-            else:
-                outbox.mark_group_sent(session, sent_later, self.clock())
+            outbox.mark_sent(session, sent_later, self.clock())
             session.commit()
         return outcomes
 
@@ -214,7 +209,7 @@ class Delivery:
             outcome = SENT
         if outcome == SENT:
             session.expunge(row)
-            outbox.mark_group_sent(session, ids + (sent_later or []), self.clock())
+            outbox.mark_sent(session, ids + (sent_later or []), self.clock())
             session.commit()
             if sent_later:
                 sent_later.clear()

@@ -8,7 +8,7 @@ import time
 import pytest
 from redis.exceptions import LockError
 
-from tests.support.job_queue import fresh_job_queue
+from tests.support.job_queue import chat_lock, fresh_job_queue
 from worker.queue import DRAIN_CHATS, DRAINERS
 
 pytestmark = pytest.mark.integration
@@ -128,7 +128,7 @@ def test_a_push_behind_a_long_backlog_asks_one_slot_only(queue):
 
 def other_worker_has(queue, chat):
     """Whether another worker (a lock of its own on the chat's key) would find the chat locked."""
-    lock = queue.chat_lock(chat)
+    lock = chat_lock(queue, chat)
     if lock.acquire(blocking=False):
         lock.release()
         return False

@@ -14,6 +14,7 @@ from storage import inbox
 from storage.models import InboxEvent, OutboxMessage
 from tests.support.events import now_ms, text_event
 from tests.support.fake_line import FakeLine
+from tests.support.job_queue import chat_lock
 from tests.support.statements import recorded_statements
 from tests.support.webhook import post_events, user_id
 from worker.queue import LockRenewer
@@ -63,7 +64,7 @@ def test_a_chat_held_by_another_worker_is_left_to_it(settings):
     hotline = app.extensions["hotline"]
     user = user_id()
     post_events(app.test_client(), [text_event(user, "hi")])
-    lock = hotline.queue.chat_lock(user)
+    lock = chat_lock(hotline.queue, user)
     assert lock.acquire(blocking=False)
     try:
         assert hotline.processor.process_chat(user) == 0
@@ -83,9 +84,9 @@ def test_a_chat_a_drainer_took_with_its_lock_is_processed_and_left_locked_for_th
     held = hotline.queue.chats.take(user)
     assert hotline.processor.process_chat(user, held) == 1
     assert [sent[2][0]["text"] for sent in line.sent] == ["echo hi"]
-    assert not hotline.queue.chat_lock(user).acquire(blocking=False)   # still the drainer's
+    assert not chat_lock(hotline.queue, user).acquire(blocking=False)   # still the drainer's
     hotline.queue.chats.give_back(held)
-    assert hotline.queue.chat_lock(user).acquire(blocking=False)
+    assert chat_lock(hotline.queue, user).acquire(blocking=False)
 
 
 def test_a_failing_event_is_kept_answered_with_an_apology_and_does_not_block_the_chat(settings):
@@ -114,7 +115,7 @@ def test_a_dead_workers_chat_is_free_again_once_its_short_lock_lapses(settings):
     hotline.queue.chat_lock_seconds = 1.0
     user = user_id()
     post_events(app.test_client(), [text_event(user, "hi")])
-    assert hotline.queue.chat_lock(user).acquire(blocking=False)   # the dead worker's, never released
+    assert chat_lock(hotline.queue, user).acquire(blocking=False)   # the dead worker's, never released
     assert hotline.processor.process_chat(user) == 0
     time.sleep(1.2)
     assert hotline.processor.process_chat(user) == 1
@@ -143,14 +144,14 @@ def test_a_live_worker_keeps_its_chat_past_the_locks_timeout(settings):
     time.sleep(0.2)
     taken = []
     while worker.is_alive():                 # another worker keeps trying: never gets the chat
-        other = hotline.queue.chat_lock(user)
+        other = chat_lock(hotline.queue, user)
         if other.acquire(blocking=False):
             taken.append(time.monotonic())
             other.release()
         time.sleep(0.2)
     worker.join()
     assert taken == []
-    assert hotline.queue.chat_lock(user).acquire(blocking=False)   # released when done
+    assert chat_lock(hotline.queue, user).acquire(blocking=False)   # released when done
 
 def test_marking_done_is_conditional_so_effects_commit_once(settings):
     app, _ = _app(settings, EchoResponder())

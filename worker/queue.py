@@ -399,9 +399,3 @@ class JobQueue:
     def chat_lock_seconds(self, seconds: float) -> None:
         self.chats.lock_seconds = seconds
 
-    def chat_lock(self, chat_key: str):
-        """A Redis lock that keeps one chat's events to one worker at a time (the key the chat
-        list's locks use). Its token is shared by the process's threads (not thread-local) so that
-        LockRenewer can renew it."""
-        return self.redis.lock(f"{CHAT_LOCK_PREFIX}{chat_key}", timeout=self.chat_lock_seconds, thread_local=False)
-

@@ -122,7 +122,7 @@ def test_a_group_is_marked_sent_and_backed_off_together(db):
         row = _row(db, row_id)
         assert (row.status, row.attempts, row.last_error) == ("pending", 1, "LINE 500")
     with db.transaction() as session:
-        outbox.mark_group_sent(session, [a.id, b.id], utcnow())
+        outbox.mark_sent(session, [a.id, b.id], utcnow())
     for row_id in (a.id, b.id):
         row = _row(db, row_id)
         assert (row.status, row.attempts, row.last_error, row.next_attempt_at) == ("sent", 2, None, None)
