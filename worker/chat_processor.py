@@ -82,7 +82,7 @@ class ChatProcessor:
     def _process_next(self, session, chat_key: str) -> tuple[list[OutboxMessage], bool] | None:
         """Handle the chat's oldest pending event; None when there is none. Returns the outbox
         rows it committed (detached, as written) and whether another event was pending behind
-        it (one arriving later is found by the check after the lock is released)."""
+        it (one arriving later comes back through the chat list, or the check after the lock)."""
         session.rollback()       # no transaction left open by the previous event's sends
         session.expunge_all()    # and none of its objects: what this event reads is read afresh
         event, more = inbox.oldest_pending(session, chat_key)
